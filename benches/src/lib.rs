@@ -1,0 +1,1 @@
+//! Benchmark harness of async-ext: see `benches/README.md`.

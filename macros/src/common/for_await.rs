@@ -1,0 +1,205 @@
+//! The one `for await` rewriter, shared by `#[for_await]`, `#[async_trait_ext]`,
+//! `#[async_stream]`, `#[async_try_stream]`, `#[async_scope]` and (after a token pre-pass that
+//! turns `for await` into `#[for_await] for`) `stream!` and `try_stream!`.
+//!
+//! Input:  `#[for_await] 'label: for PAT in EXPR { BODY }`
+//! Output: `{ let mut stream = pin!(for_await_stream(EXPR));
+//!            'label: while let Some(item) = next(stream.as_mut()).await { let PAT = item; BODY } }`
+//!
+//! Binding the pattern with `let` inside the loop (rather than in `while let`) keeps the
+//! `for` loop's rule that the pattern must be irrefutable.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Attribute, Expr, ExprForLoop, Ident, Stmt};
+
+use super::crate_path::CratePath;
+use super::errors::{Errors, error_with_fallback};
+use super::options::Options;
+
+/// `#[for_await]` on a fn (free, method, async or not): rewrites the marked loops inside.
+pub(crate) fn expand_attribute(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let krate = errors
+        .push_result(parse_options(args))
+        .unwrap_or_default();
+    let mut function = match syn::parse2::<syn::ItemFn>(input.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            let error = syn::Error::new(
+                Span::call_site(),
+                "`#[for_await]` goes on a fn whose body holds `#[for_await] for` loops, \
+                 or on such a loop inside a fn that carries `#[for_await]`",
+            );
+            return error_with_fallback(&error, input);
+        }
+    };
+    // Even when the options are wrong, the loops are rewritten, so the one error stands alone.
+    errors.push_result(rewrite(&mut function, &krate));
+    match errors.finish() {
+        Ok(()) => function.into_token_stream(),
+        Err(error) => error_with_fallback(&error, function),
+    }
+}
+
+fn parse_options(args: TokenStream) -> syn::Result<CratePath> {
+    let mut options = Options::parse(args, "for_await")?;
+    let krate = options.take_crate_path()?;
+    options.finish(&["crate = path"])?;
+    Ok(krate)
+}
+
+/// Rewrites every `#[for_await]` loop inside `node` (a block, a fn, a whole trait or impl).
+/// Misplaced markers are reported together; the loops that could be rewritten still are.
+pub(crate) fn rewrite<T: VisitTarget + ?Sized>(node: &mut T, krate: &CratePath) -> syn::Result<()> {
+    let mut rewriter = ForAwaitRewriter {
+        private: krate.private(),
+        errors: Errors::default(),
+    };
+    node.visit_with(&mut rewriter);
+    rewriter.errors.finish()
+}
+
+/// The syntax nodes [`rewrite`] walks.
+pub(crate) trait VisitTarget {
+    fn visit_with(&mut self, visitor: &mut ForAwaitRewriter);
+}
+
+macro_rules! visit_targets {
+    ($($ty:ty => $method:ident,)*) => {$(
+        impl VisitTarget for $ty {
+            fn visit_with(&mut self, visitor: &mut ForAwaitRewriter) {
+                visitor.$method(self);
+            }
+        }
+    )*};
+}
+
+visit_targets! {
+    syn::Block => visit_block_mut,
+    syn::Expr => visit_expr_mut,
+    syn::ItemFn => visit_item_fn_mut,
+    syn::ItemTrait => visit_item_trait_mut,
+    syn::ItemImpl => visit_item_impl_mut,
+    syn::ImplItemFn => visit_impl_item_fn_mut,
+    syn::TraitItemFn => visit_trait_item_fn_mut,
+}
+
+pub(crate) struct ForAwaitRewriter {
+    private: TokenStream,
+    errors: Errors,
+}
+
+impl VisitMut for ForAwaitRewriter {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        // Inner loops first, so a marked loop nested in a marked loop is rewritten too.
+        visit_mut::visit_expr_mut(self, expr);
+        if let Expr::ForLoop(for_loop) = expr {
+            if take_marker(&mut for_loop.attrs, &mut self.errors) {
+                *expr = self.rewrite_loop(for_loop);
+            }
+        } else if let Some(attrs) = expr_attrs_mut(expr) {
+            self.reject_marker(attrs, "on an expression that is not a `for` loop");
+        }
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        visit_mut::visit_stmt_mut(self, stmt);
+        match stmt {
+            Stmt::Local(local) => self.reject_marker(&mut local.attrs, "on a `let` statement"),
+            Stmt::Macro(mac) => self.reject_marker(&mut mac.attrs, "on a macro call"),
+            Stmt::Expr(..) | Stmt::Item(..) => {}
+        }
+    }
+}
+
+impl ForAwaitRewriter {
+    fn rewrite_loop(&self, for_loop: &ExprForLoop) -> Expr {
+        let private = &self.private;
+        let ExprForLoop {
+            label,
+            for_token,
+            pat,
+            expr: stream_expr,
+            body,
+            ..
+        } = for_loop;
+        let stream = Ident::new("__async_ext_stream", Span::mixed_site());
+        let item = Ident::new("__async_ext_item", Span::mixed_site());
+        // The stream check is spanned at the user's expression, so "not a stream" lands there.
+        let checked = quote_spanned! {stream_expr.span()=>
+            #private::for_await_stream(#stream_expr)
+        };
+        // `.await` is spanned at `for`, so "await outside async" lands on the loop.
+        let await_token = quote_spanned!(for_token.span=> .await);
+        let rewritten = quote! {
+            {
+                let mut #stream = ::core::pin::pin!(#checked);
+                #label while let ::core::option::Option::Some(#item) =
+                    #private::next(::core::pin::Pin::as_mut(&mut #stream)) #await_token
+                {
+                    let #pat = #item;
+                    #body
+                }
+            }
+        };
+        syn::parse2(rewritten).unwrap_or_else(|error| Expr::Verbatim(error.to_compile_error()))
+    }
+
+    fn reject_marker(&mut self, attrs: &mut Vec<Attribute>, place: &str) {
+        if let Some(index) = attrs.iter().position(is_marker) {
+            let attr = attrs.remove(index);
+            self.errors.push(syn::Error::new(
+                attr.span(),
+                format!(
+                    "`#[for_await]` {place}; it goes on a `for` loop: \
+                     `#[for_await] for item in stream {{ … }}`"
+                ),
+            ));
+        }
+    }
+}
+
+fn is_marker(attr: &Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|segment| segment.ident == "for_await")
+}
+
+/// Removes the `#[for_await]` marker from a loop's attributes, reporting arguments on it.
+fn take_marker(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> bool {
+    let Some(index) = attrs.iter().position(is_marker) else {
+        return false;
+    };
+    let attr = attrs.remove(index);
+    if !matches!(attr.meta, syn::Meta::Path(_)) {
+        errors.push(syn::Error::new(
+            attr.span(),
+            "`#[for_await]` on a loop takes no arguments; write `#[for_await] for item in stream { … }`",
+        ));
+    }
+    true
+}
+
+/// The attributes of the expressions a marker could mistakenly sit on.
+fn expr_attrs_mut(expr: &mut Expr) -> Option<&mut Vec<Attribute>> {
+    Some(match expr {
+        Expr::While(e) => &mut e.attrs,
+        Expr::Loop(e) => &mut e.attrs,
+        Expr::Block(e) => &mut e.attrs,
+        Expr::If(e) => &mut e.attrs,
+        Expr::Match(e) => &mut e.attrs,
+        Expr::Call(e) => &mut e.attrs,
+        Expr::MethodCall(e) => &mut e.attrs,
+        Expr::Macro(e) => &mut e.attrs,
+        Expr::Assign(e) => &mut e.attrs,
+        Expr::Async(e) => &mut e.attrs,
+        Expr::Await(e) => &mut e.attrs,
+        Expr::Closure(e) => &mut e.attrs,
+        Expr::Path(e) => &mut e.attrs,
+        _ => return None,
+    })
+}

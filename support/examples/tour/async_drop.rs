@@ -1,0 +1,3 @@
+//! Tour stop: async drop (lands with its issue).
+
+pub fn run() {}

@@ -1,0 +1,3 @@
+//! Tour stop: closures (lands with its issue).
+
+pub fn run() {}

@@ -1,0 +1,3 @@
+//! Tour stop: streams (lands with its issue).
+
+pub fn run() {}

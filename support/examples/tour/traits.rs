@@ -1,0 +1,3 @@
+//! Tour stop: traits (lands with its issue).
+
+pub fn run() {}

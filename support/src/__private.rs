@@ -1,0 +1,20 @@
+//! What generated code calls, and nothing else. Not public API: names here change without
+//! notice. Generated code reaches every item as `$crate::__private::…` (or
+//! `<crate = path>::__private::…`), so users need nothing in scope.
+
+// `Box` comes from here so that `no_std` users need no `extern crate alloc` and a user type
+// named `Box` cannot capture generated code.
+pub use ::alloc::boxed::Box;
+
+// The function-like macros' implementations; the public macros are `macro_rules!` wrappers
+// that pass `$crate`, so a renamed dependency keeps working.
+pub use async_ext_macros::{async_closure_inner, stream_inner, try_stream_inner};
+
+// `for await`: the loop's `next()` future and the bound that explains "not a stream".
+pub use crate::for_await::{ForAwaitStream, Next, for_await_stream, next};
+
+// Each extension's runtime items; every item is commented where it is defined.
+pub use crate::async_drop::private::*;
+pub use crate::closures::private::*;
+pub use crate::streams::private::*;
+pub use crate::traits::private::*;
