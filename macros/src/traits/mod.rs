@@ -1,12 +1,175 @@
-//! `#[async_trait_ext]`: async fn in traits, boxed (async-trait compatible) or native.
+//! `#[async_trait_ext]`: async fn in traits, boxed (async-trait compatible, the default) or
+//! native (`impl Future` in the trait, plus a `Dyn` companion for dynamic dispatch).
+//!
+//! This module parses the attribute's options, rewrites `#[for_await]` loops, and hands the
+//! item to `boxed` or `native`.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::{Attribute, Ident, Item};
+
+use crate::common::crate_path::CratePath;
+use crate::common::errors::error_with_fallback;
+use crate::common::for_await;
+use crate::common::options::Options;
+
+mod boxed;
+mod native;
+
+/// The options of `#[async_trait_ext(…)]` on a trait or impl.
+pub(crate) struct TraitOptions {
+    /// `?Send`: futures need not be `Send`. Holds the span of `?Send`.
+    pub(crate) relaxed_send: Option<Span>,
+    /// `native`: `impl Future` methods plus a companion, instead of boxed futures.
+    pub(crate) native: Option<Ident>,
+    /// `dyn = Name` / `dyn = none`.
+    pub(crate) companion: CompanionName,
+    pub(crate) krate: CratePath,
+}
+
+/// The name of native mode's `Dyn` companion.
+pub(crate) enum CompanionName {
+    /// `Dyn` + the trait's name.
+    Default,
+    /// `dyn = Name`.
+    Named(Ident),
+    /// `dyn = none`: no companion.
+    Disabled(Ident),
+}
+
+const ACCEPTED: &[&str] = &["?Send", "native", "dyn = Name", "dyn = none", "crate = path"];
+
+impl TraitOptions {
+    fn parse(args: TokenStream) -> syn::Result<Self> {
+        let mut options = Options::parse(args, "async_trait_ext")?;
+        let relaxed_send = options.take_relaxed("Send")?;
+        let native = options.take_flag("native")?;
+        let companion = match options.take_parsed::<Ident>("dyn")? {
+            None => CompanionName::Default,
+            Some(name) if name == "none" => CompanionName::Disabled(name),
+            Some(name) => CompanionName::Named(name),
+        };
+        let krate = options.take_crate_path()?;
+        options.finish(ACCEPTED)?;
+        Ok(TraitOptions {
+            relaxed_send,
+            native,
+            companion,
+            krate,
+        })
+    }
+}
 
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
-    let _ = args;
-    let error = syn::Error::new(
-        proc_macro2::Span::call_site(),
-        "`#[async_trait_ext]` is not implemented yet",
-    );
-    crate::common::errors::error_with_fallback(&error, input)
+    let mut item = match syn::parse2::<Item>(input.clone()) {
+        Ok(item @ (Item::Trait(_) | Item::Impl(_))) => item,
+        Ok(other) => {
+            let error = syn::Error::new_spanned(
+                item_keyword(&other),
+                "`#[async_trait_ext]` goes on a trait or an impl block of a trait",
+            );
+            return error_with_fallback(&error, other);
+        }
+        Err(error) => return error_with_fallback(&error, input),
+    };
+    let options = match TraitOptions::parse(args) {
+        Ok(options) => options,
+        Err(error) => return error_with_fallback(&error, strip_method_options(item)),
+    };
+    let loops = match &mut item {
+        Item::Trait(item_trait) => for_await::rewrite(item_trait, &options.krate),
+        Item::Impl(item_impl) => for_await::rewrite(item_impl, &options.krate),
+        _ => Ok(()),
+    };
+    if let Err(error) = loops {
+        return error_with_fallback(&error, strip_method_options(item));
+    }
+    match item {
+        Item::Trait(item_trait) if options.native.is_some() => {
+            native::expand_trait(item_trait, &options)
+        }
+        Item::Trait(item_trait) => boxed::expand_trait(item_trait, &options),
+        Item::Impl(item_impl) => {
+            if let Some(native) = &options.native {
+                let error = syn::Error::new(
+                    native.span(),
+                    "`native` means nothing on an impl block: impls of a native trait are plain \
+                     `async fn`s and need no attribute; remove `#[async_trait_ext(native)]` here",
+                );
+                return error_with_fallback(&error, strip_method_options(Item::Impl(item_impl)));
+            }
+            boxed::expand_impl(item_impl, &options)
+        }
+        _ => unreachable!("checked above"),
+    }
+}
+
+/// The per-method options: `#[async_trait_ext(?Send)]` on one method of a trait or impl.
+/// Removes that attribute from `attrs` and returns the span of its `?Send`, if any.
+pub(crate) fn take_method_options(attrs: &mut Vec<Attribute>) -> syn::Result<Option<Span>> {
+    let Some(index) = attrs.iter().position(is_own_attribute) else {
+        return Ok(None);
+    };
+    let attr = attrs.remove(index);
+    if let Some(again) = attrs.iter().find(|attr| is_own_attribute(attr)) {
+        return Err(syn::Error::new_spanned(
+            again,
+            "`#[async_trait_ext]` is given twice on this method; keep one",
+        ));
+    }
+    let args = match &attr.meta {
+        syn::Meta::List(list) => list.tokens.clone(),
+        _ => TokenStream::new(),
+    };
+    let mut options = Options::parse(args, "async_trait_ext")?;
+    let relaxed_send = options.take_relaxed("Send")?;
+    options.finish(&["?Send"])?;
+    if relaxed_send.is_none() {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "on a method, `#[async_trait_ext]` takes one option: write `#[async_trait_ext(?Send)]`",
+        ));
+    }
+    Ok(relaxed_send)
+}
+
+fn is_own_attribute(attr: &Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|segment| segment.ident == "async_trait_ext")
+}
+
+/// The item without per-method `#[async_trait_ext(..)]` attributes, for error fallbacks (so
+/// the only error is ours, not "cannot find attribute").
+pub(crate) fn strip_method_options(mut item: Item) -> TokenStream {
+    match &mut item {
+        Item::Trait(item_trait) => {
+            for trait_item in &mut item_trait.items {
+                if let syn::TraitItem::Fn(method) = trait_item {
+                    method.attrs.retain(|attr| !is_own_attribute(attr));
+                }
+            }
+        }
+        Item::Impl(item_impl) => {
+            for impl_item in &mut item_impl.items {
+                if let syn::ImplItem::Fn(method) = impl_item {
+                    method.attrs.retain(|attr| !is_own_attribute(attr));
+                }
+            }
+        }
+        _ => {}
+    }
+    item.into_token_stream()
+}
+
+/// The token that names what kind of item this is (`struct`, `fn`, …), for errors.
+fn item_keyword(item: &Item) -> TokenStream {
+    match item {
+        Item::Struct(item) => item.struct_token.into_token_stream(),
+        Item::Enum(item) => item.enum_token.into_token_stream(),
+        Item::Fn(item) => item.sig.fn_token.into_token_stream(),
+        Item::Mod(item) => item.mod_token.into_token_stream(),
+        other => other.into_token_stream(),
+    }
 }
