@@ -10,6 +10,8 @@
 mod async_drop;
 mod closures;
 mod common;
+#[cfg(test)]
+mod never_panic;
 mod streams;
 mod traits;
 

@@ -5,6 +5,7 @@
 //! example is a doctest, run by `cargo test --workspace`.
 
 #[doc = include_str!("traits.md")]
+#[doc = include_str!("traits_native.md")]
 pub mod traits {}
 
 #[doc = include_str!("closures.md")]

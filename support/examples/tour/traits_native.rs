@@ -1,0 +1,3 @@
+//! Tour stop: native-mode traits (lands with its issue).
+
+pub fn run() {}
