@@ -482,11 +482,11 @@ fn random_literal(rng: &mut Rng) -> TokenTree {
         4 => Literal::usize_suffixed(0),
         5 => Literal::f64_unsuffixed(1.5),
         6 => Literal::f32_suffixed(0.25),
-        7 => Literal::string(rng.pick(&["", "x", "{prefix}{n}", "?Send", "\"\\"])),
+        7 => Literal::string(rng.pick::<&str>(&["", "x", "{prefix}{n}", "?Send", "\"\\"])),
         8 => Literal::character(*rng.pick(&['a', '\'', '\n', '\u{1F980}'])),
         9 => Literal::byte_string(b"bytes"),
         10 => Literal::byte_character(b'b'),
-        _ => Literal::from_str(rng.pick(&["r#\"raw\"#", "1e3", "0x_ff_u16", "c\"c\""]))
+        _ => Literal::from_str(rng.pick::<&str>(&["r#\"raw\"#", "1e3", "0x_ff_u16", "c\"c\""]))
             .unwrap_or_else(|_| Literal::u8_unsuffixed(0)),
     };
     TokenTree::Literal(literal)
