@@ -516,7 +516,7 @@ fn random_tree(rng: &mut Rng, depth: usize) -> TokenTree {
                 .collect();
                 TokenTree::Group(Group::new(Delimiter::None, stream))
             } else {
-                let stream = TokenStream::from_str(rng.pick(OPERATORS)).unwrap_or_default();
+                let stream = TokenStream::from_str(rng.pick::<&str>(OPERATORS)).unwrap_or_default();
                 TokenTree::Group(Group::new(Delimiter::None, stream))
             }
         }
