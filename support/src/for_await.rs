@@ -17,7 +17,7 @@ pub struct ForAwait<S>(pub S);
 
 impl<S: Stream> ForAwait<S> {
     /// The stream, unchanged.
-    #[inline(always)]
+    #[inline]
     pub fn into_stream(self) -> S {
         self.0
     }

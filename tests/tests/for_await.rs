@@ -1,7 +1,7 @@
 //! `#[for_await]` loops: a rewritten loop behaves as a `for` loop over a stream.
 
 use std::cell::Cell;
-use std::marker::PhantomPinned;
+use std::fmt::Write;
 
 use async_ext::for_await;
 use futures::executor::block_on;
@@ -14,11 +14,10 @@ impl<T: ?Sized> AmbiguousIfUnpin<()> for T {}
 impl<T: ?Sized + Unpin> AmbiguousIfUnpin<u8> for T {}
 fn assert_not_unpin<T: AmbiguousIfUnpin<A>, A>(_: &T) {}
 
-/// `0..n` as a stream that is `!Unpin` (its state holds a `PhantomPinned`), so the loop must
-/// pin it itself.
+/// `0..n` as a stream that is `!Unpin` (its state holds an `async` block), so the loop must pin
+/// it itself; every item really suspends once.
 fn not_unpin(n: u32) -> impl Stream<Item = u32> {
     stream::unfold(0, move |i| async move {
-        let _pinned = PhantomPinned;
         async_ext_tests::yield_now().await;
         (i < n).then_some((i, i + 1))
     })
@@ -172,7 +171,7 @@ async fn destructures(pairs: impl Stream<Item = (u32, &'static str)>) -> String 
         if n == 0 {
             word = "zero";
         }
-        out.push_str(&format!("{n}:{word} "));
+        write!(out, "{n}:{word} ").unwrap();
     }
     out
 }
@@ -183,6 +182,8 @@ fn binds_irrefutable_patterns_like_a_for_loop() {
     assert_eq!(block_on(destructures(pairs)), "0:zero 1:b ");
 }
 
+// The point is a sync fn that returns an async block, not an `async fn`.
+#[allow(clippy::manual_async_fn)]
 #[for_await]
 fn sync_fn_building_an_async_block(s: impl Stream<Item = u32>) -> impl Future<Output = u32> {
     async move {

@@ -25,9 +25,7 @@ use super::options::Options;
 /// `#[for_await]` on a fn (free, method, async or not): rewrites the marked loops inside.
 pub(crate) fn expand_attribute(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let krate = errors
-        .push_result(parse_options(args))
-        .unwrap_or_default();
+    let krate = errors.push_result(parse_options(args)).unwrap_or_default();
     let mut function = match syn::parse2::<syn::ItemFn>(input.clone()) {
         Ok(function) => function,
         Err(_) if syn::parse2::<ExprForLoop>(input.clone()).is_ok() => {
