@@ -270,3 +270,56 @@ mod renamed {
         assert_eq!(block_on(sum()), 6);
     }
 }
+
+/// Generated code names only absolute paths and hidden names: user items called `core`,
+/// `Option`, `Some`, `Pin` or `next`, and a user local named like a hidden one, change nothing.
+/// (Items named `__async_ext_*` are reserved: a `let` cannot shadow a unit struct, whatever the
+/// hygiene of the binding, so such an item would break expansions.)
+mod hygiene {
+    #![allow(dead_code, non_camel_case_types)]
+
+    use async_ext::for_await;
+    use futures::executor::block_on;
+    use futures::stream;
+
+    mod core {}
+    struct Option;
+    struct Some;
+    struct Pin;
+    fn next() {}
+
+    #[for_await]
+    async fn sum(s: impl futures::Stream<Item = u32>) -> u32 {
+        let __async_ext_item = 100;
+        let mut sum = 0;
+        #[for_await]
+        for x in s {
+            sum += x;
+        }
+        sum + __async_ext_item
+    }
+
+    #[test]
+    fn user_names_do_not_capture_generated_code() {
+        assert_eq!(block_on(sum(stream::iter([1, 2]))), 103);
+    }
+
+    mod no_prelude {
+        #![no_implicit_prelude]
+
+        #[::async_ext::for_await]
+        pub(super) async fn count<S: ::futures::Stream<Item = u8>>(s: S) -> usize {
+            let mut n = 0;
+            #[for_await]
+            for _ in s {
+                n += 1;
+            }
+            n
+        }
+    }
+
+    #[test]
+    fn works_without_the_prelude() {
+        assert_eq!(block_on(no_prelude::count(stream::iter([1, 2, 3]))), 3);
+    }
+}
