@@ -18,3 +18,53 @@ pub use crate::async_drop::private::*;
 pub use crate::closures::private::*;
 pub use crate::streams::private::*;
 pub use crate::traits::private::*;
+
+// `#[async_trait_ext]` boxed mode: a trait records for each method whether it is `async`, in a
+// hidden `where Self: Sized` method returning `AsyncInTrait` or `SyncInTrait`; the impl's probe
+// passes that record to `sync_in_impl`/`async_in_impl`, so an `async` missing on one side is
+// reported as such, at the impl's method. `UnknownAsyncness` is the fallback when the trait has
+// no record (async-trait, native mode, hand-written): it passes both checks.
+
+/// The trait declares this method `async fn`.
+#[derive(Debug)]
+pub struct AsyncInTrait;
+
+/// The trait declares this method as a plain `fn`.
+#[derive(Debug)]
+pub struct SyncInTrait;
+
+/// The trait was not expanded by `#[async_trait_ext]` boxed mode: nothing to check.
+#[derive(Debug)]
+pub struct UnknownAsyncness;
+
+/// A method written without `async` in an impl matches the trait's method.
+#[diagnostic::on_unimplemented(
+    message = "this method is an `async fn` in the trait, but not in this impl",
+    label = "write `async fn` here, as in the trait",
+    note = "`#[async_trait_ext]` boxes the future of every `async fn` in the trait and its impls; \
+            a method must be `async` on both sides or on neither"
+)]
+pub trait NotAsyncInTrait {}
+impl NotAsyncInTrait for SyncInTrait {}
+impl NotAsyncInTrait for UnknownAsyncness {}
+
+/// A method written `async fn` in an impl matches the trait's method.
+#[diagnostic::on_unimplemented(
+    message = "this method is an `async fn` in this impl, but not in the trait",
+    label = "remove `async` here, or make the trait's method an `async fn`",
+    note = "`#[async_trait_ext]` boxes the future of every `async fn` in the trait and its impls; \
+            a method must be `async` on both sides or on neither"
+)]
+pub trait NotSyncInTrait {}
+impl NotSyncInTrait for AsyncInTrait {}
+impl NotSyncInTrait for UnknownAsyncness {}
+
+/// Checks a plain `fn` of an impl against the trait's record.
+pub fn sync_in_impl<Record: NotAsyncInTrait>(record: Record) {
+    let _ = record;
+}
+
+/// Checks an `async fn` of an impl against the trait's record.
+pub fn async_in_impl<Record: NotSyncInTrait>(record: Record) {
+    let _ = record;
+}

@@ -13,8 +13,11 @@ use crate::common::errors::error_with_fallback;
 use crate::common::for_await;
 use crate::common::options::Options;
 
+mod asyncness;
 mod boxed;
+pub(crate) mod lifetimes;
 mod native;
+pub(crate) mod receiver;
 
 /// The options of `#[async_trait_ext(…)]` on a trait or impl.
 pub(crate) struct TraitOptions {
