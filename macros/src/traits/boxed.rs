@@ -127,7 +127,8 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
         };
         let mut mentions_self = mentions_self_in_sig(&mut method.sig);
         if let Some(block) = &mut method.default {
-            if let Err(error) = apply_async_scope(&mut method.attrs, &mut method.sig, block, plan.krate)
+            if let Err(error) =
+                apply_async_scope(&mut method.attrs, &mut method.sig, block, plan.krate)
             {
                 errors.push(error);
                 continue;
@@ -234,10 +235,9 @@ fn check_method_options(relaxed: Option<Span>, sig: &Signature) -> syn::Result<(
 /// expands after us: it is not an async fn to box.
 fn is_stream_method(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|attr| {
-        attr.path()
-            .segments
-            .last()
-            .is_some_and(|segment| segment.ident == "async_stream" || segment.ident == "async_try_stream")
+        attr.path().segments.last().is_some_and(|segment| {
+            segment.ident == "async_stream" || segment.ident == "async_try_stream"
+        })
     })
 }
 
@@ -287,7 +287,12 @@ fn async_trait_lifetime() -> Lifetime {
 //              -> Pin<Box<dyn Future<Output = R> + Send + 'async_trait>>
 //          where 'a: 'async_trait, T: 'async_trait, 'life0: 'async_trait, 'life1: 'async_trait,
 //                Self: 'async_trait` (+ `Sync`/`Send` for a default body in a `Send` trait)
-fn box_signature(sig: &mut Signature, plan: &MethodPlan<'_>, mentions_self: bool, has_default: bool) {
+fn box_signature(
+    sig: &mut Signature,
+    plan: &MethodPlan<'_>,
+    mentions_self: bool,
+    has_default: bool,
+) {
     let async_trait = async_trait_lifetime();
     let Some(async_token) = sig.asyncness.take() else {
         return;
@@ -304,15 +309,33 @@ fn box_signature(sig: &mut Signature, plan: &MethodPlan<'_>, mentions_self: bool
 
     let lifetimes = name_elided_input_lifetimes(sig);
     let mut predicates: Vec<WherePredicate> = Vec::new();
-    for param in &sig.generics.params {
+    // Each parameter's inline bounds move to the `where` clause next to `'async_trait`, so no
+    // bound is split over two places (clippy's `multiple_bound_locations`).
+    for param in &mut sig.generics.params {
         match param {
             GenericParam::Type(param) => {
                 let ident = &param.ident;
-                predicates.push(syn::parse_quote_spanned!(ident.span()=> #ident: #async_trait));
+                let bounds = if param.attrs.is_empty() {
+                    param.colon_token = None;
+                    std::mem::take(&mut param.bounds)
+                } else {
+                    Punctuated::new()
+                };
+                let plus = (!bounds.is_empty()).then(|| quote!(+));
+                predicates.push(
+                    syn::parse_quote_spanned!(ident.span()=> #ident: #async_trait #plus #bounds),
+                );
             }
             GenericParam::Lifetime(param) => {
                 let lifetime = &param.lifetime;
-                predicates.push(syn::parse_quote_spanned!(lifetime.span()=> #lifetime: #async_trait));
+                let bounds = if param.attrs.is_empty() {
+                    param.colon_token = None;
+                    std::mem::take(&mut param.bounds)
+                } else {
+                    Punctuated::new()
+                };
+                let plus = (!bounds.is_empty()).then(|| quote!(+));
+                predicates.push(syn::parse_quote_spanned!(lifetime.span()=> #lifetime: #async_trait #plus #bounds));
             }
             GenericParam::Const(_) => {}
         }
@@ -326,12 +349,18 @@ fn box_signature(sig: &mut Signature, plan: &MethodPlan<'_>, mentions_self: bool
         }
     }
     for elided in &lifetimes.elided {
-        sig.generics.params.push(GenericParam::Lifetime(syn::LifetimeParam::new(elided.clone())));
+        sig.generics
+            .params
+            .push(GenericParam::Lifetime(syn::LifetimeParam::new(
+                elided.clone(),
+            )));
         predicates.push(syn::parse_quote_spanned!(elided.span()=> #elided: #async_trait));
     }
     sig.generics
         .params
-        .push(GenericParam::Lifetime(syn::LifetimeParam::new(async_trait.clone())));
+        .push(GenericParam::Lifetime(syn::LifetimeParam::new(
+            async_trait.clone(),
+        )));
     if sig.generics.lt_token.is_none() {
         sig.generics.lt_token = Some(Token![<](sig.ident.span()));
         sig.generics.gt_token = Some(Token![>](sig.ident.span()));
@@ -339,20 +368,27 @@ fn box_signature(sig: &mut Signature, plan: &MethodPlan<'_>, mentions_self: bool
 
     if mentions_self {
         let needs = SelfNeeds::of(sig.receiver());
+        // "required by this bound" then points at the receiver that needs it.
+        let span = sig
+            .receiver()
+            .map_or_else(|| sig.ident.span(), |receiver| receiver.span());
         let mut bounds = TokenStream::new();
         // A default body is written once for every `Self`, so its future is `Send` only if
         // what it holds of `Self` is; an impl's body knows its `Self`.
         if has_default && plan.send {
             if needs.needs_sync() && !plan.context.supertraits_include("Sync") {
-                bounds.extend(quote!(::core::marker::Sync +));
+                bounds.extend(quote_spanned!(span=> ::core::marker::Sync +));
             }
             if needs.needs_send() && !plan.context.supertraits_include("Send") {
-                bounds.extend(quote!(::core::marker::Send +));
+                bounds.extend(quote_spanned!(span=> ::core::marker::Send +));
             }
         }
         predicates.push(syn::parse_quote!(Self: #bounds #async_trait));
     }
-    sig.generics.make_where_clause().predicates.extend(predicates);
+    sig.generics
+        .make_where_clause()
+        .predicates
+        .extend(predicates);
 
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
@@ -370,7 +406,7 @@ fn box_signature(sig: &mut Signature, plan: &MethodPlan<'_>, mentions_self: bool
     }
 
     let private = plan.krate.private();
-    let send = plan.send.then(|| quote!(::core::marker::Send +));
+    let send = plan.send.then(|| quote!(::core::marker::Send+));
     sig.output = syn::parse_quote_spanned! {async_token.span=>
         #arrow ::core::pin::Pin<#private::Box<
             dyn ::core::future::Future<Output = #output> + #send #async_trait
@@ -381,7 +417,11 @@ fn box_signature(sig: &mut Signature, plan: &MethodPlan<'_>, mentions_self: bool
 /// `__arg2`, for an argument bound by a pattern; mixed-site, so it cannot collide with a
 /// user's name.
 fn positional_argument(index: usize, pat: &Pat) -> syn::Ident {
-    format_ident!("__arg{}", index, span = pat.span().resolved_at(Span::mixed_site()))
+    format_ident!(
+        "__arg{}",
+        index,
+        span = pat.span().resolved_at(Span::mixed_site())
+    )
 }
 
 fn plain_binding(ident: syn::Ident) -> PatIdent {
@@ -444,7 +484,11 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
                 };
                 bindings.push(quote! {
                     #(#cfgs)*
-                    #[allow(clippy::redundant_locals)]
+                    #[allow(
+                        clippy::redundant_locals,
+                        clippy::used_underscore_binding,
+                        clippy::no_effect_underscore_binding,
+                    )]
                     #binding
                 });
             }

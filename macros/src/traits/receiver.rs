@@ -157,7 +157,8 @@ impl RenameSelf {
             match tree {
                 TokenTree::Ident(mut ident) => {
                     // `self::module` stays a path.
-                    let is_path = matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                    let is_path =
+                        matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
                     if !is_path {
                         Self::rename(&mut ident);
                     }
