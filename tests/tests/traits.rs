@@ -933,3 +933,132 @@ mod bodies {
         assert_eq!(block_on(object.closures_and_blocks()), 15);
     }
 }
+
+mod async_trait_compatibility {
+    //! A trait written for async-trait compiles and behaves the same with our import, and the
+    //! two crates' traits and impls mix (same signatures).
+    use super::*;
+
+    // async-trait's README example, with the import changed.
+    #[async_trait_ext]
+    trait Advertisement {
+        async fn run(&self) -> String;
+    }
+
+    struct Modal;
+
+    #[async_trait_ext]
+    impl Advertisement for Modal {
+        async fn run(&self) -> String {
+            self.render_fullscreen().await;
+            let mut shown = String::new();
+            for _ in 0..4u16 {
+                shown.push_str(&remind_user_to_join_mailing_list().await);
+            }
+            self.hide_for_now().await;
+            shown
+        }
+    }
+
+    impl Modal {
+        async fn render_fullscreen(&self) {}
+        async fn hide_for_now(&self) {}
+    }
+
+    async fn remind_user_to_join_mailing_list() -> String {
+        "join!".to_owned()
+    }
+
+    struct AutoplayingVideo {
+        media_url: String,
+    }
+
+    #[async_trait_ext]
+    impl Advertisement for AutoplayingVideo {
+        async fn run(&self) -> String {
+            let stream = connect(&self.media_url).await;
+            stream.play().await
+        }
+    }
+
+    struct Stream(String);
+
+    impl Stream {
+        async fn play(&self) -> String {
+            format!("playing {}", self.0)
+        }
+    }
+
+    async fn connect(url: &str) -> Stream {
+        Stream(url.to_owned())
+    }
+
+    #[test]
+    fn readme_example() {
+        let ads: Vec<Box<dyn Advertisement + Sync>> = vec![
+            Box::new(Modal),
+            Box::new(AutoplayingVideo {
+                media_url: "u".into(),
+            }),
+        ];
+        let shown: Vec<String> = ads.iter().map(|ad| block_on(ad.run())).collect();
+        assert_eq!(shown, ["join!join!join!join!", "playing u"]);
+    }
+
+    /// A trait from a crate that uses async-trait, implemented with our attribute.
+    #[async_trait::async_trait]
+    trait TheirTrait {
+        async fn fetch(&self, key: &str, extra: &mut Vec<u8>) -> usize;
+        async fn owned<T: Send + 'static>(self, value: T) -> T
+        where
+            Self: Sized;
+        async fn default_body(&self) -> u8 {
+            5
+        }
+    }
+
+    struct Ours;
+
+    #[async_trait_ext]
+    impl TheirTrait for Ours {
+        async fn fetch(&self, key: &str, extra: &mut Vec<u8>) -> usize {
+            extra.push(1);
+            key.len() + extra.len()
+        }
+        async fn owned<T: Send + 'static>(self, value: T) -> T {
+            value
+        }
+    }
+
+    /// Our trait, implemented with async-trait's attribute.
+    #[async_trait_ext]
+    trait OurTrait {
+        async fn fetch(&self, key: &str, extra: &mut Vec<u8>) -> usize;
+        async fn default_body(&self) -> u8 {
+            6
+        }
+    }
+
+    struct Theirs;
+
+    #[async_trait::async_trait]
+    impl OurTrait for Theirs {
+        async fn fetch(&self, key: &str, extra: &mut Vec<u8>) -> usize {
+            extra.push(2);
+            key.len() * 10 + extra.len()
+        }
+    }
+
+    #[test]
+    fn the_two_crates_mix() {
+        let mut extra = Vec::new();
+        assert_eq!(block_on(Ours.fetch("ab", &mut extra)), 3);
+        assert_eq!(block_on(Ours.default_body()), 5);
+        assert_eq!(block_on(Ours.owned("x")), "x");
+        let theirs: Box<dyn OurTrait + Sync> = Box::new(Theirs);
+        assert_eq!(block_on(theirs.fetch("ab", &mut extra)), 22);
+        assert_eq!(block_on(theirs.default_body()), 6);
+        let ours: &(dyn TheirTrait + Sync) = &Ours;
+        assert_eq!(block_on(ours.fetch("", &mut extra)), 3);
+    }
+}

@@ -16,7 +16,7 @@
 //! }
 //! ```
 //! and an impl's body `{ BODY }` becomes
-//! `__private::Box::pin(async move { let __self = self; let key = key; let __ret: R = { BODY }; __ret })`.
+//! `__private::Box::pin(async move { let __async_ext_self = self; let key = key; let __async_ext_ret: R = { BODY }; __async_ext_ret })`.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
@@ -414,11 +414,11 @@ fn box_signature(
     };
 }
 
-/// `__arg2`, for an argument bound by a pattern; mixed-site, so it cannot collide with a
-/// user's name.
+/// `__async_ext_arg2`, for an argument bound by a pattern; mixed-site, so it cannot collide
+/// with a user's local variable.
 fn positional_argument(index: usize, pat: &Pat) -> syn::Ident {
     format_ident!(
-        "__arg{}",
+        "__async_ext_arg{}",
         index,
         span = pat.span().resolved_at(Span::mixed_site())
     )
@@ -506,7 +506,7 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
             ty.into_token_stream()
         }
     };
-    let ret = syn::Ident::new("__ret", Span::mixed_site());
+    let ret = syn::Ident::new("__async_ext_ret", Span::mixed_site());
     let private = plan.krate.private();
     let user_block = &*block;
     let boxed = quote_spanned! {async_token.span=>

@@ -133,9 +133,13 @@ fn contains_fn(tokens: &TokenStream) -> bool {
 }
 
 /// The hidden name `self` is bound to inside the `async move` block. Mixed-site resolution:
-/// it cannot collide with a user's variable, also when the trait comes from a `macro_rules!`.
+/// it cannot collide with a user's local variable, and it resolves the same way for every
+/// `self` of the item, also when the trait comes from a `macro_rules!`.
 pub(crate) fn renamed_self(self_span: Span) -> Ident {
-    Ident::new("__self", self_span.resolved_at(Span::mixed_site()))
+    Ident::new(
+        "__async_ext_self",
+        self_span.resolved_at(Span::mixed_site()),
+    )
 }
 
 /// Replaces every `self` value in a body by [`renamed_self`] (keeping each token's location),
