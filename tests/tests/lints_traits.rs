@@ -121,6 +121,25 @@ impl<'input> Parser<'input> for Echo {
     }
 }
 
+/// A trait used only through generics: its generic methods need no `where Self: Sized`.
+#[async_trait_ext]
+pub trait Codec {
+    /// Generic over a type.
+    async fn encode<T: Display + Send + 'static>(&self, value: T) -> String;
+    /// Generic through `impl Trait`.
+    async fn decode(&self, input: impl AsRef<str> + Send) -> usize;
+}
+
+#[async_trait_ext]
+impl Codec for Echo {
+    async fn encode<T: Display + Send + 'static>(&self, value: T) -> String {
+        value.to_string()
+    }
+    async fn decode(&self, input: impl AsRef<str> + Send) -> usize {
+        input.as_ref().len()
+    }
+}
+
 #[test]
 fn the_public_api_works() {
     let mut echo = Echo::default();
@@ -132,6 +151,8 @@ fn the_public_api_works() {
         assert_eq!(echo.generic(3).await, 3);
         assert_eq!(echo.local().await, 0);
         assert_eq!(echo.word("a b").await, "a");
+        assert_eq!(echo.encode(12).await, "12");
+        assert_eq!(echo.decode("abc").await, 3);
         assert_eq!(Pin::new(&mut echo).pinned().await, 9);
         let object: Box<dyn Service<String, Response = String>> = Box::new(Echo::default());
         assert_eq!(object.name(), "service");

@@ -961,11 +961,16 @@ mod async_trait_compatibility {
     }
 
     impl Modal {
-        async fn render_fullscreen(&self) {}
-        async fn hide_for_now(&self) {}
+        async fn render_fullscreen(&self) {
+            yield_now().await;
+        }
+        async fn hide_for_now(&self) {
+            yield_now().await;
+        }
     }
 
     async fn remind_user_to_join_mailing_list() -> String {
+        yield_now().await;
         "join!".to_owned()
     }
 
@@ -985,11 +990,13 @@ mod async_trait_compatibility {
 
     impl Stream {
         async fn play(&self) -> String {
+            yield_now().await;
             format!("playing {}", self.0)
         }
     }
 
     async fn connect(url: &str) -> Stream {
+        yield_now().await;
         Stream(url.to_owned())
     }
 

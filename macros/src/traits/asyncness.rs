@@ -26,6 +26,7 @@ use syn::ext::IdentExt;
 use syn::visit::Visit;
 use syn::{Attribute, Ident, ItemImpl, Signature, TraitItem};
 
+use super::spans::located_at;
 use crate::common::crate_path::CratePath;
 
 fn marker_name(method: &Ident) -> Ident {
@@ -116,9 +117,10 @@ pub(crate) fn impl_probes(
             None => (quote!(sync_in_impl), sig.fn_token.span),
         };
         let span = span.join(sig.ident.span()).unwrap_or(span);
+        let call = located_at(quote!(#private::#check(#this.#name())), span);
         checks.push(quote_spanned! {span=>
             #(#cfgs)*
-            #private::#check(#this.#name());
+            #call;
         });
     }
     let params = item.generics.params.iter();

@@ -30,10 +30,12 @@ use syn::{
 };
 
 use super::asyncness;
+use super::dyn_hint::dyn_hint;
 use super::lifetimes::{bound_impl_trait_arguments, name_elided_input_lifetimes};
 use super::receiver::{
     RenameSelf, SelfNeeds, mentions_self_in_block, mentions_self_in_sig, renamed_self,
 };
+use super::spans::located_at;
 use super::{TraitOptions, strip_method_options, take_method_options};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
@@ -113,6 +115,9 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             &method.sig,
             &options.krate,
         ));
+        if !context.supertraits_include("Sized") {
+            markers.push(dyn_hint(&method.sig));
+        }
         if let Err(error) = check_method_options(relaxed, &method.sig) {
             errors.push(error);
             continue;
@@ -281,6 +286,12 @@ fn async_trait_lifetime() -> Lifetime {
     Lifetime::new("'async_trait", Span::call_site())
 }
 
+/// `'async_trait` located at `span` (resolving as always), so a predicate `X: 'async_trait`
+/// built with it is reported at the user's `X`.
+fn async_trait_at(span: Span) -> Lifetime {
+    Lifetime::new("'async_trait", Span::call_site().located_at(span))
+}
+
 // Input:  `async fn f<'a, T: Bound>(&self, x: &'a T, y: &u8, mut z: impl Tr, (a, b): (u8, u8)) -> R`
 // Output: `fn f<'a, 'life0, 'life1, 'async_trait, T: Bound>(
 //              &'life0 self, x: &'a T, y: &'life1 u8, z: impl 'async_trait + Tr, __arg4: (u8, u8))
@@ -335,6 +346,7 @@ fn box_signature(
                     Punctuated::new()
                 };
                 let plus = (!bounds.is_empty()).then(|| quote!(+));
+                let async_trait = async_trait_at(lifetime.span());
                 predicates.push(syn::parse_quote_spanned!(lifetime.span()=> #lifetime: #async_trait #plus #bounds));
             }
             GenericParam::Const(_) => {}
@@ -345,6 +357,7 @@ fn box_signature(
         let lifetime = &param.lifetime;
         if lifetimes.explicit.contains(lifetime) && !bounded_outer.contains(&lifetime) {
             bounded_outer.push(lifetime);
+            let async_trait = async_trait_at(lifetime.span());
             predicates.push(syn::parse_quote_spanned!(lifetime.span()=> #lifetime: #async_trait));
         }
     }
@@ -354,6 +367,7 @@ fn box_signature(
             .push(GenericParam::Lifetime(syn::LifetimeParam::new(
                 elided.clone(),
             )));
+        let async_trait = async_trait_at(elided.span());
         predicates.push(syn::parse_quote_spanned!(elided.span()=> #elided: #async_trait));
     }
     sig.generics
@@ -383,7 +397,9 @@ fn box_signature(
                 bounds.extend(quote_spanned!(span=> ::core::marker::Send +));
             }
         }
-        predicates.push(syn::parse_quote!(Self: #bounds #async_trait));
+        let async_trait = async_trait_at(span);
+        let self_token = quote_spanned!(Span::call_site().located_at(span)=> Self);
+        predicates.push(syn::parse_quote!(#self_token: #bounds #async_trait));
     }
     sig.generics
         .make_where_clause()
@@ -509,8 +525,10 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
     let ret = syn::Ident::new("__async_ext_ret", Span::mixed_site());
     let private = plan.krate.private();
     let user_block = &*block;
-    let boxed = quote_spanned! {async_token.span=>
-        #private::Box::pin(async move {
+    let async_move = quote_spanned!(async_token.span=> async move);
+    let mut async_body = proc_macro2::Group::new(
+        proc_macro2::Delimiter::Brace,
+        quote! {
             // The async block's output type is `R` even when the body `return`s early.
             if let ::core::option::Option::Some(#ret) = ::core::option::Option::None::<#output> {
                 #[allow(unreachable_code)]
@@ -521,7 +539,28 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
             let #ret: #output = #user_block;
             #[allow(unreachable_code)]
             #ret
-        })
+        },
+    );
+    // The async block spans the user's `async` to the body's `}`.
+    async_body.set_span(block.brace_token.span.join());
+    let future = quote!(#async_move #async_body);
+    // The call is located at the user's `async`, so "future cannot be sent between threads
+    // safely" lands there (with rustc's notes on the value and the `.await` in the body), and
+    // `send_future`'s bound adds a note naming `?Send`.
+    let boxing = if plan.send {
+        quote!(#private::send_future)
+    } else {
+        quote!(#private::Box::pin)
+    };
+    let boxing = located_at(boxing, async_token.span);
+    let parens = located_at(quote!(()), async_token.span);
+    let boxed = match parens.into_iter().next() {
+        Some(proc_macro2::TokenTree::Group(parens)) => {
+            let mut call = proc_macro2::Group::new(parens.delimiter(), future);
+            call.set_span(parens.span());
+            quote!(#boxing #call)
+        }
+        _ => quote!(#boxing(#future)),
     };
     block.stmts = vec![Stmt::Expr(syn::Expr::Verbatim(boxed), None)];
 }

@@ -15,9 +15,11 @@ use crate::common::options::Options;
 
 mod asyncness;
 mod boxed;
+mod dyn_hint;
 pub(crate) mod lifetimes;
 mod native;
 pub(crate) mod receiver;
+pub(crate) mod spans;
 
 /// The options of `#[async_trait_ext(…)]` on a trait or impl.
 pub(crate) struct TraitOptions {
