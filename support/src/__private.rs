@@ -37,6 +37,11 @@ pub struct SyncInTrait;
 #[derive(Debug)]
 pub struct UnknownAsyncness;
 
+/// The trait is in native mode and declares this method `async fn` (returning
+/// `impl Future`), which a boxed impl method cannot implement.
+#[derive(Debug)]
+pub struct NativeAsyncInTrait;
+
 /// A method written without `async` in an impl matches the trait's method.
 #[diagnostic::on_unimplemented(
     message = "this method is an `async fn` in the trait, but not in this impl",
@@ -58,6 +63,19 @@ impl NotAsyncInTrait for UnknownAsyncness {}
 pub trait NotSyncInTrait {}
 impl NotSyncInTrait for AsyncInTrait {}
 impl NotSyncInTrait for UnknownAsyncness {}
+impl NotSyncInTrait for NativeAsyncInTrait {}
+
+/// An `async fn` of an impl can be boxed: the trait is not in native mode.
+#[diagnostic::on_unimplemented(
+    message = "this trait is in native mode: implement its `async fn`s without `#[async_trait_ext]`",
+    label = "this `async fn` is boxed by the `#[async_trait_ext]` on its impl",
+    note = "impls of a `#[async_trait_ext(native)]` trait are plain `async fn`s; \
+            remove `#[async_trait_ext]` from the impl block"
+)]
+pub trait NotNativeTrait {}
+impl NotNativeTrait for AsyncInTrait {}
+impl NotNativeTrait for SyncInTrait {}
+impl NotNativeTrait for UnknownAsyncness {}
 
 /// Checks a plain `fn` of an impl against the trait's record.
 pub fn sync_in_impl<Record: NotAsyncInTrait>(record: Record) {
@@ -65,7 +83,7 @@ pub fn sync_in_impl<Record: NotAsyncInTrait>(record: Record) {
 }
 
 /// Checks an `async fn` of an impl against the trait's record.
-pub fn async_in_impl<Record: NotSyncInTrait>(record: Record) {
+pub fn async_in_impl<Record: NotSyncInTrait + NotNativeTrait>(record: Record) {
     let _ = record;
 }
 

@@ -72,6 +72,27 @@ pub(crate) fn trait_marker(
     })
 }
 
+/// For native mode: the record of a native trait's method, so that a boxed impl of it (which
+/// cannot compile: its signature has the lifetimes of a boxed method) is told to drop
+/// `#[async_trait_ext]`, rather than only getting rustc's lifetime mismatch. Native mode's
+/// expansion may append these to the trait like boxed mode appends [`trait_marker`]s.
+#[allow(dead_code)] // Until native mode calls it.
+pub(crate) fn native_trait_marker(
+    attrs: &[Attribute],
+    sig: &Signature,
+    krate: &CratePath,
+) -> Option<TraitItem> {
+    let mut item = trait_marker(attrs, sig, krate)?;
+    if sig.asyncness.is_some()
+        && let TraitItem::Fn(method) = &mut item
+    {
+        let private = krate.private();
+        method.sig.output = syn::parse_quote!(-> #private::NativeAsyncInTrait);
+        method.default = Some(syn::parse_quote!({ #private::NativeAsyncInTrait }));
+    }
+    Some(item)
+}
+
 fn is_other_macro_method(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|attr| {
         attr.path().segments.last().is_some_and(|segment| {

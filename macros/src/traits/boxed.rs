@@ -173,7 +173,7 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
     let context = Context::Impl {
         generics: &generics,
     };
-    let mut probed = Vec::new();
+    let mut written_methods = Vec::new();
     for impl_item in &mut item.items {
         let ImplItem::Fn(method) = impl_item else {
             continue;
@@ -181,7 +181,7 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         let Some(relaxed) = errors.push_result(take_method_options(&mut method.attrs)) else {
             continue;
         };
-        probed.push((method.attrs.clone(), method.sig.clone()));
+        written_methods.push((method.attrs.clone(), method.sig.clone()));
         if let Err(error) = check_method_options(relaxed, &method.sig) {
             errors.push(error);
             continue;
@@ -207,13 +207,8 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         box_body(&mut method.sig, &mut method.block, &plan);
         box_signature(&mut method.sig, &plan, mentions_self, false);
         method.attrs.push(signature_lint_allows());
-        // An impl of a native-mode trait may keep `#[async_trait_ext]`: the box is then a
-        // refinement of the trait's `impl Future`, which is fine.
-        method
-            .attrs
-            .push(syn::parse_quote!(#[allow(refining_impl_trait)]));
     }
-    let probes = asyncness::impl_probes(&item, &probed, &options.krate);
+    let probes = asyncness::impl_probes(&item, &written_methods, &options.krate);
     match errors.finish() {
         Ok(()) => {
             let mut out = item.into_token_stream();
@@ -319,39 +314,7 @@ fn box_signature(
     };
 
     let lifetimes = name_elided_input_lifetimes(sig);
-    let mut predicates: Vec<WherePredicate> = Vec::new();
-    // Each parameter's inline bounds move to the `where` clause next to `'async_trait`, so no
-    // bound is split over two places (clippy's `multiple_bound_locations`).
-    for param in &mut sig.generics.params {
-        match param {
-            GenericParam::Type(param) => {
-                let ident = &param.ident;
-                let bounds = if param.attrs.is_empty() {
-                    param.colon_token = None;
-                    std::mem::take(&mut param.bounds)
-                } else {
-                    Punctuated::new()
-                };
-                let plus = (!bounds.is_empty()).then(|| quote!(+));
-                predicates.push(
-                    syn::parse_quote_spanned!(ident.span()=> #ident: #async_trait #plus #bounds),
-                );
-            }
-            GenericParam::Lifetime(param) => {
-                let lifetime = &param.lifetime;
-                let bounds = if param.attrs.is_empty() {
-                    param.colon_token = None;
-                    std::mem::take(&mut param.bounds)
-                } else {
-                    Punctuated::new()
-                };
-                let plus = (!bounds.is_empty()).then(|| quote!(+));
-                let async_trait = async_trait_at(lifetime.span());
-                predicates.push(syn::parse_quote_spanned!(lifetime.span()=> #lifetime: #async_trait #plus #bounds));
-            }
-            GenericParam::Const(_) => {}
-        }
-    }
+    let mut predicates = bound_method_generics(sig);
     let mut bounded_outer: Vec<&Lifetime> = Vec::new();
     for param in plan.context.outer_generics().lifetimes() {
         let lifetime = &param.lifetime;
@@ -381,31 +344,87 @@ fn box_signature(
     }
 
     if mentions_self {
-        let needs = SelfNeeds::of(sig.receiver());
-        // "required by this bound" then points at the receiver that needs it.
-        let span = sig
-            .receiver()
-            .map_or_else(|| sig.ident.span(), |receiver| receiver.span());
-        let mut bounds = TokenStream::new();
-        // A default body is written once for every `Self`, so its future is `Send` only if
-        // what it holds of `Self` is; an impl's body knows its `Self`.
-        if has_default && plan.send {
-            if needs.needs_sync() && !plan.context.supertraits_include("Sync") {
-                bounds.extend(quote_spanned!(span=> ::core::marker::Sync +));
-            }
-            if needs.needs_send() && !plan.context.supertraits_include("Send") {
-                bounds.extend(quote_spanned!(span=> ::core::marker::Send +));
-            }
-        }
-        let async_trait = async_trait_at(span);
-        let self_token = quote_spanned!(Span::call_site().located_at(span)=> Self);
-        predicates.push(syn::parse_quote!(#self_token: #bounds #async_trait));
+        predicates.push(self_predicate(sig, plan, has_default));
     }
     sig.generics
         .make_where_clause()
         .predicates
         .extend(predicates);
 
+    unpattern_arguments(sig, &async_trait);
+
+    let private = plan.krate.private();
+    let send = plan.send.then(|| quote!(::core::marker::Send+));
+    sig.output = syn::parse_quote_spanned! {async_token.span=>
+        #arrow ::core::pin::Pin<#private::Box<
+            dyn ::core::future::Future<Output = #output> + #send #async_trait
+        >>
+    };
+}
+
+/// Input:  `<'a: 'b, T: Clone>`
+/// Output: `<'a, T>` and the predicates `'a: 'async_trait + 'b`, `T: 'async_trait + Clone`:
+/// each parameter's inline bounds move to the `where` clause next to `'async_trait`, so no
+/// bound is split over two places (clippy's `multiple_bound_locations`).
+fn bound_method_generics(sig: &mut Signature) -> Vec<WherePredicate> {
+    let mut predicates = Vec::new();
+    for param in &mut sig.generics.params {
+        let (bounded, bounds) = match param {
+            GenericParam::Type(param) => {
+                let bounds = if param.attrs.is_empty() {
+                    param.colon_token = None;
+                    std::mem::take(&mut param.bounds).into_token_stream()
+                } else {
+                    TokenStream::new()
+                };
+                (param.ident.to_token_stream(), bounds)
+            }
+            GenericParam::Lifetime(param) => {
+                let bounds = if param.attrs.is_empty() {
+                    param.colon_token = None;
+                    std::mem::take(&mut param.bounds).into_token_stream()
+                } else {
+                    TokenStream::new()
+                };
+                (param.lifetime.to_token_stream(), bounds)
+            }
+            GenericParam::Const(_) => continue,
+        };
+        let span = bounded.span();
+        let async_trait = async_trait_at(span);
+        let plus = (!bounds.is_empty()).then(|| quote!(+));
+        predicates.push(syn::parse_quote_spanned!(span=> #bounded: #async_trait #plus #bounds));
+    }
+    predicates
+}
+
+/// `Self: 'async_trait`, plus `Sync`/`Send` for a default body of a `Send` trait: the body is
+/// written once for every `Self`, so its future is `Send` only if what it holds of `Self` is
+/// (an impl's body knows its `Self`). Located at the receiver, so "required by this bound"
+/// points at the receiver that needs it.
+fn self_predicate(sig: &Signature, plan: &MethodPlan<'_>, has_default: bool) -> WherePredicate {
+    let needs = SelfNeeds::of(sig.receiver());
+    let span = sig
+        .receiver()
+        .map_or_else(|| sig.ident.span(), Spanned::span);
+    let mut bounds = TokenStream::new();
+    if has_default && plan.send {
+        if needs.needs_sync() && !plan.context.supertraits_include("Sync") {
+            bounds.extend(quote_spanned!(span=> ::core::marker::Sync +));
+        }
+        if needs.needs_send() && !plan.context.supertraits_include("Send") {
+            bounds.extend(quote_spanned!(span=> ::core::marker::Send +));
+        }
+    }
+    let async_trait = async_trait_at(span);
+    let self_token = quote_spanned!(Span::call_site().located_at(span)=> Self);
+    syn::parse_quote!(#self_token: #bounds #async_trait)
+}
+
+// Input:  `(mut self, mut x: T, (a, b): (u8, u8), y: impl Tr)`
+// Output: `(self, x: T, __async_ext_arg2: (u8, u8), y: impl 'async_trait + Tr)`: patterns
+// are not allowed in a signature without a body, and the body binds them inside the future.
+fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime) {
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
             FnArg::Receiver(receiver) => receiver.mutability = None,
@@ -416,18 +435,10 @@ fn box_signature(
                     }
                     pat => *pat = Pat::Ident(plain_binding(positional_argument(index, pat))),
                 }
-                bound_impl_trait_arguments(&mut argument.ty, &async_trait);
+                bound_impl_trait_arguments(&mut argument.ty, async_trait);
             }
         }
     }
-
-    let private = plan.krate.private();
-    let send = plan.send.then(|| quote!(::core::marker::Send+));
-    sig.output = syn::parse_quote_spanned! {async_token.span=>
-        #arrow ::core::pin::Pin<#private::Box<
-            dyn ::core::future::Future<Output = #output> + #send #async_trait
-        >>
-    };
 }
 
 /// `__async_ext_arg2`, for an argument bound by a pattern; mixed-site, so it cannot collide
@@ -553,15 +564,9 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
         quote!(#private::Box::pin)
     };
     let boxing = located_at(boxing, async_token.span);
-    let parens = located_at(quote!(()), async_token.span);
-    let boxed = match parens.into_iter().next() {
-        Some(proc_macro2::TokenTree::Group(parens)) => {
-            let mut call = proc_macro2::Group::new(parens.delimiter(), future);
-            call.set_span(parens.span());
-            quote!(#boxing #call)
-        }
-        _ => quote!(#boxing(#future)),
-    };
+    let mut arguments = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, future);
+    arguments.set_span(Span::call_site().located_at(async_token.span));
+    let boxed = quote!(#boxing #arguments);
     block.stmts = vec![Stmt::Expr(syn::Expr::Verbatim(boxed), None)];
 }
 

@@ -48,7 +48,7 @@ impl NameElided {
         lifetime
     }
 
-    fn visit_reference_lifetime(&mut self, and_token: &Token![&], lifetime: &mut Option<Lifetime>) {
+    fn visit_reference_lifetime(&mut self, and_token: Token![&], lifetime: &mut Option<Lifetime>) {
         match lifetime {
             None => *lifetime = Some(self.next_name(and_token.span)),
             Some(lifetime) => self.visit_named_or_underscore(lifetime),
@@ -68,7 +68,7 @@ impl VisitMut for NameElided {
     fn visit_receiver_kind_mut(&mut self, kind: &mut ReceiverKind) {
         match kind {
             ReceiverKind::Reference(and_token, lifetime, _) => {
-                self.visit_reference_lifetime(and_token, lifetime);
+                self.visit_reference_lifetime(*and_token, lifetime);
             }
             ReceiverKind::Typed(_, ty) => self.visit_type_mut(ty),
             _ => {}
@@ -76,7 +76,7 @@ impl VisitMut for NameElided {
     }
 
     fn visit_type_reference_mut(&mut self, ty: &mut TypeReference) {
-        self.visit_reference_lifetime(&ty.and_token, &mut ty.lifetime);
+        self.visit_reference_lifetime(ty.and_token, &mut ty.lifetime);
         visit_mut::visit_type_reference_mut(self, ty);
     }
 
