@@ -25,9 +25,13 @@ pub use crate::traits::private::*;
 // reported as such, at the impl's method. `UnknownAsyncness` is the fallback when the trait has
 // no record (async-trait, native mode, hand-written): it passes both checks.
 
-/// The trait declares this method `async fn`.
+/// The trait declares this method `async fn`, with a `Send` future.
 #[derive(Debug)]
 pub struct AsyncInTrait;
+
+/// The trait declares this method `async fn` under `?Send` (on the trait or the method).
+#[derive(Debug)]
+pub struct LocalAsyncInTrait;
 
 /// The trait declares this method as a plain `fn`.
 #[derive(Debug)]
@@ -62,8 +66,33 @@ impl NotAsyncInTrait for UnknownAsyncness {}
 )]
 pub trait NotSyncInTrait {}
 impl NotSyncInTrait for AsyncInTrait {}
+impl NotSyncInTrait for LocalAsyncInTrait {}
 impl NotSyncInTrait for UnknownAsyncness {}
 impl NotSyncInTrait for NativeAsyncInTrait {}
+
+/// A `Send` `async fn` of an impl matches the trait's method.
+#[diagnostic::on_unimplemented(
+    message = "this method's future is `?Send` in the trait, but `Send` in this impl",
+    label = "write `#[async_trait_ext(?Send)]` on this method (or on the impl), as in the trait",
+    note = "a macro on an impl cannot see the trait: the impl repeats the trait's `?Send`"
+)]
+pub trait NotLocalInTrait {}
+impl NotLocalInTrait for AsyncInTrait {}
+impl NotLocalInTrait for SyncInTrait {}
+impl NotLocalInTrait for UnknownAsyncness {}
+impl NotLocalInTrait for NativeAsyncInTrait {}
+
+/// A `?Send` `async fn` of an impl matches the trait's method.
+#[diagnostic::on_unimplemented(
+    message = "this method's future is `Send` in the trait, but `?Send` in this impl",
+    label = "remove `?Send` here, or write `#[async_trait_ext(?Send)]` on the trait's method",
+    note = "a macro on an impl cannot see the trait: the impl repeats the trait's `?Send`"
+)]
+pub trait NotSendInTrait {}
+impl NotSendInTrait for LocalAsyncInTrait {}
+impl NotSendInTrait for SyncInTrait {}
+impl NotSendInTrait for UnknownAsyncness {}
+impl NotSendInTrait for NativeAsyncInTrait {}
 
 /// An `async fn` of an impl can be boxed: the trait is not in native mode.
 #[diagnostic::on_unimplemented(
@@ -74,6 +103,7 @@ impl NotSyncInTrait for NativeAsyncInTrait {}
 )]
 pub trait NotNativeTrait {}
 impl NotNativeTrait for AsyncInTrait {}
+impl NotNativeTrait for LocalAsyncInTrait {}
 impl NotNativeTrait for SyncInTrait {}
 impl NotNativeTrait for UnknownAsyncness {}
 
@@ -82,8 +112,15 @@ pub fn sync_in_impl<Record: NotAsyncInTrait>(record: Record) {
     let _ = record;
 }
 
-/// Checks an `async fn` of an impl against the trait's record.
-pub fn async_in_impl<Record: NotSyncInTrait + NotNativeTrait>(record: Record) {
+/// Checks a `Send` `async fn` of an impl against the trait's record.
+pub fn async_in_impl<Record: NotSyncInTrait + NotNativeTrait + NotLocalInTrait>(record: Record) {
+    let _ = record;
+}
+
+/// Checks a `?Send` `async fn` of an impl against the trait's record.
+pub fn local_async_in_impl<Record: NotSyncInTrait + NotNativeTrait + NotSendInTrait>(
+    record: Record,
+) {
     let _ = record;
 }
 

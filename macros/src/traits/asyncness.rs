@@ -46,6 +46,7 @@ fn cfg_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
 pub(crate) fn trait_marker(
     attrs: &[Attribute],
     sig: &Signature,
+    send: bool,
     krate: &CratePath,
 ) -> Option<TraitItem> {
     if is_other_macro_method(attrs) {
@@ -54,10 +55,10 @@ pub(crate) fn trait_marker(
     let private = krate.private();
     let name = marker_name(&sig.ident);
     let cfgs = cfg_attrs(attrs);
-    let record = if sig.asyncness.is_some() {
-        quote!(AsyncInTrait)
-    } else {
-        quote!(SyncInTrait)
+    let record = match (sig.asyncness.is_some(), send) {
+        (true, true) => quote!(AsyncInTrait),
+        (true, false) => quote!(LocalAsyncInTrait),
+        (false, _) => quote!(SyncInTrait),
     };
     Some(syn::parse_quote! {
         #(#cfgs)*
@@ -82,7 +83,7 @@ pub(crate) fn native_trait_marker(
     sig: &Signature,
     krate: &CratePath,
 ) -> Option<TraitItem> {
-    let mut item = trait_marker(attrs, sig, krate)?;
+    let mut item = trait_marker(attrs, sig, true, krate)?;
     if sig.asyncness.is_some()
         && let TraitItem::Fn(method) = &mut item
     {
@@ -101,11 +102,19 @@ fn is_other_macro_method(attrs: &[Attribute]) -> bool {
     })
 }
 
-/// The probe checking the impl's methods (as written, before boxing) against the trait's
-/// record. Empty when the impl's header cannot be restated in a generic fn.
+/// An impl's method as written, before boxing.
+pub(crate) struct WrittenMethod {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) sig: Signature,
+    /// Boxed as `Send` (no `?Send` on the impl or the method).
+    pub(crate) send: bool,
+}
+
+/// The probe checking the impl's methods against the trait's record. Empty when the impl's
+/// header cannot be restated in a generic fn.
 pub(crate) fn impl_probes(
     item: &ItemImpl,
-    methods: &[(Vec<Attribute>, Signature)],
+    methods: &[WrittenMethod],
     krate: &CratePath,
 ) -> TokenStream {
     let Some((trait_path, _)) = &item.trait_ else {
@@ -113,7 +122,7 @@ pub(crate) fn impl_probes(
     };
     let methods: Vec<_> = methods
         .iter()
-        .filter(|(attrs, _)| !is_other_macro_method(attrs))
+        .filter(|method| !is_other_macro_method(&method.attrs))
         .collect();
     if methods.is_empty() || !restatable(item) {
         return TokenStream::new();
@@ -124,7 +133,7 @@ pub(crate) fn impl_probes(
     let this = Ident::new("__async_ext_this", Span::mixed_site());
     let mut fallbacks = Vec::new();
     let mut checks = Vec::new();
-    for (attrs, sig) in methods {
+    for WrittenMethod { attrs, sig, send } in methods {
         let name = marker_name(&sig.ident);
         let cfgs: Vec<_> = cfg_attrs(attrs).collect();
         fallbacks.push(quote! {
@@ -134,7 +143,8 @@ pub(crate) fn impl_probes(
             }
         });
         let (check, span) = match &sig.asyncness {
-            Some(async_token) => (quote!(async_in_impl), async_token.span),
+            Some(async_token) if *send => (quote!(async_in_impl), async_token.span),
+            Some(async_token) => (quote!(local_async_in_impl), async_token.span),
             None => (quote!(sync_in_impl), sig.fn_token.span),
         };
         let span = span.join(sig.ident.span()).unwrap_or(span);

@@ -107,21 +107,22 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
         let TraitItem::Fn(method) = trait_item else {
             continue;
         };
-        let Some(relaxed) = errors.push_result(take_method_options(&mut method.attrs)) else {
-            continue;
-        };
+        // A bad option is reported, and the method is still expanded (as if the option were
+        // absent), so that its impls do not add errors of their own.
+        let relaxed = errors
+            .push_result(take_method_options(&mut method.attrs))
+            .flatten();
+        let send = options.relaxed_send.is_none() && relaxed.is_none();
         markers.push(asyncness::trait_marker(
             &method.attrs,
             &method.sig,
+            send,
             &options.krate,
         ));
         if !context.supertraits_include("Sized") {
             markers.push(dyn_hint(&method.sig));
         }
-        if let Err(error) = check_method_options(relaxed, &method.sig) {
-            errors.push(error);
-            continue;
-        }
+        errors.push_result(check_method_options(relaxed, &method.sig));
         if method.sig.asyncness.is_none() || is_stream_method(&method.attrs) {
             continue;
         }
@@ -178,14 +179,17 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         let ImplItem::Fn(method) = impl_item else {
             continue;
         };
-        let Some(relaxed) = errors.push_result(take_method_options(&mut method.attrs)) else {
-            continue;
-        };
-        written_methods.push((method.attrs.clone(), method.sig.clone()));
-        if let Err(error) = check_method_options(relaxed, &method.sig) {
-            errors.push(error);
-            continue;
-        }
+        // A bad option is reported, and the method is still expanded (as if the option were
+        // absent), so that its impls do not add errors of their own.
+        let relaxed = errors
+            .push_result(take_method_options(&mut method.attrs))
+            .flatten();
+        written_methods.push(asyncness::WrittenMethod {
+            attrs: method.attrs.clone(),
+            sig: method.sig.clone(),
+            send: options.relaxed_send.is_none() && relaxed.is_none(),
+        });
+        errors.push_result(check_method_options(relaxed, &method.sig));
         if method.sig.asyncness.is_none() || is_stream_method(&method.attrs) {
             continue;
         }
@@ -355,11 +359,16 @@ fn box_signature(
 
     let private = plan.krate.private();
     let send = plan.send.then(|| quote!(::core::marker::Send+));
-    sig.output = syn::parse_quote_spanned! {async_token.span=>
-        #arrow ::core::pin::Pin<#private::Box<
-            dyn ::core::future::Future<Output = #output> + #send #async_trait
-        >>
-    };
+    // Located at the user's `async`: a mismatch with the trait's signature lands there.
+    let boxed_type = located_at(
+        quote! {
+            ::core::pin::Pin<#private::Box<
+                dyn ::core::future::Future<Output = #output> + #send #async_trait
+            >>
+        },
+        async_token.span,
+    );
+    sig.output = syn::parse_quote!(#arrow #boxed_type);
 }
 
 /// Input:  `<'a: 'b, T: Clone>`

@@ -7,3 +7,12 @@ trait Store {
 }
 
 fn main() {}
+
+struct Memory;
+
+#[async_trait_ext]
+impl Store for Memory {
+    async fn get(&self) -> u8 {
+        1
+    }
+}
