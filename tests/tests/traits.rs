@@ -870,7 +870,7 @@ mod bodies {
         async fn question_mark(&self, input: &str) -> Result<u32, std::num::ParseIntError>;
         async fn unit(&self, log: &Log);
         async fn iterator(&self) -> Box<dyn Iterator<Item = u8> + Send>;
-        async fn stream_sum(&self, numbers: impl Stream<Item = u32> + Send + 'async_trait) -> u32
+        async fn stream_sum(&self, numbers: impl Stream<Item = u32> + Send) -> u32
         where
             Self: Sized;
         async fn closures_and_blocks(&self) -> u32;
@@ -897,8 +897,8 @@ mod bodies {
         async fn iterator(&self) -> Box<dyn Iterator<Item = u8> + Send> {
             Box::new([1, 2].into_iter())
         }
-        #[async_ext::for_await]
-        async fn stream_sum(&self, numbers: impl Stream<Item = u32> + Send + 'async_trait) -> u32 {
+        // The loop is rewritten by `#[async_trait_ext]` itself: no `#[for_await]` on the fn.
+        async fn stream_sum(&self, numbers: impl Stream<Item = u32> + Send) -> u32 {
             let mut sum = self.0;
             #[for_await]
             for n in numbers {

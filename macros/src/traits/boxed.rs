@@ -16,7 +16,13 @@
 //! }
 //! ```
 //! and an impl's body `{ BODY }` becomes
-//! `__private::Box::pin(async move { let __async_ext_self = self; let key = key; let __async_ext_ret: R = { BODY }; __async_ext_ret })`.
+//! `__private::send_future(async move { let __async_ext_self = self; let key = key;
+//! let __async_ext_ret: R = { BODY }; __async_ext_ret })` (`Box::pin` under `?Send`).
+//!
+//! Besides, the trait gets hidden items that only serve diagnostics: per method a
+//! `where Self: Sized` record of its asyncness (see `asyncness`), and per generic method without
+//! `where Self: Sized` a const naming that fix (see `dyn_hint`). The impl gets a probe checking
+//! its methods against the records.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
