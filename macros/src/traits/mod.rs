@@ -13,8 +13,13 @@ use crate::common::errors::error_with_fallback;
 use crate::common::for_await;
 use crate::common::options::Options;
 
+mod asyncness;
 mod boxed;
+mod dyn_hint;
+pub(crate) mod lifetimes;
 mod native;
+pub(crate) mod receiver;
+pub(crate) mod spans;
 
 /// The options of `#[async_trait_ext(…)]` on a trait or impl.
 pub(crate) struct TraitOptions {
