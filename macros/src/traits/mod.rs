@@ -14,7 +14,10 @@ use crate::common::for_await;
 use crate::common::options::Options;
 
 mod boxed;
+mod companion;
 mod native;
+mod native_lifetimes;
+mod native_receiver;
 
 /// The options of `#[async_trait_ext(…)]` on a trait or impl.
 pub(crate) struct TraitOptions {
