@@ -24,7 +24,7 @@ use syn::{
 
 use super::TraitOptions;
 use super::native::MethodKind;
-use super::native_lifetimes::name_elided_inputs;
+use super::native_lifetimes::name_elided_lifetimes;
 use super::native_receiver::ReceiverShape;
 use crate::common::errors::Errors;
 
@@ -103,6 +103,9 @@ fn contains_impl_trait(ty: &Type) -> bool {
     syn::visit::Visit::visit_type(&mut finder, ty);
     finder.0
 }
+
+/// The blanket impl's type parameter: every implementor of the trait.
+const IMPLEMENTOR: &str = "__AsyncExtImpl";
 
 const FIX: &str = "add `where Self: Sized` to leave it out of the companion, or write \
                    `#[async_trait_ext(native, dyn = none)]` for no companion";
@@ -393,10 +396,13 @@ impl<'t> Model<'t> {
         params
     }
 
-    fn self_assoc_substitutions(&self) -> Vec<(Ident, Ident)> {
+    fn self_assoc_substitutions(&self) -> Vec<(Ident, Type)> {
         self.assoc
             .iter()
-            .map(|assoc| (assoc.item.ident.clone(), assoc.param.clone()))
+            .map(|assoc| {
+                let param = &assoc.param;
+                (assoc.item.ident.clone(), syn::parse_quote!(#param))
+            })
             .collect()
     }
 
@@ -422,7 +428,7 @@ impl<'t> Model<'t> {
         let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
         let where_clause = &self.item.generics.where_clause;
         let methods = self.methods.iter().map(|forwarded| {
-            let (sig, _) = self.erased_signature(forwarded);
+            let (sig, _) = self.erased_signature(forwarded, true);
             let cfgs = cfg_attrs(&forwarded.method.attrs);
             quote!(#(#cfgs)* #sig;)
         });
@@ -440,17 +446,37 @@ impl<'t> Model<'t> {
     }
 
     /// The erased form of one method's signature, and the names of its arguments.
-    fn erased_signature(&self, forwarded: &Forwarded<'_>) -> (Signature, Vec<TokenStream>) {
+    ///
+    /// In the erased trait (`in_trait`), `Self::Item` becomes the parameter `Item`; in the
+    /// blanket impl, `<__AsyncExtImpl as Store>::Item`.
+    fn erased_signature(
+        &self,
+        forwarded: &Forwarded<'_>,
+        in_trait: bool,
+    ) -> (Signature, Vec<TokenStream>) {
         let mut sig = forwarded.method.sig.clone();
         let names = rename_arguments(&mut sig);
         sig.ident = erased_method_name(&sig.ident);
-        let substitutions = self.self_assoc_substitutions();
+        let substitutions = if in_trait {
+            self.self_assoc_substitutions()
+        } else {
+            let trait_path = self.trait_path();
+            let implementor = Ident::new(IMPLEMENTOR, Span::call_site());
+            self.assoc
+                .iter()
+                .map(|assoc| {
+                    let ident = &assoc.item.ident;
+                    let ty: Type = syn::parse_quote!(<#implementor as #trait_path>::#ident);
+                    (ident.clone(), ty)
+                })
+                .collect()
+        };
         SubstituteSelfAssoc(&substitutions).visit_signature_mut(&mut sig);
         if let MethodKind::Async { output, send } = forwarded.kind {
             let mut output = output.clone();
             SubstituteSelfAssoc(&substitutions).visit_type_mut(&mut output);
             let span = sig.ident.span();
-            let named = name_elided_inputs(&mut sig);
+            let named = name_elided_lifetimes(&mut sig, &mut output);
             let fut = Lifetime::new("'__fut", Span::mixed_site());
             let mut outlives: Vec<TokenStream> = Vec::new();
             for lifetime in &named {
@@ -519,7 +545,7 @@ impl<'t> Model<'t> {
     //         }
     fn blanket_impl(&self) -> TokenStream {
         let erased = &self.erased;
-        let implementor = Ident::new("__AsyncExtImpl", Span::call_site());
+        let implementor = Ident::new(IMPLEMENTOR, Span::call_site());
         let mut generics = self.item.generics.clone();
         generics
             .params
@@ -536,7 +562,7 @@ impl<'t> Model<'t> {
         let trait_where = self.trait_where();
         let private = &self.private;
         let methods = self.methods.iter().map(|forwarded| {
-            let (sig, names) = self.erased_signature(forwarded);
+            let (sig, names) = self.erased_signature(forwarded, false);
             let cfgs = cfg_attrs(&forwarded.method.attrs);
             let ident = &forwarded.method.sig.ident;
             let call = quote!(<#implementor as #trait_path>::#ident(#(#names),*));
@@ -836,7 +862,7 @@ fn receiver_tokens(sig: &Signature) -> TokenStream {
 
 /// Replaces `Self::Item` with the companion's parameter `Item` (in the bounds of that
 /// parameter, where `Self` means nothing).
-struct SubstituteSelfAssoc<'s>(&'s [(Ident, Ident)]);
+struct SubstituteSelfAssoc<'s>(&'s [(Ident, Type)]);
 
 impl VisitMut for SubstituteSelfAssoc<'_> {
     fn visit_type_mut(&mut self, ty: &mut Type) {
@@ -845,13 +871,9 @@ impl VisitMut for SubstituteSelfAssoc<'_> {
             && path.path.segments.len() == 2
             && path.path.segments.first().is_some_and(|s| s.ident == "Self")
             && let Some(last) = path.path.segments.last()
-            && let Some((_, param)) = self.0.iter().find(|(assoc, _)| *assoc == last.ident)
+            && let Some((_, replacement)) = self.0.iter().find(|(assoc, _)| *assoc == last.ident)
         {
-            *ty = Type::Path(syn::TypePath {
-                attrs: Vec::new(),
-                qself: None,
-                path: param.clone().into(),
-            });
+            *ty = replacement.clone();
             return;
         }
         visit_mut::visit_type_mut(self, ty);
