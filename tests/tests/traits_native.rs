@@ -64,7 +64,7 @@ impl Store for Memory {
         self.entries.len()
     }
 
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "memory"
     }
 }
@@ -79,7 +79,7 @@ impl Store for Empty {
 
     async fn put(&mut self, _key: String, _value: u32) {}
 
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "empty"
     }
 }
@@ -611,9 +611,9 @@ fn default_body_arguments_live_until_the_future_ends() {
 
 #[async_trait_ext(native)]
 trait Configured {
-    #[cfg(any())]
+    #[cfg(not(test))]
     async fn never(&self) -> u32;
-    #[cfg(all())]
+    #[cfg(test)]
     async fn always(&self) -> u32 {
         1
     }
@@ -623,7 +623,7 @@ impl Configured for Brackets {}
 
 #[async_trait_ext(native, dyn = none)]
 trait ConfiguredArguments {
-    async fn sum(&self, a: u32, #[cfg(all())] b: u32, #[cfg(any())] c: u32) -> u32 {
+    async fn sum(&self, a: u32, #[cfg(test)] b: u32, #[cfg(not(test))] c: u32) -> u32 {
         a + b
     }
 }
@@ -649,6 +649,9 @@ impl Shared for Brackets {
     }
 }
 
+/// # Safety
+///
+/// No contract: the test only checks that an `unsafe trait` expands.
 #[async_trait_ext(native, dyn = none)]
 unsafe trait Marked {
     async fn mark(&self) -> u32;

@@ -61,6 +61,9 @@ struct Model<'t> {
     methods: Vec<Forwarded<'t>>,
     /// `Send + Sync` (or the auto-trait supertraits under `?Send`) on the trait object.
     object_bounds: TokenStream,
+    /// The part of `object_bounds` an implementor of the trait does not already promise
+    /// through its supertraits (repeating those is a clippy warning in the user's crate).
+    implementor_bounds: TokenStream,
     /// Lifetime supertraits (`trait Store: 'static`): the companion's lifetime must outlive them.
     lifetime_supertraits: Vec<&'t Lifetime>,
     private: TokenStream,
@@ -118,57 +121,7 @@ impl<'t> Model<'t> {
         options: &TraitOptions,
     ) -> syn::Result<Self> {
         let mut errors = Errors::default();
-        if let Some(unsafety) = &item.unsafety {
-            errors.push(syn::Error::new(
-                unsafety.span,
-                format!(
-                    "an `unsafe trait` gets no `{name}` companion: implementing it for the \
-                     companion would need `unsafe` in generated code; write \
-                     `#[async_trait_ext(native, dyn = none)]`"
-                ),
-            ));
-        }
-        let mut auto_traits = Vec::new();
-        let mut lifetime_supertraits = Vec::new();
-        for bound in &item.supertraits {
-            match bound {
-                TypeParamBound::Lifetime(lifetime) => lifetime_supertraits.push(lifetime),
-                TypeParamBound::Trait(bound)
-                    if bound.maybe.is_none()
-                        && bound.lifetimes.is_none()
-                        && (bound.path.is_ident("Send")
-                            || bound.path.is_ident("Sync")
-                            || is_core_marker(&bound.path)) =>
-                {
-                    auto_traits.push(bound.path.segments.last().map(|s| s.ident.clone()));
-                }
-                other => errors.push(syn::Error::new_spanned(
-                    other,
-                    format!(
-                        "the `{name}` companion cannot implement this supertrait (only `Send` \
-                         and `Sync` carry over to a `dyn` companion); write \
-                         `#[async_trait_ext(native, dyn = none)]` for no companion"
-                    ),
-                )),
-            }
-        }
-        if let Some(clause) = &item.generics.where_clause {
-            for predicate in &clause.predicates {
-                if let WherePredicate::Type(predicate) = predicate
-                    && bounds_self(&predicate.bounded_ty)
-                {
-                    errors.push(syn::Error::new_spanned(
-                        predicate,
-                        format!(
-                            "the `{name}` companion cannot meet a `where Self: …` bound of the \
-                             trait; move it to the methods that need it, or write \
-                             `#[async_trait_ext(native, dyn = none)]`"
-                        ),
-                    ));
-                }
-            }
-        }
-
+        let (auto_traits, lifetime_supertraits) = check_header(item, name, &mut errors);
         let generic_names: Vec<String> = item
             .generics
             .params
@@ -201,27 +154,7 @@ impl<'t> Model<'t> {
                     ),
                 )),
                 TraitItem::Type(ty) => {
-                    if !ty.generics.params.is_empty() || ty.generics.where_clause.is_some() {
-                        errors.push(syn::Error::new_spanned(
-                            &ty.ident,
-                            format!(
-                                "generic associated type `{}` cannot be named through the \
-                                 `{name}` companion; write `#[async_trait_ext(native, dyn = \
-                                 none)]` for no companion",
-                                ty.ident
-                            ),
-                        ));
-                    } else if has_cfg(&ty.attrs) {
-                        errors.push(syn::Error::new_spanned(
-                            &ty.ident,
-                            format!(
-                                "associated type `{}` has a `#[cfg]`, so the `{name}` \
-                                 companion's parameters would change with it; remove the \
-                                 `#[cfg]`, or write `#[async_trait_ext(native, dyn = none)]`",
-                                ty.ident
-                            ),
-                        ));
-                    }
+                    errors.push_result(check_assoc_type(ty, name));
                     let mut param = ty.ident.clone();
                     while generic_names.iter().any(|name| param == name) {
                         param = format_ident!("{}_", param);
@@ -232,12 +165,11 @@ impl<'t> Model<'t> {
                     if requires_sized(&method.sig) {
                         continue;
                     }
-                    match kind {
-                        Some(kind) => match check_method(method, kind, name) {
+                    if let Some(kind) = kind {
+                        match check_method(method, kind, name) {
                             Ok(()) => methods.push(Forwarded { method, kind }),
                             Err(error) => errors.push(error),
-                        },
-                        None => {}
+                        }
                     }
                 }
                 TraitItem::Macro(mac) => errors.push(syn::Error::new_spanned(
@@ -258,15 +190,18 @@ impl<'t> Model<'t> {
         }
         errors.finish()?;
 
-        let object_bounds = if options.relaxed_send.is_none() {
-            quote!(+ ::core::marker::Send + ::core::marker::Sync)
-        } else {
-            let mut bounds = TokenStream::new();
-            for ident in auto_traits.into_iter().flatten() {
-                bounds.extend(quote!(+ ::core::marker::#ident));
+        let mut object_bounds = TokenStream::new();
+        let mut implementor_bounds = TokenStream::new();
+        for auto_trait in ["Send", "Sync"] {
+            let promised = auto_traits.iter().any(|ident| ident == auto_trait);
+            if options.relaxed_send.is_none() || promised {
+                let ident = Ident::new(auto_trait, Span::call_site());
+                object_bounds.extend(quote!(+ ::core::marker::#ident));
+                if !promised {
+                    implementor_bounds.extend(quote!(+ ::core::marker::#ident));
+                }
             }
-            bounds
-        };
+        }
         Ok(Model {
             item,
             name,
@@ -275,6 +210,7 @@ impl<'t> Model<'t> {
             assoc,
             methods,
             object_bounds,
+            implementor_bounds,
             lifetime_supertraits,
             private: options.krate.private(),
         })
@@ -348,7 +284,7 @@ impl<'t> Model<'t> {
             let param = &assoc.param;
             args.push(quote!(#ident = #param));
         }
-        let bounds = &self.object_bounds;
+        let bounds = &self.implementor_bounds;
         let lifetime = &self.lifetime;
         if args.is_empty() {
             quote!(#ident #bounds + #lifetime)
@@ -473,13 +409,13 @@ impl<'t> Model<'t> {
         };
         SubstituteSelfAssoc(&substitutions).visit_signature_mut(&mut sig);
         if let MethodKind::Async { output, send } = forwarded.kind {
-            let mut output = output.clone();
+            let mut output: Type = (**output).clone();
             SubstituteSelfAssoc(&substitutions).visit_type_mut(&mut output);
             let span = sig.ident.span();
-            let named = name_elided_lifetimes(&mut sig, &mut output);
+            let fresh_lifetimes = name_elided_lifetimes(&mut sig, &mut output);
             let fut = Lifetime::new("'__fut", Span::mixed_site());
             let mut outlives: Vec<TokenStream> = Vec::new();
-            for lifetime in &named {
+            for lifetime in &fresh_lifetimes {
                 outlives.push(quote!(#lifetime: #fut));
             }
             for param in sig.generics.lifetimes() {
@@ -500,7 +436,7 @@ impl<'t> Model<'t> {
                 }
             }
             outlives.push(quote!(Self: #fut));
-            let mut params: Vec<GenericParam> = named
+            let mut params: Vec<GenericParam> = fresh_lifetimes
                 .into_iter()
                 .map(|lifetime| GenericParam::Lifetime(syn::LifetimeParam::new(lifetime)))
                 .collect();
@@ -558,7 +494,7 @@ impl<'t> Model<'t> {
             erased_args.push(quote!(<#implementor as #trait_path>::#ident));
         }
         let erased_args = (!erased_args.is_empty()).then(|| quote!(<#(#erased_args),*>));
-        let bounds = &self.object_bounds;
+        let bounds = &self.implementor_bounds;
         let trait_where = self.trait_where();
         let private = &self.private;
         let methods = self.methods.iter().map(|forwarded| {
@@ -705,6 +641,95 @@ impl<'t> Model<'t> {
     }
 }
 
+/// Checks what the companion needs of the trait itself (not `unsafe`, supertraits it can
+/// implement, no `where Self: …`); returns the auto-trait and lifetime supertraits.
+fn check_header<'t>(
+    item: &'t ItemTrait,
+    name: &Ident,
+    errors: &mut Errors,
+) -> (Vec<Ident>, Vec<&'t Lifetime>) {
+        if let Some(unsafety) = &item.unsafety {
+            errors.push(syn::Error::new(
+                unsafety.span,
+                format!(
+                    "an `unsafe trait` gets no `{name}` companion: implementing it for the \
+                     companion would need `unsafe` in generated code; write \
+                     `#[async_trait_ext(native, dyn = none)]`"
+                ),
+            ));
+        }
+        let mut auto_traits = Vec::new();
+        let mut lifetime_supertraits = Vec::new();
+        for bound in &item.supertraits {
+            match bound {
+                TypeParamBound::Lifetime(lifetime) => lifetime_supertraits.push(lifetime),
+                TypeParamBound::Trait(bound)
+                    if bound.maybe.is_none()
+                        && bound.lifetimes.is_none()
+                        && (bound.path.is_ident("Send")
+                            || bound.path.is_ident("Sync")
+                            || is_core_marker(&bound.path)) =>
+                {
+                    if let Some(last) = bound.path.segments.last() {
+                        auto_traits.push(last.ident.clone());
+                    }
+                }
+                other => errors.push(syn::Error::new_spanned(
+                    other,
+                    format!(
+                        "the `{name}` companion cannot implement this supertrait (only `Send` \
+                         and `Sync` carry over to a `dyn` companion); write \
+                         `#[async_trait_ext(native, dyn = none)]` for no companion"
+                    ),
+                )),
+            }
+        }
+        if let Some(clause) = &item.generics.where_clause {
+            for predicate in &clause.predicates {
+                if let WherePredicate::Type(predicate) = predicate
+                    && bounds_self(&predicate.bounded_ty)
+                {
+                    errors.push(syn::Error::new_spanned(
+                        predicate,
+                        format!(
+                            "the `{name}` companion cannot meet a `where Self: …` bound of the \
+                             trait; move it to the methods that need it, or write \
+                             `#[async_trait_ext(native, dyn = none)]`"
+                        ),
+                    ));
+                }
+            }
+        }
+
+    (auto_traits, lifetime_supertraits)
+}
+
+/// Whether the companion can take this associated type as a parameter.
+fn check_assoc_type(ty: &TraitItemType, name: &Ident) -> syn::Result<()> {
+    if !ty.generics.params.is_empty() || ty.generics.where_clause.is_some() {
+        return Err(syn::Error::new_spanned(
+            &ty.ident,
+            format!(
+                "generic associated type `{}` cannot be named through the `{name}` companion; \
+                 write `#[async_trait_ext(native, dyn = none)]` for no companion",
+                ty.ident
+            ),
+        ));
+    }
+    if has_cfg(&ty.attrs) {
+        return Err(syn::Error::new_spanned(
+            &ty.ident,
+            format!(
+                "associated type `{}` has a `#[cfg]`, so the `{name}` companion's parameters \
+                 would change with it; remove the `#[cfg]`, or write \
+                 `#[async_trait_ext(native, dyn = none)]`",
+                ty.ident
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The erased trait's name for a method: distinct from the trait's, so that `value.get()`
 /// stays unambiguous where both traits are in scope.
 fn erased_method_name(ident: &Ident) -> Ident {
@@ -736,13 +761,13 @@ fn rename_arguments(sig: &mut Signature) -> Vec<TokenStream> {
             FnArg::Typed(arg) => {
                 let name = format_ident!("__arg{}", index, span = Span::mixed_site());
                 arg.attrs.clear();
-                arg.pat = Box::new(Pat::Ident(PatIdent {
+                *arg.pat = Pat::Ident(PatIdent {
                     attrs: Vec::new(),
                     by_ref: None,
                     mutability: None,
                     ident: name.clone(),
                     subpat: None,
-                }));
+                });
                 names.push(name.into_token_stream());
             }
         }

@@ -18,7 +18,7 @@ pub(crate) enum MethodKind {
     /// An `async fn`, now returning `impl Future<Output = output>`.
     Async {
         /// The future's output type, as the user wrote it (`()` when there was none).
-        output: Type,
+        output: Box<Type>,
         /// Whether the future is `Send` (not under a trait-wide or per-method `?Send`).
         send: bool,
     },
@@ -109,9 +109,9 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
 
     let sig = &mut method.sig;
     sig.asyncness = None;
-    let output = match &sig.output {
-        ReturnType::Default => syn::parse_quote_spanned!(span=> ()),
-        ReturnType::Type(_, ty) => (**ty).clone(),
+    let output: Box<Type> = match &sig.output {
+        ReturnType::Default => Box::new(syn::parse_quote_spanned!(span=> ())),
+        ReturnType::Type(_, ty) => ty.clone(),
     };
     let send_bound = send.then(|| quote_spanned!(span=> + ::core::marker::Send));
     sig.output = syn::parse_quote_spanned! {span=>
