@@ -692,3 +692,45 @@ fn supertraits_unsafe_traits_and_macro_rules() {
     assert_eq!(block_on(Brackets.next()), 2);
     assert_eq!(block_on(DynFromMacro::from_ref(&Brackets).next()), 2);
 }
+
+// ----- hygiene: generated code names only absolute paths -----
+
+mod hygiene {
+    #![allow(dead_code, non_camel_case_types)]
+
+    use async_ext::async_trait_ext;
+
+    // Shadow everything generated code could name unqualified.
+    mod core {}
+    mod std {}
+    struct Box;
+    struct Pin;
+    struct Option;
+    trait Send {}
+    trait Sync {}
+    trait Future {}
+
+    #[async_trait_ext(native)]
+    pub(super) trait Shadowed {
+        async fn get(&self, key: &str, (a, b): (u32, u32)) -> u32 {
+            key.len() as u32 + a + b
+        }
+        async fn boxed(self: ::std::boxed::Box<Self>) -> u32;
+    }
+
+    pub(super) struct Plain;
+
+    impl Shadowed for Plain {
+        async fn boxed(self: ::std::boxed::Box<Self>) -> u32 {
+            7
+        }
+    }
+}
+
+#[test]
+fn generated_code_survives_shadowed_names() {
+    use hygiene::{DynShadowed, Plain, Shadowed};
+    assert_eq!(block_on(Plain.get("ab", (1, 2))), 5);
+    assert_eq!(block_on(DynShadowed::from_ref(&Plain).get("abc", (0, 0))), 3);
+    assert_eq!(block_on(DynShadowed::boxed(Plain).boxed()), 7);
+}
