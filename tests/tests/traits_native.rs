@@ -734,3 +734,28 @@ fn generated_code_survives_shadowed_names() {
     assert_eq!(block_on(DynShadowed::from_ref(&Plain).get("abc", (0, 0))), 3);
     assert_eq!(block_on(DynShadowed::boxed(Plain).boxed()), 7);
 }
+
+// ----- a trait generic with a default -----
+
+#[async_trait_ext(native)]
+trait Convert<T = u32> {
+    type Error;
+    async fn convert(&self, input: &str) -> Result<T, Self::Error>;
+}
+
+struct Parser;
+
+impl Convert for Parser {
+    type Error = std::num::ParseIntError;
+
+    async fn convert(&self, input: &str) -> Result<u32, Self::Error> {
+        input.parse()
+    }
+}
+
+#[test]
+fn trait_generic_defaults_are_companion_parameters() {
+    let parser: &DynConvert<'_, u32, std::num::ParseIntError> = DynConvert::from_ref(&Parser);
+    assert_eq!(block_on(parser.convert("12")), Ok(12));
+    assert!(block_on(parser.convert("x")).is_err());
+}

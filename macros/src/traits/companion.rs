@@ -298,22 +298,22 @@ impl<'t> Model<'t> {
     fn companion_impl_generics(&self) -> TokenStream {
         let lifetime = &self.lifetime;
         let mut params: Vec<TokenStream> = vec![quote!(#lifetime)];
-        params.extend(self.assoc_generics(true));
+        params.extend(self.assoc_generics());
         quote!(<#(#params),*>)
     }
 
-    /// The trait's parameters (without defaults, unless `with_defaults`... never: impls take
-    /// none) followed by one parameter per associated type, bounded as the associated type.
-    fn assoc_generics(&self, impl_position: bool) -> Vec<TokenStream> {
+    /// The trait's parameters, without defaults (impls take none, and in the erased trait a
+    /// default would precede the parameters below), followed by one parameter per associated
+    /// type, bounded as the associated type.
+    fn assoc_generics(&self) -> Vec<TokenStream> {
         let mut params: Vec<TokenStream> = Vec::new();
-        let (impl_generics, _, _) = self.item.generics.split_for_impl();
-        let generics: syn::Generics = if impl_position {
-            // `ImplGenerics` prints `<…>` without defaults; take its parameters back.
-            syn::parse_quote!(#impl_generics)
-        } else {
-            self.item.generics.clone()
-        };
-        for param in generics.params {
+        for param in &self.item.generics.params {
+            let mut param = param.clone();
+            match &mut param {
+                GenericParam::Type(param) => param.default = None,
+                GenericParam::Const(param) => param.default = None,
+                GenericParam::Lifetime(_) => {}
+            }
             params.push(param.into_token_stream());
         }
         let substitutions = self.self_assoc_substitutions();
@@ -360,7 +360,7 @@ impl<'t> Model<'t> {
     fn erased_trait(&self) -> TokenStream {
         let vis = &self.item.vis;
         let erased = &self.erased;
-        let params = self.assoc_generics(false);
+        let params = self.assoc_generics();
         let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
         let where_clause = &self.item.generics.where_clause;
         let methods = self.methods.iter().map(|forwarded| {

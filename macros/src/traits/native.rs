@@ -133,7 +133,7 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
                 #block
             }
         };
-        method.default = Some(syn::parse_quote_spanned!(span=> { #body }));
+        method.default = Some(syn::parse2(quote_spanned!(span=> { #body }))?);
     }
     Ok(MethodKind::Async { output, send })
 }
