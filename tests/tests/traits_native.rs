@@ -113,7 +113,9 @@ fn default_bodies_run_unless_overridden() {
 
 /// Generic code gets `Send` futures from a `T: Store` bound alone: what a native `async fn`
 /// in a trait cannot promise on stable.
-fn generic_futures_are_send<S: Store + Sync>(store: &S) -> impl Future<Output = Option<u32>> + Send + '_ {
+fn generic_futures_are_send<S: Store + Sync>(
+    store: &S,
+) -> impl Future<Output = Option<u32>> + Send + '_ {
     assert_send(store.get("a"))
 }
 
@@ -168,9 +170,14 @@ fn companion_from_box_and_plain_coercions() {
 
 #[test]
 fn companion_mixes_implementors_and_keeps_default_bodies() {
-    let stores: Vec<Box<DynStore<'static>>> =
-        vec![DynStore::boxed(memory_with(&[("a", 1)])), DynStore::boxed(Empty)];
-    let described: Vec<String> = stores.iter().map(|store| block_on(store.describe())).collect();
+    let stores: Vec<Box<DynStore<'static>>> = vec![
+        DynStore::boxed(memory_with(&[("a", 1)])),
+        DynStore::boxed(Empty),
+    ];
+    let described: Vec<String> = stores
+        .iter()
+        .map(|store| block_on(store.describe()))
+        .collect();
     assert_eq!(described, ["memory with 1 entries", "empty with 0 entries"]);
 }
 
@@ -198,9 +205,14 @@ async fn boxed_companion_moves_into_a_spawned_task() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generic_store_moves_into_a_spawned_task() {
     async fn spawn_lookup<S: Store + Send + Sync + 'static>(store: Arc<S>) -> Option<u32> {
-        tokio::spawn(async move { store.get("k").await }).await.unwrap()
+        tokio::spawn(async move { store.get("k").await })
+            .await
+            .unwrap()
     }
-    assert_eq!(spawn_lookup(Arc::new(memory_with(&[("k", 8)]))).await, Some(8));
+    assert_eq!(
+        spawn_lookup(Arc::new(memory_with(&[("k", 8)]))).await,
+        Some(8)
+    );
 }
 
 // ----- allocation counts -----
@@ -381,7 +393,10 @@ where
 fn generics_and_associated_types_are_companion_parameters() {
     let source: Box<DynSource<'static, String, 2, u8, String>> = DynSource::boxed(Repeat(3));
     assert_eq!(block_on(source.fetch("k".into())), Ok([3, 3]));
-    assert_eq!(block_on(fetch_generic(&*source, "")), Err("empty key".to_owned()));
+    assert_eq!(
+        block_on(fetch_generic(&*source, "")),
+        Err("empty key".to_owned())
+    );
     assert_eq!(source.last(), Some(3));
 }
 
@@ -731,7 +746,10 @@ mod hygiene {
 fn generated_code_survives_shadowed_names() {
     use hygiene::{DynShadowed, Plain, Shadowed};
     assert_eq!(block_on(Plain.get("ab", (1, 2))), 5);
-    assert_eq!(block_on(DynShadowed::from_ref(&Plain).get("abc", (0, 0))), 3);
+    assert_eq!(
+        block_on(DynShadowed::from_ref(&Plain).get("abc", (0, 0))),
+        3
+    );
     assert_eq!(block_on(DynShadowed::boxed(Plain).boxed()), 7);
 }
 

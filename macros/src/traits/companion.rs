@@ -485,7 +485,9 @@ impl<'t> Model<'t> {
         let mut generics = self.item.generics.clone();
         generics
             .params
-            .push(GenericParam::Type(syn::TypeParam::from(implementor.clone())));
+            .push(GenericParam::Type(syn::TypeParam::from(
+                implementor.clone(),
+            )));
         let (impl_generics, _, _) = generics.split_for_impl();
         let trait_path = self.trait_path();
         let mut erased_args = self.trait_args_list();
@@ -561,9 +563,15 @@ impl<'t> Model<'t> {
         let trait_where = self.trait_where();
         let trait_ident = &self.item.ident;
         let doc_boxed = format!("Moves `value` into an owning, boxed `{}`.", self.name);
-        let doc_from_box = format!("Turns a boxed implementor of [`{trait_ident}`] into a boxed `{}`, without allocating.", self.name);
+        let doc_from_box = format!(
+            "Turns a boxed implementor of [`{trait_ident}`] into a boxed `{}`, without allocating.",
+            self.name
+        );
         let doc_from_ref = format!("Views `&value` as a `&{}`, without allocating.", self.name);
-        let doc_from_mut = format!("Views `&mut value` as a `&mut {}`, without allocating.", self.name);
+        let doc_from_mut = format!(
+            "Views `&mut value` as a `&mut {}`, without allocating.",
+            self.name
+        );
         quote! {
             impl #impl_generics #object where #(#trait_where,)* {
                 #[doc = #doc_boxed]
@@ -648,58 +656,58 @@ fn check_header<'t>(
     name: &Ident,
     errors: &mut Errors,
 ) -> (Vec<Ident>, Vec<&'t Lifetime>) {
-        if let Some(unsafety) = &item.unsafety {
-            errors.push(syn::Error::new(
-                unsafety.span,
-                format!(
-                    "an `unsafe trait` gets no `{name}` companion: implementing it for the \
+    if let Some(unsafety) = &item.unsafety {
+        errors.push(syn::Error::new(
+            unsafety.span,
+            format!(
+                "an `unsafe trait` gets no `{name}` companion: implementing it for the \
                      companion would need `unsafe` in generated code; write \
                      `#[async_trait_ext(native, dyn = none)]`"
-                ),
-            ));
-        }
-        let mut auto_traits = Vec::new();
-        let mut lifetime_supertraits = Vec::new();
-        for bound in &item.supertraits {
-            match bound {
-                TypeParamBound::Lifetime(lifetime) => lifetime_supertraits.push(lifetime),
-                TypeParamBound::Trait(bound)
-                    if bound.maybe.is_none()
-                        && bound.lifetimes.is_none()
-                        && (bound.path.is_ident("Send")
-                            || bound.path.is_ident("Sync")
-                            || is_core_marker(&bound.path)) =>
-                {
-                    if let Some(last) = bound.path.segments.last() {
-                        auto_traits.push(last.ident.clone());
-                    }
+            ),
+        ));
+    }
+    let mut auto_traits = Vec::new();
+    let mut lifetime_supertraits = Vec::new();
+    for bound in &item.supertraits {
+        match bound {
+            TypeParamBound::Lifetime(lifetime) => lifetime_supertraits.push(lifetime),
+            TypeParamBound::Trait(bound)
+                if bound.maybe.is_none()
+                    && bound.lifetimes.is_none()
+                    && (bound.path.is_ident("Send")
+                        || bound.path.is_ident("Sync")
+                        || is_core_marker(&bound.path)) =>
+            {
+                if let Some(last) = bound.path.segments.last() {
+                    auto_traits.push(last.ident.clone());
                 }
-                other => errors.push(syn::Error::new_spanned(
-                    other,
-                    format!(
-                        "the `{name}` companion cannot implement this supertrait (only `Send` \
+            }
+            other => errors.push(syn::Error::new_spanned(
+                other,
+                format!(
+                    "the `{name}` companion cannot implement this supertrait (only `Send` \
                          and `Sync` carry over to a `dyn` companion); write \
                          `#[async_trait_ext(native, dyn = none)]` for no companion"
-                    ),
-                )),
-            }
+                ),
+            )),
         }
-        if let Some(clause) = &item.generics.where_clause {
-            for predicate in &clause.predicates {
-                if let WherePredicate::Type(predicate) = predicate
-                    && bounds_self(&predicate.bounded_ty)
-                {
-                    errors.push(syn::Error::new_spanned(
-                        predicate,
-                        format!(
-                            "the `{name}` companion cannot meet a `where Self: …` bound of the \
+    }
+    if let Some(clause) = &item.generics.where_clause {
+        for predicate in &clause.predicates {
+            if let WherePredicate::Type(predicate) = predicate
+                && bounds_self(&predicate.bounded_ty)
+            {
+                errors.push(syn::Error::new_spanned(
+                    predicate,
+                    format!(
+                        "the `{name}` companion cannot meet a `where Self: …` bound of the \
                              trait; move it to the methods that need it, or write \
                              `#[async_trait_ext(native, dyn = none)]`"
-                        ),
-                    ));
-                }
+                    ),
+                ));
             }
         }
+    }
 
     (auto_traits, lifetime_supertraits)
 }
@@ -739,7 +747,11 @@ fn erased_method_name(ident: &Ident) -> Ident {
 fn is_core_marker(path: &syn::Path) -> bool {
     let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     matches!(
-        names.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        names
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
         ["core" | "std", "marker", "Send" | "Sync"]
     )
 }
@@ -789,7 +801,12 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
             ),
         ));
     }
-    if let Some(param) = sig.generics.params.iter().find(|param| !matches!(param, GenericParam::Lifetime(_))) {
+    if let Some(param) = sig
+        .generics
+        .params
+        .iter()
+        .find(|param| !matches!(param, GenericParam::Lifetime(_)))
+    {
         return Err(syn::Error::new_spanned(
             param,
             format!(
@@ -894,7 +911,11 @@ impl VisitMut for SubstituteSelfAssoc<'_> {
         if let Type::Path(path) = ty
             && path.qself.is_none()
             && path.path.segments.len() == 2
-            && path.path.segments.first().is_some_and(|s| s.ident == "Self")
+            && path
+                .path
+                .segments
+                .first()
+                .is_some_and(|s| s.ident == "Self")
             && let Some(last) = path.path.segments.last()
             && let Some((_, replacement)) = self.0.iter().find(|(assoc, _)| *assoc == last.ident)
         {

@@ -81,7 +81,8 @@ impl VisitMut for ElidedNamer {
     // Elided lifetimes in `fn(&str)` and `Fn(&str)` belong to a higher-ranked binder: leave them.
     fn visit_type_fn_ptr_mut(&mut self, _: &mut TypeFnPtr) {}
 
-    fn visit_parenthesized_generic_arguments_mut(&mut self, _: &mut ParenthesizedGenericArguments) {}
+    fn visit_parenthesized_generic_arguments_mut(&mut self, _: &mut ParenthesizedGenericArguments) {
+    }
 }
 
 /// Fills the elided lifetimes of an output type with the one elision picks.
@@ -103,5 +104,6 @@ impl VisitMut for OutputElision {
 
     fn visit_type_fn_ptr_mut(&mut self, _: &mut TypeFnPtr) {}
 
-    fn visit_parenthesized_generic_arguments_mut(&mut self, _: &mut ParenthesizedGenericArguments) {}
+    fn visit_parenthesized_generic_arguments_mut(&mut self, _: &mut ParenthesizedGenericArguments) {
+    }
 }
