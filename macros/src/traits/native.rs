@@ -113,7 +113,15 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
         ReturnType::Default => Box::new(syn::parse_quote_spanned!(span=> ())),
         ReturnType::Type(_, ty) => ty.clone(),
     };
-    let send_bound = send.then(|| quote_spanned!(span=> + ::core::marker::Send));
+    // rustc's "required by this bound" note for a non-`Send` impl shows the bound's span: put
+    // it on `native` in the trait's attribute, the line where `?Send` would be written. Not
+    // with a default body: rustc reports that body's non-`Send` future at the whole return
+    // type, whose span would then stretch from the attribute to the method.
+    let send_span = match (&method.default, &options.native) {
+        (None, Some(native)) => native.span(),
+        _ => span,
+    };
+    let send_bound = send.then(|| quote_spanned!(send_span=> + ::core::marker::Send));
     sig.output = syn::parse_quote_spanned! {span=>
         -> impl ::core::future::Future<Output = #output> #send_bound
     };
