@@ -727,8 +727,8 @@ mod hygiene {
 
     #[async_trait_ext(native)]
     pub(super) trait Shadowed {
-        async fn get(&self, key: &str, (a, b): (u32, u32)) -> u32 {
-            key.len() as u32 + a + b
+        async fn get(&self, key: &str, (a, b): (usize, usize)) -> usize {
+            key.len() + a + b
         }
         async fn boxed(self: ::std::boxed::Box<Self>) -> u32;
     }

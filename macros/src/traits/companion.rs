@@ -869,6 +869,12 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
             ),
         ));
     }
+    check_receiver(sig, name)
+}
+
+/// Whether the companion can call the method through its receiver.
+fn check_receiver(sig: &Signature, name: &Ident) -> syn::Result<()> {
+    let ident = &sig.ident;
     match ReceiverShape::of(sig) {
         ReceiverShape::None => Err(syn::Error::new_spanned(
             ident,
