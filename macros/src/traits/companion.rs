@@ -3,12 +3,13 @@
 //! For `trait Store { type Item; async fn get(&self, key: &str) -> Option<Self::Item>; }`:
 //!
 //! * a hidden, dyn-compatible `__DynStoreErased` trait whose async methods return
-//!   `Pin<Box<dyn Future + Send + 'fut>>`, blanket-implemented for every `T: Store + Send +
-//!   Sync` (one allocation per call, none per value);
-//! * `pub type DynStore<'a, Item> = dyn __DynStoreErased<Item = Item> + Send + Sync + 'a;`
+//!   `__private::SendInlineFuture<'fut, R>` (the implementor's future, type-erased, inline
+//!   when it fits in 128 bytes, boxed otherwise), blanket-implemented for every
+//!   `T: Store + Send + Sync`;
+//! * `pub type DynStore<'a, Item> = dyn __DynStoreErased<Item> + Send + Sync + 'a;`
 //!   The companion *is* a trait object, so `&T` becomes `&DynStore` by an ordinary unsizing
-//!   coercion: no pointer cast and no `unsafe`, neither here nor in the support crate (a
-//!   `#[repr(transparent)]` struct around the trait object, as dynosaur does, needs a cast);
+//!   coercion: no pointer cast and no `unsafe` in generated code (a `#[repr(transparent)]`
+//!   struct around the trait object, as dynosaur does, needs a cast);
 //! * inherent constructors on that trait object type (`boxed`, `from_box`, `from_ref`,
 //!   `from_mut`), legal because the erased trait is local to the user's crate;
 //! * `impl Store for DynStore<'_, Item>`, forwarding each method to the erased one, so the
@@ -351,10 +352,9 @@ impl<'t> Model<'t> {
             .collect()
     }
 
-    // Output: #[doc(hidden)] pub trait __DynStoreErased<K> {
-    //             type Item: Clone;
-    //             fn get<'__life0, '__life1, '__fut>(&'__life0 self, __arg1: &'__life1 str)
-    //                 -> Pin<Box<dyn Future<Output = Option<Self::Item>> + Send + '__fut>>
+    // Output: #[doc(hidden)] pub trait __DynStoreErased<K, Item: Clone> {
+    //             fn __dyn_get<'__life0, '__life1, '__fut>(&'__life0 self, __arg1: &'__life1 str)
+    //                 -> __private::SendInlineFuture<'__fut, Option<Item>>
     //             where '__life0: '__fut, '__life1: '__fut, Self: '__fut, K: '__fut;
     //         }
     fn erased_trait(&self) -> TokenStream {
@@ -461,11 +461,13 @@ impl<'t> Model<'t> {
                 })
                 .collect();
             let private = &self.private;
-            let send = send.then(|| quote!(+ ::core::marker::Send));
+            let future = if *send {
+                quote!(SendInlineFuture)
+            } else {
+                quote!(InlineFuture)
+            };
             sig.output = syn::parse_quote_spanned! {span=>
-                -> ::core::pin::Pin<#private::Box<
-                    dyn ::core::future::Future<Output = #output> #send + #fut
-                >>
+                -> #private::#future<#fut, #output>
             };
             sig.generics.where_clause = Some(syn::parse_quote! {
                 where #(#outlives,)* #(#user_predicates,)*
@@ -474,10 +476,11 @@ impl<'t> Model<'t> {
         (sig, names)
     }
 
-    // Output: impl<K, __AsyncExtImpl> __DynStoreErased<K> for __AsyncExtImpl
-    //         where __AsyncExtImpl: Store<K> + Send + Sync {
-    //             type Item = <__AsyncExtImpl as Store<K>>::Item;
-    //             fn get<…>(…) -> Pin<Box<…>> { Box::pin(<__AsyncExtImpl as Store<K>>::get(self, __arg1)) }
+    // Output: impl<K, __AsyncExtImpl> __DynStoreErased<K, <__AsyncExtImpl as Store<K>>::Item>
+    //         for __AsyncExtImpl where __AsyncExtImpl: Store<K> + Send + Sync {
+    //             fn __dyn_get<…>(…) -> SendInlineFuture<…> {
+    //                 SendInlineFuture::new(<__AsyncExtImpl as Store<K>>::get(self, __arg1))
+    //             }
     //         }
     fn blanket_impl(&self) -> TokenStream {
         let erased = &self.erased;
@@ -505,7 +508,10 @@ impl<'t> Model<'t> {
             let ident = &forwarded.method.sig.ident;
             let call = quote!(<#implementor as #trait_path>::#ident(#(#names),*));
             let body = match forwarded.kind {
-                MethodKind::Async { .. } => quote!(#private::Box::pin(#call)),
+                MethodKind::Async { send: true, .. } => {
+                    quote!(#private::SendInlineFuture::new(#call))
+                }
+                MethodKind::Async { send: false, .. } => quote!(#private::InlineFuture::new(#call)),
                 _ => call,
             };
             quote!(#(#cfgs)* #[inline] #sig { #body })
@@ -521,7 +527,7 @@ impl<'t> Model<'t> {
         }
     }
 
-    // Output: pub type DynStore<'a, K, Item> = dyn __DynStoreErased<K, Item = Item> + Send + Sync + 'a;
+    // Output: pub type DynStore<'a, K, Item> = dyn __DynStoreErased<K, Item> + Send + Sync + 'a;
     fn alias(&self) -> TokenStream {
         let vis = &self.item.vis;
         let name = self.name;
@@ -544,8 +550,8 @@ impl<'t> Model<'t> {
         let doc = format!(
             "Dynamic dispatch for [`{trait_ident}`]: a `dyn` value of any implementor, made with \
              `{name}::boxed(value)`, `{name}::from_ref(&value)` or `{name}::from_mut(&mut value)`. \
-             It implements [`{trait_ident}`] itself; each async call through it allocates its \
-             future once."
+             It implements [`{trait_ident}`] itself. An async call through it allocates \
+             nothing when the implementor's future fits in 128 bytes, and boxes it otherwise."
         );
         quote! {
             #[doc = #doc]
@@ -604,7 +610,7 @@ impl<'t> Model<'t> {
     // Output: impl<'a, K, Item: Clone> Store<K> for DynStore<'a, K, Item> {
     //             type Item = Item;
     //             fn get(&self, __arg1: &str) -> impl Future<Output = Option<Self::Item>> + Send {
-    //                 async move { <Self as __DynStoreErased<K>>::get(self, __arg1).await }
+    //                 async move { <Self as __DynStoreErased<K, Item>>::__dyn_get(self, __arg1).await }
     //             }
     //         }
     fn trait_impl(&self) -> TokenStream {
@@ -632,9 +638,9 @@ impl<'t> Model<'t> {
             let erased_ident = erased_method_name(ident);
             let call = quote!(<Self as #erased #erased_args>::#erased_ident(#(#names),*));
             let body = match forwarded.kind {
-                // The boxed future's lifetime is an intersection rustc cannot name in the
+                // The erased future's lifetime is an intersection rustc cannot name in the
                 // `impl Future` this returns; an `async move` around it captures the
-                // arguments instead (no allocation: it only holds the box).
+                // arguments instead (no allocation: it only holds the erased future).
                 MethodKind::Async { .. } => quote_spanned!(span=> async move { #call.await }),
                 _ => call,
             };
