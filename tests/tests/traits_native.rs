@@ -809,3 +809,41 @@ fn trait_generic_defaults_are_companion_parameters() {
     assert_eq!(block_on(parser.convert("12")), Ok(12));
     assert!(block_on(parser.convert("x")).is_err());
 }
+
+// ----- where the trait lives: a fn body, a module; a renamed crate path -----
+
+mod nested {
+    use async_ext::async_trait_ext;
+
+    #[async_trait_ext(native, crate = ::async_ext)]
+    pub(crate) trait Named {
+        async fn name(&self) -> String;
+    }
+
+    pub(crate) struct Anna;
+
+    impl Named for Anna {
+        async fn name(&self) -> String {
+            "Anna".to_owned()
+        }
+    }
+}
+
+#[test]
+fn traits_in_modules_and_fn_bodies() {
+    use nested::{Anna, DynNamed, Named};
+    assert_eq!(block_on(DynNamed::from_ref(&Anna).name()), "Anna");
+    assert_eq!(block_on(Anna.name()), "Anna");
+
+    #[async_trait_ext(native)]
+    trait Local {
+        async fn value(&self) -> u8;
+    }
+    struct Seven;
+    impl Local for Seven {
+        async fn value(&self) -> u8 {
+            7
+        }
+    }
+    assert_eq!(block_on(DynLocal::boxed(Seven).value()), 7);
+}
