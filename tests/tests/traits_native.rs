@@ -832,8 +832,6 @@ mod nested {
 #[test]
 fn traits_in_modules_and_fn_bodies() {
     use nested::{Anna, DynNamed, Named};
-    assert_eq!(block_on(DynNamed::from_ref(&Anna).name()), "Anna");
-    assert_eq!(block_on(Anna.name()), "Anna");
 
     #[async_trait_ext(native)]
     trait Local {
@@ -845,5 +843,8 @@ fn traits_in_modules_and_fn_bodies() {
             7
         }
     }
+
+    assert_eq!(block_on(DynNamed::from_ref(&Anna).name()), "Anna");
+    assert_eq!(block_on(Anna.name()), "Anna");
     assert_eq!(block_on(DynLocal::boxed(Seven).value()), 7);
 }
