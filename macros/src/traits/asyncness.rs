@@ -77,7 +77,6 @@ pub(crate) fn trait_marker(
 /// cannot compile: its signature has the lifetimes of a boxed method) is told to drop
 /// `#[async_trait_ext]`, rather than only getting rustc's lifetime mismatch. Native mode's
 /// expansion may append these to the trait like boxed mode appends [`trait_marker`]s.
-#[allow(dead_code)] // Until native mode calls it.
 pub(crate) fn native_trait_marker(
     attrs: &[Attribute],
     sig: &Signature,

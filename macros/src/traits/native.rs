@@ -8,7 +8,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
 
-use super::companion;
+use super::{asyncness, companion};
 use super::native_receiver::ReceiverShape;
 use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
 use crate::common::errors::{Errors, error_with_fallback};
@@ -31,6 +31,18 @@ pub(crate) enum MethodKind {
 pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStream {
     let original = item.clone();
     let mut item = item;
+    // Records of which methods are native `async fn`s, so a boxed `#[async_trait_ext]` impl of
+    // this trait is told to drop the attribute (see `asyncness`).
+    let records: Vec<TraitItem> = item
+        .items
+        .iter()
+        .filter_map(|trait_item| match trait_item {
+            TraitItem::Fn(method) => {
+                asyncness::native_trait_marker(&method.attrs, &method.sig, &options.krate)
+            }
+            _ => None,
+        })
+        .collect();
     let mut errors = Errors::default();
     let mut kinds = Vec::with_capacity(item.items.len());
     for trait_item in &mut item.items {
@@ -53,6 +65,9 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
         }
         CompanionName::Named(name) => companion::expand(&item, &kinds, name, options),
     };
+    // The records are `where Self: Sized` methods with default bodies: added after the
+    // companion is built, they stay out of it and cost the companion nothing.
+    item.items.extend(records);
     match companion {
         Ok(companion) => quote!(#item #companion),
         Err(error) => error_with_fallback(&error, item),
