@@ -30,7 +30,7 @@ impl Greeter for Counting {
     }
 }
 
-pub fn run() {
+pub(crate) fn run() {
     println!("async fn in traits: `#[async_trait_ext]` on the trait and its impls");
     let greeters: Vec<Arc<dyn Greeter + Send + Sync>> = vec![
         Arc::new(English),
