@@ -1,4 +1,14 @@
 //! Async generators: `stream!`, `try_stream!`, `#[async_stream]`, `#[async_try_stream]`.
+//!
+//! `macro_form` handles the function-like macros, `attribute` the attribute forms; both
+//! rewrite the body with `body::BodyRewriter` after the shared `for await` rewriter ran, and
+//! build the stream with `__private::stream_new` / `try_stream_new` (runtime:
+//! `support/src/streams/generator.rs`).
+
+mod attribute;
+mod body;
+mod lifetimes;
+mod macro_form;
 
 use proc_macro2::TokenStream;
 
@@ -9,20 +19,16 @@ pub(crate) enum Flavor {
     Try,
 }
 
+/// `stream_inner!(($crate) BODY)` / `try_stream_inner!(($crate) BODY)`.
 pub(crate) fn expand_stream_macro(input: TokenStream, flavor: Flavor) -> TokenStream {
-    let _ = (input, flavor);
-    syn::Error::new(
-        proc_macro2::Span::call_site(),
-        "`stream!` is not implemented yet",
-    )
-    .to_compile_error()
+    macro_form::expand(input, flavor)
 }
 
-pub(crate) fn expand_stream_fn(args: TokenStream, input: TokenStream, flavor: Flavor) -> TokenStream {
-    let _ = (args, flavor);
-    let error = syn::Error::new(
-        proc_macro2::Span::call_site(),
-        "`#[async_stream]` is not implemented yet",
-    );
-    crate::common::errors::error_with_fallback(&error, input)
+/// `#[async_stream(…)]` / `#[async_try_stream(…)]` on an `async fn`.
+pub(crate) fn expand_stream_fn(
+    args: TokenStream,
+    input: TokenStream,
+    flavor: Flavor,
+) -> TokenStream {
+    attribute::expand(args, input, flavor)
 }

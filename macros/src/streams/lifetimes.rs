@@ -1,0 +1,1 @@
+//! Naming elided lifetimes.
