@@ -228,3 +228,15 @@ pub(crate) fn allow_placeholders(has_errors: bool) -> TokenStream {
         TokenStream::new()
     }
 }
+
+/// The end of a try body, `Ok(())`, allowed to be unreachable: a body that never ends
+/// (`loop { … }`) or ends with `return;` would otherwise warn about code it did not write.
+/// rustc reports only the first unreachable node, which is this allowed `let`.
+pub(crate) fn end_ok() -> TokenStream {
+    let ok = Ident::new("__async_ext_ok", Span::mixed_site());
+    quote! {
+        #[allow(unreachable_code)]
+        let #ok = ::core::result::Result::Ok(());
+        #ok
+    }
+}

@@ -129,8 +129,9 @@ fn mark_for_await(tokens: TokenStream) -> TokenStream {
                     let marker = quote_spanned!(span=> for_await);
                     let mut bracket = Group::new(Delimiter::Bracket, marker);
                     bracket.set_span(span);
-                    out.push(TokenTree::Punct(pound));
-                    out.push(TokenTree::Group(bracket));
+                    // The attribute goes in front of a loop label: `#[for_await] 'l: for`.
+                    let at = label_start(&out).unwrap_or(out.len());
+                    out.splice(at..at, [TokenTree::Punct(pound), TokenTree::Group(bracket)]);
                 }
                 out.push(TokenTree::Ident(ident));
             }
@@ -161,6 +162,7 @@ fn build(
             .and_then(|header| header.types.get(index))
             .map_or_else(|| quote!(_), |ty| quote!(#ty))
     };
+    let end_ok = super::body::end_ok();
     let (constructor, item, body) = match flavor {
         Flavor::Plain => {
             let item = ty(0);
@@ -177,7 +179,7 @@ fn build(
                 quote!(::core::result::Result<#ok, #error>),
                 quote!(async move {
                     let () = { #(#stmts)* };
-                    ::core::result::Result::Ok(())
+                    #end_ok
                 }),
             )
         }
@@ -192,4 +194,18 @@ fn build(
             #stream
         }
     }
+}
+
+/// Where a loop label `'label:` ends `tokens`, the index of its `'`.
+fn label_start(tokens: &[TokenTree]) -> Option<usize> {
+    let [
+        ..,
+        TokenTree::Punct(quote),
+        TokenTree::Ident(_),
+        TokenTree::Punct(colon),
+    ] = tokens
+    else {
+        return None;
+    };
+    (quote.as_char() == '\'' && colon.as_char() == ':').then(|| tokens.len() - 3)
 }
