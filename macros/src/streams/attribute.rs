@@ -239,7 +239,12 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
     let mut has_placeholders = false;
     if let Some(body) = &mut function.body {
         errors.push_result(for_await::rewrite(body, &krate));
-        let mut rewriter = BodyRewriter::new(flavor, Form::Attribute, generator);
+        let declared_item = match &item {
+            ItemType::Plain(item) => item.to_token_stream(),
+            ItemType::Try { ok, .. } => ok.to_token_stream(),
+        };
+        let mut rewriter =
+            BodyRewriter::new(flavor, Form::Attribute, generator, Some(declared_item));
         rewriter.visit_block_mut(body);
         if let Err(error) = rewriter.errors.finish() {
             has_placeholders = true;

@@ -41,6 +41,8 @@ pub(crate) struct BodyRewriter {
     /// "`stream!`", "`#[async_stream]` fn"…: named in errors.
     generator: &'static str,
     yielder: Ident,
+    /// The item type (the `Ok` type in the try flavour) when the user wrote it.
+    declared_item: Option<TokenStream>,
     nesting: Nesting,
     pub(crate) errors: Errors,
 }
@@ -51,11 +53,17 @@ pub(crate) fn yielder_ident() -> Ident {
 }
 
 impl BodyRewriter {
-    pub(crate) fn new(flavor: Flavor, form: Form, generator: &'static str) -> Self {
+    pub(crate) fn new(
+        flavor: Flavor,
+        form: Form,
+        generator: &'static str,
+        declared_item: Option<TokenStream>,
+    ) -> Self {
         BodyRewriter {
             flavor,
             form,
             generator,
+            declared_item,
             yielder: yielder_ident(),
             nesting: Nesting::Body,
             errors: Errors::default(),
@@ -73,17 +81,26 @@ impl BodyRewriter {
     /// there; or, in a nested scope, an error and a placeholder that keeps rustc quiet.
     fn rewrite_yield(&mut self, keyword: Span, what: &str, value: Option<TokenStream>) -> Expr {
         if self.nesting != Nesting::Body {
-            let place = match self.nesting {
-                Nesting::Closure => "a closure",
-                Nesting::AsyncBlock => "an async block",
-                Nesting::Item | Nesting::Body => "a nested fn or item",
+            let (place, fix) = match self.nesting {
+                Nesting::Closure => (
+                    "a closure",
+                    "move it out of the closure, or have the closure return a `stream!` of its own",
+                ),
+                Nesting::AsyncBlock => (
+                    "an async block",
+                    "move it out of the async block, or write a nested `stream!` instead of the \
+                     async block",
+                ),
+                Nesting::Item | Nesting::Body => (
+                    "a nested fn",
+                    "move it out of the nested fn, or have that fn return a `stream!` of its own",
+                ),
             };
             self.errors.push(syn::Error::new(
                 keyword,
                 format!(
-                    "{what} inside {place} cannot yield from the enclosing {generator}; \
-                     only the generator's own body can yield: move the {what} out of {place}, \
-                     or make {place} a generator of its own with `stream!`",
+                    "{what} inside {place} cannot yield from the enclosing {generator}: only the \
+                     generator's own body can yield; {fix}",
                     generator = self.generator,
                 ),
             ));
@@ -95,8 +112,20 @@ impl BodyRewriter {
             Flavor::Try => quote_spanned!(keyword=> yield_ok),
         };
         let value = value.unwrap_or_else(|| quote_spanned!(keyword=> ()));
-        let yielded = quote_spanned! {keyword=>
-            #yielder.#method(#value).await
+        // With a declared item type, a wrong value is reported against that type.
+        let yielded = match &self.declared_item {
+            Some(declared) => {
+                let item = Ident::new("__async_ext_item", Span::mixed_site());
+                quote_spanned! {keyword=>
+                    {
+                        let #item: #declared = #value;
+                        #yielder.#method(#item).await
+                    }
+                }
+            }
+            None => quote_spanned! {keyword=>
+                #yielder.#method(#value).await
+            },
         };
         syn::parse2(yielded).unwrap_or_else(|error| Expr::Verbatim(error.to_compile_error()))
     }

@@ -11,7 +11,7 @@
 //! which the shared `for await` rewriter then handles like everywhere else.
 
 use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::parse::{ParseStream, Parser};
 use syn::visit_mut::VisitMut;
 use syn::{Token, Type};
@@ -49,7 +49,11 @@ pub(crate) fn expand(input: TokenStream, flavor: Flavor) -> TokenStream {
         stmts,
     };
     errors.push_result(for_await::rewrite(&mut block, &krate));
-    let mut rewriter = BodyRewriter::new(flavor, Form::Macro, name);
+    let declared_item = header
+        .as_ref()
+        .and_then(|header| header.types.first())
+        .map(ToTokens::to_token_stream);
+    let mut rewriter = BodyRewriter::new(flavor, Form::Macro, name, declared_item);
     rewriter.visit_block_mut(&mut block);
     errors.push_result(rewriter.errors.finish());
     match errors.finish() {
