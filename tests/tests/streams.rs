@@ -530,7 +530,9 @@ mod attribute_form {
         }
     }
 
-    async fn yield_nothing() {}
+    async fn yield_nothing() {
+        futures::future::ready(()).await;
+    }
 
     fn library() -> Library {
         Library {
@@ -731,12 +733,10 @@ mod runtime {
         stream! { yield *captured; }
     }
 
-    fn native_holds_rc() -> impl std::future::Future<Output = u32> {
-        async {
-            let shared = Rc::new(5u32);
-            yield_now().await;
-            *shared
-        }
+    async fn native_holds_rc() -> u32 {
+        let shared = Rc::new(5u32);
+        yield_now().await;
+        *shared
     }
 
     #[test]
@@ -894,9 +894,7 @@ mod runtime {
     #[test]
     fn a_panic_before_the_first_yield_leaves_the_stream_sound() {
         let mut numbers = Box::pin(stream! {
-            if true {
-                panic!("at once");
-            }
+            assert!(std::hint::black_box(false), "at once");
             yield 1u8;
         });
         assert!(

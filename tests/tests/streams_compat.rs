@@ -86,7 +86,7 @@ programs! {
     }
 
     /// Borrowing arguments.
-    pub(crate) fn words<'a>(text: &'a str, min: usize) -> impl Stream<Item = &'a str> + 'a {
+    pub(crate) fn words(text: &str, min: usize) -> impl Stream<Item = &str> + '_ {
         stream! {
             for word in text.split_whitespace() {
                 if word.len() >= min {

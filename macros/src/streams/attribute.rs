@@ -7,6 +7,7 @@
 //!          { stream_new::<u32, _, _>(move |mut HIDDEN_YIELDER: Yielder<u32>| async move {
 //!                let _ = &self; let _ = &limit;      // every argument moves into the stream
 //!                { … HIDDEN_YIELDER.yield_item(i).await; … } }) }`
+//!         (try: `async move { ARGS…; STMTS…; Ok(()) }`, `yield_ok`)
 //!
 //! `boxed` returns `Pin<Box<dyn Stream<Item = u32> + Send + '__stream>>` with every lifetime,
 //! type parameter and `Self` outliving `'__stream` (async-trait's scheme); `boxed_local` the
@@ -62,8 +63,8 @@ impl Parse for StreamFn {
 
 /// What the stream yields.
 enum ItemType {
-    Plain(Type),
-    Try { ok: Type, error: Type },
+    Plain(Box<Type>),
+    Try { ok: Box<Type>, error: Box<Type> },
 }
 
 impl ItemType {
@@ -100,20 +101,19 @@ fn parse_options(args: TokenStream, flavor: Flavor) -> syn::Result<StreamOptions
     let mut options = Options::parse(args, name)?;
     let mut errors = Errors::default();
     let item = match flavor {
-        Flavor::Plain => match errors
-            .push_result(options.take_parsed::<Type>("item"))
-            .flatten()
-        {
-            Some(item) => Some(ItemType::Plain(item)),
-            None => {
+        Flavor::Plain => {
+            let item = errors
+                .push_result(options.take_parsed::<Type>("item"))
+                .flatten();
+            if item.is_none() {
                 errors.push(syn::Error::new(
                     Span::call_site(),
                     "`#[async_stream]` needs the type of the items: write \
                      `#[async_stream(item = T)]`",
                 ));
-                None
             }
-        },
+            item.map(|item| ItemType::Plain(Box::new(item)))
+        }
         Flavor::Try => {
             let ok = errors
                 .push_result(options.take_parsed::<Type>("ok"))
@@ -122,7 +122,10 @@ fn parse_options(args: TokenStream, flavor: Flavor) -> syn::Result<StreamOptions
                 .push_result(options.take_parsed::<Type>("error"))
                 .flatten();
             match (ok, error) {
-                (Some(ok), Some(error)) => Some(ItemType::Try { ok, error }),
+                (Some(ok), Some(error)) => Some(ItemType::Try {
+                    ok: Box::new(ok),
+                    error: Box::new(error),
+                }),
                 (ok, error) => {
                     let missing = match (ok.is_none(), error.is_none()) {
                         (true, true) => "the `Ok` type and the error type",
@@ -246,6 +249,9 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
         let mut rewriter =
             BodyRewriter::new(flavor, Form::Attribute, generator, Some(declared_item));
         rewriter.visit_block_mut(body);
+        if flavor == Flavor::Try {
+            super::body::terminate_tail(body);
+        }
         if let Err(error) = rewriter.errors.finish() {
             has_placeholders = true;
             errors.push(error);
@@ -337,10 +343,11 @@ fn build(
     let (constructor, async_body) = match (flavor, item) {
         (Flavor::Try, ItemType::Try { ok, error }) => {
             (quote!(#private::try_stream_new::<#ok, #error, _, _>), {
+                let stmts = &body.stmts;
                 let end_ok = super::body::end_ok();
                 quote_spanned! {async_span=> async move {
                     #mentions
-                    let () = #body;
+                    #(#stmts)*
                     #end_ok
                 }}
             })

@@ -113,21 +113,24 @@ impl BodyRewriter {
         };
         let value = value.unwrap_or_else(|| quote_spanned!(keyword=> ()));
         // With a declared item type, a wrong value is reported against that type.
-        let yielded = match &self.declared_item {
-            Some(declared) => {
-                let item = Ident::new("__async_ext_item", Span::mixed_site());
-                quote_spanned! {keyword=>
-                    {
-                        let #item: #declared = #value;
-                        #yielder.#method(#item).await
-                    }
+        let declared = self
+            .declared_item
+            .as_ref()
+            .filter(|declared| declared.to_string() != "_");
+        let yield_expr = if let Some(declared) = declared {
+            let item = Ident::new("__async_ext_item", Span::mixed_site());
+            quote_spanned! {keyword=>
+                {
+                    let #item: #declared = #value;
+                    #yielder.#method(#item).await;
                 }
             }
-            None => quote_spanned! {keyword=>
+        } else {
+            quote_spanned! {keyword=>
                 #yielder.#method(#value).await
-            },
+            }
         };
-        syn::parse2(yielded).unwrap_or_else(|error| Expr::Verbatim(error.to_compile_error()))
+        syn::parse2(yield_expr).unwrap_or_else(|error| Expr::Verbatim(error.to_compile_error()))
     }
 
     /// `yield_!(EXPR)`: its tokens must be one expression (or nothing, which yields `()`).
@@ -194,7 +197,7 @@ impl VisitMut for BodyRewriter {
             }
             Expr::Closure(_) => {
                 self.nested(Nesting::Closure, |this| {
-                    visit_mut::visit_expr_mut(this, expr)
+                    visit_mut::visit_expr_mut(this, expr);
                 });
             }
             Expr::Async(_) => {
@@ -267,5 +270,27 @@ pub(crate) fn end_ok() -> TokenStream {
         #[allow(unreachable_code)]
         let #ok = ::core::result::Result::Ok(());
         #ok
+    }
+}
+
+/// Puts a `;` after the tail expression of a try body, so `Ok(())` can follow it:
+/// `async move { STMTS…; Ok(()) }`. (Wrapping the body in `let () = { … };` instead makes
+/// clippy's pedantic `semicolon_if_nothing_returned` flag a rewritten `for await` in user code.)
+pub(crate) fn terminate_tail(block: &mut syn::Block) {
+    // Block-like tails (`for`, `if`, a rewritten `for await` block…) need no `;` to be
+    // followed by more statements, and clippy flags a `;` after a rewritten `for await`.
+    if let Some(Stmt::Expr(expr, semi @ None)) = block.stmts.last_mut()
+        && !matches!(
+            expr,
+            Expr::Block(_)
+                | Expr::ForLoop(_)
+                | Expr::While(_)
+                | Expr::Loop(_)
+                | Expr::If(_)
+                | Expr::Match(_)
+                | Expr::Unsafe(_)
+        )
+    {
+        *semi = Some(syn::Token![;](expr.span()));
     }
 }

@@ -5,7 +5,7 @@
 //! Output: `$crate::__private::stream_new::<ITEM, _, _>(
 //!              move |#[allow(unused_mut)] mut HIDDEN_YIELDER| async move { STMTS… })`
 //!         (try: `try_stream_new::<OK, ERROR, _, _>(… async move {
-//!              let () = { STMTS… }; Ok(()) })`)
+//!              STMTS…; Ok(()) })`)
 //!
 //! Before parsing, a token pre-pass turns `for await PAT in` into `#[for_await] for PAT in`,
 //! which the shared `for await` rewriter then handles like everywhere else.
@@ -43,7 +43,15 @@ pub(crate) fn expand(input: TokenStream, flavor: Flavor) -> TokenStream {
         |input: ParseStream| syn::Block::parse_within(input),
         mark_for_await(tokens),
     );
-    let stmts = errors.push_result(parsed).unwrap_or_default();
+    let mut stmts = errors.push_result(parsed).unwrap_or_default();
+    // `try_stream!(<T, E> { BODY })`: the braces are only there to follow the header; unwrap
+    // them (clippy would otherwise flag a rewritten `for await` at the end of that block).
+    if let [syn::Stmt::Expr(syn::Expr::Block(inner), _)] = stmts.as_mut_slice()
+        && inner.attrs.is_empty()
+        && inner.label.is_none()
+    {
+        stmts = std::mem::take(&mut inner.block.stmts);
+    }
     let mut block = syn::Block {
         brace_token: syn::token::Brace::default(),
         stmts,
@@ -55,6 +63,9 @@ pub(crate) fn expand(input: TokenStream, flavor: Flavor) -> TokenStream {
         .map(ToTokens::to_token_stream);
     let mut rewriter = BodyRewriter::new(flavor, Form::Macro, name, declared_item);
     rewriter.visit_block_mut(&mut block);
+    if flavor == Flavor::Try {
+        super::body::terminate_tail(&mut block);
+    }
     errors.push_result(rewriter.errors.finish());
     match errors.finish() {
         Ok(()) => build(&krate, flavor, header.as_ref(), &block, false),
@@ -182,7 +193,7 @@ fn build(
                 quote!(#private::try_stream_new::<#ok, #error, _, _>),
                 quote!(::core::result::Result<#ok, #error>),
                 quote!(async move {
-                    let () = { #(#stmts)* };
+                    #(#stmts)*
                     #end_ok
                 }),
             )

@@ -161,7 +161,7 @@ impl<T, F, Fut> fmt::Debug for AsyncStream<T, F, Fut> {
         };
         f.debug_struct("AsyncStream")
             .field("state", &state)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
