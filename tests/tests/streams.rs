@@ -754,6 +754,53 @@ mod runtime {
         assert_eq!(collect(rc_only_between_yields()), [5]);
     }
 
+    // Autoref specialisation again, for `Sync`.
+    struct SyncProbe<T>(std::marker::PhantomData<T>);
+    trait IsSync {
+        fn is_sync(&self) -> bool {
+            true
+        }
+    }
+    impl<T: Sync> IsSync for SyncProbe<T> {}
+    trait NotSync {
+        fn is_sync(&self) -> bool {
+            false
+        }
+    }
+    impl<T> NotSync for &SyncProbe<T> {}
+    fn sync_probe<T>(_: &T) -> SyncProbe<T> {
+        SyncProbe(std::marker::PhantomData)
+    }
+
+    fn holds_cell_across_yield() -> impl Stream<Item = u32> {
+        stream! {
+            let counter = Cell::new(1u32);
+            yield counter.get();
+            counter.set(2);
+            yield counter.get();
+        }
+    }
+
+    #[test]
+    fn a_shared_stream_is_sync_when_its_state_is_and_gives_nothing_to_race_on() {
+        let numbers = stream! {
+            yield 1u32;
+            yield 2;
+        };
+        // `&AsyncStream` reaches only the state's name: threads sharing it cannot race.
+        let described: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| scope.spawn(|| format!("{numbers:?}")))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(described, ["AsyncStream { state: \"not started\", .. }"; 2]);
+        assert_eq!(collect(numbers), [1, 2]);
+        assert!((&sync_probe(&plain())).is_sync());
+        assert!(!(&sync_probe(&holds_cell_across_yield())).is_sync());
+        assert_eq!(collect(holds_cell_across_yield()), [1, 2]);
+    }
+
     #[async_stream(item = u8)]
     async fn attribute_form_evens() {
         yield_!(0);
