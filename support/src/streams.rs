@@ -9,8 +9,8 @@ pub use generator::AsyncStream;
 /// evaluated lazily as a [`Stream`](futures_core::Stream).
 ///
 /// The syntax is async-stream's: `yield expr;`, `for await pat in stream { … }`, `.await`.
-/// `?` is a compile error here (use [`try_stream!`]). Name the item type where inference
-/// cannot with a leading `<T>`: `stream!(<u32> { … })`.
+/// `?` is a compile error here (use [`try_stream!`](crate::try_stream!)). Name the item type
+/// where inference cannot with a leading `<T>`: `stream!(<u32> { … })`.
 ///
 /// ```
 /// use async_ext::stream;
