@@ -771,6 +771,11 @@ mod runtime {
     fn sync_probe<T>(_: &T) -> SyncProbe<T> {
         SyncProbe(std::marker::PhantomData)
     }
+    macro_rules! is_sync {
+        ($value:expr) => {
+            (&sync_probe(&$value)).is_sync()
+        };
+    }
 
     fn holds_cell_across_yield() -> impl Stream<Item = u32> {
         stream! {
@@ -796,8 +801,8 @@ mod runtime {
         });
         assert_eq!(described, ["AsyncStream { state: \"not started\", .. }"; 2]);
         assert_eq!(collect(numbers), [1, 2]);
-        assert!((&sync_probe(&plain())).is_sync());
-        assert!(!(&sync_probe(&holds_cell_across_yield())).is_sync());
+        assert!(is_sync!(plain()));
+        assert!(!is_sync!(holds_cell_across_yield()));
         assert_eq!(collect(holds_cell_across_yield()), [1, 2]);
     }
 

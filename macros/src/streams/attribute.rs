@@ -324,14 +324,15 @@ fn build(
             } else {
                 quote_spanned!(async_span=> + #private::Captures<(#(&#lifetimes (),)*)>)
             };
-            sig.output = parse_quote_spanned!(async_span=> -> impl #stream_type #captures);
+            sig.output = return_type(async_span, quote!(impl #stream_type #captures));
         }
         Boxing::Send | Boxing::Local => {
             bound_everything(&mut sig);
             let send = (boxing == Boxing::Send).then(|| quote!(+ ::core::marker::Send));
-            sig.output = parse_quote_spanned! {async_span=>
-                -> #private::Pin<#private::Box<dyn #stream_type #send + '__stream>>
-            };
+            sig.output = return_type(
+                async_span,
+                quote!(#private::Pin<#private::Box<dyn #stream_type #send + '__stream>>),
+            );
         }
     }
     generics_brackets(&mut sig);
@@ -481,4 +482,9 @@ fn has_fn_keyword(input: &TokenStream) -> bool {
         .clone()
         .into_iter()
         .any(|tree| matches!(tree, proc_macro2::TokenTree::Ident(ident) if ident == "fn"))
+}
+
+/// `-> TYPE` from tokens, without re-parsing them (the item type is the user's, already parsed).
+fn return_type(span: Span, ty: TokenStream) -> ReturnType {
+    ReturnType::Type(Token![->](span), Box::new(Type::Verbatim(ty)))
 }

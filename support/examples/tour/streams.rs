@@ -33,13 +33,13 @@ impl Shelf {
         #[for_await]
         for book in futures::stream::iter(self.books.iter()) {
             if book.starts_with(letter) {
-                yield_!(*book);
+                yield_!(book);
             }
         }
     }
 }
 
-pub fn run() {
+pub(crate) fn run() {
     println!("async generators: `stream! {{ yield x; }}` and `#[async_stream] async fn`");
     let numbers: Vec<u64> = block_on(fibonacci(10).collect());
     println!("  stream! fibonacci(10): {numbers:?}");
