@@ -188,13 +188,18 @@ impl<T> fmt::Debug for Yielder<T> {
 }
 
 impl<T> Yielder<T> {
-    /// The future of one `yield`: its first poll stores `item` and suspends, its second
-    /// completes.
+    /// One `yield`: stores `item` in the stream's slot at once, and returns the future the
+    /// body awaits right away, which suspends once so `poll_next` can hand the item out.
+    /// (Storing here rather than in the future keeps the item out of the body's state.)
     #[inline]
     pub fn yield_item(&mut self, item: T) -> YieldFuture<'_, T> {
+        // SAFETY: the yielder lives in the body of the stream that owns the slot and cannot
+        // leave it (fact 1), and the body runs only inside that stream's `poll_next`, which
+        // does not touch the slot while the body runs: the access is exclusive. The stream is
+        // pinned (fact 2), so the pointer is valid; the slot's type is `T` exactly (fact 3).
+        unsafe { *(*self.slot.as_ptr()).0.get() = Some(item) };
         YieldFuture {
-            slot: self.slot,
-            item: Some(item),
+            suspended: false,
             _yielder: PhantomData,
         }
     }
@@ -208,26 +213,19 @@ impl<T, E> Yielder<Result<T, E>> {
     }
 }
 
-/// Future of [`Yielder::yield_item`].
+/// Future of [`Yielder::yield_item`]: pending once, then ready.
 #[must_use = "a yield does nothing unless awaited"]
 pub struct YieldFuture<'a, T> {
-    slot: NonNull<YieldSlot<T>>,
-    item: Option<T>,
+    suspended: bool,
     // Borrows the yielder: one yield at a time.
     _yielder: PhantomData<&'a mut Yielder<T>>,
 }
 
-// SAFETY: as for `Yielder`: the future borrows the yielder mutably and lives inside the body.
-unsafe impl<T: Send> Send for YieldFuture<'_, T> {}
-// SAFETY: `&YieldFuture` gives access to nothing.
-unsafe impl<T: Send> Sync for YieldFuture<'_, T> {}
-
-// The item is moved out, never pinned.
-impl<T> Unpin for YieldFuture<'_, T> {}
-
 impl<T> fmt::Debug for YieldFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("YieldFuture")
+        f.debug_struct("YieldFuture")
+            .field("suspended", &self.suspended)
+            .finish()
     }
 }
 
@@ -235,21 +233,14 @@ impl<T> Future for YieldFuture<'_, T> {
     type Output = ();
 
     #[inline]
-    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
-        match this.item.take() {
-            Some(item) => {
-                // SAFETY: this future lives in the body of the stream that owns the slot
-                // (the yielder cannot leave it, fact 1), and is being polled by that stream's
-                // `poll_next` (fact 1), which is not touching the slot while the body runs;
-                // the stream is pinned (fact 2), so the pointer is valid and unaliased now.
-                // The slot's type is `T` exactly (fact 3).
-                unsafe { *(*this.slot.as_ptr()).0.get() = Some(item) };
-                // No waker is registered on purpose: `poll_next` sees the item and returns
-                // it; the next `poll_next` resumes the body past this point.
-                Poll::Pending
-            }
-            None => Poll::Ready(()),
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        if self.suspended {
+            Poll::Ready(())
+        } else {
+            // No waker is registered on purpose: `poll_next` finds the item in the slot and
+            // returns it; the next `poll_next` resumes the body past this point.
+            self.suspended = true;
+            Poll::Pending
         }
     }
 }
