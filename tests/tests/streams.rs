@@ -1122,3 +1122,62 @@ mod with_async_trait_ext {
         assert_eq!(collect(feed.evens(3)), [0, 2, 4]);
     }
 }
+
+/// Generated code names only absolute paths: user items called `core`, `Box`, `Pin`,
+/// `Result`, `Ok`, `Option`, `Some` or `Send` cannot capture it.
+#[allow(dead_code, non_camel_case_types)]
+mod hygiene {
+    mod core {}
+    struct Box;
+    struct Pin;
+    struct Result;
+    struct Ok;
+    struct Option;
+    struct Some;
+    struct Send;
+    struct Stream;
+
+    use async_ext::{async_stream, async_try_stream, stream, try_stream};
+
+    #[async_try_stream(ok = u8, error = String, boxed)]
+    async fn checked(limit: u8) {
+        for i in 0..limit {
+            if i == 2 {
+                Err(String::from("two"))?;
+            }
+            yield_!(i);
+        }
+    }
+
+    #[async_stream(item = u8)]
+    async fn plain(limit: u8) {
+        for i in 0..limit {
+            yield_!(i);
+        }
+    }
+
+    #[test]
+    fn generated_code_ignores_shadowing_names() {
+        use futures::StreamExt;
+        let items = futures::executor::block_on(checked(5).collect::<Vec<_>>());
+        assert_eq!(items.len(), 3);
+        assert!(items[..2].iter().all(::core::result::Result::is_ok));
+        assert_eq!(items[2].as_ref().unwrap_err(), "two");
+        assert_eq!(
+            futures::executor::block_on(plain(3).collect::<Vec<_>>()),
+            [0, 1, 2]
+        );
+        let macro_made = stream!(<u8> {
+            yield 1;
+        });
+        assert_eq!(
+            futures::executor::block_on(macro_made.collect::<Vec<_>>()),
+            [1]
+        );
+        let try_made = try_stream!(<u8, String> {
+            yield 1;
+            Err(String::from("end"))?;
+        });
+        assert_eq!(futures::executor::block_on(try_made.count()), 2);
+    }
+}
