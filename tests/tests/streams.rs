@@ -494,8 +494,8 @@ mod attribute_form {
     }
 
     impl Library {
-        #[async_stream(item = &'a str)]
-        async fn starting_with<'a>(&'a self, prefix: &str) {
+        #[async_stream(item = &str)]
+        async fn starting_with(&self, prefix: &str) {
             for title in &self.titles {
                 if title.starts_with(prefix) {
                     yield_!(title.as_str());

@@ -27,7 +27,7 @@ use syn::{
 
 use super::Flavor;
 use super::body::{BodyRewriter, Form, allow_placeholders, yielder_ident};
-use super::lifetimes::name_elided;
+use super::lifetimes::{fill_elided, name_elided, output_lifetime};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::for_await;
@@ -62,6 +62,7 @@ impl Parse for StreamFn {
 }
 
 /// What the stream yields.
+#[derive(Clone)]
 enum ItemType {
     Plain(Box<Type>),
     Try { ok: Box<Type>, error: Box<Type> },
@@ -310,6 +311,17 @@ fn build(
             GenericParam::Lifetime(LifetimeParam::new(lifetime.clone())),
         );
     }
+    let mut item = item.clone();
+    if let Some(lifetime) = output_lifetime(&sig) {
+        match &mut item {
+            ItemType::Plain(ty) => fill_elided(ty, &lifetime),
+            ItemType::Try { ok, error } => {
+                fill_elided(ok, &lifetime);
+                fill_elided(error, &lifetime);
+            }
+        }
+    }
+    let item = &item;
     let item_type = item.to_type();
     let stream_type = quote_spanned!(async_span=> #private::Stream<Item = #item_type>);
     match boxing {

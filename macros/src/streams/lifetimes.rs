@@ -63,3 +63,76 @@ impl VisitMut for ElidedLifetimes {
     ) {
     }
 }
+
+/// The lifetime an elided lifetime of the item type stands for, by the output elision rules:
+/// `&self`'s, or else the only lifetime of the inputs (after [`name_elided`]).
+pub(crate) fn output_lifetime(sig: &Signature) -> Option<Lifetime> {
+    if let Some(receiver) = sig.receiver()
+        && let ReceiverKind::Reference(_, Some(lifetime), _) = &receiver.kind
+    {
+        return Some(lifetime.clone());
+    }
+    let mut found = InputLifetimes::default();
+    for arg in &sig.inputs {
+        match arg {
+            FnArg::Receiver(receiver) => {
+                if let ReceiverKind::Typed(_, ty) = &receiver.kind {
+                    syn::visit::Visit::visit_type(&mut found, ty);
+                }
+            }
+            FnArg::Typed(pat_type) => syn::visit::Visit::visit_type(&mut found, &pat_type.ty),
+        }
+    }
+    match found.0.as_slice() {
+        [only] => Some(only.clone()),
+        _ => None,
+    }
+}
+
+#[derive(Default)]
+struct InputLifetimes(Vec<Lifetime>);
+
+impl<'ast> syn::visit::Visit<'ast> for InputLifetimes {
+    fn visit_lifetime(&mut self, lifetime: &'ast Lifetime) {
+        if lifetime.ident != "static" && !self.0.contains(lifetime) {
+            self.0.push(lifetime.clone());
+        }
+    }
+
+    fn visit_type_fn_ptr(&mut self, _: &'ast syn::TypeFnPtr) {}
+
+    fn visit_parenthesized_generic_arguments(
+        &mut self,
+        _: &'ast syn::ParenthesizedGenericArguments,
+    ) {
+    }
+}
+
+/// Gives every elided lifetime of `ty` (the item type) the name `lifetime`, as rustc's
+/// elision would, so the return type names it consistently.
+pub(crate) fn fill_elided(ty: &mut syn::Type, lifetime: &Lifetime) {
+    struct Fill<'a>(&'a Lifetime);
+    impl VisitMut for Fill<'_> {
+        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+            if reference.lifetime.is_none() {
+                reference.lifetime = Some(self.0.clone());
+            }
+            visit_mut::visit_type_reference_mut(self, reference);
+        }
+
+        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+            if lifetime.ident == "_" {
+                *lifetime = self.0.clone();
+            }
+        }
+
+        fn visit_type_fn_ptr_mut(&mut self, _: &mut syn::TypeFnPtr) {}
+
+        fn visit_parenthesized_generic_arguments_mut(
+            &mut self,
+            _: &mut syn::ParenthesizedGenericArguments,
+        ) {
+        }
+    }
+    Fill(lifetime).visit_type_mut(ty);
+}
