@@ -298,56 +298,9 @@ fn build(
         .take()
         .map_or_else(|| sig.fn_token.span, |token| token.span);
     let mentions = bind_arguments(&mut sig);
-    let named = name_elided(&mut sig);
-    let first_type_param = sig
-        .generics
-        .params
-        .iter()
-        .position(|param| !matches!(param, GenericParam::Lifetime(_)))
-        .unwrap_or(sig.generics.params.len());
-    for (offset, lifetime) in named.iter().enumerate() {
-        sig.generics.params.insert(
-            first_type_param + offset,
-            GenericParam::Lifetime(LifetimeParam::new(lifetime.clone())),
-        );
-    }
-    let mut item = item.clone();
-    if let Some(lifetime) = output_lifetime(&sig) {
-        match &mut item {
-            ItemType::Plain(ty) => fill_elided(ty, &lifetime),
-            ItemType::Try { ok, error } => {
-                fill_elided(ok, &lifetime);
-                fill_elided(error, &lifetime);
-            }
-        }
-    }
+    let item = rewrite_signature(&mut sig, item, boxing, &private, async_span);
     let item = &item;
     let item_type = item.to_type();
-    let stream_type = quote_spanned!(async_span=> #private::Stream<Item = #item_type>);
-    match boxing {
-        Boxing::Unboxed => {
-            let lifetimes: Vec<Lifetime> = sig
-                .generics
-                .lifetimes()
-                .map(|param| param.lifetime.clone())
-                .collect();
-            let captures = if lifetimes.is_empty() {
-                TokenStream::new()
-            } else {
-                quote_spanned!(async_span=> + #private::Captures<(#(&#lifetimes (),)*)>)
-            };
-            sig.output = return_type(async_span, quote!(impl #stream_type #captures));
-        }
-        Boxing::Send | Boxing::Local => {
-            bound_everything(&mut sig);
-            let send = (boxing == Boxing::Send).then(|| quote!(+ ::core::marker::Send));
-            sig.output = return_type(
-                async_span,
-                quote!(#private::Pin<#private::Box<dyn #stream_type #send + '__stream>>),
-            );
-        }
-    }
-    generics_brackets(&mut sig);
     let Some(body) = body else {
         return quote!(#(#attrs)* #vis #sig;);
     };
@@ -388,6 +341,68 @@ fn build(
             #result
         }
     }
+}
+
+/// The signature of the stream fn: elided input lifetimes named, the return type set (with
+/// `Captures` or the `boxed` bounds). Returns the item type with its elided lifetimes named
+/// as output elision would.
+fn rewrite_signature(
+    sig: &mut Signature,
+    item: &ItemType,
+    boxing: Boxing,
+    private: &TokenStream,
+    async_span: Span,
+) -> ItemType {
+    let named = name_elided(sig);
+    let first_type_param = sig
+        .generics
+        .params
+        .iter()
+        .position(|param| !matches!(param, GenericParam::Lifetime(_)))
+        .unwrap_or(sig.generics.params.len());
+    for (offset, lifetime) in named.iter().enumerate() {
+        sig.generics.params.insert(
+            first_type_param + offset,
+            GenericParam::Lifetime(LifetimeParam::new(lifetime.clone())),
+        );
+    }
+    let mut item = item.clone();
+    if let Some(lifetime) = output_lifetime(sig) {
+        match &mut item {
+            ItemType::Plain(ty) => fill_elided(ty, &lifetime),
+            ItemType::Try { ok, error } => {
+                fill_elided(ok, &lifetime);
+                fill_elided(error, &lifetime);
+            }
+        }
+    }
+    let item_type = item.to_type();
+    let stream_type = quote_spanned!(async_span=> #private::Stream<Item = #item_type>);
+    match boxing {
+        Boxing::Unboxed => {
+            let lifetimes: Vec<Lifetime> = sig
+                .generics
+                .lifetimes()
+                .map(|param| param.lifetime.clone())
+                .collect();
+            let captures = if lifetimes.is_empty() {
+                TokenStream::new()
+            } else {
+                quote_spanned!(async_span=> + #private::Captures<(#(&#lifetimes (),)*)>)
+            };
+            sig.output = return_type(async_span, quote!(impl #stream_type #captures));
+        }
+        Boxing::Send | Boxing::Local => {
+            bound_everything(sig);
+            let send = (boxing == Boxing::Send).then(|| quote!(+ ::core::marker::Send));
+            sig.output = return_type(
+                async_span,
+                quote!(#private::Pin<#private::Box<dyn #stream_type #send + '__stream>>),
+            );
+        }
+    }
+    generics_brackets(sig);
+    item
 }
 
 /// `let _ = &arg;` for every argument, so each moves into the stream like an `async fn`'s
