@@ -906,9 +906,11 @@ mod runtime {
     fn polling_after_completion_returns_none() {
         let mut numbers = pin!(stream! { yield 1u8; });
         assert!(!numbers.is_terminated());
+        assert_eq!(numbers.size_hint(), (0, None));
         assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(Some(1)));
         assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(None));
         assert!(numbers.is_terminated());
+        assert_eq!(numbers.size_hint(), (0, Some(0)));
         for _ in 0..3 {
             assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(None));
         }

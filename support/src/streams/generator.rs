@@ -139,6 +139,13 @@ where
             }
         }
     }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self.state {
+            State::Done => (0, Some(0)),
+            State::Start(_) | State::Running(_) => (0, None),
+        }
+    }
 }
 
 impl<T, F, Fut> FusedStream for AsyncStream<T, F, Fut>
