@@ -451,6 +451,28 @@ mod attribute_form {
         yield_!(1);
     }
 
+    #[async_stream(item = String)]
+    async fn with_a_nested_generator(limit: u32) {
+        let inner = stream! {
+            for i in 0..limit {
+                yield i;
+            }
+        };
+        yield_!("start".to_string());
+        #[for_await]
+        for i in inner {
+            yield_!(format!("inner {i}"));
+        }
+    }
+
+    #[test]
+    fn a_generator_nested_in_an_attribute_fn_yields_into_its_own_stream() {
+        assert_eq!(
+            collect(with_a_nested_generator(2)),
+            ["start", "inner 0", "inner 1"]
+        );
+    }
+
     #[test]
     fn a_free_fn_yields_its_items() {
         assert_eq!(collect(evens(7)), [0, 2, 4, 6]);
