@@ -1,16 +1,22 @@
-//! Async drop: `#[async_scope]` and `#[derive(AsyncDrop)]`.
+//! Async drop: `#[async_scope]` (with `#[async_drop]` bindings, `defer_async!` and `disarm!`
+//! inside it) and `#[derive(AsyncDrop)]`.
+//!
+//! * `scope.rs`: the body rewrite, shared by `#[async_scope]` and `#[async_trait_ext]`
+//!   ([`rewrite_scope_fn`]);
+//! * `markers.rs`: the visitor that finds the markers in a body and rewrites them in place;
+//! * `derive.rs`: `#[derive(AsyncDrop)]`.
+
+mod derive;
+mod markers;
+mod scope;
 
 use proc_macro2::TokenStream;
 
 use crate::common::crate_path::CratePath;
 
+/// `#[async_scope]` on an `async fn`.
 pub(crate) fn expand_scope(args: TokenStream, input: TokenStream) -> TokenStream {
-    let _ = args;
-    let error = syn::Error::new(
-        proc_macro2::Span::call_site(),
-        "`#[async_scope]` is not implemented yet",
-    );
-    crate::common::errors::error_with_fallback(&error, input)
+    scope::expand(args, input)
 }
 
 /// Rewrites one `#[async_scope]` async fn in place; the fn stays `async fn`, its body now
@@ -19,23 +25,19 @@ pub(crate) fn expand_scope(args: TokenStream, input: TokenStream) -> TokenStream
 /// Used by `#[async_scope]` itself and by `#[async_trait_ext]`, which expands first and so
 /// must apply the scope to a method marked `#[async_scope]` before it boxes the body (it
 /// removes the `#[async_scope]` attribute and calls this).
+///
+/// On error the fn is still left compilable as far as possible (markers removed, the macros
+/// replaced), so that the caller can emit it next to the error and one mistake gives one
+/// error.
 pub(crate) fn rewrite_scope_fn(
     sig: &mut syn::Signature,
     block: &mut syn::Block,
     krate: &CratePath,
 ) -> syn::Result<()> {
-    let _ = (block, krate);
-    Err(syn::Error::new_spanned(
-        &sig.ident,
-        "`#[async_scope]` is not implemented yet",
-    ))
+    scope::rewrite(sig, block, krate)
 }
 
+/// `#[derive(AsyncDrop)]`.
 pub(crate) fn expand_derive(input: TokenStream) -> TokenStream {
-    let _ = input;
-    syn::Error::new(
-        proc_macro2::Span::call_site(),
-        "`#[derive(AsyncDrop)]` is not implemented yet",
-    )
-    .to_compile_error()
+    derive::expand(input)
 }

@@ -1,0 +1,248 @@
+//! The slots an `#[async_scope]` fn keeps its `#[async_drop]` values and `defer_async!`
+//! futures in. They live in the fn's future, outside the user's body, so the body can end in
+//! any way (value, `return`, `?`, panic) and the epilogue still finds them.
+//!
+//! Every fill takes the next number of the scope's counter; the epilogue repeatedly cleans
+//! the slot holding the highest number ([`latest`]), which is reverse order of filling even
+//! when loops and branches fill slots out of their textual order. A slot still holding a value
+//! when it is dropped (the fn's future was cancelled) drops it and reports an orphan.
+
+use alloc::vec::Vec;
+use core::future::Future;
+use core::pin::pin;
+
+use super::orphan::{Orphan, OrphanReport};
+use super::unwind::{self, Payload};
+use super::{AsyncDrop, AsyncDropSend};
+
+/// The slot of one `#[async_drop]` binding (a `let` or a parameter).
+#[derive(Debug)]
+pub struct Slot<T> {
+    value: Option<T>,
+    /// The counter's value when `value` was stored.
+    seq: u64,
+}
+
+impl<T> Slot<T> {
+    /// An empty slot.
+    #[must_use]
+    pub const fn new() -> Self {
+        Slot {
+            value: None,
+            seq: 0,
+        }
+    }
+
+    /// The fill number of the value held, 0 when empty.
+    #[must_use]
+    pub fn latest_seq(&self) -> u64 {
+        if self.value.is_some() { self.seq } else { 0 }
+    }
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Drop for Slot<T> {
+    fn drop(&mut self) {
+        if let Some(value) = self.value.take() {
+            // Declared first, dropped last: the value's `Drop`, then the hook.
+            let _report = OrphanReport::new(Orphan::value::<T>());
+            drop(value);
+        }
+    }
+}
+
+/// `#[async_drop] let name = value;` after the previous value was cleaned: stores the value
+/// and hands out the `&mut T` the body names. The bound is where a type without `AsyncDrop`
+/// is reported, at the user's binding.
+pub fn fill<'a, T: AsyncDrop>(slot: &'a mut Slot<T>, seq: &mut u64, value: T) -> &'a mut T {
+    *seq += 1;
+    slot.seq = *seq;
+    // The generated code always empties the slot first; were it not empty, the old value
+    // would still get the orphan treatment through the replaced `Slot`'s drop.
+    if slot.value.is_some() {
+        drop(core::mem::replace(slot, Slot::new()));
+    }
+    slot.value.insert(value)
+}
+
+/// `disarm!(name)`: takes the value out of its slot.
+///
+/// # Panics
+///
+/// When the value was already taken out by an earlier `disarm!`.
+pub fn disarm<T>(slot: &mut Slot<T>) -> T {
+    match slot.value.take() {
+        Some(value) => value,
+        None => panic!(
+            "`disarm!` of a value that was already disarmed: each `#[async_drop]` value can be \
+             taken out once"
+        ),
+    }
+}
+
+/// After the value's `async_drop` ended (or panicked): drops it synchronously, as an ordinary
+/// value, catching a panicking `Drop` like a panicking clean-up.
+pub fn end_cleanup<T>(slot: &mut Slot<T>, panic: &mut Option<Payload>) {
+    let value = slot.value.take();
+    unwind::record(panic, unwind::catch_sync(move || drop(value)));
+}
+
+// Choosing the clean-up by the value's traits ("autoref specialization"). The epilogue calls
+// `(&mut &mut slot).async_drop_slot()` with the three traits in scope; method lookup tries the
+// receiver `&mut &mut Slot<T>` first, then `&mut Slot<T>`, then `&&mut Slot<T>`, so:
+// 1. `T: AsyncDropSend + Send` uses `async_drop_send`: a generic `T: AsyncDropSend + Send`
+//    keeps the fn's future `Send`;
+// 2. otherwise `T: AsyncDrop` uses `async_drop`;
+// 3. otherwise a no-op, so that a type without `AsyncDrop` gives one error (at `fill`, at the
+//    binding) and not a second one in the epilogue.
+
+/// Clean-up through [`AsyncDropSend`] (see the comment above).
+pub trait AsyncDropSlotSend {
+    /// Awaits `async_drop_send` of the value held, if any.
+    fn async_drop_slot(self) -> impl Future<Output = ()> + Send;
+}
+
+impl<T: AsyncDropSend + Send> AsyncDropSlotSend for &mut &mut Slot<T> {
+    fn async_drop_slot(self) -> impl Future<Output = ()> + Send {
+        let inner = self.value.as_mut().map(T::async_drop_send);
+        async move {
+            if let Some(inner) = inner {
+                inner.await;
+            }
+        }
+    }
+}
+
+/// Clean-up through [`AsyncDrop`] (see the comment above).
+pub trait AsyncDropSlot {
+    /// Awaits `async_drop` of the value held, if any.
+    fn async_drop_slot(self) -> impl Future<Output = ()>;
+}
+
+impl<T: AsyncDrop> AsyncDropSlot for &mut Slot<T> {
+    fn async_drop_slot(self) -> impl Future<Output = ()> {
+        let inner = self.value.as_mut().map(T::async_drop);
+        async move {
+            if let Some(inner) = inner {
+                inner.await;
+            }
+        }
+    }
+}
+
+/// No clean-up: only reached when `T` lacks `AsyncDrop`, which `fill` already reports.
+pub trait AsyncDropSlotFallback {
+    /// Does nothing.
+    fn async_drop_slot(&self) -> core::future::Ready<()>;
+}
+
+impl<T> AsyncDropSlotFallback for &mut Slot<T> {
+    fn async_drop_slot(&self) -> core::future::Ready<()> {
+        core::future::ready(())
+    }
+}
+
+/// The slot of one `defer_async!` site. The first future is stored inline; a site that runs
+/// again (in a loop) queues the later ones in a `Vec`, so every scheduled future runs.
+#[derive(Debug)]
+pub struct DeferSlot<F> {
+    first: Option<(u64, F)>,
+    more: Vec<(u64, F)>,
+}
+
+impl<F> DeferSlot<F> {
+    /// An empty slot.
+    #[must_use]
+    pub const fn new() -> Self {
+        DeferSlot {
+            first: None,
+            more: Vec::new(),
+        }
+    }
+
+    /// The fill number of the latest future held, 0 when empty.
+    #[must_use]
+    pub fn latest_seq(&self) -> u64 {
+        match (self.more.last(), &self.first) {
+            (Some((seq, _)), _) | (None, Some((seq, _))) => *seq,
+            (None, None) => 0,
+        }
+    }
+
+    fn pop(&mut self) -> Option<F> {
+        match self.more.pop() {
+            Some((_, future)) => Some(future),
+            None => self.first.take().map(|(_, future)| future),
+        }
+    }
+
+    /// Takes the latest future out and awaits it. If the fn is cancelled while it runs, the
+    /// future is dropped and reported as an orphan like a pending one.
+    pub fn run_latest(&mut self) -> impl Future<Output = ()> + use<F>
+    where
+        F: Future,
+    {
+        let future = self.pop();
+        async move {
+            if let Some(future) = future {
+                // Declared before the pinned future, so dropped after it.
+                let report = OrphanReport::while_running(Orphan::deferred::<F>());
+                pin!(future).await;
+                report.disarm();
+            }
+        }
+    }
+}
+
+impl<F> Default for DeferSlot<F> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<F> Drop for DeferSlot<F> {
+    fn drop(&mut self) {
+        while let Some(future) = self.pop() {
+            let _report = OrphanReport::new(Orphan::deferred::<F>());
+            drop(future);
+        }
+    }
+}
+
+/// `defer_async!(future)`: schedules `future` for the end of the fn.
+pub fn defer<F: Future>(slot: &mut DeferSlot<F>, seq: &mut u64, future: F) {
+    *seq += 1;
+    if slot.first.is_none() && slot.more.is_empty() {
+        slot.first = Some((*seq, future));
+    } else {
+        slot.more.push((*seq, future));
+    }
+}
+
+/// The index of the slot holding the most recently filled value, if any is filled.
+#[must_use]
+pub fn latest<const N: usize>(seqs: [u64; N]) -> Option<usize> {
+    let mut best: Option<(usize, u64)> = None;
+    for (index, seq) in seqs.into_iter().enumerate() {
+        if seq != 0 && best.is_none_or(|(_, top)| seq > top) {
+            best = Some((index, seq));
+        }
+    }
+    best.map(|(index, _)| index)
+}
+
+/// Before a marked `let` runs again (in a loop), after its previous value was async-dropped:
+/// drops that value as an ordinary value. A panic here is the body's own panic.
+pub fn discard<T>(slot: &mut Slot<T>) {
+    drop(slot.value.take());
+}
+
+/// Unifies the slot's type with the new value's before the clean-up method is looked up (the
+/// lookup by the value's traits needs the type known). Does nothing at run time.
+#[inline(always)]
+pub fn same_type<T>(_: &Slot<T>, _: &T) {}
