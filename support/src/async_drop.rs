@@ -278,6 +278,8 @@ macro_rules! disarm {
 
 /// Items that generated code reaches through `async_ext::__private`.
 pub(crate) mod private {
+    // The traits, for `#[derive(AsyncDrop)]`'s impls and calls.
+    pub use super::{AsyncDrop, AsyncDropSend};
     // The slots an `#[async_scope]` fn keeps its values and deferred futures in, and the
     // functions its body calls to fill, empty and clean them.
     pub use super::slot::{

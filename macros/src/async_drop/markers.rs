@@ -207,7 +207,8 @@ impl MarkerRewriter {
             ident: ident.clone(),
             kind: SlotKind::Defer,
         });
-        let call = quote_spanned!(mac.path.span()=> #private::defer(&mut #ident, &mut #seq, #future));
+        let call =
+            quote_spanned!(mac.path.span()=> #private::defer(&mut #ident, &mut #seq, #future));
         through_user_macro(mac, &call)
     }
 
