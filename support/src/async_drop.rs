@@ -129,11 +129,9 @@ impl<T: AsyncDrop> AsyncDrop for [T] {
 
 /// Elements in order, first to last.
 impl<T: AsyncDropSend + Send> AsyncDropSend for [T] {
-    fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        async move {
-            for element in self {
-                element.async_drop_send().await;
-            }
+    async fn async_drop_send(&mut self) {
+        for element in self {
+            element.async_drop_send().await;
         }
     }
 }

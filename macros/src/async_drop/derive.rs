@@ -129,20 +129,19 @@ fn parse_container_options(attrs: &[syn::Attribute], errors: &mut Errors) -> Con
             continue;
         };
         if let Some((key, value)) = hook {
-            match syn::parse2::<syn::ExprPath>(value.clone()) {
-                Ok(path) => result.hook = Some(path),
-                Err(_) => {
-                    let span = if value.is_empty() {
-                        key.span()
-                    } else {
-                        value.span()
-                    };
-                    errors.push(syn::Error::new(
-                        span,
-                        "`hook =` takes the path of an async fn on `&mut self`: \
-                         `hook = Self::close`",
-                    ));
-                }
+            if let Ok(path) = syn::parse2::<syn::ExprPath>(value.clone()) {
+                result.hook = Some(path);
+            } else {
+                let span = if value.is_empty() {
+                    key.span()
+                } else {
+                    value.span()
+                };
+                errors.push(syn::Error::new(
+                    span,
+                    "`hook =` takes the path of an async fn on `&mut self`: \
+                     `hook = Self::close`",
+                ));
             }
         }
         result.send |= send.is_some();
@@ -286,7 +285,7 @@ fn mentions_any(ty: &Type, params: &[&Ident]) -> bool {
     }
     impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
         fn visit_ident(&mut self, ident: &'ast Ident) {
-            if self.params.iter().any(|param| *param == ident) {
+            if self.params.contains(&ident) {
                 self.found = true;
             }
         }

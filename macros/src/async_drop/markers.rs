@@ -183,15 +183,12 @@ impl MarkerRewriter {
 
     /// `defer_async!(future)` → `defer(&mut SLOT, &mut SEQ, future)`
     fn rewrite_defer(&mut self, mac: &Macro) -> Expr {
-        let mut future = match mac.parse_body::<Expr>() {
-            Ok(future) => future,
-            Err(_) => {
-                self.errors.push(syn::Error::new(
-                    mac.delimiter.span().join(),
-                    "`defer_async!` takes one future: `defer_async!(async { … })`",
-                ));
-                return unit_expr();
-            }
+        let Ok(mut future) = mac.parse_body::<Expr>() else {
+            self.errors.push(syn::Error::new(
+                mac.delimiter.span().join(),
+                "`defer_async!` takes one future: `defer_async!(async { … })`",
+            ));
+            return unit_expr();
         };
         self.visit_expr_mut(&mut future);
         if self.mode == Mode::Neutralize {
@@ -235,11 +232,10 @@ impl MarkerRewriter {
             return never_expr();
         };
         let private = &self.private;
-        let slot = self
-            .slots
-            .get(index)
-            .map(|decl| decl.ident.clone())
-            .unwrap_or_else(|| Ident::new("missing_slot", Span::mixed_site()));
+        let slot = self.slots.get(index).map_or_else(
+            || Ident::new("missing_slot", Span::mixed_site()),
+            |decl| decl.ident.clone(),
+        );
         let borrow = quote_spanned!(name.span()=> &mut #slot);
         let call = quote_spanned!(mac.path.span()=> #private::disarm(#borrow));
         through_user_macro(mac, &call)
@@ -333,7 +329,7 @@ impl VisitMut for MarkerRewriter {
             Expr::Closure(closure) => {
                 let span = closure.inputs_begin.span;
                 self.with_nested(span, |this| {
-                    visit_mut::visit_expr_closure_mut(this, closure)
+                    visit_mut::visit_expr_closure_mut(this, closure);
                 });
             }
             Expr::Async(block) => {

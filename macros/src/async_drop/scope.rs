@@ -19,16 +19,13 @@ use crate::common::options::Options;
 pub(super) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let krate = errors.push_result(parse_options(args)).unwrap_or_default();
-    let mut function = match syn::parse2::<syn::ItemFn>(input.clone()) {
-        Ok(function) => function,
-        Err(_) => {
-            let error = syn::Error::new(
-                Span::call_site(),
-                "`#[async_scope]` goes on an `async fn` with a body: \
-                 `#[async_scope] async fn name(…) { … }`",
-            );
-            return error_with_fallback(&error, input);
-        }
+    let Ok(mut function) = syn::parse2::<syn::ItemFn>(input.clone()) else {
+        let error = syn::Error::new(
+            Span::call_site(),
+            "`#[async_scope]` goes on an `async fn` with a body: \
+             `#[async_scope] async fn name(…) { … }`",
+        );
+        return error_with_fallback(&error, input);
     };
     errors.push_result(super::rewrite_scope_fn(
         &mut function.sig,

@@ -77,6 +77,16 @@ pub(super) fn cancelled_payload() -> Payload {
     alloc::boxed::Box::new(Cancelled)
 }
 
+/// Puts the saved state back when dropped, also during an unwind.
+struct Restore(State);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let saved = self.0;
+        update(|state| *state = saved);
+    }
+}
+
 /// Polls `f` in cancelling mode; returns its result and whether a scope was polled in it.
 fn poll_cancelling<R>(f: impl FnOnce() -> R) -> (R, bool) {
     let saved = update(|state| {
@@ -89,13 +99,6 @@ fn poll_cancelling<R>(f: impl FnOnce() -> R) -> (R, bool) {
         )
     });
     // Restore the outer state even if `f` unwinds.
-    struct Restore(State);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let saved = self.0;
-            let _ = update(|state| *state = saved);
-        }
-    }
     let restore = Restore(saved);
     let result = f();
     let seen = update(|state| state.scope_seen);

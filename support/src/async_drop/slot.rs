@@ -65,7 +65,7 @@ pub fn fill<'a, T: AsyncDrop>(slot: &'a mut Slot<T>, seq: &mut u64, value: T) ->
     // The generated code always empties the slot first; were it not empty, the old value
     // would still get the orphan treatment through the replaced `Slot`'s drop.
     if slot.value.is_some() {
-        drop(core::mem::replace(slot, Slot::new()));
+        drop(core::mem::take(slot));
     }
     slot.value.insert(value)
 }
@@ -107,6 +107,8 @@ pub trait AsyncDropSlotSend {
     fn async_drop_slot(self) -> impl Future<Output = ()> + Send;
 }
 
+// The double reference is the point: it ranks this impl first (see the comment above).
+#[allow(clippy::mut_mut)]
 impl<T: AsyncDropSend + Send> AsyncDropSlotSend for &mut &mut Slot<T> {
     fn async_drop_slot(self) -> impl Future<Output = ()> + Send {
         let inner = self.value.as_mut().map(T::async_drop_send);
