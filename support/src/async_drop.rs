@@ -276,8 +276,24 @@ macro_rules! disarm {
 
 /// Items that generated code reaches through `async_ext::__private`.
 pub(crate) mod private {
-    // The traits, for `#[derive(AsyncDrop)]`'s impls and calls.
+    // The traits, for `#[derive(AsyncDrop)]`'s impls.
     pub use super::{AsyncDrop, AsyncDropSend};
+
+    use core::future::Future;
+
+    /// `#[derive(AsyncDrop)]` awaits this for each marked field: a field whose type lacks
+    /// `AsyncDrop` gives one error, at the field (a method call would add a second one at
+    /// the `.await`, whose future type is then unknown).
+    pub fn drop_field<T: AsyncDrop + ?Sized>(field: &mut T) -> impl Future<Output = ()> {
+        field.async_drop()
+    }
+
+    /// [`drop_field`] for the `AsyncDropSend` impl that `#[async_drop(send)]` derives.
+    pub fn drop_field_send<T: AsyncDropSend + ?Sized>(
+        field: &mut T,
+    ) -> impl Future<Output = ()> + Send {
+        field.async_drop_send()
+    }
     // The slots an `#[async_scope]` fn keeps its values and deferred futures in, and the
     // functions its body calls to fill, empty and clean them.
     pub use super::slot::{

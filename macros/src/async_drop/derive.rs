@@ -6,7 +6,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Fields, Generics, Ident, Item, Member, Type};
 
-use super::markers::is_marker;
+use super::markers::{is_marker, respan};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::Errors;
 use crate::common::options::Options;
@@ -55,8 +55,8 @@ pub(super) fn expand(input: TokenStream) -> TokenStream {
             let mut variants = Vec::new();
             for variant in &data.variants {
                 if let Some(attr) = variant.attrs.iter().find(|attr| is_marker(attr)) {
-                    errors.push(syn::Error::new(
-                        attr.span(),
+                    errors.push(syn::Error::new_spanned(
+                        attr,
                         "`#[async_drop]` goes on the fields to async-drop, not on a variant: \
                          `Variant { #[async_drop] field: T }`",
                     ));
@@ -111,8 +111,8 @@ fn parse_container_options(attrs: &[syn::Attribute], errors: &mut Errors) -> Con
     let mut result = ContainerOptions::default();
     for attr in attrs.iter().filter(|attr| is_marker(attr)) {
         let syn::Meta::List(list) = &attr.meta else {
-            errors.push(syn::Error::new(
-                attr.span(),
+            errors.push(syn::Error::new_spanned(
+                attr,
                 "`#[async_drop]` on a type takes options: `#[async_drop(hook = Self::close)]`, \
                  `#[async_drop(send)]`; mark the fields to async-drop with `#[async_drop]`",
             ));
@@ -160,8 +160,8 @@ fn marked_fields(fields: &Fields, errors: &mut Errors) -> Vec<MarkedField> {
             continue;
         };
         if !matches!(attr.meta, syn::Meta::Path(_)) {
-            errors.push(syn::Error::new(
-                attr.meta.span(),
+            errors.push(syn::Error::new_spanned(
+                attr,
                 "`#[async_drop]` on a field takes no arguments: write `#[async_drop]` (options \
                  such as `hook = …` go on the type)",
             ));
@@ -176,7 +176,7 @@ fn marked_fields(fields: &Fields, errors: &mut Errors) -> Vec<MarkedField> {
         marked.push(MarkedField {
             member,
             ty: field.ty.clone(),
-            span: field.span(),
+            span: field.ty.span(),
         });
     }
     marked
@@ -207,7 +207,7 @@ fn generate(
         .as_ref()
         .map(|hook| quote_spanned!(hook.span()=> #hook(self).await;));
 
-    let drop_body = body(shape, &quote!(#private::AsyncDrop::async_drop));
+    let drop_body = body(shape, &quote!(#private::drop_field));
     let plain = quote! {
         impl #impl_generics #private::AsyncDrop for #name #ty_generics
         where
@@ -225,7 +225,7 @@ fn generate(
     if !options.send {
         return plain;
     }
-    let send_body = body(shape, &quote!(#private::AsyncDropSend::async_drop_send));
+    let send_body = body(shape, &quote!(#private::drop_field_send));
     let self_send = (!type_params.is_empty()).then(|| quote!(Self: ::core::marker::Send,));
     quote! {
         #plain
@@ -248,20 +248,30 @@ fn generate(
 
 /// The awaits of the marked fields, in declaration order (per variant for an enum).
 fn body(shape: &Shape, method: &TokenStream) -> TokenStream {
-    let call = |field: &MarkedField, place: TokenStream| quote_spanned!(field.span=> #method(#place).await;);
+    let call = |field: &MarkedField, place: TokenStream| {
+        let method = respan(method.clone(), field.span);
+        quote_spanned!(field.span=> #method(#place).await;)
+    };
     match shape {
         Shape::Struct(fields) => {
             let calls = fields.iter().map(|field| {
                 let member = &field.member;
-                call(field, quote!(&mut self.#member))
+                // The place takes the field's span too (`self` keeps call-site hygiene), so
+                // that a missing `AsyncDrop` is one error, at the field.
+                call(field, respan(quote!(&mut self.#member), field.span))
             });
             quote!(#(#calls)*)
         }
         Shape::Enum(variants) if variants.is_empty() => quote!(match *self {}),
         Shape::Enum(variants) => {
             let arms = variants.iter().map(|(variant, fields)| {
-                let bindings: Vec<Ident> = (0..fields.len())
-                    .map(|index| format_ident!("field_{}", index, span = Span::mixed_site()))
+                let bindings: Vec<Ident> = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(index, field)| {
+                        let span = Span::mixed_site().located_at(field.span);
+                        format_ident!("field_{}", index, span = span)
+                    })
                     .collect();
                 let members = fields.iter().map(|field| &field.member);
                 let calls = fields

@@ -43,7 +43,7 @@ pub(super) struct MarkerRewriter {
     /// Names of `#[async_drop]` bindings visible at this point, innermost block last.
     scopes: Vec<Vec<(Ident, usize)>>,
     /// How many closures and async blocks enclose the current node.
-    nested: Vec<Span>,
+    nested: usize,
     pub(super) errors: Errors,
 }
 
@@ -55,7 +55,7 @@ impl MarkerRewriter {
             mode,
             slots: Vec::new(),
             scopes: vec![Vec::new()],
-            nested: Vec::new(),
+            nested: 0,
             errors: Errors::default(),
         }
     }
@@ -131,7 +131,8 @@ impl MarkerRewriter {
         let init_expr = &init.expr;
         let value = Ident::new("value", Span::mixed_site().located_at(name.span()));
         let ty = binding.ty.map(|ty| quote!(: #ty));
-        let fill = quote_spanned!(name.span()=> #private::fill(&mut #slot, &mut #seq, #value));
+        let fill_path = respan(quote!(#private::fill), name.span());
+        let fill = quote_spanned!(name.span()=> #fill_path(&mut #slot, &mut #seq, #value));
         // `same_type` settles the slot's type before the method lookup below, which picks the
         // clean-up by the value's traits and needs the type known.
         let statement = quote! {
@@ -153,18 +154,9 @@ impl MarkerRewriter {
 
     /// Checks that a marked `let` binds a plain name and has a plain initializer.
     fn check_local(&mut self, marker: &Attribute, local: &Local) -> Option<Binding> {
-        let binding = plain_binding(&local.pat);
-        if binding.is_none() {
-            self.errors.push(syn::Error::new(
-                local.pat.span(),
-                "`#[async_drop]` binds a plain name, not a pattern: write \
-                 `#[async_drop] let name = value;` (the name is a `&mut` to the value) and \
-                 destructure through it",
-            ));
-        }
         let Some(init) = &local.init else {
-            self.errors.push(syn::Error::new(
-                local.semi_token.span,
+            self.errors.push(syn::Error::new_spanned(
+                &local.pat,
                 "an `#[async_drop] let` needs a value: `#[async_drop] let name = value;`",
             ));
             return None;
@@ -177,6 +169,15 @@ impl MarkerRewriter {
             ));
             return None;
         }
+        let binding = plain_binding(&local.pat);
+        if binding.is_none() {
+            self.errors.push(syn::Error::new_spanned(
+                &local.pat,
+                "`#[async_drop]` binds a plain name, not a pattern: write \
+                 `#[async_drop] let name = value;` (the name is a `&mut` to the value) and \
+                 destructure through it",
+            ));
+        }
         reject_marker_arguments(marker, &mut self.errors);
         binding
     }
@@ -188,7 +189,7 @@ impl MarkerRewriter {
                 mac.delimiter.span().join(),
                 "`defer_async!` takes one future: `defer_async!(async { … })`",
             ));
-            return unit_expr();
+            return through_user_macro(mac, &quote!(()));
         };
         self.visit_expr_mut(&mut future);
         if self.mode == Mode::Neutralize {
@@ -216,10 +217,10 @@ impl MarkerRewriter {
                 mac.delimiter.span().join(),
                 "`disarm!` takes the name of an `#[async_drop]` binding: `disarm!(conn)`",
             ));
-            return never_expr();
+            return through_user_macro(mac, &quote!(::core::unreachable!()));
         };
         if self.mode == Mode::Neutralize {
-            return never_expr();
+            return through_user_macro(mac, &quote!(::core::unreachable!()));
         }
         let Some(index) = self.lookup(&name) else {
             self.errors.push(syn::Error::new(
@@ -229,7 +230,7 @@ impl MarkerRewriter {
                      `disarm!` takes the name of an `#[async_drop] let` or parameter in scope"
                 ),
             ));
-            return never_expr();
+            return through_user_macro(mac, &quote!(::core::unreachable!()));
         };
         let private = &self.private;
         let slot = self.slots.get(index).map_or_else(
@@ -242,33 +243,29 @@ impl MarkerRewriter {
     }
 
     /// A marker met inside a closure or a nested async block.
-    fn reject_nested(&mut self, what: &str, span: Span) {
-        let Some(&outer) = self.nested.last() else {
+    fn reject_nested(&mut self, what: &str, tokens: &dyn quote::ToTokens) {
+        if self.nested == 0 {
             return;
-        };
-        let mut error = syn::Error::new(
-            span,
+        }
+        let error = syn::Error::new_spanned(
+            tokens,
             format!(
                 "{what} inside a closure or an async block: its clean-up belongs to the \
                  `#[async_scope]` fn, which cannot reach it there; move it to the fn's body, \
                  or make the block an `#[async_scope]` async fn of its own"
             ),
         );
-        error.combine(syn::Error::new(
-            outer,
-            "the closure or async block that encloses it",
-        ));
         self.errors.push(error);
     }
 
     /// Rewrites a macro call if it is one of ours; `None` if it is not.
     fn rewrite_macro(&mut self, mac: &Macro) -> Option<Expr> {
         let kind = MacroKind::of(mac)?;
-        if !self.nested.is_empty() {
-            self.reject_nested(kind.describe(), mac.path.span());
+        if self.nested > 0 {
+            self.reject_nested(kind.describe(), &mac.path);
             return Some(match kind {
-                MacroKind::Defer => unit_expr(),
-                MacroKind::Disarm => never_expr(),
+                MacroKind::Defer => through_user_macro(mac, &quote!(())),
+                MacroKind::Disarm => through_user_macro(mac, &quote!(::core::unreachable!())),
             });
         }
         Some(match kind {
@@ -277,12 +274,12 @@ impl MarkerRewriter {
         })
     }
 
-    fn with_nested(&mut self, span: Span, f: impl FnOnce(&mut Self)) {
-        self.nested.push(span);
+    fn with_nested(&mut self, f: impl FnOnce(&mut Self)) {
+        self.nested += 1;
         self.scopes.push(Vec::new());
         f(self);
         self.scopes.pop();
-        self.nested.pop();
+        self.nested -= 1;
     }
 }
 
@@ -302,10 +299,10 @@ impl VisitMut for MarkerRewriter {
                     if let Some(init) = &mut local.init {
                         self.visit_local_init_mut(init);
                     }
-                    if self.nested.is_empty() {
+                    if self.nested == 0 {
                         self.rewrite_local(&marker, local);
                     } else {
-                        self.reject_nested("`#[async_drop]`", marker.span());
+                        self.reject_nested("`#[async_drop]`", &marker);
                     }
                 } else {
                     visit_mut::visit_local_mut(self, local);
@@ -327,14 +324,12 @@ impl VisitMut for MarkerRewriter {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
             Expr::Closure(closure) => {
-                let span = closure.inputs_begin.span;
-                self.with_nested(span, |this| {
+                self.with_nested(|this| {
                     visit_mut::visit_expr_closure_mut(this, closure);
                 });
             }
             Expr::Async(block) => {
-                let span = block.async_token.span;
-                self.with_nested(span, |this| visit_mut::visit_expr_async_mut(this, block));
+                self.with_nested(|this| visit_mut::visit_expr_async_mut(this, block));
             }
             Expr::Macro(expr_macro) => {
                 if let Some(rewritten) = self.rewrite_macro(&expr_macro.mac) {
@@ -412,8 +407,8 @@ pub(super) fn take_marker(attrs: &mut Vec<Attribute>) -> Option<Attribute> {
 
 pub(super) fn reject_marker_arguments(marker: &Attribute, errors: &mut Errors) {
     if !matches!(marker.meta, syn::Meta::Path(_)) {
-        errors.push(syn::Error::new(
-            marker.meta.span(),
+        errors.push(syn::Error::new_spanned(
+            marker,
             "`#[async_drop]` on a binding takes no arguments: write `#[async_drop]`",
         ));
     }
@@ -456,13 +451,24 @@ fn through_user_macro(mac: &Macro, call: &TokenStream) -> Expr {
     syn::parse_quote!(#path #bang (@rewritten_by_async_scope #call))
 }
 
-fn unit_expr() -> Expr {
-    syn::parse_quote!(())
-}
-
-/// What a rejected `disarm!` becomes: it has every type, so nothing else fails.
-fn never_expr() -> Expr {
-    syn::parse_quote!(::core::unreachable!())
+/// `tokens` with every span set to `span` (groups included), so that an error about the
+/// whole expression (an unmet bound of a call) lands on the user's token rather than on the
+/// attribute that produced the path to the runtime.
+pub(super) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut new =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                new.set_span(span);
+                tree = proc_macro2::TokenTree::Group(new);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }
 
 /// Hidden ident helper for the scope: `format_ident!` with mixed-site hygiene.

@@ -20,8 +20,14 @@ pub(super) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let krate = errors.push_result(parse_options(args)).unwrap_or_default();
     let Ok(mut function) = syn::parse2::<syn::ItemFn>(input.clone()) else {
+        // At the item's first token (`struct`, `fn`…), not at the attribute.
+        let span = input
+            .clone()
+            .into_iter()
+            .next()
+            .map_or_else(Span::call_site, |token| token.span());
         let error = syn::Error::new(
-            Span::call_site(),
+            span,
             "`#[async_scope]` goes on an `async fn` with a body: \
              `#[async_scope] async fn name(…) { … }`",
         );
@@ -206,7 +212,8 @@ fn wrap_body(
     });
     let param_fills = params.iter().map(|param| {
         let ParamSlot { name, hidden, slot } = param;
-        let fill = quote_spanned!(name.span()=> #private::fill(&mut #slot, &mut #seq, #hidden));
+        let fill_path = markers::respan(quote!(#private::fill), name.span());
+        let fill = quote_spanned!(name.span()=> #fill_path(&mut #slot, &mut #seq, #hidden));
         quote!(let #name = #fill;)
     });
     let seqs = slots.iter().map(|decl| {
