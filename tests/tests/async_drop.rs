@@ -518,6 +518,65 @@ async fn generic_send_scope() {
     );
 }
 
+// ----- methods, `#[for_await]`, `crate = …` ----------------------------------------------------
+
+struct Service {
+    log: Log,
+    calls: u32,
+}
+
+impl Service {
+    #[async_scope]
+    async fn handle(&mut self, #[async_drop] conn: Res) -> u32 {
+        self.calls += 1;
+        #[async_drop]
+        let tx = Res::new("tx", &self.log);
+        yield_now().await;
+        self.log.push(format!(
+            "call {} with {} {}",
+            self.calls, conn.name, tx.name
+        ));
+        self.calls
+    }
+
+    #[async_scope(crate = ::async_ext)]
+    async fn total(&self, items: Vec<u32>) -> u32 {
+        #[async_drop]
+        let guard = Res::new("guard", &self.log);
+        let mut sum = 0;
+        #[async_ext::for_await]
+        for item in futures::stream::iter(items) {
+            yield_now().await;
+            sum += item;
+        }
+        self.log.push(format!("sum {sum} under {}", guard.name));
+        sum
+    }
+}
+
+async fn methods_and_for_await() {
+    let log = Log::default();
+    let mut service = Service {
+        log: log.clone(),
+        calls: 0,
+    };
+    assert_eq!(service.handle(Res::new("conn", &log)).await, 1);
+    assert_eq!(service.total(vec![1, 2, 3]).await, 6);
+    assert_eq!(
+        log.events(),
+        [
+            "call 1 with conn tx",
+            "tx closing",
+            "tx closed",
+            "conn closing",
+            "conn closed",
+            "sum 6 under guard",
+            "guard closing",
+            "guard closed",
+        ]
+    );
+}
+
 // ----- every scenario on every executor -----------------------------------------------------
 
 macro_rules! on_every_executor {
@@ -573,6 +632,7 @@ on_every_executor!(
     disarm_takes_the_value_out,
     derive_runs_hook_then_fields_in_order,
     generic_send_scope,
+    methods_and_for_await,
 );
 
 #[test]

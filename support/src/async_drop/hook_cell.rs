@@ -65,8 +65,10 @@ mod tests {
         for _ in 0..50 {
             let calls = Arc::clone(&calls);
             set(Box::new(move |orphan: &Orphan| {
-                assert_eq!(orphan.type_name(), "u8");
-                calls.fetch_add(1, Ordering::Relaxed);
+                // Other tests of this binary may orphan values meanwhile: count only ours.
+                if orphan.type_name() == "u8" {
+                    calls.fetch_add(1, Ordering::Relaxed);
+                }
             }));
         }
         let seen: usize = readers.into_iter().map(|r| r.join().unwrap()).sum();

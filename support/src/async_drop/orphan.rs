@@ -169,3 +169,31 @@ impl Drop for OrphanReport {
         }
     }
 }
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn strict_orphans_panics_naming_the_type() {
+        let orphan = Orphan::value::<std::vec::Vec<u8>>();
+        let payload = std::panic::catch_unwind(|| strict_orphans(&orphan)).unwrap_err();
+        let message = payload.downcast_ref::<std::string::String>().unwrap();
+        assert!(message.contains("`alloc::vec::Vec<u8>`"), "{message}");
+        assert!(message.contains("cancelled"), "{message}");
+    }
+
+    #[test]
+    fn orphans_say_what_they_are() {
+        let value = Orphan::value::<u32>();
+        assert_eq!((value.type_name(), value.is_deferred()), ("u32", false));
+        let deferred = Orphan::deferred::<u8>();
+        assert_eq!((deferred.type_name(), deferred.is_deferred()), ("u8", true));
+        assert!(
+            deferred
+                .to_string()
+                .starts_with("a `defer_async!` future of type `u8`")
+        );
+    }
+}

@@ -248,3 +248,50 @@ pub fn discard<T>(slot: &mut Slot<T>) {
 /// lookup by the value's traits needs the type known). Does nothing at run time.
 #[inline(always)]
 pub fn same_type<T>(_: &Slot<T>, _: &T) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latest_picks_the_highest_filled_number() {
+        assert_eq!(latest([]), None);
+        assert_eq!(latest([0, 0]), None);
+        assert_eq!(latest([3, 0, 5, 4]), Some(2));
+        assert_eq!(latest([7, 2]), Some(0));
+    }
+
+    #[test]
+    fn a_defer_slot_hands_out_its_futures_newest_first() {
+        let mut seq = 0;
+        let mut slot = DeferSlot::new();
+        for value in 1..=3_u8 {
+            defer(&mut slot, &mut seq, core::future::ready(value));
+        }
+        let mut order = alloc::vec::Vec::new();
+        while slot.latest_seq() != 0 {
+            order.push(slot.latest_seq());
+            drop(slot.pop());
+        }
+        assert_eq!(order, [3, 2, 1]);
+        assert!(slot.pop().is_none());
+    }
+
+    #[test]
+    fn disarm_takes_the_value_once() {
+        struct Value;
+        impl AsyncDrop for Value {
+            async fn async_drop(&mut self) {}
+        }
+        let mut seq = 0;
+        let mut slot = Slot::new();
+        fill(&mut slot, &mut seq, Value);
+        assert_eq!(slot.latest_seq(), 1);
+        let Value = disarm(&mut slot);
+        assert_eq!(slot.latest_seq(), 0);
+        #[cfg(feature = "std")]
+        assert!(
+            std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| disarm(&mut slot))).is_err()
+        );
+    }
+}
