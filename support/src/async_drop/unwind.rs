@@ -28,7 +28,9 @@ pub(super) fn catch_sync<R>(f: impl FnOnce() -> R) -> Result<R, Payload> {
     std::panic::catch_unwind(core::panic::AssertUnwindSafe(f))
 }
 
+// Same signature as the `std` version; `Err` is uninhabited here.
 #[cfg(not(feature = "std"))]
+#[allow(clippy::unnecessary_wraps)]
 pub(super) fn catch_sync<R>(f: impl FnOnce() -> R) -> Result<R, Payload> {
     Ok(f())
 }
