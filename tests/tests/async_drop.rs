@@ -577,6 +577,65 @@ async fn methods_and_for_await() {
     );
 }
 
+// ----- hygiene ---------------------------------------------------------------------------
+
+/// Generated code names only absolute paths and hidden locals: user items called `core`,
+/// `Option`, `Some`, `u64`, `Box` or like the hidden locals change nothing.
+#[allow(non_camel_case_types, non_upper_case_globals, dead_code, clippy::pedantic)]
+mod hygiene {
+    use super::{AsyncDrop, Log, Res, async_scope, defer_async, yield_now};
+
+    mod core {}
+    struct Option;
+    struct Some;
+    struct None;
+    struct u64;
+    struct usize;
+    struct Box;
+    struct Future;
+    struct Slot;
+    // Constants a pattern could be mistaken for, with the plain names a macro might pick.
+    const value: () = ();
+    const seq: () = ();
+    const slot: () = ();
+    const body: () = ();
+    const outcome: () = ();
+    const panic: () = ();
+
+    #[derive(AsyncDrop)]
+    #[async_drop(send)]
+    enum Wrapped {
+        Res(#[async_drop] Res),
+    }
+
+    #[async_scope]
+    pub(super) async fn shadowed(log: &Log) -> ::core::option::Option<u8> {
+        #[async_drop]
+        let wrapped = Wrapped::Res(Res::new("wrapped", log));
+        defer_async!(async {
+            log.push("deferred");
+        });
+        yield_now().await;
+        let Wrapped::Res(inner) = wrapped;
+        log.push(format!("body {}", inner.name));
+        ::core::option::Option::Some(1)
+    }
+}
+
+async fn generated_code_is_hygienic() {
+    let log = Log::default();
+    assert_eq!(hygiene::shadowed(&log).await, Some(1));
+    assert_eq!(
+        log.events(),
+        [
+            "body wrapped",
+            "deferred",
+            "wrapped closing",
+            "wrapped closed"
+        ]
+    );
+}
+
 // ----- every scenario on every executor -----------------------------------------------------
 
 macro_rules! on_every_executor {
@@ -633,6 +692,7 @@ on_every_executor!(
     derive_runs_hook_then_fields_in_order,
     generic_send_scope,
     methods_and_for_await,
+    generated_code_is_hygienic,
 );
 
 #[test]

@@ -270,7 +270,7 @@ fn body(shape: &Shape, method: &TokenStream) -> TokenStream {
                     .enumerate()
                     .map(|(index, field)| {
                         let span = Span::mixed_site().located_at(field.span);
-                        format_ident!("field_{}", index, span = span)
+                        format_ident!("__async_ext_field_{}", index, span = span)
                     })
                     .collect();
                 let members = fields.iter().map(|field| &field.member);

@@ -51,7 +51,7 @@ impl MarkerRewriter {
     pub(super) fn new(private: TokenStream, mode: Mode) -> Self {
         MarkerRewriter {
             private,
-            seq: Ident::new("async_drop_seq", Span::mixed_site()),
+            seq: Ident::new("__async_ext_seq", Span::mixed_site()),
             mode,
             slots: Vec::new(),
             scopes: vec![Vec::new()],
@@ -63,7 +63,7 @@ impl MarkerRewriter {
     /// A new value slot named after the binding (the name shows in borrow-check errors).
     pub(super) fn new_value_slot(&mut self, name: &Ident) -> Ident {
         let ident = Ident::new(
-            &format!("async_drop_slot_of_{}", name.unraw()),
+            &format!("__async_ext_slot_of_{}", name.unraw()),
             Span::mixed_site(),
         );
         self.slots.push(SlotDecl {
@@ -129,7 +129,10 @@ impl MarkerRewriter {
         let seq = &self.seq;
         let name = &binding.name;
         let init_expr = &init.expr;
-        let value = Ident::new("value", Span::mixed_site().located_at(name.span()));
+        let value = Ident::new(
+            "__async_ext_value",
+            Span::mixed_site().located_at(name.span()),
+        );
         let ty = binding.ty.map(|ty| quote!(: #ty));
         let fill_path = respan(quote!(#private::fill), name.span());
         let fill = quote_spanned!(name.span()=> #fill_path(&mut #slot, &mut #seq, #value));
@@ -198,7 +201,7 @@ impl MarkerRewriter {
         let private = &self.private;
         let seq = &self.seq;
         let ident = Ident::new(
-            &format!("defer_async_slot_{}", self.slots.len()),
+            &format!("__async_ext_defer_slot_{}", self.slots.len()),
             Span::mixed_site(),
         );
         self.slots.push(SlotDecl {

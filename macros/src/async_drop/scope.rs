@@ -131,7 +131,7 @@ fn take_param_markers(
                 if mode == Mode::Neutralize {
                     continue;
                 }
-                let hidden = markers::hidden(&format!("async_drop_param_{}", params.len()));
+                let hidden = markers::hidden(&format!("__async_ext_param_{}", params.len()));
                 let slot = rewriter.new_value_slot(&binding.name);
                 rewriter.bind_name(&binding.name, &slot);
                 *typed.pat = syn::Pat::Ident(syn::PatIdent {
@@ -198,11 +198,11 @@ fn wrap_body(
     krate: &CratePath,
 ) -> syn::Block {
     let private = krate.private();
-    let body_ident = markers::hidden("async_drop_body");
-    let outcome = markers::hidden("async_drop_outcome");
-    let value = markers::hidden("async_drop_value");
-    let panic = markers::hidden("async_drop_panic");
-    let hint_ident = markers::hidden("async_drop_return");
+    let body_ident = markers::hidden("__async_ext_body");
+    let outcome = markers::hidden("__async_ext_outcome");
+    let value = markers::hidden("__async_ext_value");
+    let panic = markers::hidden("__async_ext_panic");
+    let hint_ident = markers::hidden("__async_ext_return");
     let declarations = slots.iter().map(|decl| {
         let ident = &decl.ident;
         match decl.kind {
@@ -239,7 +239,7 @@ fn wrap_body(
     let stmts = &block.stmts;
     let wrapped = quote! {
         {
-            let mut #seq: u64 = 0;
+            let mut #seq: ::core::primitive::u64 = 0;
             #(#declarations)*
             let #outcome = {
                 let #body_ident = ::core::pin::pin!(async {
