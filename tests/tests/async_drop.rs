@@ -577,11 +577,108 @@ async fn methods_and_for_await() {
     );
 }
 
+// ----- signatures ------------------------------------------------------------------------
+
+mod signatures {
+    use super::{AsyncDrop, Log, Res, async_scope, yield_now};
+    use std::fmt::Display;
+
+    #[async_scope]
+    pub(super) async fn borrowed<'a>(text: &'a str, #[async_drop] mut res: Res) -> &'a str {
+        res.name.push('!');
+        yield_now().await;
+        &text[..1]
+    }
+
+    #[async_scope]
+    pub(super) async fn elided(text: &str, log: Log) -> &str {
+        #[async_drop]
+        let typed: Res = Res::new("typed", &log);
+        let _ = typed;
+        text.trim()
+    }
+
+    #[async_scope]
+    pub(super) async fn opaque(log: &Log) -> impl Display + use<> {
+        #[async_drop]
+        let res = Res::new("opaque", log);
+        format!("shown by {}", res.name)
+    }
+
+    #[async_scope]
+    pub(super) async fn boxed_error(
+        log: &Log,
+        text: &str,
+    ) -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+        #[async_drop]
+        let res = Res::new("parse", log);
+        let _ = res;
+        Ok(text.parse::<u32>()?)
+    }
+
+    #[async_scope]
+    pub(super) async fn generic_not_send<T: AsyncDrop>(#[async_drop] value: T, log: &Log) {
+        let _ = value;
+        log.push("generic body");
+    }
+
+    #[async_scope]
+    pub(super) async fn joined(log: &Log) -> (u32, u32) {
+        #[async_drop]
+        let res = Res::new("joined", log);
+        let _ = res;
+        futures::join!(
+            async {
+                yield_now().await;
+                1
+            },
+            async { 2 }
+        )
+    }
+}
+
+async fn every_kind_of_signature() {
+    let log = Log::default();
+    assert_eq!(
+        signatures::borrowed("hello", Res::new("res", &log)).await,
+        "h"
+    );
+    assert_eq!(log.events(), ["res! closing", "res! closed"]);
+
+    let log = Log::default();
+    assert_eq!(signatures::elided(" x ", log.clone()).await, "x");
+    assert_eq!(
+        signatures::opaque(&log).await.to_string(),
+        "shown by opaque"
+    );
+    let error = signatures::boxed_error(&log, "nope")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(error, "invalid digit found in string");
+    assert_eq!(signatures::boxed_error(&log, "12").await.unwrap(), 12);
+    signatures::generic_not_send(Res::new("generic", &log), &log).await;
+    assert_eq!(signatures::joined(&log).await, (1, 2));
+    assert_eq!(
+        log.events(),
+        closing_events(&["typed", "opaque", "parse", "parse"])
+            .into_iter()
+            .chain(["generic body".to_owned()])
+            .chain(closing_events(&["generic", "joined"]))
+            .collect::<Vec<_>>()
+    );
+}
+
 // ----- hygiene ---------------------------------------------------------------------------
 
 /// Generated code names only absolute paths and hidden locals: user items called `core`,
 /// `Option`, `Some`, `u64`, `Box` or like the hidden locals change nothing.
-#[allow(non_camel_case_types, non_upper_case_globals, dead_code, clippy::pedantic)]
+#[allow(
+    non_camel_case_types,
+    non_upper_case_globals,
+    dead_code,
+    clippy::pedantic
+)]
 mod hygiene {
     use super::{AsyncDrop, Log, Res, async_scope, defer_async, yield_now};
 
@@ -693,6 +790,7 @@ on_every_executor!(
     generic_send_scope,
     methods_and_for_await,
     generated_code_is_hygienic,
+    every_kind_of_signature,
 );
 
 #[test]
