@@ -135,7 +135,9 @@ impl MarkerRewriter {
         );
         let ty = binding.ty.map(|ty| quote!(: #ty));
         let fill_path = respan(quote!(#private::fill), name.span());
-        let fill = quote_spanned!(name.span()=> #fill_path(&mut #slot, &mut #seq, #value));
+        let mut located_slot = slot.clone();
+        located_slot.set_span(Span::mixed_site().located_at(name.span()));
+        let fill = quote_spanned!(name.span()=> #fill_path(&mut #located_slot, &mut #seq, #value));
         // `same_type` settles the slot's type before the method lookup below, which picks the
         // clean-up by the value's traits and needs the type known.
         let statement = quote! {
@@ -240,6 +242,9 @@ impl MarkerRewriter {
             || Ident::new("missing_slot", Span::mixed_site()),
             |decl| decl.ident.clone(),
         );
+        // The slot's hygiene, the user's location: a borrow error lands on `disarm!(name)`.
+        let mut slot = slot;
+        slot.set_span(Span::mixed_site().located_at(name.span()));
         let borrow = quote_spanned!(name.span()=> &mut #slot);
         let call = quote_spanned!(mac.path.span()=> #private::disarm(#borrow));
         through_user_macro(mac, &call)
