@@ -89,7 +89,22 @@ pub(super) fn rewrite(
     }
     if mode == Mode::Rewrite && !slots.is_empty() {
         let hint = return_type_hint(&sig.output);
-        *block = wrap_body(block, &params, &slots, &seq, hint, krate);
+        let async_span = sig
+            .asyncness
+            .map_or_else(Span::call_site, |token| token.span);
+        let output_span = match &sig.output {
+            ReturnType::Default => sig.paren_token.span.close(),
+            ReturnType::Type(_, ty) => syn::spanned::Spanned::span(&**ty),
+        };
+        *block = wrap_body(
+            block,
+            &params,
+            &slots,
+            &seq,
+            hint,
+            krate,
+            (async_span, output_span),
+        );
     }
     errors.finish()
 }
@@ -196,11 +211,17 @@ fn wrap_body(
     seq: &Ident,
     hint: Type,
     krate: &CratePath,
+    (async_span, output_span): (Span, Span),
 ) -> syn::Block {
     let private = krate.private();
+    // The fn's own awaits are spanned at its `async`, so "not `Send` because … is held
+    // across an await" points at the fn, not at the attribute.
+    let await_ = quote_spanned!(async_span=> .await);
     let body_ident = markers::hidden("__async_ext_body");
     let outcome = markers::hidden("__async_ext_outcome");
-    let value = markers::hidden("__async_ext_value");
+    // Located at the return type: "`R` is held across an await" points there.
+    let mut value = markers::hidden("__async_ext_value");
+    value.set_span(Span::mixed_site().located_at(output_span));
     let panic = markers::hidden("__async_ext_panic");
     let hint_ident = markers::hidden("__async_ext_return");
     let declarations = slots.iter().map(|decl| {
@@ -225,13 +246,13 @@ fn wrap_body(
         match decl.kind {
             SlotKind::Value => quote! {
                 ::core::option::Option::Some(#index) => {
-                    #private::run_cleanup((&mut &mut #ident).async_drop_slot(), &mut #panic).await;
+                    #private::run_cleanup((&mut &mut #ident).async_drop_slot(), &mut #panic)#await_;
                     #private::end_cleanup(&mut #ident, &mut #panic);
                 }
             },
             SlotKind::Defer => quote! {
                 ::core::option::Option::Some(#index) => {
-                    #private::run_cleanup(#ident.run_latest(), &mut #panic).await;
+                    #private::run_cleanup(#ident.run_latest(), &mut #panic)#await_;
                 }
             },
         }
@@ -252,7 +273,7 @@ fn wrap_body(
                     }
                     #(#stmts)*
                 });
-                #private::scope_body(#body_ident).await
+                #private::scope_body(#body_ident)#await_
             };
             let (#value, mut #panic) = #private::split(#outcome);
             {
