@@ -271,7 +271,7 @@ mod tests {
         let mut order = alloc::vec::Vec::new();
         while slot.latest_seq() != 0 {
             order.push(slot.latest_seq());
-            drop(slot.pop());
+            assert!(slot.pop().is_some());
         }
         assert_eq!(order, [3, 2, 1]);
         assert!(slot.pop().is_none());
