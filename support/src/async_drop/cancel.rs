@@ -1,5 +1,5 @@
 //! Graceful cancellation: [`cancel_gracefully`] keeps polling a future after its signal fired,
-//! in a cancelling mode in which every `#[async_scope]` fn abandons its body at its current
+//! in a cancelling mode in which every `#[async_scope]` fn abandons its body at its next pending
 //! suspension point, awaits its clean-up, and unwinds to the scope around it, innermost first.
 //!
 //! The mode is a thread-local flag set only while `cancel_gracefully` polls its future, so it
@@ -52,14 +52,15 @@ fn update<R>(f: impl FnOnce(&mut State) -> R) -> R {
     })
 }
 
-/// Called by a scope before it polls its body; returns the enclosing scope's flag to restore.
-pub(super) fn enter_scope() -> bool {
-    update(|state| core::mem::replace(&mut state.scope_seen, false))
+/// Called by a scope before it polls its body: no scope seen inside it yet.
+pub(super) fn enter_scope() {
+    update(|state| state.scope_seen = false);
 }
 
 /// Called after the body's poll: whether a scope was polled inside it. Marks this scope as
-/// seen for the scope around it.
-pub(super) fn leave_scope(_outer: bool) -> bool {
+/// seen for the scope around it (which therefore needs nothing restored: whatever it had
+/// seen before, it has now seen one more).
+pub(super) fn leave_scope() -> bool {
     update(|state| core::mem::replace(&mut state.scope_seen, true))
 }
 
@@ -107,7 +108,8 @@ fn poll_cancelling<R>(f: impl FnOnce() -> R) -> (R, bool) {
 }
 
 /// Runs `future` until it ends or `signal` fires. Once the signal fired, the future is polled
-/// on in a cancelling mode: the innermost `#[async_scope]` fn stops at its current `.await`,
+/// on in a cancelling mode: the innermost `#[async_scope]` fn stops at the first `.await` that
+/// does not complete at once (usually the one it is suspended in),
 /// awaits its clean-up (its `#[async_drop]` values and `defer_async!` futures, in reverse
 /// order), and hands the cancellation to the scope around it, which does the same, until the
 /// whole future is cleaned up; then `Err(Cancelled)` is returned. If the future ends on its

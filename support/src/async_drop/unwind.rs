@@ -67,9 +67,9 @@ impl<F: Future + ?Sized> Future for ScopeBody<'_, F> {
         let body = &mut self.get_mut().body;
         #[cfg(feature = "std")]
         {
-            let outer = super::cancel::enter_scope();
+            super::cancel::enter_scope();
             let polled = catch_sync(|| body.as_mut().poll(cx));
-            let nested = super::cancel::leave_scope(outer);
+            let nested = super::cancel::leave_scope();
             match polled {
                 Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
                 Err(payload) => Poll::Ready(Err(payload)),
