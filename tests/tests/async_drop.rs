@@ -12,7 +12,10 @@ use std::sync::{Mutex, Once};
 use async_ext::{
     AsyncDrop, AsyncDropSend, Cancelled, async_scope, cancel_gracefully, defer_async, disarm,
 };
-use async_ext_tests::{Log, poll_once, yield_now};
+use async_ext_tests::{CountingAllocator, Log, count_allocations, poll_once, yield_now};
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 use futures::FutureExt;
 
 /// A resource whose async clean-up suspends once and logs `NAME closing` / `NAME closed`.
@@ -623,6 +626,12 @@ mod signatures {
     }
 
     #[async_scope]
+    pub(super) async fn opaque_param(#[async_drop] value: impl AsyncDrop, log: &Log) {
+        let _ = value;
+        log.push("opaque param");
+    }
+
+    #[async_scope]
     pub(super) async fn joined(log: &Log) -> (u32, u32) {
         #[async_drop]
         let res = Res::new("joined", log);
@@ -658,15 +667,62 @@ async fn every_kind_of_signature() {
     assert_eq!(error, "invalid digit found in string");
     assert_eq!(signatures::boxed_error(&log, "12").await.unwrap(), 12);
     signatures::generic_not_send(Res::new("generic", &log), &log).await;
+    signatures::opaque_param(Res::new("impl", &log), &log).await;
     assert_eq!(signatures::joined(&log).await, (1, 2));
     assert_eq!(
         log.events(),
         closing_events(&["typed", "opaque", "parse", "parse"])
             .into_iter()
             .chain(["generic body".to_owned()])
-            .chain(closing_events(&["generic", "joined"]))
+            .chain(closing_events(&["generic"]))
+            .chain(["opaque param".to_owned()])
+            .chain(closing_events(&["impl", "joined"]))
             .collect::<Vec<_>>()
     );
+}
+
+// ----- allocations ---------------------------------------------------------------------------
+
+/// A value whose clean-up suspends and counts, without allocating.
+struct Counted<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl AsyncDrop for Counted<'_> {
+    async fn async_drop(&mut self) {
+        yield_now().await;
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[async_scope]
+async fn counted_scope(
+    #[async_drop] first: Counted<'_>,
+    count: &std::sync::atomic::AtomicUsize,
+) -> usize {
+    #[async_drop]
+    let second = Counted(count);
+    defer_async!(async {
+        yield_now().await;
+        count.fetch_add(10, std::sync::atomic::Ordering::Relaxed);
+    });
+    yield_now().await;
+    let _ = (first, second);
+    count.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[test]
+fn a_scope_allocates_nothing() {
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let (seen_in_body, allocations) = count_allocations(|| {
+        let mut future = std::pin::pin!(counted_scope(Counted(&count), &count));
+        loop {
+            if let std::task::Poll::Ready(value) = poll_once(future.as_mut()) {
+                break value;
+            }
+        }
+    });
+    assert_eq!(seen_in_body, 0);
+    assert_eq!(count.load(std::sync::atomic::Ordering::Relaxed), 12);
+    assert_eq!(allocations, 0);
 }
 
 // ----- hygiene ---------------------------------------------------------------------------
