@@ -596,6 +596,7 @@ mod signatures {
     #[async_scope]
     pub(super) async fn elided(text: &str, log: Log) -> &str {
         #[async_drop]
+        #[allow(clippy::let_and_return)] // other attributes stay on the `let`
         let typed: Res = Res::new("typed", &log);
         let _ = typed;
         text.trim()

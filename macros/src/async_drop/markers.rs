@@ -198,7 +198,7 @@ impl MarkerRewriter {
         };
         self.visit_expr_mut(&mut future);
         if self.mode == Mode::Neutralize {
-            return syn::parse_quote!({ let _ = #future; });
+            return through_user_macro(mac, &quote!({ let _ = #future; }));
         }
         let private = &self.private;
         let seq = &self.seq;
@@ -436,9 +436,13 @@ fn pattern_names(pat: &Pat) -> Vec<Ident> {
     names.0
 }
 
+/// Replaces a `let` by the rewritten one, keeping the user's other attributes on it.
 fn replace_local(local: &mut Local, tokens: TokenStream) {
     match syn::parse2::<Stmt>(tokens) {
-        Ok(Stmt::Local(new)) => *local = new,
+        Ok(Stmt::Local(mut new)) => {
+            new.attrs = core::mem::take(&mut local.attrs);
+            *local = new;
+        }
         Ok(_) => {}
         Err(error) => {
             local.init = Some(syn::LocalInit {
