@@ -41,3 +41,144 @@ pub(crate) fn rewrite_scope_fn(
 pub(crate) fn expand_derive(input: TokenStream) -> TokenStream {
     derive::expand(input)
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::{expand_derive, expand_scope};
+
+    /// Broken and unusual inputs give an expansion or a `compile_error!`, never a panic.
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let scopes = [
+            quote!(),
+            quote!(
+                struct S;
+            ),
+            quote!(
+                fn f() {
+                    #[async_drop]
+                    let (a, b) = c;
+                    defer_async!();
+                    disarm!(x);
+                }
+            ),
+            quote!(
+                async fn f(#[async_drop] self, #[async_drop] (a, b): T) {}
+            ),
+            quote!(
+                async fn f() {
+                    #[async_drop]
+                    let a;
+                    #[async_drop]
+                    let b = c else { return };
+                }
+            ),
+            quote!(
+                async fn f() {
+                    defer_async!(,,);
+                    disarm!(a.b);
+                    disarm!();
+                    disarm!(r#type);
+                }
+            ),
+            quote!(
+                async fn f(#[async_drop] r#type: T) -> impl Tr {
+                    disarm!(r#type)
+                }
+            ),
+            quote!(
+                async fn f() {
+                    || {
+                        #[async_drop]
+                        let a = b;
+                        defer_async!(c);
+                        disarm!(a)
+                    };
+                }
+            ),
+            quote!(
+                async fn f() {
+                    #[async_drop(x = )]
+                    let a = b;
+                }
+            ),
+        ];
+        for input in scopes {
+            let _ = expand_scope(quote!(), input.clone());
+            let _ = expand_scope(quote!(crate = ), input.clone());
+            let _ = expand_scope(quote!(crate = ::x, Send), input);
+        }
+        let derives = [
+            quote!(),
+            quote!(union U { a: u8 }),
+            quote!(
+                fn f() {}
+            ),
+            quote!(
+                #[async_drop]
+                #[async_drop(hook = )]
+                #[async_drop(hook = 1, hook = x)]
+                struct S;
+            ),
+            quote!(
+                #[async_drop(send, send, crate = )]
+                enum E {
+                    #[async_drop]
+                    A(#[async_drop(x)] u8),
+                }
+            ),
+            quote!(
+                enum E {}
+            ),
+            quote!(
+                struct S<T, const N: usize>(#[async_drop] [T; N])
+                where
+                    T: Clone;
+            ),
+        ];
+        for input in derives {
+            let _ = expand_derive(input);
+        }
+    }
+
+    #[test]
+    fn a_scope_without_markers_keeps_its_body() {
+        let input = quote!(
+            async fn f(x: u8) -> u8 {
+                x + 1
+            }
+        );
+        let output = expand_scope(quote!(), input.clone());
+        assert_eq!(output.to_string(), input.to_string());
+    }
+
+    #[test]
+    fn every_marker_is_rewritten() {
+        let output = expand_scope(
+            quote!(),
+            quote!(
+                async fn f(#[async_drop] a: A) {
+                    #[async_drop]
+                    let b = B;
+                    defer_async!(c);
+                    let _ = disarm!(b);
+                }
+            ),
+        )
+        .to_string();
+        assert!(!output.contains("compile_error"), "{output}");
+        assert!(!output.contains("# [async_drop]"), "{output}");
+        for needle in [
+            "fill",
+            "defer",
+            "disarm (& mut",
+            "scope_body",
+            "finish",
+            "latest",
+        ] {
+            assert!(output.contains(needle), "missing {needle}: {output}");
+        }
+    }
+}
