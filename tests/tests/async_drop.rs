@@ -1027,10 +1027,42 @@ fn cancellation_during_a_cleanup_reports_the_values_left() {
     );
 }
 
+#[async_scope]
+async fn waits_forever(#[async_drop] first: Tagged<6>) {
+    #[async_drop]
+    let second = Tagged::<7>;
+    let _ = (first, second);
+    std::future::pending::<()>().await;
+}
+
+#[test]
+fn a_select_loser_gets_the_fallback_and_the_hook() {
+    install_hook();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let winner = runtime.block_on(async {
+        tokio::select! {
+            biased;
+            () = waits_forever(Tagged::<6>) => "scope",
+            () = yield_now() => "other branch",
+        }
+    });
+    assert_eq!(winner, "other branch");
+    assert_eq!(
+        events_with("Tagged<7>"),
+        ["drop Tagged<7>", "orphan value async_drop::Tagged<7>"]
+    );
+    assert_eq!(
+        events_with("Tagged<6>"),
+        ["drop Tagged<6>", "orphan value async_drop::Tagged<6>"]
+    );
+}
+
 #[test]
 fn no_orphan_when_the_scope_ends() {
     install_hook();
-    futures::executor::block_on(cancelled_during_cleanup_5());
+    futures::executor::block_on(ends_normally());
     assert_eq!(
         events_with("Tagged<5>"),
         ["cleaned Tagged<5>", "drop Tagged<5>"]
@@ -1038,7 +1070,7 @@ fn no_orphan_when_the_scope_ends() {
 }
 
 #[async_scope]
-async fn cancelled_during_cleanup_5() {
+async fn ends_normally() {
     #[async_drop]
     let value = Tagged::<5>;
     let _ = value;
