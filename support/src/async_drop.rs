@@ -297,8 +297,8 @@ pub(crate) mod private {
     // The slots an `#[async_scope]` fn keeps its values and deferred futures in, and the
     // functions its body calls to fill, empty and clean them.
     pub use super::slot::{
-        AsyncDropSlot, AsyncDropSlotFallback, AsyncDropSlotSend, DeferSlot, Slot, defer, disarm,
-        discard, end_cleanup, fill, latest, same_type,
+        AsyncDropSlot, AsyncDropSlotFallback, AsyncDropSlotSend, DeferSlot, Rebind, Slot, defer,
+        disarm, end_cleanup, fill, latest, rebind, same_type,
     };
     // Polling the body and each clean-up so that a panic is caught, the clean-up runs, and
     // the panic resumes afterwards.

@@ -296,6 +296,36 @@ async fn loop_rebinding_drops_the_previous_value() {
 }
 
 #[async_scope]
+async fn rebind_panics_fn(log: &Log) {
+    for i in 0..2 {
+        #[async_drop]
+        let r = if i == 0 {
+            Res::panicking("p0", log)
+        } else {
+            Res::new("r1", log)
+        };
+        log.push(format!("use {}", r.name));
+    }
+}
+
+async fn a_panicking_clean_up_on_rebinding_is_not_run_twice() {
+    let log = Log::default();
+    let caught = AssertUnwindSafe(rebind_panics_fn(&log))
+        .catch_unwind()
+        .await;
+    assert_eq!(message(&*caught.unwrap_err()), "p0 clean-up panicked");
+    assert_eq!(
+        log.events(),
+        [
+            "use p0",
+            "p0 closing",
+            "p0 dropped without clean-up",
+            "r1 dropped without clean-up",
+        ]
+    );
+}
+
+#[async_scope]
 async fn fill_order_fn(log: &Log) {
     // `x` comes first in the text but is filled last: it is cleaned first.
     for i in 0..2 {
@@ -840,6 +870,7 @@ on_every_executor!(
     panic_runs_cleanup_then_resumes,
     panicking_cleanup_does_not_skip_others,
     loop_rebinding_drops_the_previous_value,
+    a_panicking_clean_up_on_rebinding_is_not_run_twice,
     cleanup_follows_fill_order_not_text_order,
     defer_in_a_loop_runs_every_future_in_reverse,
     disarm_takes_the_value_out,

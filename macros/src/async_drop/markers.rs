@@ -113,7 +113,8 @@ impl MarkerRewriter {
     /// async-dropped, and the new one stored.
     // Input:  `#[async_drop] let tx: Tx = conn.begin().await?;`
     // Output: `let tx = { let value: Tx = conn.begin().await?; same_type(&SLOT, &value);
-    //                     use …; (&mut &mut SLOT).async_drop_slot().await; discard(&mut SLOT);
+    //                     use …; let mut previous = rebind(&mut SLOT);
+    //                     (&mut previous.slot()).async_drop_slot().await; previous.finish();
     //                     fill(&mut SLOT, &mut SEQ, value) };`
     fn rewrite_local(&mut self, marker: &Attribute, local: &mut Local) {
         let Some(binding) = self.check_local(marker, local) else {
@@ -134,6 +135,7 @@ impl MarkerRewriter {
             Span::mixed_site().located_at(name.span()),
         );
         let ty = binding.ty.map(|ty| quote!(: #ty));
+        let previous = hidden("__async_ext_previous");
         let fill_path = respan(quote!(#private::fill), name.span());
         let mut located_slot = slot.clone();
         located_slot.set_span(Span::mixed_site().located_at(name.span()));
@@ -148,8 +150,9 @@ impl MarkerRewriter {
                 use #private::{
                     AsyncDropSlot as _, AsyncDropSlotFallback as _, AsyncDropSlotSend as _,
                 };
-                (&mut &mut #slot).async_drop_slot().await;
-                #private::discard(&mut #slot);
+                let mut #previous = #private::rebind(&mut #slot);
+                (&mut #previous.slot()).async_drop_slot().await;
+                #previous.finish();
                 #fill
             };
         };

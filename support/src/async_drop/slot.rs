@@ -60,14 +60,53 @@ impl<T> Drop for Slot<T> {
 /// and hands out the `&mut T` the body names. The bound is where a type without `AsyncDrop`
 /// is reported, at the user's binding.
 pub fn fill<'a, T: AsyncDrop>(slot: &'a mut Slot<T>, seq: &mut u64, value: T) -> &'a mut T {
-    *seq += 1;
-    slot.seq = *seq;
     // The generated code always empties the slot first; were it not empty, the old value
     // would still get the orphan treatment through the replaced `Slot`'s drop.
     if slot.value.is_some() {
         drop(core::mem::take(slot));
     }
+    *seq += 1;
+    slot.seq = *seq;
     slot.value.insert(value)
+}
+
+/// A marked `let` running again: guards the slot while its previous value is async-dropped.
+/// When that ends, or panics, the previous value is dropped; when the fn is cancelled
+/// meanwhile, it stays in the slot, whose own drop gives it the fallback and the orphan
+/// report. So a value whose clean-up panicked is not cleaned a second time at the fn's end.
+#[derive(Debug)]
+pub struct Rebind<'a, T> {
+    slot: &'a mut Slot<T>,
+    done: bool,
+}
+
+/// Starts [`Rebind`] for `slot`.
+pub fn rebind<T>(slot: &mut Slot<T>) -> Rebind<'_, T> {
+    Rebind { slot, done: false }
+}
+
+impl<T> Rebind<'_, T> {
+    /// The slot, for the clean-up call (`(&mut guard.slot()).async_drop_slot()`).
+    pub fn slot(&mut self) -> &mut Slot<T> {
+        self.slot
+    }
+
+    /// The previous value's clean-up ended: drop it now.
+    pub fn finish(mut self) {
+        self.done = true;
+    }
+}
+
+impl<T> Drop for Rebind<'_, T> {
+    fn drop(&mut self) {
+        #[cfg(feature = "std")]
+        let unwinding = std::thread::panicking();
+        #[cfg(not(feature = "std"))]
+        let unwinding = false;
+        if self.done || unwinding {
+            drop(self.slot.value.take());
+        }
+    }
 }
 
 /// `disarm!(name)`: takes the value out of its slot.
@@ -236,12 +275,6 @@ pub fn latest<const N: usize>(seqs: [u64; N]) -> Option<usize> {
         }
     }
     best.map(|(index, _)| index)
-}
-
-/// Before a marked `let` runs again (in a loop), after its previous value was async-dropped:
-/// drops that value as an ordinary value. A panic here is the body's own panic.
-pub fn discard<T>(slot: &mut Slot<T>) {
-    drop(slot.value.take());
 }
 
 /// Unifies the slot's type with the new value's before the clean-up method is looked up (the
