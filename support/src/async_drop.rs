@@ -208,6 +208,8 @@ tuple_impls! {
 /// `#[async_scope]` rewrites `defer_async!(future)` before this macro expands, so it may only be
 /// written directly in the body of an `#[async_scope]` fn: not in a closure, an async block,
 /// another macro's arguments or a fn without the attribute (each is a compile error here).
+/// (The `@rewritten_by_async_scope` arm is what `#[async_scope]` turns a call into; it keeps
+/// your import of the macro in use.)
 ///
 /// ```
 /// use async_ext::{async_scope, defer_async};
