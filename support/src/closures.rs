@@ -5,6 +5,7 @@
 
 mod arity;
 mod dyn_fns;
+mod error_closure;
 mod made;
 
 use core::future::Future;
@@ -119,4 +120,6 @@ pub(crate) mod private {
     // The "type with lifetime holes" the macro writes each argument type into, so that
     // `&str` arguments stay higher-ranked through the funnels.
     pub use super::arity::ArgType;
+    // What the macro expands to after reporting an error, so one mistake gives one error.
+    pub use super::error_closure::ErrorClosure;
 }
