@@ -58,14 +58,30 @@ macro_rules! implements {
     }};
 }
 
+fn assert_shared<F: AsyncFn<(u32,), Output = u32> + AsyncFnSend<(u32,)>>(_: &F) {}
+fn assert_mut<F: AsyncFnMut<(u32,), Output = u32> + AsyncFnMutSend<(u32,)>>(_: &F) {}
+fn assert_once<F: AsyncFnOnce<(), Output = String> + AsyncFnOnceSend<()>>(_: &F) {}
+
+/// Calls `f` with strings of two different lifetimes.
+fn takes_any_str<F: for<'a> AsyncFn<(&'a str,), Output = usize>>(f: &F) -> usize {
+    let local = String::from("local string");
+    block_on(f.call((&local,))) + block_on(f.call(("static",)))
+}
+
+fn assert_send_traits<F: AsyncFnSend<(u32,), Output = u32>>(_: &F) {}
+
+fn assert_send<T: Send>(value: T) -> T {
+    value
+}
+
 #[test]
 fn state_is_mutated_across_calls() {
     let mut counter = async_closure!({ let mut n = 0u32; let mut log = Vec::new(); }
-        async |step: u32| -> u32 {
-            n += step;
-            log.push(n);
-            n
-        });
+    async |step: u32| -> u32 {
+        n += step;
+        log.push(n);
+        n
+    });
     assert_eq!(block_on(counter.call_mut((1,))), 1);
     assert_eq!(block_on(counter.call_mut((2,))), 3);
     assert_eq!(block_on(counter.call_mut((4,))), 7);
@@ -76,40 +92,52 @@ fn state_is_mutated_across_calls() {
 #[test]
 fn the_future_borrows_a_captured_string_across_a_real_suspension() {
     let greet = async_closure!({ let name = String::from("ferris"); }
-        async |greeting: &str| -> String {
-            let borrowed: &str = &name;
-            yield_now().await;
-            format!("{greeting}, {borrowed} ({})", name.len())
-        });
+    async |greeting: &str| -> String {
+        let borrowed: &str = &name;
+        yield_now().await;
+        format!("{greeting}, {borrowed} ({})", name.len())
+    });
     let (output, pending) = run(greet.call(("hello",)));
     assert_eq!(output, "hello, ferris (6)");
-    assert_eq!(pending, 1, "the body suspended once while holding the borrow");
+    assert_eq!(
+        pending, 1,
+        "the body suspended once while holding the borrow"
+    );
 
     // Two futures of an `AsyncFn` closure may borrow its state at the same time.
     let mut first = pin!(greet.call(("hi",)));
     let mut second = pin!(greet.call(("hey",)));
     assert!(poll_once(first.as_mut()).is_pending());
     assert!(poll_once(second.as_mut()).is_pending());
-    assert_eq!(poll_once(second.as_mut()), Poll::Ready("hey, ferris (6)".to_string()));
-    assert_eq!(poll_once(first.as_mut()), Poll::Ready("hi, ferris (6)".to_string()));
+    assert_eq!(
+        poll_once(second.as_mut()),
+        Poll::Ready("hey, ferris (6)".to_string())
+    );
+    assert_eq!(
+        poll_once(first.as_mut()),
+        Poll::Ready("hi, ferris (6)".to_string())
+    );
 }
 
 #[test]
 fn a_mutable_capture_is_borrowed_by_the_future_across_a_suspension() {
     let mut push = async_closure!({ let mut items: Vec<String> = Vec::new(); }
-        async |item: &str| -> usize {
-            let list = &mut items;
-            yield_now().await;
-            list.push(item.to_owned());
-            list.len()
-        });
+    async |item: &str| -> usize {
+        let list = &mut items;
+        yield_now().await;
+        list.push(item.to_owned());
+        list.len()
+    });
     assert_eq!(run(push.call_mut(("a",))), (1, 1));
     assert_eq!(run(push.call_mut(("b",))), (2, 1));
-    let items = block_on(async_closure!(once { let take = push; } async || {
-        // `once` may move captures out: here the whole previous closure.
-        let mut take = take;
-        take.call_mut(("c",)).await
-    }).call_once(()));
+    let items = block_on(
+        async_closure!(once { let take = push; } async || {
+            // `once` may move captures out: here the whole previous closure.
+            let mut take = take;
+            take.call_mut(("c",)).await
+        })
+        .call_once(()),
+    );
     assert_eq!(items, 3);
 }
 
@@ -120,9 +148,6 @@ fn each_closure_implements_the_traits_of_its_kind() {
     let once = async_closure!(once { let s = String::from("moved"); } async || s);
     let no_captures = async_closure!(async |x: u32| x + 1);
 
-    fn assert_shared<F: AsyncFn<(u32,), Output = u32> + AsyncFnSend<(u32,)>>(_: &F) {}
-    fn assert_mut<F: AsyncFnMut<(u32,), Output = u32> + AsyncFnMutSend<(u32,)>>(_: &F) {}
-    fn assert_once<F: AsyncFnOnce<(), Output = String> + AsyncFnOnceSend<()>>(_: &F) {}
     assert_shared(&shared);
     assert_shared(&no_captures);
     assert_mut(&shared);
@@ -159,19 +184,32 @@ fn arities_zero_to_three_with_a_str_argument() {
     assert_eq!(block_on(three.call(("x", "y", 3))), "xy3");
 
     // The `&str` stays higher-ranked: one closure takes strings of different lifetimes.
-    fn takes_any_str<F: for<'a> AsyncFn<(&'a str,), Output = usize>>(f: &F) -> usize {
-        let local = String::from("local string");
-        block_on(f.call((&local,))) + block_on(f.call(("static",)))
-    }
     assert_eq!(takes_any_str(&one), 12 + 6);
 }
 
 #[test]
 fn twelve_arguments_and_a_mut_reference_argument() {
-    let sum = async_closure!(async |a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8, i: u8, j: u8, k: u8, l: &u8| {
-        [a, b, c, d, e, f, g, h, i, j, k, *l].iter().map(|x| u32::from(*x)).sum::<u32>()
+    let sum = async_closure!(async |a1: u8,
+                                    a2: u8,
+                                    a3: u8,
+                                    a4: u8,
+                                    a5: u8,
+                                    a6: u8,
+                                    a7: u8,
+                                    a8: u8,
+                                    a9: u8,
+                                    a10: u8,
+                                    a11: u8,
+                                    a12: &u8| {
+        [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, *a12]
+            .iter()
+            .map(|x| u32::from(*x))
+            .sum::<u32>()
     });
-    assert_eq!(block_on(sum.call((1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, &12))), 78);
+    assert_eq!(
+        block_on(sum.call((1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, &12))),
+        78
+    );
 
     let mut append = async_closure!({ let mut calls = 0u8; } async |out: &mut Vec<u8>, byte: u8| {
         calls += 1;
@@ -197,7 +235,10 @@ async fn call_twice<F: AsyncFnMut<(u32,), Output = u32>>(mut f: F) -> (u32, u32)
 #[test]
 fn plain_closures_fn_items_and_native_async_closures_through_the_blanket_impls() {
     let offset = 100;
-    assert_eq!(block_on(call_twice(|x: u32| async move { x + offset })), (101, 102));
+    assert_eq!(
+        block_on(call_twice(|x: u32| async move { x + offset })),
+        (101, 102)
+    );
     assert_eq!(block_on(call_twice(double)), (2, 4));
     // A native async closure that borrows only outer locals is a plain `Fn` returning a future.
     let native = async |x: u32| x + offset;
@@ -211,7 +252,6 @@ fn plain_closures_fn_items_and_native_async_closures_through_the_blanket_impls()
     };
     assert_eq!(block_on(call_twice(counting)), (1, 3));
 
-    fn assert_send_traits<F: AsyncFnSend<(u32,), Output = u32>>(_: &F) {}
     assert_send_traits(&double);
     assert_eq!(block_on(double.call_send((21,))), 42);
     assert_eq!(block_on(AsyncFnOnce::call_once(|| async { 7 }, ())), 7);
@@ -238,12 +278,12 @@ fn a_generic_send_closure_is_called_inside_tokio_spawn() {
         .unwrap();
     let handle = runtime.spawn(async {
         let made = async_closure!({ let mut total = 0u32; let label = String::from("sum"); }
-            async |step: u32| -> u32 {
-                total += step;
-                tokio::task::yield_now().await;
-                assert_eq!(label, "sum");
-                total
-            });
+        async |step: u32| -> u32 {
+            total += step;
+            tokio::task::yield_now().await;
+            assert_eq!(label, "sum");
+            total
+        });
         let spawned = spawn_calls(made).await.unwrap();
         let from_fn = spawn_calls(double).await.unwrap();
         (spawned, from_fn)
@@ -261,9 +301,6 @@ fn a_send_closure_may_borrow_a_local_when_it_is_not_spawned() {
         yield_now().await;
         n
     });
-    fn assert_send<T: Send>(value: T) -> T {
-        value
-    }
     let future = assert_send(closure.call_mut_send((1,)));
     assert_eq!(block_on(future), 6);
     // `outer` was borrowed, not moved.
@@ -278,12 +315,13 @@ fn call_dyn_mut<F: AsyncFnMut<(u32,), Output = String>>(f: &mut F) -> String {
 
 #[test]
 fn a_boxed_dyn_closure_is_used_where_async_fn_mut_is_expected() {
-    let mut boxed: Box<dyn DynAsyncFnMut<(u32,), String> + Send> =
-        Box::new(async_closure!({ let mut n = 0u32; } async |x: u32| -> String {
+    let mut boxed: Box<dyn DynAsyncFnMut<(u32,), String> + Send> = Box::new(
+        async_closure!({ let mut n = 0u32; } async |x: u32| -> String {
             n += x;
             yield_now().await;
             n.to_string()
-        }));
+        }),
+    );
     assert_eq!(call_dyn_mut(&mut boxed), "1,3");
     // The box is `Send` and its futures are too: it can move into a spawned task.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -322,7 +360,8 @@ fn calls_allocate_nothing() {
         total
     });
     let ((), made) = count_allocations(|| {
-        let once = async_closure!(once { let v = [1u64, 2, 3]; } async |x: u64| v.iter().sum::<u64>() + x);
+        let once =
+            async_closure!(once { let v = [1u64, 2, 3]; } async |x: u64| v.iter().sum::<u64>() + x);
         assert_eq!(block_on(once.call_once((4,))), 10);
     });
     assert_eq!(made, 0, "making and calling a `once` closure");
@@ -359,12 +398,12 @@ fn mutable_again() -> impl AsyncFnMutSend<(u64,), Output = u64> {
 fn once_moves_a_capture_out() {
     let parts = vec![String::from("a"), String::from("b")];
     let join = async_closure!(once { let mut parts = parts; let sep = String::from("+"); }
-        async |last: &str| -> (Vec<String>, String) {
-            parts.push(last.to_owned());
-            yield_now().await;
-            let joined = parts.join(&sep);
-            (parts, joined)
-        });
+    async |last: &str| -> (Vec<String>, String) {
+        parts.push(last.to_owned());
+        yield_now().await;
+        let joined = parts.join(&sep);
+        (parts, joined)
+    });
     let (parts, joined) = block_on(join.call_once(("c",)));
     assert_eq!(parts, ["a", "b", "c"]);
     assert_eq!(joined, "a+b+c");
@@ -373,13 +412,13 @@ fn once_moves_a_capture_out() {
 #[test]
 fn captures_are_ordinary_names_inside_macros() {
     let mut describe = async_closure!({ let mut n = 1u32; let name = String::from("n"); }
-        async |width: usize| -> String {
-            n *= 2;
-            assert!(n > 1, "{name} = {n}");
-            assert_eq!(n % 2, 0);
-            let listed = vec![n, n + 1];
-            format!("{name}={n:>width$} {} {:?} {}", n + 1, listed, name.len())
-        });
+    async |width: usize| -> String {
+        n *= 2;
+        assert!(n > 1, "{name} = {n}");
+        assert_eq!(n % 2, 0);
+        let listed = vec![n, n + 1];
+        format!("{name}={n:>width$} {} {:?} {}", n + 1, listed, name.len())
+    });
     assert_eq!(block_on(describe.call_mut((3,))), "n=  2 3 [2, 3] 1");
     assert_eq!(block_on(describe.call_mut((1,))), "n=4 5 [4, 5] 1");
 }
@@ -403,29 +442,30 @@ fn shadowing_and_typed_captures_behave_like_a_native_closure() {
     // The capture `s` is never used: the argument `s` shadows it, as in a native closure.
     #[allow(unused_variables)]
     let closure = async_closure!({ let n: u64 = 5; let s = String::from("capture"); }
-        async |s: &str, y: u64| -> String {
-            // The argument `s` shadows the capture `s`.
-            let first = format!("{s}:{n}");
-            let n = n + y; // a local shadows the capture from here on
-            let total = match Some(n) {
-                Some(n) if n > 6 => n * 10,
-                Some(n) => n,
-                None => 0,
-            };
-            let squares: Vec<u64> = (1..=2).map(|n| n * n).collect();
-            format!("{first} {n} {total} {squares:?}")
-        });
+    async |s: &str, y: u64| -> String {
+        // The argument `s` shadows the capture `s`.
+        let first = format!("{s}:{n}");
+        let n = n + y; // a local shadows the capture from here on
+        let total = match Some(n) {
+            Some(n) if n > 6 => n * 10,
+            Some(n) => n,
+            None => 0,
+        };
+        let squares: Vec<u64> = (1..=2).map(|n| n * n).collect();
+        format!("{first} {n} {total} {squares:?}")
+    });
     assert_eq!(block_on(closure.call(("arg", 1))), "arg:5 6 6 [1, 4]");
     assert_eq!(block_on(closure.call(("arg", 2))), "arg:5 7 70 [1, 4]");
 }
 
 #[test]
 fn outer_locals_are_borrowed_not_moved() {
-    let outer = vec![1, 2, 3];
-    let sum = async_closure!({ let extra = 10; } async || outer.iter().sum::<i32>() + extra);
+    let outer = String::from("abc");
+    let sum = async_closure!({ let extra = 13; } async || outer.len() + extra);
     assert_eq!(block_on(sum.call(())), 16);
-    drop(sum);
+    // Still usable, and still borrowed by `sum` (which is used again below).
     assert_eq!(outer.len(), 3);
+    assert_eq!(block_on(sum.call(())), 16);
 }
 
 #[test]

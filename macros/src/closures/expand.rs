@@ -46,7 +46,10 @@ pub(crate) fn expand(input: ClosureInput, krate: &CratePath) -> syn::Result<Toke
     } else {
         Kind::Shared
     };
-    let state = Ident::new("__async_ext_state", Span::mixed_site());
+    // Generated tokens resolve at the macro's definition site but are located at the user's
+    // `async`, so rustc names the closures after the user's code.
+    let hidden = Span::mixed_site().located_at(input.async_token.span);
+    let state = Ident::new("__async_ext_state", hidden);
     let module = format_ident!("a{}", input.args.len());
     let mut holes = Vec::with_capacity(input.args.len());
     for arg in &input.args {
@@ -60,22 +63,23 @@ pub(crate) fn expand(input: ClosureInput, krate: &CratePath) -> syn::Result<Toke
         let eq = capture.eq_token;
         let expr = &capture.expr;
         let semi = capture.semi_token;
-        quote!(#let_token #name #ty #eq #expr #semi)
+        // `let name = name;` moves an outer variable in: not redundant here.
+        quote_spanned!(hidden=> #[allow(clippy::redundant_locals)] #let_token #name #ty #eq #expr #semi)
     });
     let names: Vec<&Ident> = input.captures.iter().map(|c| &c.name).collect();
 
     let arg_names: Vec<Ident> = (0..input.args.len())
-        .map(|index| Ident::new(&format!("__async_ext_arg{index}"), Span::mixed_site()))
+        .map(|index| Ident::new(&format!("__async_ext_arg{index}"), hidden))
         .collect();
-    let params = input.args.iter().zip(&arg_names).map(|(arg, hidden)| {
+    let params = input.args.iter().zip(&arg_names).map(|(arg, name)| {
         let colon = arg.colon_token;
         let ty = &arg.ty;
-        quote!(#hidden #colon #ty)
+        quote!(#name #colon #ty)
     });
     let params = quote!(#(#params),*);
-    let arg_lets = input.args.iter().zip(&arg_names).map(|(arg, hidden)| {
+    let arg_lets = input.args.iter().zip(&arg_names).map(|(arg, name)| {
         let pat = &arg.pat;
-        quote_spanned!(Span::mixed_site()=> let #pat = #hidden;)
+        quote_spanned!(hidden=> let #pat = #name;)
     });
     let arg_lets = quote!(#(#arg_lets)*);
 
@@ -94,9 +98,9 @@ pub(crate) fn expand(input: ClosureInput, krate: &CratePath) -> syn::Result<Toke
                 let name = &capture.name;
                 quote!(#mutability #name)
             });
-            quote_spanned!(Span::mixed_site()=> let (#(#pats,)*) = #state;)
+            quote_spanned!(hidden=> let (#(#pats,)*) = #state;)
         };
-        quote! {
+        quote_spanned! {hidden=>
             #private::#module::closure_once::<#(#holes,)* _, _, _>(
                 (#(#names,)*),
                 #async_token #or1 #state: _, #params #or2 #output {
@@ -109,40 +113,47 @@ pub(crate) fn expand(input: ClosureInput, krate: &CratePath) -> syn::Result<Toke
     } else {
         let mut body = input.body.clone();
         let arg_pats: Vec<&syn::Pat> = input.args.iter().map(|arg| &arg.pat).collect();
-        let capture_names: Vec<Ident> = names.iter().map(|name| (*name).clone()).collect();
+        let capture_names: Vec<(Ident, bool)> = input
+            .captures
+            .iter()
+            .map(|capture| {
+                let mutable = kind == Kind::Mut && capture.mutability.is_some();
+                (capture.name.clone(), mutable)
+            })
+            .collect();
         rewrite_body(&mut body, &capture_names, &arg_pats);
         let borrows = input.captures.iter().enumerate().map(|(index, capture)| {
             let index = Index {
                 index: u32::try_from(index).unwrap_or(u32::MAX),
-                span: Span::mixed_site(),
+                span: hidden,
             };
             let mutability = (kind == Kind::Mut).then_some(capture.mutability).flatten();
-            quote_spanned!(Span::mixed_site()=> &#mutability #state.#index)
+            quote_spanned!(hidden=> &#mutability #state.#index)
         });
         let bind = if input.captures.is_empty() {
             TokenStream::new()
         } else {
-            quote_spanned!(Span::mixed_site()=> let (#(#names,)*) = (#(#borrows,)*);)
+            quote_spanned!(hidden=> let (#(#names,)*) = (#(#borrows,)*);)
         };
         let (funnel, by_ref, by_value) = if kind == Kind::Mut {
             (
-                quote!(closure_mut),
-                quote_spanned!(Span::mixed_site()=> #state: &mut _),
-                quote_spanned!(Span::mixed_site()=> mut #state: _),
+                quote_spanned!(hidden=> closure_mut),
+                quote_spanned!(hidden=> #state: &mut _),
+                quote_spanned!(hidden=> mut #state: _),
             )
         } else {
             (
-                quote!(closure),
-                quote_spanned!(Span::mixed_site()=> #state: &_),
-                quote_spanned!(Span::mixed_site()=> #state: _),
+                quote_spanned!(hidden=> closure),
+                quote_spanned!(hidden=> #state: &_),
+                quote_spanned!(hidden=> #state: _),
             )
         };
-        let inner = quote! {
+        let inner = quote_spanned! {hidden=>
             #bind
             #arg_lets
             #body
         };
-        quote! {
+        quote_spanned! {hidden=>
             #private::#module::#funnel::<#(#holes,)* _, _, _, _>(
                 (#(#names,)*),
                 #async_token #or1 #by_ref, #params #or2 #output { #inner },
@@ -150,7 +161,7 @@ pub(crate) fn expand(input: ClosureInput, krate: &CratePath) -> syn::Result<Toke
             )
         }
     };
-    Ok(quote! {
+    Ok(quote_spanned! {hidden=>
         {
             #(#capture_lets)*
             #expansion

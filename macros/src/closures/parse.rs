@@ -46,7 +46,9 @@ pub(crate) struct Arg {
 impl ClosureInput {
     /// Whether the closure is only `AsyncFnMut` (some capture is `let mut`).
     pub(crate) fn is_mut(&self) -> bool {
-        self.captures.iter().any(|capture| capture.mutability.is_some())
+        self.captures
+            .iter()
+            .any(|capture| capture.mutability.is_some())
     }
 }
 
@@ -135,9 +137,8 @@ fn parse_capture(input: ParseStream) -> syn::Result<Capture> {
         )));
     }
     let let_token: Token![let] = input.parse()?;
-    let pat = Pat::parse_single(input).map_err(|_| {
-        input.error(format!("expected the name of the capture: {CAPTURE_FORM}"))
-    })?;
+    let pat = Pat::parse_single(input)
+        .map_err(|_| input.error(format!("expected the name of the capture: {CAPTURE_FORM}")))?;
     let (mutability, name) = capture_name(pat)?;
     let ty = if input.peek(Token![:]) && !input.peek(Token![::]) {
         let colon: Token![:] = input.parse()?;

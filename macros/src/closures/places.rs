@@ -13,19 +13,28 @@ use syn::{Expr, Pat, Stmt};
 // Method calls, fields, indexing and calls on a capture auto-deref and stay as written; a
 // name shadowed by a `let`, an argument, a closure parameter or a pattern is left alone; in
 // macro arguments a capture name that reads as a value gets the same `*`.
-pub(crate) fn rewrite_body(body: &mut Expr, captures: &[Ident], args: &[&Pat]) {
-    let mut active: HashSet<String> = captures.iter().map(ToString::to_string).collect();
+// `&name` of a capture bound as a shared reference is the binding itself (`&*name` would be
+// the same value, and clippy's `borrow_deref_ref` would flag it in the user's code).
+pub(crate) fn rewrite_body(body: &mut Expr, captures: &[(Ident, bool)], args: &[&Pat]) {
+    let mut active: HashSet<String> = captures.iter().map(|(name, _)| name.to_string()).collect();
     for pat in args {
         for name in bound_names(pat) {
             active.remove(&name);
         }
     }
-    PlaceRewriter { active }.visit_expr_mut(body);
+    let shared = captures
+        .iter()
+        .filter(|(_, mutable)| !mutable)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    PlaceRewriter { active, shared }.visit_expr_mut(body);
 }
 
 struct PlaceRewriter {
     /// The capture names not shadowed at this point of the body.
     active: HashSet<String>,
+    /// The captures bound as `&T` (the others are `&mut T`).
+    shared: HashSet<String>,
 }
 
 impl PlaceRewriter {
@@ -68,7 +77,8 @@ impl PlaceRewriter {
         for (index, tree) in trees.iter().enumerate() {
             match tree {
                 TokenTree::Ident(ident)
-                    if self.active.contains(&ident.to_string()) && reads_as_value(&trees, index) =>
+                    if self.active.contains(&ident.to_string())
+                        && reads_as_value(&trees, index) =>
                 {
                     let mut star = Punct::new('*', Spacing::Alone);
                     star.set_span(ident.span());
@@ -109,9 +119,10 @@ fn reads_as_value(trees: &[TokenTree], index: usize) -> bool {
             '=' => punct.spacing() == Spacing::Joint,
             _ => true,
         },
-        Some(TokenTree::Group(group)) => {
-            !matches!(group.delimiter(), Delimiter::Parenthesis | Delimiter::Bracket)
-        }
+        Some(TokenTree::Group(group)) => !matches!(
+            group.delimiter(),
+            Delimiter::Parenthesis | Delimiter::Bracket
+        ),
         _ => true,
     }
 }
@@ -126,6 +137,18 @@ impl VisitMut for PlaceRewriter {
                 op: syn::UnOp::Deref(syn::Token![*](span)),
                 expr: Box::new(inner),
             });
+            return;
+        }
+        if let Expr::Reference(reference) = expr
+            && reference.mutability.is_none()
+            && self.is_capture(&reference.expr)
+            && let Expr::Path(path) = &*reference.expr
+            && path
+                .path
+                .get_ident()
+                .is_some_and(|ident| self.shared.contains(&ident.to_string()))
+        {
+            *expr = (*reference.expr).clone();
             return;
         }
         match expr {
@@ -273,16 +296,28 @@ fn collect_names(pat: &Pat, names: &mut Vec<String>) {
             }
         }
         Pat::Guard(node) => collect_names(&node.pat, names),
-        Pat::Or(node) => node.cases.iter().for_each(|case| collect_names(case, names)),
+        Pat::Or(node) => node
+            .cases
+            .iter()
+            .for_each(|case| collect_names(case, names)),
         Pat::Paren(node) => collect_names(&node.pat, names),
         Pat::Reference(node) => collect_names(&node.pat, names),
-        Pat::Slice(node) => node.elems.iter().for_each(|elem| collect_names(elem, names)),
+        Pat::Slice(node) => node
+            .elems
+            .iter()
+            .for_each(|elem| collect_names(elem, names)),
         Pat::Struct(node) => node
             .fields
             .iter()
             .for_each(|field| collect_names(&field.pat, names)),
-        Pat::Tuple(node) => node.elems.iter().for_each(|elem| collect_names(elem, names)),
-        Pat::TupleStruct(node) => node.elems.iter().for_each(|elem| collect_names(elem, names)),
+        Pat::Tuple(node) => node
+            .elems
+            .iter()
+            .for_each(|elem| collect_names(elem, names)),
+        Pat::TupleStruct(node) => node
+            .elems
+            .iter()
+            .for_each(|elem| collect_names(elem, names)),
         Pat::Type(node) => collect_names(&node.pat, names),
         _ => {}
     }
