@@ -20,6 +20,11 @@ pub use made::{AsyncClosure, AsyncClosureMut, AsyncClosureOnce};
 /// Implemented by every [`async_closure!`](crate::async_closure), by every plain closure or
 /// fn item returning a future (`|x: u32| async move { x }`, `async fn` items), and by
 /// `Box<dyn DynAsyncFnOnce<Args, Output>>`.
+#[diagnostic::on_unimplemented(
+    message = "expected an async closure taking the arguments `{Args}`, found `{Self}`",
+    label = "not an async closure taking `{Args}`",
+    note = "the arguments are one tuple: `f.call_once((a, b))`, `(a,)` for one argument, `()` for none"
+)]
 pub trait AsyncFnOnce<Args> {
     /// What the future resolves to.
     type Output;
@@ -31,6 +36,11 @@ pub trait AsyncFnOnce<Args> {
 
 /// An async closure that can be called many times through `&mut self`, whose future may
 /// borrow the closure's state (the "lending" property of native async closures).
+#[diagnostic::on_unimplemented(
+    message = "expected an async closure that can be called many times with `{Args}`, found `{Self}`",
+    label = "not an `AsyncFnMut` closure taking `{Args}`",
+    note = "an `async_closure!(once …)` implements only `AsyncFnOnce`; the arguments are one tuple, `(a,)` for one argument"
+)]
 pub trait AsyncFnMut<Args>: AsyncFnOnce<Args> {
     /// The future of [`call_mut`](AsyncFnMut::call_mut) (and [`AsyncFn::call`]); it may
     /// borrow the closure for `'a`.
@@ -42,6 +52,11 @@ pub trait AsyncFnMut<Args>: AsyncFnOnce<Args> {
 }
 
 /// An async closure that can be called through `&self`, even while earlier calls are running.
+#[diagnostic::on_unimplemented(
+    message = "expected an async closure callable through `&self` with `{Args}`, found `{Self}`",
+    label = "not an `AsyncFn` closure taking `{Args}`",
+    note = "an `async_closure!` with a `let mut` capture implements `AsyncFnMut`, not `AsyncFn`: bound the parameter with `AsyncFnMut` and call `call_mut`"
+)]
 pub trait AsyncFn<Args>: AsyncFnMut<Args> {
     /// Calls the closure; its state stays shared-borrowed until the future is dropped.
     fn call(&self, args: Args) -> Self::CallRefFuture<'_>;
@@ -51,6 +66,11 @@ pub trait AsyncFn<Args>: AsyncFnMut<Args> {
 ///
 /// Native async closures cannot promise this on stable; a bound `F: AsyncFnOnceSend<Args>`
 /// lets generic code spawn `f.call_once_send(args)` on a multi-threaded executor.
+#[diagnostic::on_unimplemented(
+    message = "expected an async closure with a `Send` future taking `{Args}`, found `{Self}`",
+    label = "not an `AsyncFnOnceSend` closure taking `{Args}`",
+    note = "the captures and every value the body holds across an `.await` must be `Send`"
+)]
 pub trait AsyncFnOnceSend<Args>: AsyncFnOnce<Args> {
     /// The future of [`call_once_send`](AsyncFnOnceSend::call_once_send): the same future as
     /// `call_once`'s, known to be `Send`.
@@ -65,6 +85,11 @@ pub trait AsyncFnOnceSend<Args>: AsyncFnOnce<Args> {
 /// force `F: 'static`: `F: AsyncFnMutSend<(u32,), Output = u32> + Send + 'static` can be called
 /// inside `tokio::spawn`, and the closure's state need not be `'static` when it is not moved
 /// into a task.
+#[diagnostic::on_unimplemented(
+    message = "expected an async closure with `Send` futures that can be called many times with `{Args}`, found `{Self}`",
+    label = "not an `AsyncFnMutSend` closure taking `{Args}`",
+    note = "the captures and every value the body holds across an `.await` must be `Send`; an `async_closure!(once …)` implements only the once traits"
+)]
 pub trait AsyncFnMutSend<Args>: AsyncFnMut<Args> + AsyncFnOnceSend<Args> {
     /// The future of [`call_mut_send`](AsyncFnMutSend::call_mut_send) (and
     /// [`AsyncFnSend::call_send`]): the same future as `call_mut`'s, known to be `Send`.
@@ -76,6 +101,11 @@ pub trait AsyncFnMutSend<Args>: AsyncFnMut<Args> + AsyncFnOnceSend<Args> {
 }
 
 /// [`AsyncFn`] whose futures are `Send`.
+#[diagnostic::on_unimplemented(
+    message = "expected an async closure with `Send` futures callable through `&self` with `{Args}`, found `{Self}`",
+    label = "not an `AsyncFnSend` closure taking `{Args}`",
+    note = "an `async_closure!` with a `let mut` capture implements `AsyncFnMutSend`, not `AsyncFnSend`; the captures must be `Sync` and `Send`"
+)]
 pub trait AsyncFnSend<Args>: AsyncFn<Args> + AsyncFnMutSend<Args> {
     /// Like [`AsyncFn::call`], with a `Send` future.
     fn call_send(&self, args: Args) -> Self::CallRefSendFuture<'_>;

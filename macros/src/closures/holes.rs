@@ -15,18 +15,18 @@ const HOLES: usize = 4;
 // Each elided lifetime (`&T`, `'_`) becomes its own hole; lifetimes inside `fn(..)` pointers
 // and `Fn(..)` bounds are already higher-ranked there and stay as written.
 pub(crate) fn hole_type(ty: &Type, private: &TokenStream) -> syn::Result<TokenStream> {
-    let mut filled = ty.clone();
+    let mut with_holes = ty.clone();
     let mut filler = HoleFiller {
         next: 0,
         error: None,
     };
-    filler.visit_type_mut(&mut filled);
+    filler.visit_type_mut(&mut with_holes);
     if let Some(error) = filler.error {
         return Err(error);
     }
     let holes: Vec<Lifetime> = (0..HOLES).map(hole).collect();
     Ok(quote! {
-        dyn for<#(#holes),*> #private::ArgType<#(#holes,)* Of = #filled>
+        dyn for<#(#holes),*> #private::ArgType<#(#holes,)* Of = #with_holes>
     })
 }
 

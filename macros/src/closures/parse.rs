@@ -109,19 +109,15 @@ fn parse_captures(input: ParseStream) -> syn::Result<Vec<Capture>> {
     let mut captures: Vec<Capture> = Vec::new();
     while !input.is_empty() {
         let capture = parse_capture(input)?;
-        if let Some(first) = captures.iter().find(|c| c.name == capture.name) {
-            let mut error = syn::Error::new(
+        if captures.iter().any(|c| c.name == capture.name) {
+            return Err(syn::Error::new(
                 capture.name.span(),
                 format!(
-                    "the capture `{}` is declared twice: give each capture its own name",
+                    "the capture `{}` is declared twice: give each capture its own name (a \
+                     later `let` may use an earlier capture, as in `let b = a + 1;`)",
                     capture.name
                 ),
-            );
-            error.combine(syn::Error::new(
-                first.name.span(),
-                format!("first declaration of `{}`", first.name),
             ));
-            return Err(error);
         }
         captures.push(capture);
     }

@@ -7,6 +7,8 @@ use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, TokenStream, TokenTre
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Pat, Stmt};
 
+use crate::common::errors::Errors;
+
 // Input: the body, with the captures `n` and `prefix` bound as `&mut u32` and `&String`:
 //        `{ n += step; let n = 1; format!("{prefix}{}", n + x) }`
 // Output: `{ *n += step; let n = 1; format!("{prefix}{}", n + x) }`
@@ -15,7 +17,13 @@ use syn::{Expr, Pat, Stmt};
 // macro arguments a capture name that reads as a value gets the same `*`.
 // `&name` of a capture bound as a shared reference is the binding itself (`&*name` would be
 // the same value, and clippy's `borrow_deref_ref` would flag it in the user's code).
-pub(crate) fn rewrite_body(body: &mut Expr, captures: &[(Ident, bool)], args: &[&Pat]) {
+// Assigning to (or `&mut` borrowing) a capture not declared `mut` is reported here, at the
+// user's token, with the fix; rustc would only say the reference behind it is not `mut`.
+pub(crate) fn rewrite_body(
+    body: &mut Expr,
+    captures: &[(Ident, bool)],
+    args: &[&Pat],
+) -> syn::Result<()> {
     let mut active: HashSet<String> = captures.iter().map(|(name, _)| name.to_string()).collect();
     for pat in args {
         for name in bound_names(pat) {
@@ -27,7 +35,13 @@ pub(crate) fn rewrite_body(body: &mut Expr, captures: &[(Ident, bool)], args: &[
         .filter(|(_, mutable)| !mutable)
         .map(|(name, _)| name.to_string())
         .collect();
-    PlaceRewriter { active, shared }.visit_expr_mut(body);
+    let mut rewriter = PlaceRewriter {
+        active,
+        shared,
+        errors: Errors::default(),
+    };
+    rewriter.visit_expr_mut(body);
+    rewriter.errors.finish()
 }
 
 struct PlaceRewriter {
@@ -35,6 +49,7 @@ struct PlaceRewriter {
     active: HashSet<String>,
     /// The captures bound as `&T` (the others are `&mut T`).
     shared: HashSet<String>,
+    errors: Errors,
 }
 
 impl PlaceRewriter {
@@ -45,6 +60,35 @@ impl PlaceRewriter {
                 .get_ident()
                 .is_some_and(|ident| self.active.contains(&ident.to_string())),
             _ => false,
+        }
+    }
+
+    /// The name of `expr` if it is an active capture bound as `&T`.
+    fn shared_capture(&self, expr: &Expr) -> Option<Ident> {
+        match expr {
+            Expr::Path(path) if self.is_capture(expr) => path
+                .path
+                .get_ident()
+                .filter(|ident| self.shared.contains(&ident.to_string()))
+                .cloned(),
+            _ => None,
+        }
+    }
+
+    fn check_mutation(&mut self, target: &Expr, borrow: bool) {
+        if let Some(name) = self.shared_capture(target) {
+            let what = if borrow {
+                format!("cannot borrow the capture `{name}` as mutable")
+            } else {
+                format!("cannot assign to the capture `{name}`")
+            };
+            self.errors.push(syn::Error::new(
+                name.span(),
+                format!(
+                    "{what}, which is not declared `mut`: write `let mut {name} = …;` in the \
+                     capture block"
+                ),
+            ));
         }
     }
 
@@ -139,17 +183,19 @@ impl VisitMut for PlaceRewriter {
             });
             return;
         }
-        if let Expr::Reference(reference) = expr
-            && reference.mutability.is_none()
-            && self.is_capture(&reference.expr)
-            && let Expr::Path(path) = &*reference.expr
-            && path
-                .path
-                .get_ident()
-                .is_some_and(|ident| self.shared.contains(&ident.to_string()))
-        {
-            *expr = (*reference.expr).clone();
-            return;
+        match expr {
+            Expr::Assign(assign) => self.check_mutation(&assign.left, false),
+            Expr::Binary(binary) if is_compound_assignment(&binary.op) => {
+                self.check_mutation(&binary.left, false);
+            }
+            Expr::Reference(reference) if reference.mutability.is_some() => {
+                self.check_mutation(&reference.expr, true);
+            }
+            Expr::Reference(reference) if self.shared_capture(&reference.expr).is_some() => {
+                *expr = (*reference.expr).clone();
+                return;
+            }
+            _ => {}
         }
         match expr {
             Expr::MethodCall(call) => {
@@ -264,6 +310,26 @@ impl MemberSpan for syn::FieldValue {
             syn::Member::Unnamed(index) => index.span,
         }
     }
+}
+
+fn is_compound_assignment(op: &syn::BinOp) -> bool {
+    use syn::BinOp::{
+        AddAssign, BitAndAssign, BitOrAssign, BitXorAssign, DivAssign, MulAssign, RemAssign,
+        ShlAssign, ShrAssign, SubAssign,
+    };
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
 }
 
 /// The patterns of the `let`s in an `if`/`while` condition (`let` chains included).

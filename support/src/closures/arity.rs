@@ -144,7 +144,7 @@ macro_rules! impl_arity {
         /// bodies their signature through a native `AsyncFn*` bound whose argument types are
         /// the hole types `H…`, higher-ranked over every elided lifetime.
         pub mod $module {
-            use super::*;
+            use super::{AsyncClosure, AsyncClosureMut, AsyncClosureOnce};
 
             /// The closure of an `async_closure!` without `let mut` captures.
             pub fn closure<$($H: ?Sized,)* S, R, B, BO>(
@@ -153,14 +153,14 @@ macro_rules! impl_arity {
                 body_once: BO,
             ) -> AsyncClosure<S, B, BO>
             where
-                $($H: for<'x0, 'x1, 'x2, 'x3> ArgType<'x0, 'x1, 'x2, 'x3>,)*
+                $($H: for<'x0, 'x1, 'x2, 'x3> super::ArgType<'x0, 'x1, 'x2, 'x3>,)*
                 B: for<'s, $($($l,)*)*> ::core::ops::AsyncFn(
                     &'s S,
-                    $(<$H as ArgType<$($l),*>>::Of),*
+                    $(<$H as super::ArgType<$($l),*>>::Of),*
                 ) -> R,
                 BO: for<$($($l,)*)*> ::core::ops::AsyncFnOnce(
                     S,
-                    $(<$H as ArgType<$($l),*>>::Of),*
+                    $(<$H as super::ArgType<$($l),*>>::Of),*
                 ) -> R,
             {
                 AsyncClosure::new(state, body, body_once)
@@ -173,14 +173,14 @@ macro_rules! impl_arity {
                 body_once: BO,
             ) -> AsyncClosureMut<S, B, BO>
             where
-                $($H: for<'x0, 'x1, 'x2, 'x3> ArgType<'x0, 'x1, 'x2, 'x3>,)*
+                $($H: for<'x0, 'x1, 'x2, 'x3> super::ArgType<'x0, 'x1, 'x2, 'x3>,)*
                 B: for<'s, $($($l,)*)*> ::core::ops::AsyncFn(
                     &'s mut S,
-                    $(<$H as ArgType<$($l),*>>::Of),*
+                    $(<$H as super::ArgType<$($l),*>>::Of),*
                 ) -> R,
                 BO: for<$($($l,)*)*> ::core::ops::AsyncFnOnce(
                     S,
-                    $(<$H as ArgType<$($l),*>>::Of),*
+                    $(<$H as super::ArgType<$($l),*>>::Of),*
                 ) -> R,
             {
                 AsyncClosureMut::new(state, body, body_once)
@@ -192,10 +192,10 @@ macro_rules! impl_arity {
                 body_once: BO,
             ) -> AsyncClosureOnce<S, BO>
             where
-                $($H: for<'x0, 'x1, 'x2, 'x3> ArgType<'x0, 'x1, 'x2, 'x3>,)*
+                $($H: for<'x0, 'x1, 'x2, 'x3> super::ArgType<'x0, 'x1, 'x2, 'x3>,)*
                 BO: for<$($($l,)*)*> ::core::ops::AsyncFnOnce(
                     S,
-                    $(<$H as ArgType<$($l),*>>::Of),*
+                    $(<$H as super::ArgType<$($l),*>>::Of),*
                 ) -> R,
             {
                 AsyncClosureOnce::new(state, body_once)
@@ -206,7 +206,10 @@ macro_rules! impl_arity {
 
 /// The funnels, one module per arity (`a0` to `a12`), re-exported through `__private`.
 pub(crate) mod funnels {
-    use super::*;
+    use super::{
+        ArgType, AsyncClosure, AsyncClosureMut, AsyncClosureOnce, AsyncFn, AsyncFnMut,
+        AsyncFnMutSend, AsyncFnOnce, AsyncFnOnceSend, AsyncFnSend, BodyFn, BodyFnOnce, Future,
+    };
 
     for_each_arity!(impl_arity);
 }
