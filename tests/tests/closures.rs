@@ -498,3 +498,31 @@ mod hygiene {
         assert_eq!(super::block_on(c.call_mut((2,))), 2);
     }
 }
+
+/// A closure made inside a generic fn, over the fn's type and lifetime parameters.
+fn tagger<'a, T: std::fmt::Display + Clone>(
+    tag: &'a str,
+    first: T,
+) -> impl AsyncFnMut<(T,), Output = String> + 'a
+where
+    T: 'a,
+{
+    // `tag` is moved in (a `&str`): an outer variable not in the block would be borrowed.
+    async_closure!({ let mut seen: Vec<T> = vec![first]; let tag = tag; } async |next: T| -> String {
+        seen.push(next);
+        let listed: Vec<String> = seen.iter().map(ToString::to_string).collect();
+        format!("{tag}:{}", listed.join(","))
+    })
+}
+
+#[test]
+fn generic_parameters_and_borrowed_arguments_of_the_enclosing_fn() {
+    let tag = String::from("t");
+    let mut tagged = tagger(&tag, 1u8);
+    assert_eq!(block_on(tagged.call_mut((2,))), "t:1,2");
+    assert_eq!(block_on(tagged.call_mut((3,))), "t:1,2,3");
+
+    let word = String::from("borrowed");
+    let mut words = tagger(&tag, word.as_str());
+    assert_eq!(block_on(words.call_mut(("too",))), "t:borrowed,too");
+}
