@@ -526,3 +526,35 @@ fn generic_parameters_and_borrowed_arguments_of_the_enclosing_fn() {
     let mut words = tagger(&tag, word.as_str());
     assert_eq!(block_on(words.call_mut(("too",))), "t:borrowed,too");
 }
+
+async fn call_generic<F: AsyncFnMutSend<(u32,), Output = usize>>(f: &mut F) -> usize {
+    f.call_mut_send((1,)).await
+}
+
+/// Inside a spawned (so `Send`) task: a closure borrowing a local is called directly, and one
+/// owning its captures through generic code. (Generic code calling a closure that borrows a
+/// local of the task hits rustc bug #151398; the guide says so.)
+#[test]
+fn inside_a_spawned_task() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let handle = runtime.spawn(async {
+        let outer = String::from("abc");
+        let mut borrowing = async_closure!({ let mut n = 0usize; } async |x: u32| -> usize {
+            n += x as usize + outer.len();
+            tokio::task::yield_now().await;
+            n
+        });
+        let direct = borrowing.call_mut((1,)).await;
+        let mut owning = async_closure!({ let mut n = 10usize; let outer = outer.clone(); }
+        async |x: u32| -> usize {
+            n += x as usize + outer.len();
+            tokio::task::yield_now().await;
+            n
+        });
+        (direct, call_generic(&mut owning).await)
+    });
+    assert_eq!(runtime.block_on(handle).unwrap(), (4, 14));
+}
