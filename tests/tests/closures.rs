@@ -558,3 +558,35 @@ fn inside_a_spawned_task() {
     });
     assert_eq!(runtime.block_on(handle).unwrap(), (4, 14));
 }
+
+/// The README's example, verbatim (keep the two in sync).
+mod readme {
+    use async_ext::{AsyncFnMut, AsyncFnMutSend, async_closure};
+
+    // Generic code may spawn the calls: `AsyncFnMutSend` promises `Send` futures.
+    fn spawn_call<F>(mut f: F) -> tokio::task::JoinHandle<String>
+    where
+        F: AsyncFnMutSend<(u32,), Output = String> + Send + 'static,
+    {
+        tokio::spawn(async move { f.call_mut_send((3,)).await })
+    }
+
+    async fn demo() {
+        let prefix = String::from("item-");
+        let mut next = async_closure!({ let mut n = 0u32; let prefix = prefix.clone(); }
+        async |step: u32| -> String {
+            n += step;               // state owned by the closure, mutated across calls
+            format!("{prefix}{n}")   // the future may borrow it across an `.await`
+        });
+        assert_eq!(next.call_mut((2,)).await, "item-2");
+        assert_eq!(spawn_call(next).await.unwrap(), "item-5");
+    }
+
+    #[test]
+    fn readme_example() {
+        tokio::runtime::Builder::new_multi_thread()
+            .build()
+            .unwrap()
+            .block_on(demo());
+    }
+}
