@@ -500,13 +500,10 @@ mod hygiene {
 }
 
 /// A closure made inside a generic fn, over the fn's type and lifetime parameters.
-fn tagger<'a, T: std::fmt::Display + Clone>(
+fn tagger<'a, T: std::fmt::Display + Clone + 'a>(
     tag: &'a str,
     first: T,
-) -> impl AsyncFnMut<(T,), Output = String> + 'a
-where
-    T: 'a,
-{
+) -> impl AsyncFnMut<(T,), Output = String> + 'a {
     // `tag` is moved in (a `&str`): an outer variable not in the block would be borrowed.
     async_closure!({ let mut seen: Vec<T> = vec![first]; let tag = tag; } async |next: T| -> String {
         seen.push(next);
