@@ -2,6 +2,9 @@
 //! futures, the traits each closure implements, arities, the blanket impls, `Send` bounds,
 //! `dyn` closures and allocation counts.
 
+// Expansions must be warning-free in the user's crate.
+#![deny(warnings)]
+
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
