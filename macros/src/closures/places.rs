@@ -75,12 +75,28 @@ impl PlaceRewriter {
         }
     }
 
+    /// `target` is assigned to or borrowed mutably: an error if it is a capture not declared
+    /// `mut`, or a field or element of one (`p.x = 1`, `v[0] = 1`).
     fn check_mutation(&mut self, target: &Expr, borrow: bool) {
-        if let Some(name) = self.shared_capture(target) {
-            let what = if borrow {
-                format!("cannot borrow the capture `{name}` as mutable")
+        let mut root = target;
+        loop {
+            match root {
+                Expr::Field(field) => root = &field.base,
+                Expr::Index(index) => root = &index.expr,
+                Expr::Paren(paren) => root = &paren.expr,
+                _ => break,
+            }
+        }
+        if let Some(name) = self.shared_capture(root) {
+            let part = if std::ptr::eq(root, target) {
+                ""
             } else {
-                format!("cannot assign to the capture `{name}`")
+                "a part of "
+            };
+            let what = if borrow {
+                format!("cannot borrow {part}the capture `{name}` as mutable")
+            } else {
+                format!("cannot assign to {part}the capture `{name}`")
             };
             self.errors.push(syn::Error::new(
                 name.span(),
