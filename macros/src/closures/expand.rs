@@ -33,12 +33,14 @@ enum Kind {
 //                     let step = __a0;
 //                     BODY                       // with `n` used as `*n`
 //                 },
-//                 async |mut __s: _, __a0: u32| -> String { ..the same body.. },
+//                 async |(mut __s, __body): (_, _), __a0: u32| -> String {
+//                     __body(&mut __s, __a0).await
+//                 },
 //             )
 //         }
-// The second body owns the state, for an unboxed `call_once`; both bodies are the same
-// tokens, so rustc reports an error in the body once. With `once`, only a by-value body is
-// made, binding the captures as plain locals: `let (n { value: mut n }, …,) = __s;`.
+// The second closure, a trampoline, owns the state and awaits the body on it: an unboxed
+// `call_once`. With `once`, there is only a by-value body, binding the captures as plain
+// locals: `let (n { value: mut n }, …,) = __s;`.
 // Arguments are bound after the captures, so an argument shadows a capture of its name.
 pub(crate) fn expand(input: ClosureInput, krate: &CratePath) -> syn::Result<TokenStream> {
     let kind = if input.once.is_some() {
@@ -129,14 +131,20 @@ impl Generator<'_> {
         quote_spanned!(self.hidden=> (#(#wrappers { #value: #names },)*))
     }
 
-    /// The hidden parameters after the state (`__a0: u32, …`) and the `let`s that bind the
+    /// The hidden names of the arguments: `__a0`, `__a1`, …
+    fn argument_names(&self) -> Vec<Ident> {
+        (0..self.input.args.len())
+            .map(|index| Ident::new(&format!("__async_ext_arg{index}"), self.hidden))
+            .collect()
+    }
+
+    /// The hidden parameters after the state (`, __a0: u32, …`) and the `let`s that bind the
     /// user's argument patterns to them.
     fn arguments(&self) -> (TokenStream, TokenStream) {
         let hidden = self.hidden;
         let mut params = Vec::new();
         let mut lets = Vec::new();
-        for (index, arg) in self.input.args.iter().enumerate() {
-            let name = Ident::new(&format!("__async_ext_arg{index}"), hidden);
+        for (arg, name) in self.input.args.iter().zip(self.argument_names()) {
             let colon = arg.colon_token;
             let ty = &arg.ty;
             let pat = &arg.pat;
@@ -179,25 +187,33 @@ impl Generator<'_> {
 
         let body = self.rewritten_body()?;
         let bind = self.bind_borrowed();
-        let (funnel, by_ref, by_value) = if self.kind == Kind::Mut {
+        let inner = quote!(#bind #arg_lets #body);
+        let (funnel, by_ref, borrow, owned) = if self.kind == Kind::Mut {
             (
                 quote_spanned!(hidden=> closure_mut),
                 quote_spanned!(hidden=> #state: &mut _),
-                quote_spanned!(hidden=> mut #state: _),
+                quote_spanned!(hidden=> &mut #state),
+                quote_spanned!(hidden=> mut #state),
             )
         } else {
             (
                 quote_spanned!(hidden=> closure),
                 quote_spanned!(hidden=> #state: &_),
-                quote_spanned!(hidden=> #state: _),
+                quote_spanned!(hidden=> &#state),
+                quote_spanned!(hidden=> #state),
             )
         };
-        let inner = quote!(#bind #arg_lets #body);
+        // The trampoline owns the state and awaits the body on it: `call_once` without a box,
+        // and the user's body appears (and is type-checked) once.
+        let body_fn = Ident::new("__async_ext_body", hidden);
+        let forwarded = self.argument_names();
         Ok(quote_spanned! {hidden=>
             #private::#module::#funnel::<#(#holes,)* _, _, _, _>(
                 #state_value,
                 #async_token #or1 #by_ref #params #or2 #output { #inner },
-                #async_token #or1 #by_value #params #or2 #output { #inner },
+                #async_token #or1 (#owned, #body_fn): (_, _) #params #or2 #output {
+                    #body_fn(#borrow #(, #forwarded)*).await
+                },
             )
         })
     }

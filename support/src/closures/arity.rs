@@ -159,7 +159,7 @@ macro_rules! impl_arity {
                     $(<$H as super::ArgType<$($l),*>>::Of),*
                 ) -> R,
                 BO: for<$($($l,)*)*> ::core::ops::AsyncFnOnce(
-                    S,
+                    (S, B),
                     $(<$H as super::ArgType<$($l),*>>::Of),*
                 ) -> R,
             {
@@ -179,7 +179,7 @@ macro_rules! impl_arity {
                     $(<$H as super::ArgType<$($l),*>>::Of),*
                 ) -> R,
                 BO: for<$($($l,)*)*> ::core::ops::AsyncFnOnce(
-                    S,
+                    (S, B),
                     $(<$H as super::ArgType<$($l),*>>::Of),*
                 ) -> R,
             {

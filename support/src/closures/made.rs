@@ -1,11 +1,12 @@
 //! The closure types `async_closure!` builds, and their trait impls.
 //!
-//! A macro-made closure is its state (the capture block's values, as a tuple) plus two
-//! capture-free native async closures made from the user's body: one taking the state by
-//! reference (`&S` or `&mut S`) for `call`/`call_mut`, one taking it by value for
-//! `call_once`. Capture-free (or capturing only references to outer locals) means each body is
-//! a plain `Fn` returning a future that borrows only its arguments, so [`BodyFn`] can name
-//! that future: it becomes `CallRefFuture<'a>`, with no box and no allocation.
+//! A macro-made closure is its state (the capture block's values, as a tuple), the user's body
+//! as a native async closure taking the state by reference (`&S` or `&mut S`), and a
+//! trampoline taking `(state, body)` by value for `call_once`. The body captures nothing of
+//! its own (at most references to outer locals), so it is a plain `Fn` returning a future that
+//! borrows only its arguments, and [`BodyFn`] can name that future: it becomes
+//! `CallRefFuture<'a>`, with no box and no allocation. The trampoline's future owns the state
+//! and awaits the body on it, so `call_once` is unboxed too.
 
 use core::fmt;
 use core::future::Future;
@@ -35,7 +36,8 @@ pub trait BodyFnOnce<S, Args> {
 /// An `async_closure!` without `let mut` captures: implements [`AsyncFn`], [`AsyncFnMut`] and
 /// [`AsyncFnOnce`], and their `…Send` forms when its futures are `Send`.
 ///
-/// `S` is the tuple of captured values, `B` and `BO` the body by reference and by value.
+/// `S` is the tuple of captured values, `B` the body (taking the state by reference) and `BO`
+/// the trampoline that owns the state and calls `B` on it, for `call_once`.
 pub struct AsyncClosure<S, B, BO> {
     state: S,
     body: B,
@@ -103,41 +105,44 @@ impl<S, BO> fmt::Debug for AsyncClosureOnce<S, BO> {
     }
 }
 
-// `call_once` of every kind: the by-value body owns the state, so the future is unboxed.
+// `call_once` of every kind, unboxed: `BO` gets the state by value (with the by-reference body
+// for the two borrowing kinds, which it calls on that owned state).
 macro_rules! impl_call_once {
-    ($name:ident < $($param:ident),* >) => {
+    ($name:ident < $($param:ident),* >, $input:ty, |$this:ident| $value:expr) => {
         impl<$($param,)* Args, O> AsyncFnOnce<Args> for $name<$($param),*>
         where
-            BO: BodyFnOnce<S, Args, Future: Future<Output = O>>,
+            BO: BodyFnOnce<$input, Args, Future: Future<Output = O>>,
         {
             type Output = O;
             type CallOnceFuture = BO::Future;
 
             fn call_once(self, args: Args) -> Self::CallOnceFuture {
-                self.body_once.call_body_once(self.state, args)
+                let $this = self;
+                $this.body_once.call_body_once($value, args)
             }
         }
 
         impl<$($param,)* Args, O> AsyncFnOnceSend<Args> for $name<$($param),*>
         where
-            BO: BodyFnOnce<S, Args, Future: Future<Output = O> + Send>,
+            BO: BodyFnOnce<$input, Args, Future: Future<Output = O> + Send>,
         {
             type CallOnceSendFuture = BO::Future;
 
             fn call_once_send(self, args: Args) -> Self::CallOnceSendFuture {
-                self.body_once.call_body_once(self.state, args)
+                let $this = self;
+                $this.body_once.call_body_once($value, args)
             }
         }
     };
 }
 
-impl_call_once!(AsyncClosure<S, B, BO>);
-impl_call_once!(AsyncClosureMut<S, B, BO>);
-impl_call_once!(AsyncClosureOnce<S, BO>);
+impl_call_once!(AsyncClosure<S, B, BO>, (S, B), |this| (this.state, this.body));
+impl_call_once!(AsyncClosureMut<S, B, BO>, (S, B), |this| (this.state, this.body));
+impl_call_once!(AsyncClosureOnce<S, BO>, S, |this| this.state);
 
 impl<S, B, BO, Args, O> AsyncFnMut<Args> for AsyncClosure<S, B, BO>
 where
-    BO: BodyFnOnce<S, Args, Future: Future<Output = O>>,
+    BO: BodyFnOnce<(S, B), Args, Future: Future<Output = O>>,
     B: for<'s> BodyFn<&'s S, Args, Future: Future<Output = O>>,
 {
     type CallRefFuture<'a>
@@ -152,7 +157,7 @@ where
 
 impl<S, B, BO, Args, O> AsyncFn<Args> for AsyncClosure<S, B, BO>
 where
-    BO: BodyFnOnce<S, Args, Future: Future<Output = O>>,
+    BO: BodyFnOnce<(S, B), Args, Future: Future<Output = O>>,
     B: for<'s> BodyFn<&'s S, Args, Future: Future<Output = O>>,
 {
     fn call(&self, args: Args) -> Self::CallRefFuture<'_> {
@@ -162,7 +167,7 @@ where
 
 impl<S, B, BO, Args, O> AsyncFnMutSend<Args> for AsyncClosure<S, B, BO>
 where
-    BO: BodyFnOnce<S, Args, Future: Future<Output = O> + Send>,
+    BO: BodyFnOnce<(S, B), Args, Future: Future<Output = O> + Send>,
     B: for<'s> BodyFn<&'s S, Args, Future: Future<Output = O> + Send>,
 {
     type CallRefSendFuture<'a>
@@ -177,7 +182,7 @@ where
 
 impl<S, B, BO, Args, O> AsyncFnSend<Args> for AsyncClosure<S, B, BO>
 where
-    BO: BodyFnOnce<S, Args, Future: Future<Output = O> + Send>,
+    BO: BodyFnOnce<(S, B), Args, Future: Future<Output = O> + Send>,
     B: for<'s> BodyFn<&'s S, Args, Future: Future<Output = O> + Send>,
 {
     fn call_send(&self, args: Args) -> Self::CallRefSendFuture<'_> {
@@ -187,7 +192,7 @@ where
 
 impl<S, B, BO, Args, O> AsyncFnMut<Args> for AsyncClosureMut<S, B, BO>
 where
-    BO: BodyFnOnce<S, Args, Future: Future<Output = O>>,
+    BO: BodyFnOnce<(S, B), Args, Future: Future<Output = O>>,
     B: for<'s> BodyFn<&'s mut S, Args, Future: Future<Output = O>>,
 {
     type CallRefFuture<'a>
@@ -202,7 +207,7 @@ where
 
 impl<S, B, BO, Args, O> AsyncFnMutSend<Args> for AsyncClosureMut<S, B, BO>
 where
-    BO: BodyFnOnce<S, Args, Future: Future<Output = O> + Send>,
+    BO: BodyFnOnce<(S, B), Args, Future: Future<Output = O> + Send>,
     B: for<'s> BodyFn<&'s mut S, Args, Future: Future<Output = O> + Send>,
 {
     type CallRefSendFuture<'a>
