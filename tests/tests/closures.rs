@@ -590,3 +590,28 @@ mod readme {
             .block_on(demo());
     }
 }
+
+fn assert_mut_send<F: AsyncFnMutSend<(u32,), Output = u32>>(_: &F) {}
+
+fn call_send_with_two<F: AsyncFnSend<(u32,), Output = u32>>(f: &F) -> u32 {
+    block_on(f.call_send((2,)))
+}
+
+#[test]
+fn references_to_closures_are_closures() {
+    let mut counter = async_closure!({ let mut n = 0u32; } async |x: u32| -> u32 {
+        n += x;
+        n
+    });
+    // `&mut closure` is an `AsyncFnMut` (and `AsyncFnMutSend`); the caller keeps the closure.
+    assert_eq!(block_on(call_twice(&mut counter)), (1, 3));
+    assert_eq!(block_on(counter.call_mut((10,))), 13);
+    assert_mut_send(&&mut counter);
+
+    let shared = async_closure!({ let k = 5u32; } async |x: u32| x * k);
+    // `&closure` is an `AsyncFn`, `&mut closure` an `AsyncFnMut`.
+    assert_eq!(block_on(call_twice(&shared)), (5, 10));
+    let mut shared = shared;
+    assert_eq!(block_on(call_twice(&mut shared)), (5, 10));
+    assert_eq!(call_send_with_two(&&shared), 10);
+}

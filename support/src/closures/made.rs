@@ -219,3 +219,136 @@ where
         self.body.call_body(&mut self.state, args)
     }
 }
+
+// `&closure` and `&mut closure` are closures too, as for native async closures: generic code
+// taking `F: AsyncFnMut<Args>` by value can be given `&mut closure` and the caller keeps it.
+// Written per type (not for every `&mut F`), which would overlap the blanket impls for plain
+// closures.
+macro_rules! impl_by_mut_reference {
+    ($name:ident < $($param:ident),* >) => {
+        impl<'r, $($param,)* Args> AsyncFnOnce<Args> for &'r mut $name<$($param),*>
+        where
+            $name<$($param),*>: AsyncFnMut<Args>,
+        {
+            type Output = <$name<$($param),*> as AsyncFnOnce<Args>>::Output;
+            type CallOnceFuture = <$name<$($param),*> as AsyncFnMut<Args>>::CallRefFuture<'r>;
+
+            fn call_once(self, args: Args) -> Self::CallOnceFuture {
+                self.call_mut(args)
+            }
+        }
+
+        impl<'r, $($param,)* Args> AsyncFnMut<Args> for &'r mut $name<$($param),*>
+        where
+            $name<$($param),*>: AsyncFnMut<Args>,
+        {
+            type CallRefFuture<'a>
+                = <$name<$($param),*> as AsyncFnMut<Args>>::CallRefFuture<'a>
+            where
+                Self: 'a;
+
+            fn call_mut(&mut self, args: Args) -> Self::CallRefFuture<'_> {
+                (**self).call_mut(args)
+            }
+        }
+
+        impl<'r, $($param,)* Args> AsyncFnOnceSend<Args> for &'r mut $name<$($param),*>
+        where
+            $name<$($param),*>: AsyncFnMutSend<Args>,
+        {
+            type CallOnceSendFuture =
+                <$name<$($param),*> as AsyncFnMutSend<Args>>::CallRefSendFuture<'r>;
+
+            fn call_once_send(self, args: Args) -> Self::CallOnceSendFuture {
+                self.call_mut_send(args)
+            }
+        }
+
+        impl<'r, $($param,)* Args> AsyncFnMutSend<Args> for &'r mut $name<$($param),*>
+        where
+            $name<$($param),*>: AsyncFnMutSend<Args>,
+        {
+            type CallRefSendFuture<'a>
+                = <$name<$($param),*> as AsyncFnMutSend<Args>>::CallRefSendFuture<'a>
+            where
+                Self: 'a;
+
+            fn call_mut_send(&mut self, args: Args) -> Self::CallRefSendFuture<'_> {
+                (**self).call_mut_send(args)
+            }
+        }
+    };
+}
+
+impl_by_mut_reference!(AsyncClosure<S, B, BO>);
+impl_by_mut_reference!(AsyncClosureMut<S, B, BO>);
+
+impl<'r, S, B, BO, Args> AsyncFnOnce<Args> for &'r AsyncClosure<S, B, BO>
+where
+    AsyncClosure<S, B, BO>: AsyncFn<Args>,
+{
+    type Output = <AsyncClosure<S, B, BO> as AsyncFnOnce<Args>>::Output;
+    type CallOnceFuture = <AsyncClosure<S, B, BO> as AsyncFnMut<Args>>::CallRefFuture<'r>;
+
+    fn call_once(self, args: Args) -> Self::CallOnceFuture {
+        self.call(args)
+    }
+}
+
+impl<'r, S, B, BO, Args> AsyncFnMut<Args> for &'r AsyncClosure<S, B, BO>
+where
+    AsyncClosure<S, B, BO>: AsyncFn<Args>,
+{
+    type CallRefFuture<'a>
+        = <AsyncClosure<S, B, BO> as AsyncFnMut<Args>>::CallRefFuture<'r>
+    where
+        Self: 'a;
+
+    fn call_mut(&mut self, args: Args) -> Self::CallRefFuture<'_> {
+        (*self).call(args)
+    }
+}
+
+impl<S, B, BO, Args> AsyncFn<Args> for &AsyncClosure<S, B, BO>
+where
+    AsyncClosure<S, B, BO>: AsyncFn<Args>,
+{
+    fn call(&self, args: Args) -> Self::CallRefFuture<'_> {
+        (*self).call(args)
+    }
+}
+
+impl<'r, S, B, BO, Args> AsyncFnOnceSend<Args> for &'r AsyncClosure<S, B, BO>
+where
+    AsyncClosure<S, B, BO>: AsyncFnSend<Args>,
+{
+    type CallOnceSendFuture =
+        <AsyncClosure<S, B, BO> as AsyncFnMutSend<Args>>::CallRefSendFuture<'r>;
+
+    fn call_once_send(self, args: Args) -> Self::CallOnceSendFuture {
+        self.call_send(args)
+    }
+}
+
+impl<'r, S, B, BO, Args> AsyncFnMutSend<Args> for &'r AsyncClosure<S, B, BO>
+where
+    AsyncClosure<S, B, BO>: AsyncFnSend<Args>,
+{
+    type CallRefSendFuture<'a>
+        = <AsyncClosure<S, B, BO> as AsyncFnMutSend<Args>>::CallRefSendFuture<'r>
+    where
+        Self: 'a;
+
+    fn call_mut_send(&mut self, args: Args) -> Self::CallRefSendFuture<'_> {
+        (*self).call_send(args)
+    }
+}
+
+impl<S, B, BO, Args> AsyncFnSend<Args> for &AsyncClosure<S, B, BO>
+where
+    AsyncClosure<S, B, BO>: AsyncFnSend<Args>,
+{
+    fn call_send(&self, args: Args) -> Self::CallRefSendFuture<'_> {
+        (*self).call_send(args)
+    }
+}
