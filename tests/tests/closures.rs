@@ -420,6 +420,7 @@ fn captures_are_ordinary_names_inside_macros() {
         assert!(n > 1, "{name} = {n}");
         assert_eq!(n % 2, 0);
         let listed = vec![n, n + 1];
+        assert_eq!((n..n + 2).count(), 2, "a range from a capture inside a macro");
         format!("{name}={n:>width$} {} {:?} {}", n + 1, listed, name.len())
     });
     assert_eq!(block_on(describe.call_mut((3,))), "n=  2 3 [2, 3] 1");

@@ -169,13 +169,21 @@ fn reads_as_value(trees: &[TokenTree], index: usize) -> bool {
     if let Some(previous) = punct_at(1) {
         let path_separator = previous.as_char() == ':'
             && punct_at(2).is_some_and(|p| p.as_char() == ':' && p.spacing() == Spacing::Joint);
-        if previous.as_char() == '.' || path_separator {
+        // `x.n` names a field; `..n` is a range of values.
+        let field = previous.as_char() == '.'
+            && !punct_at(2).is_some_and(|p| p.as_char() == '.' && p.spacing() == Spacing::Joint);
+        if field || path_separator {
             return false;
         }
     }
     match trees.get(index + 1) {
+        // `n..m` is a range of values; `n.len()` a method call that auto-derefs.
+        Some(TokenTree::Punct(punct)) if punct.as_char() == '.' => {
+            punct.spacing() == Spacing::Joint
+                && matches!(trees.get(index + 2), Some(TokenTree::Punct(p)) if p.as_char() == '.')
+        }
         Some(TokenTree::Punct(punct)) => match punct.as_char() {
-            '.' | '?' | '!' | ':' => false,
+            '?' | '!' | ':' => false,
             '=' => punct.spacing() == Spacing::Joint,
             _ => true,
         },
