@@ -47,7 +47,8 @@ impl HoleFiller {
                     span,
                     format!(
                         "an argument type of `async_closure!` may elide at most {HOLES} \
-                         lifetimes: use a type alias for the rest"
+                         lifetimes: use lifetimes of the enclosing fn for the others, or pass \
+                         a struct"
                     ),
                 ));
             }

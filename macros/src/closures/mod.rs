@@ -72,6 +72,9 @@ mod tests {
             "($crate) |x: u8| x",
             "($crate) once once async || 1",
             "($crate) { let x = 1; } { let y = 2; } async || 1",
+            "($crate) { let self = 1; } async || 1",
+            "($crate) { let Self = 1; } async || 1",
+            "($crate) { #[cfg(all())] let x = 1; } async || 1",
             "() async || 1",
             "(::async_ext) { let n = 1; } async || { n = 2; &mut n }",
         ];

@@ -87,7 +87,8 @@ impl Parse for ClosureInput {
         let body: Expr = input.parse()?;
         if !input.is_empty() {
             return Err(input.error(
-                "unexpected tokens after the closure body: `async_closure!` takes one closure",
+                "unexpected tokens after the closure body: `async_closure!` takes one closure; \
+                 remove them or make them part of the body",
             ));
         }
         Ok(ClosureInput {
@@ -177,6 +178,10 @@ fn parse_capture(input: ParseStream) -> syn::Result<Capture> {
 /// The capture must bind exactly one name: the body uses it as that variable.
 fn capture_name(pat: Pat) -> syn::Result<(Option<Token![mut]>, Ident)> {
     match pat {
+        Pat::Ident(pat) if pat.ident == "self" => Err(syn::Error::new(
+            pat.ident.span(),
+            "a capture cannot be named `self`: choose another name, e.g. `let this = self;`",
+        )),
         Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() && pat.attrs.is_empty() => {
             Ok((pat.mutability, pat.ident))
         }
