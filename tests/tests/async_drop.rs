@@ -1202,7 +1202,7 @@ mod graceful {
 /// method itself (boxed mode); native impls are plain and `#[async_scope]` expands as usual.
 mod trait_methods {
     use super::{Log, Res, async_scope, yield_now};
-    use async_ext::{async_trait_ext, defer_async, for_await};
+    use async_ext::{async_trait_ext, defer_async};
     use futures::stream;
 
     #[async_trait_ext]
