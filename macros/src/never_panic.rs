@@ -33,7 +33,7 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenS
 
 /// Cases per macro when `ASYNC_EXT_FUZZ_CASES` is not set: a few thousand, which keeps the
 /// whole file under a minute in a debug build on two cores.
-const DEFAULT_CASES: u64 = 2_500;
+const DEFAULT_CASES: u64 = 4_000;
 /// Seed when `ASYNC_EXT_FUZZ_SEED` is not set. Fixed, so CI is deterministic.
 const DEFAULT_SEED: u64 = 0x00A5_1C0E_7E57_F00D;
 /// How many failing inputs one test prints before it gives up.
@@ -69,7 +69,8 @@ fn stream_fn_try(args: TokenStream, input: TokenStream) -> TokenStream {
 
 // ---------------------------------------------------------------------------------------
 // The corpus: valid inputs of every macro, as the user (or the `macro_rules!` wrapper, which
-// puts `($crate)` in front) hands them over.
+// puts `($crate)` in front) hands them over. The function-like macros get `(::async_ext)`
+// here: rustc hands `$crate` over as one ident, which `proc_macro2`'s fallback cannot make.
 
 /// `(args, input)` pairs of `#[async_trait_ext]`.
 const TRAITS: &[(&str, &str)] = &[
@@ -127,7 +128,11 @@ const TRAITS: &[(&str, &str)] = &[
     ),
     (
         "native, ?Send, dyn = DynLocal",
-        "pub(crate) unsafe trait Local { async fn run(&mut self, n: u32) -> u32; }",
+        "pub(crate) trait Local { async fn run(&mut self, n: u32) -> u32; fn sync(&self) {} }",
+    ),
+    (
+        "native, dyn = none",
+        "pub(crate) unsafe trait Marked { async fn run(self: Box<Self>); }",
     ),
     (
         "native, dyn = none, crate = ::async_ext",
@@ -160,7 +165,7 @@ const TRAITS: &[(&str, &str)] = &[
 const CLOSURES: &[&str] = &[
     "(::async_ext) async |x: u32| x + 1",
     "(::async_ext) async || {}",
-    "($crate) { let mut n = 0u32; let prefix = prefix.clone(); }
+    "(::async_ext) { let mut n = 0u32; let prefix = prefix.clone(); }
         async |step: u32| -> String {
             n += step;
             some_io().await;
@@ -178,7 +183,7 @@ const STREAM_MACROS: &[&str] = &[
     "(::async_ext) for i in 0..n { yield i; }",
     "(::async_ext) yield 1; yield 2;",
     "(::async_ext)",
-    "($crate) let mut x = 0u32;
+    "(::async_ext) let mut x = 0u32;
         loop {
             x += 1;
             if x > 3 { break; }
@@ -294,7 +299,8 @@ const SCOPES: &[(&str, &str)] = &[
     (
         "crate = ::async_ext",
         "async fn streams(s: S) -> u32 {
-            #[async_drop] let (a, b) = (A, B);
+            #[async_drop] let a = A::new();
+            #[async_drop] let mut b: B = B::default();
             let mut n = 0;
             #[for_await]
             for x in s { n += x; }
