@@ -73,10 +73,145 @@ pub mod for_await {
     }
 }
 
+/// Every macro, as the edition crates use it (`tests/editions/shared.rs`), now under the lints
+/// above.
+pub mod every_macro {
+    include!("../editions/shared.rs");
+}
+
+/// Native traits with generics and associated types: the public `Dyn` companion must carry
+/// docs and pass every lint.
+pub mod native {
+    use async_ext::async_trait_ext;
+
+    /// A keyed store, dispatched statically or through `DynKeyed`.
+    #[async_trait_ext(native)]
+    pub trait Keyed<K: Send + Sync> {
+        /// The stored value.
+        type Value: Send;
+        /// Reads a value.
+        async fn get(&self, key: &K) -> Option<Self::Value>;
+        /// Writes a value.
+        async fn put(&mut self, key: K, value: Self::Value);
+        /// Only for sized implementors, so not in the companion.
+        async fn clear(&mut self)
+        where
+            Self: Sized;
+    }
+
+    /// A local-only trait, with a renamed companion.
+    #[async_trait_ext(native, ?Send, dyn = LocalDyn)]
+    pub trait Local {
+        /// Runs once.
+        async fn run(&self) -> u8;
+    }
+
+    /// A trait without a companion.
+    #[async_trait_ext(native, dyn = none)]
+    pub trait Plain {
+        /// A constant, which a companion could not erase.
+        const ID: u8;
+        /// Generic, which a companion could not erase either.
+        async fn take<T: Send>(&self, value: T) -> T;
+    }
+
+    /// One pair.
+    #[derive(Debug, Default)]
+    pub struct One(Option<(u8, String)>);
+
+    impl Keyed<u8> for One {
+        type Value = String;
+
+        async fn get(&self, key: &u8) -> Option<String> {
+            self.0
+                .as_ref()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        }
+
+        async fn put(&mut self, key: u8, value: String) {
+            self.0 = Some((key, value));
+        }
+
+        async fn clear(&mut self) {
+            self.0 = None;
+        }
+    }
+
+    impl Local for One {
+        async fn run(&self) -> u8 {
+            7
+        }
+    }
+
+    impl Plain for One {
+        const ID: u8 = 1;
+
+        async fn take<T: Send>(&self, value: T) -> T {
+            value
+        }
+    }
+}
+
+/// `Send` closures and the boxed generator forms in a public API.
+pub mod send_forms {
+    use async_ext::{AsyncFnMutSend, async_closure, async_stream};
+
+    /// A closure whose futures are `Send`, so a generic caller can spawn them.
+    #[must_use]
+    pub fn adder() -> impl AsyncFnMutSend<(u32,), Output = u32> + Send {
+        async_closure!({ let mut total = 0u32; } async |x: u32| -> u32 {
+            total += x;
+            total
+        })
+    }
+
+    /// Calls a `Send` closure and checks its future is `Send`.
+    pub async fn call_twice<F: AsyncFnMutSend<(u32,), Output = u32>>(f: &mut F) -> u32 {
+        fn assert_send<T: Send>(value: T) -> T {
+            value
+        }
+        assert_send(f.call_mut_send((1,))).await;
+        assert_send(f.call_mut_send((2,))).await
+    }
+
+    /// A boxed, `Send` generator over borrowed data.
+    #[async_stream(item = u8, boxed)]
+    pub async fn bytes(data: &[u8]) {
+        for byte in data {
+            yield_!(*byte);
+        }
+    }
+}
+
 #[test]
 fn expansions_run() {
     use futures::executor::block_on;
     use futures::stream;
+
+    every_macro::run_all(block_on);
+    block_on(async {
+        use async_ext::{AsyncFnMut as _, Stream as _};
+        use native::{DynKeyed, Keyed as _, Local as _, LocalDyn, Plain as _};
+
+        let mut one = native::One::default();
+        one.put(1, String::from("a")).await;
+        assert_eq!(DynKeyed::from_ref(&one).get(&1).await.as_deref(), Some("a"));
+        assert_eq!(LocalDyn::from_ref(&one).run().await, 7);
+        assert_eq!(one.take(3u8).await, 3);
+        assert_eq!(<native::One as native::Plain>::ID, 1);
+        one.clear().await;
+        assert_eq!(one.get(&1).await, None);
+
+        let mut adder = send_forms::adder();
+        assert_eq!(send_forms::call_twice(&mut adder).await, 3);
+        assert_eq!(adder.call_mut((10,)).await, 13);
+
+        let data = [4, 5];
+        let stream = send_forms::bytes(&data);
+        assert_eq!(stream.size_hint().0, 0);
+        assert_eq!(every_macro_collect(stream).await, [4, 5]);
+    });
 
     assert_eq!(block_on(for_await::total(stream::iter([1, 2, 3]))), 6);
     let mut summer = for_await::Summer::default();
@@ -84,4 +219,14 @@ fn expansions_run() {
     block_on(summer.add_some(&mut numbers, 2));
     assert_eq!(summer.sum, 30);
     assert_eq!(block_on(for_await::count(stream::iter(0..5))), 5);
+}
+
+#[async_ext::for_await]
+async fn every_macro_collect<S: futures_core::Stream>(stream: S) -> Vec<S::Item> {
+    let mut items = Vec::new();
+    #[for_await]
+    for item in stream {
+        items.push(item);
+    }
+    items
 }
