@@ -36,6 +36,8 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenS
 const DEFAULT_CASES: u64 = 4_000;
 /// Seed when `ASYNC_EXT_FUZZ_SEED` is not set. Fixed, so CI is deterministic.
 const DEFAULT_SEED: u64 = 0x00A5_1C0E_7E57_F00D;
+/// Long campaigns print a progress line every this many cases per macro.
+const PROGRESS_EVERY: u64 = 100_000;
 /// How many failing inputs one test prints before it gives up.
 const MAX_REPORTED: usize = 5;
 
@@ -834,6 +836,15 @@ fn campaign(
         }
         if outcome.failures.len() >= MAX_REPORTED {
             break;
+        }
+        // Long campaigns report progress, so a stopped run still says how far it got.
+        if (case + 1) % PROGRESS_EVERY == 0 && case + 1 < cases {
+            eprintln!(
+                "never_panic {name}: {} cases so far, errors = {}, panics = {}",
+                case + 1,
+                outcome.errors,
+                outcome.failures.len()
+            );
         }
     }
     eprintln!(
