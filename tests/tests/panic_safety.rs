@@ -1,5 +1,6 @@
 //! Panic and cancellation safety of every runtime type: the `for await` loop's `Next`,
-//! generators, closures' call futures and `#[async_scope]` fns.
+//! generators, closures' call futures, `#[async_scope]` fns, boxed trait futures and the native
+//! companion's inline-stored futures.
 //!
 //! For each one: a panic inside user code (caught), then the value is polled again and dropped;
 //! cancellation at every await point of a scenario (poll `k` times, drop, for every `k` up to
@@ -14,8 +15,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use async_ext::{
-    AsyncDrop, AsyncFnMut, AsyncFnOnce, async_closure, async_scope, async_stream, defer_async,
-    for_await, stream, try_stream,
+    AsyncDrop, AsyncFnMut, AsyncFnOnce, async_closure, async_scope, async_stream, async_trait_ext,
+    defer_async, for_await, stream, try_stream,
 };
 use async_ext_tests::{Log, poll_once, yield_now};
 use futures_core::Stream;
@@ -763,5 +764,91 @@ fn scope_cancelled_at_every_await_point() {
                 .iter()
                 .all(|(deferred, name)| *deferred || name.ends_with("Res"))
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Traits: boxed futures, and the native companion's inline-stored futures.
+
+/// Each call holds a tracked value across an await point and panics when asked to; `big`
+/// adds a 512-byte buffer so the companion's future no longer fits inline and is boxed.
+#[async_trait_ext(native)]
+trait Worker {
+    async fn work(&self, panic: bool, big: bool) -> usize;
+}
+
+#[async_trait_ext]
+trait BoxedWorker {
+    async fn work(&self, panic: bool, big: bool) -> usize;
+}
+
+struct TrackedWorker(Drops);
+
+impl TrackedWorker {
+    async fn body(&self, panic: bool, big: bool) -> usize {
+        let held = self.0.track();
+        let buffer = [u8::from(big); 512];
+        if big {
+            yield_now().await;
+        }
+        yield_now().await;
+        assert!(!panic, "trait method panics");
+        drop(held);
+        usize::from(buffer[0]) + if big { buffer.len() } else { 0 }
+    }
+}
+
+impl Worker for TrackedWorker {
+    async fn work(&self, panic: bool, big: bool) -> usize {
+        self.body(panic, big).await
+    }
+}
+
+#[async_trait_ext]
+impl BoxedWorker for TrackedWorker {
+    async fn work(&self, panic: bool, big: bool) -> usize {
+        self.body(panic, big).await
+    }
+}
+
+#[test]
+fn trait_futures_panicking_then_polled_and_dropped() {
+    for big in [false, true] {
+        let drops = Drops::default();
+        let worker = TrackedWorker(drops.clone());
+        let companion = DynWorker::from_ref(&worker);
+        // The companion's future is `!Unpin` (it stores the body inline): pin it in a box.
+        let mut call = Box::pin(companion.work(true, big));
+        assert_eq!(poll_until_panic(call.as_mut()), "trait method panics");
+        drops.assert_all_dropped_once();
+        assert!(
+            poll_catching(call.as_mut()).is_err(),
+            "a panicked call stays panicked"
+        );
+        drop(call);
+        drops.assert_all_dropped_once();
+
+        let boxed: &(dyn BoxedWorker + Sync) = &worker;
+        let mut call = boxed.work(true, big);
+        assert_eq!(poll_until_panic(call.as_mut()), "trait method panics");
+        drops.assert_all_dropped_once();
+        assert!(poll_catching(call.as_mut()).is_err());
+        drop(call);
+        drops.assert_all_dropped_once();
+        assert_eq!(drops.created(), 2);
+    }
+}
+
+#[test]
+fn trait_futures_cancelled_at_every_await_point() {
+    for big in [false, true] {
+        let drops = Drops::default();
+        let worker = TrackedWorker(drops.clone());
+        let companion = DynWorker::from_ref(&worker);
+        let polls = cancel_at_every_point(&drops, || companion.work(false, big));
+        assert_eq!(polls, if big { 3 } else { 2 });
+        let boxed: &(dyn BoxedWorker + Sync) = &worker;
+        let polls = cancel_at_every_point(&drops, || boxed.work(false, big));
+        assert_eq!(polls, if big { 3 } else { 2 });
     }
 }
