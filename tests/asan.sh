@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the behaviour tests of the runtime's unsafe mechanisms (generators, closures, async drop,
-# plus `for await` and the panic/cancellation tests) under AddressSanitizer, with the installed
-# nightly toolchain, and records the result in tests/ASAN-RESULTS.md.
+# the native companion's inline futures, plus `for await` and the panic/cancellation tests) and
+# the support crate's own unit tests (which attack its `unsafe` blocks directly) under
+# AddressSanitizer, with the installed nightly toolchain, and records the result in
+# tests/ASAN-RESULTS.md.
 #
 #   tests/asan.sh              # all the test files below that exist
 #   tests/asan.sh streams      # only tests/tests/streams.rs
@@ -17,7 +19,7 @@ cd "$(dirname "$0")/.."
 target=x86_64-unknown-linux-gnu
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
-    files=(streams closures async_drop for_await panic_safety)
+    files=(streams closures async_drop traits_native for_await panic_safety)
 fi
 
 build_std=()
@@ -70,6 +72,9 @@ log=$(mktemp)
 status=0
 cargo +nightly test "${build_std[@]}" --target "$target" -p async-ext-tests "${tests[@]}" \
     2>&1 | tee "$log" || status=$?
+# The support crate's unit tests (inline futures, the orphan hook cell, the generator).
+cargo +nightly test "${build_std[@]}" --target "$target" -p async-ext --lib \
+    2>&1 | tee -a "$log" || status=$?
 
 {
     echo "# AddressSanitizer: last recorded run"
@@ -77,11 +82,11 @@ cargo +nightly test "${build_std[@]}" --target "$target" -p async-ext-tests "${t
     echo "Written by \`tests/asan.sh\`; rerun it to update. CI (stable) does not run it."
     echo
     echo "* date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "* commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- support tests macros || echo ' (with uncommitted changes)')"
+    echo "* commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- support tests macros ':!tests/ASAN-RESULTS.md' || echo ' (with uncommitted changes)')"
     echo "* toolchain: $(rustc +nightly --version)"
     echo "* flags: \`RUSTFLAGS=$RUSTFLAGS\`, \`ASAN_OPTIONS=$ASAN_OPTIONS\`, --target $target; $std_note"
     echo "* canary (a deliberate use-after-free, built with the same flags): $canary"
-    echo "* test files: ${tests[*]}"
+    echo "* test files: ${tests[*]}, and \`-p async-ext --lib\`"
     echo "* exit status: $status"
     echo "* AddressSanitizer reports: $(grep -c 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer' "$log" || true)"
     echo
