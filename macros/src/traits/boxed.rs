@@ -36,6 +36,7 @@ use syn::{
 };
 
 use super::asyncness;
+use super::attributes::{apply_async_scope, cfg_attrs, is_stream_method, take_async_scope};
 use super::dyn_hint::dyn_hint;
 use super::lifetimes::{bound_impl_trait_arguments, name_elided_input_lifetimes};
 use super::receiver::{
@@ -147,8 +148,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             }
             mentions_self |= mentions_self_in_block(block);
             box_body(&mut method.sig, block, &plan);
-        } else if let Some(index) = method.attrs.iter().position(is_async_scope) {
-            let attr = method.attrs.remove(index);
+        } else if let Some(attr) = take_async_scope(&mut method.attrs) {
             errors.push(syn::Error::new_spanned(
                 attr,
                 "`#[async_scope]` on a trait method without a body means nothing; \
@@ -239,38 +239,6 @@ fn check_method_options(relaxed: Option<Span>, sig: &Signature) -> syn::Result<(
         )),
         _ => Ok(()),
     }
-}
-
-/// A method carrying `#[async_stream]`/`#[async_try_stream]` is a stream, which that attribute
-/// expands after us: it is not an async fn to box.
-fn is_stream_method(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        attr.path().segments.last().is_some_and(|segment| {
-            segment.ident == "async_stream" || segment.ident == "async_try_stream"
-        })
-    })
-}
-
-fn is_async_scope(attr: &Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|segment| segment.ident == "async_scope")
-}
-
-/// `#[async_scope]` on a method: we expand first, so we apply the scope rewrite (which keeps the
-/// fn `async`) before boxing, and remove the attribute.
-fn apply_async_scope(
-    attrs: &mut Vec<Attribute>,
-    sig: &mut Signature,
-    block: &mut Block,
-    krate: &CratePath,
-) -> syn::Result<()> {
-    let Some(index) = attrs.iter().position(is_async_scope) else {
-        return Ok(());
-    };
-    attrs.remove(index);
-    crate::async_drop::rewrite_scope_fn(sig, block, krate)
 }
 
 /// Lints that fire on the boxed signature itself, not on anything the user wrote:
@@ -504,10 +472,7 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
                 bindings.push(quote!(let #mutability #renamed = #self_token;));
             }
             FnArg::Typed(argument) => {
-                let cfgs = argument
-                    .attrs
-                    .iter()
-                    .filter(|attr| attr.path().is_ident("cfg"));
+                let cfgs = cfg_attrs(&argument.attrs);
                 let binding = match &*argument.pat {
                     Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
                         let PatIdent {

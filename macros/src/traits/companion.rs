@@ -19,11 +19,12 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    Attribute, FnArg, GenericParam, Ident, ItemTrait, Lifetime, Pat, PatIdent, Signature,
-    TraitItem, TraitItemFn, TraitItemType, Type, TypeParamBound, WherePredicate,
+    FnArg, GenericParam, Ident, ItemTrait, Lifetime, Pat, PatIdent, Signature, TraitItem,
+    TraitItemFn, TraitItemType, Type, TypeParamBound, WherePredicate,
 };
 
 use super::TraitOptions;
+use super::attributes::{cfg_attrs, has_cfg};
 use super::native::MethodKind;
 use super::native_lifetimes::name_elided_lifetimes;
 use super::native_receiver::ReceiverShape;
@@ -68,16 +69,6 @@ struct Model<'t> {
     /// Lifetime supertraits (`trait Store: 'static`): the companion's lifetime must outlive them.
     lifetime_supertraits: Vec<&'t Lifetime>,
     private: TokenStream,
-}
-
-fn has_cfg(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .any(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
-}
-
-fn cfg_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
-    attrs.iter().filter(|attr| attr.path().is_ident("cfg"))
 }
 
 /// Whether the method has `where Self: Sized`, which leaves it out of the companion.

@@ -8,12 +8,14 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::{Attribute, Ident, Item};
 
+use self::attributes::is_own_attribute;
 use crate::common::crate_path::CratePath;
 use crate::common::errors::error_with_fallback;
 use crate::common::for_await;
 use crate::common::options::Options;
 
 mod asyncness;
+mod attributes;
 mod boxed;
 mod companion;
 mod dyn_hint;
@@ -145,13 +147,6 @@ pub(crate) fn take_method_options(attrs: &mut Vec<Attribute>) -> syn::Result<Opt
         ));
     }
     Ok(relaxed_send)
-}
-
-fn is_own_attribute(attr: &Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|segment| segment.ident == "async_trait_ext")
 }
 
 /// The item without per-method `#[async_trait_ext(..)]` attributes, for error fallbacks (so

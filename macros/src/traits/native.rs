@@ -8,9 +8,10 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
 
-use super::{asyncness, companion};
+use super::attributes::{apply_async_scope, is_stream_method};
 use super::native_receiver::ReceiverShape;
 use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
+use super::{asyncness, companion};
 use crate::common::errors::{Errors, error_with_fallback};
 
 /// What native mode made of one method of the trait; the companion reads it.
@@ -74,19 +75,6 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
     }
 }
 
-fn is_stream_attribute(attr: &syn::Attribute) -> bool {
-    attr.path().segments.last().is_some_and(|segment| {
-        segment.ident == "async_stream" || segment.ident == "async_try_stream"
-    })
-}
-
-fn is_scope_attribute(attr: &syn::Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|segment| segment.ident == "async_scope")
-}
-
 // Input:  async fn get(&self, key: &str) -> Option<Vec<u8>>;
 // Output: fn get(&self, key: &str)
 //             -> impl ::core::future::Future<Output = Option<Vec<u8>>> + ::core::marker::Send;
@@ -96,7 +84,7 @@ fn is_scope_attribute(attr: &syn::Attribute) -> bool {
 //         where Self: ::core::marker::Sync
 //         { async move { let (a, b) = __arg1; body } }
 fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Result<MethodKind> {
-    if method.attrs.iter().any(is_stream_attribute) {
+    if is_stream_method(&method.attrs) {
         return Ok(MethodKind::Stream);
     }
     let method_relaxed = take_method_options(&mut method.attrs)?;
@@ -113,13 +101,9 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
     let span = async_token.span;
     let send = options.relaxed_send.is_none() && method_relaxed.is_none();
 
-    if let Some(block) = &mut method.default
-        && let Some(index) = method.attrs.iter().position(is_scope_attribute)
-    {
-        // `#[async_scope]` expands after us and wants an `async fn`: apply it here, while the
-        // method is still one.
-        method.attrs.remove(index);
-        crate::async_drop::rewrite_scope_fn(&mut method.sig, block, &options.krate)?;
+    if let Some(block) = &mut method.default {
+        // Applied here, while the method is still an `async fn`.
+        apply_async_scope(&mut method.attrs, &mut method.sig, block, &options.krate)?;
     }
 
     let sig = &mut method.sig;
