@@ -386,7 +386,7 @@ fn bound_method_generics(sig: &mut Signature) -> Vec<WherePredicate> {
 /// (an impl's body knows its `Self`). Located at the receiver, so "required by this bound"
 /// points at the receiver that needs it.
 fn self_predicate(sig: &Signature, plan: &MethodPlan<'_>, has_default: bool) -> WherePredicate {
-    let needs = SelfNeeds::of(sig.receiver());
+    let needs = SelfNeeds::inferred_like_async_trait(sig.receiver());
     let span = sig
         .receiver()
         .map_or_else(|| sig.ident.span(), Spanned::span);

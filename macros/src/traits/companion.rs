@@ -27,7 +27,7 @@ use super::TraitOptions;
 use super::attributes::{cfg_attrs, has_cfg};
 use super::native::MethodKind;
 use super::native_lifetimes::name_elided_lifetimes;
-use super::native_receiver::ReceiverShape;
+use super::receiver::ReceiverShape;
 use crate::common::errors::Errors;
 
 /// One associated type of the trait: it becomes a parameter of the companion.

@@ -22,7 +22,6 @@ mod dyn_hint;
 pub(crate) mod lifetimes;
 mod native;
 mod native_lifetimes;
-mod native_receiver;
 pub(crate) mod receiver;
 pub(crate) mod spans;
 

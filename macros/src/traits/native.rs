@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::{FnArg, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
 
 use super::attributes::{apply_async_scope, is_stream_method};
-use super::native_receiver::ReceiverShape;
+use super::receiver::{ReceiverShape, SelfNeeds};
 use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
 use super::{asyncness, companion};
 use crate::common::errors::{Errors, error_with_fallback};
@@ -127,11 +127,14 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
 
     if let Some(block) = method.default.take() {
         let shape = ReceiverShape::of(sig);
-        if send && let Some(bound) = self_bound_for_send(shape) {
+        if send && let Some(needs) = SelfNeeds::of_shape(shape) {
+            let send = needs.needs_send().then(|| quote!(::core::marker::Send));
+            let sync = needs.needs_sync().then(|| quote!(::core::marker::Sync));
+            let bounds = send.into_iter().chain(sync);
             sig.generics
                 .make_where_clause()
                 .predicates
-                .push(syn::parse_quote_spanned!(span=> Self: #bound));
+                .push(syn::parse_quote_spanned!(span=> Self: #(#bounds)+*));
         }
         let rebinds = move_arguments_into_future(sig, shape);
         let body = quote_spanned! {span=>
@@ -143,23 +146,6 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
         method.default = Some(syn::parse2(quote_spanned!(span=> { #body }))?);
     }
     Ok(MethodKind::Async { output, send })
-}
-
-/// The bound on `Self` that makes a default body's future `Send`, given how it holds `self`
-/// (as async-trait does: `&self` needs `Self: Sync`, an owned or `&mut` self `Self: Send`).
-fn self_bound_for_send(shape: ReceiverShape) -> Option<TokenStream> {
-    match shape {
-        ReceiverShape::None => None,
-        ReceiverShape::Ref | ReceiverShape::PinRef => Some(quote!(::core::marker::Sync)),
-        ReceiverShape::Rc | ReceiverShape::Arc => {
-            Some(quote!(::core::marker::Send + ::core::marker::Sync))
-        }
-        ReceiverShape::RefMut
-        | ReceiverShape::PinMut
-        | ReceiverShape::Value
-        | ReceiverShape::Boxed
-        | ReceiverShape::Other => Some(quote!(::core::marker::Send)),
-    }
 }
 
 /// Rewrites the arguments of a default body so that, as in a native `async fn`, every argument
