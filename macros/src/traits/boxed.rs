@@ -38,7 +38,7 @@ use syn::{
 use super::asyncness;
 use super::attributes::{apply_async_scope, cfg_attrs, is_stream_method, take_async_scope};
 use super::dyn_hint::dyn_hint;
-use super::lifetimes::{bound_impl_trait_arguments, name_elided_input_lifetimes};
+use super::lifetimes::{Naming, bound_impl_trait_arguments, name_elided_input_lifetimes};
 use super::receiver::{
     RenameSelf, SelfNeeds, mentions_self_in_block, mentions_self_in_sig, renamed_self,
 };
@@ -291,7 +291,7 @@ fn box_signature(
         ReturnType::Type(arrow, _) => arrow.to_token_stream(),
     };
 
-    let lifetimes = name_elided_input_lifetimes(sig);
+    let lifetimes = name_elided_input_lifetimes(sig, Naming::AsyncTraitCompatible);
     let mut predicates = bound_method_generics(sig);
     let mut bounded_outer: Vec<&Lifetime> = Vec::new();
     for param in plan.context.outer_generics().lifetimes() {

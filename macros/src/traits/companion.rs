@@ -25,8 +25,8 @@ use syn::{
 
 use super::TraitOptions;
 use super::attributes::{cfg_attrs, has_cfg};
+use super::lifetimes::{Naming, elide_output_lifetimes, name_elided_input_lifetimes};
 use super::native::MethodKind;
-use super::native_lifetimes::name_elided_lifetimes;
 use super::receiver::ReceiverShape;
 use crate::common::errors::Errors;
 
@@ -403,7 +403,9 @@ impl<'t> Model<'t> {
             let mut output: Type = (**output).clone();
             SubstituteSelfAssoc(&substitutions).visit_type_mut(&mut output);
             let span = sig.ident.span();
-            let fresh_lifetimes = name_elided_lifetimes(&mut sig, &mut output);
+            let inputs = name_elided_input_lifetimes(&mut sig, Naming::Companion);
+            elide_output_lifetimes(&mut output, &inputs);
+            let fresh_lifetimes = inputs.elided;
             let fut = Lifetime::new("'__fut", Span::mixed_site());
             let mut outlives: Vec<TokenStream> = Vec::new();
             for lifetime in &fresh_lifetimes {

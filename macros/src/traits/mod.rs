@@ -21,7 +21,6 @@ mod companion;
 mod dyn_hint;
 pub(crate) mod lifetimes;
 mod native;
-mod native_lifetimes;
 pub(crate) mod receiver;
 pub(crate) mod spans;
 
