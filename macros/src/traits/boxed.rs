@@ -114,12 +114,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
         let TraitItem::Fn(method) = trait_item else {
             continue;
         };
-        // A bad option is reported, and the method is still expanded (as if the option were
-        // absent), so that its impls do not add errors of their own.
-        let relaxed = errors
-            .push_result(take_method_options(&mut method.attrs))
-            .flatten();
-        let send = options.relaxed_send.is_none() && relaxed.is_none();
+        let send = take_method_send(&mut method.attrs, &method.sig, options, &mut errors);
         markers.push(asyncness::trait_marker(
             &method.attrs,
             &method.sig,
@@ -129,13 +124,12 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
         if !context.supertraits_include("Sized") {
             markers.push(dyn_hint(&method.sig));
         }
-        errors.push_result(check_method_options(relaxed, &method.sig));
         if method.sig.asyncness.is_none() || is_stream_method(&method.attrs) {
             continue;
         }
         let plan = MethodPlan {
             context: &context,
-            send: options.relaxed_send.is_none() && relaxed.is_none(),
+            send,
             krate: &options.krate,
         };
         let mut mentions_self = mentions_self_in_sig(&mut method.sig);
@@ -185,23 +179,18 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         let ImplItem::Fn(method) = impl_item else {
             continue;
         };
-        // A bad option is reported, and the method is still expanded (as if the option were
-        // absent), so that its impls do not add errors of their own.
-        let relaxed = errors
-            .push_result(take_method_options(&mut method.attrs))
-            .flatten();
+        let send = take_method_send(&mut method.attrs, &method.sig, options, &mut errors);
         written_methods.push(asyncness::WrittenMethod {
             attrs: method.attrs.clone(),
             sig: method.sig.clone(),
-            send: options.relaxed_send.is_none() && relaxed.is_none(),
+            send,
         });
-        errors.push_result(check_method_options(relaxed, &method.sig));
         if method.sig.asyncness.is_none() || is_stream_method(&method.attrs) {
             continue;
         }
         let plan = MethodPlan {
             context: &context,
-            send: options.relaxed_send.is_none() && relaxed.is_none(),
+            send,
             krate: &options.krate,
         };
         if let Err(error) = apply_async_scope(
@@ -227,6 +216,21 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         }
         Err(error) => error_with_fallback(&error, strip_method_options(syn::Item::Impl(item))),
     }
+}
+
+/// Takes a method's own `#[async_trait_ext(?Send)]` from `attrs` and returns whether its
+/// future is `Send` (no `?Send` on the trait/impl or on the method). A bad option is
+/// reported, and the method is still expanded (as if the option were absent), so that its
+/// impls do not add errors of their own.
+fn take_method_send(
+    attrs: &mut Vec<Attribute>,
+    sig: &Signature,
+    options: &TraitOptions,
+    errors: &mut Errors,
+) -> bool {
+    let relaxed = errors.push_result(take_method_options(attrs)).flatten();
+    errors.push_result(check_method_options(relaxed, sig));
+    options.relaxed_send.is_none() && relaxed.is_none()
 }
 
 /// `#[async_trait_ext(?Send)]` on a method that is not `async fn` means nothing.

@@ -25,6 +25,7 @@ use syn::{
 
 use super::TraitOptions;
 use super::attributes::{cfg_attrs, has_cfg};
+use super::dyn_hint::{contains_impl_trait, requires_sized_self};
 use super::lifetimes::{Naming, elide_output_lifetimes, name_elided_input_lifetimes};
 use super::native::MethodKind;
 use super::receiver::ReceiverShape;
@@ -69,34 +70,6 @@ struct Model<'t> {
     /// Lifetime supertraits (`trait Store: 'static`): the companion's lifetime must outlive them.
     lifetime_supertraits: Vec<&'t Lifetime>,
     private: TokenStream,
-}
-
-/// Whether the method has `where Self: Sized`, which leaves it out of the companion.
-fn requires_sized(sig: &Signature) -> bool {
-    sig.generics.where_clause.as_ref().is_some_and(|clause| {
-        clause.predicates.iter().any(|predicate| match predicate {
-            WherePredicate::Type(predicate) => {
-                matches!(&predicate.bounded_ty, Type::Path(path) if path.qself.is_none() && path.path.is_ident("Self"))
-                    && predicate.bounds.iter().any(|bound| {
-                        matches!(bound, TypeParamBound::Trait(bound)
-                            if bound.maybe.is_none() && bound.path.segments.last().is_some_and(|s| s.ident == "Sized"))
-                    })
-            }
-            _ => false,
-        })
-    })
-}
-
-fn contains_impl_trait(ty: &Type) -> bool {
-    struct Finder(bool);
-    impl syn::visit::Visit<'_> for Finder {
-        fn visit_type_impl_trait(&mut self, _: &syn::TypeImplTrait) {
-            self.0 = true;
-        }
-    }
-    let mut finder = Finder(false);
-    syn::visit::Visit::visit_type(&mut finder, ty);
-    finder.0
 }
 
 /// The blanket impl's type parameter: every implementor of the trait.
@@ -154,7 +127,7 @@ impl<'t> Model<'t> {
                     assoc.push(AssocType { item: ty, param });
                 }
                 TraitItem::Fn(method) => {
-                    if requires_sized(&method.sig) {
+                    if requires_sized_self(&method.sig) {
                         continue;
                     }
                     if let Some(kind) = kind {
@@ -836,23 +809,17 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
             }
         }
     }
-    if let syn::ReturnType::Type(_, ty) = &sig.output
-        && matches!(kind, MethodKind::Sync)
-        && contains_impl_trait(ty)
+    // What the method returns (an async method: its future's output).
+    let returned = match (kind, &sig.output) {
+        (MethodKind::Sync, syn::ReturnType::Type(_, ty))
+        | (MethodKind::Async { output: ty, .. }, _) => Some(ty),
+        _ => None,
+    };
+    if let Some(returned) = returned
+        && contains_impl_trait(returned)
     {
         return Err(syn::Error::new_spanned(
-            ty,
-            format!(
-                "method `{ident}` returns an `impl Trait`, which the `{name}` companion cannot \
-                 erase; {FIX}"
-            ),
-        ));
-    }
-    if let MethodKind::Async { output, .. } = kind
-        && contains_impl_trait(output)
-    {
-        return Err(syn::Error::new_spanned(
-            output,
+            returned,
             format!(
                 "method `{ident}` returns an `impl Trait`, which the `{name}` companion cannot \
                  erase; {FIX}"
