@@ -25,7 +25,7 @@
 //! its methods against the records.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
@@ -35,6 +35,7 @@ use syn::{
     WherePredicate,
 };
 
+use super::arguments::{boxed_argument_name, plain_binding};
 use super::asyncness;
 use super::attributes::{apply_async_scope, cfg_attrs, is_stream_method, take_async_scope};
 use super::dyn_hint::dyn_hint;
@@ -420,31 +421,11 @@ fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime) {
                     Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
                         pat.mutability = None;
                     }
-                    pat => *pat = Pat::Ident(plain_binding(positional_argument(index, pat))),
+                    pat => *pat = plain_binding(boxed_argument_name(index, pat)),
                 }
                 bound_impl_trait_arguments(&mut argument.ty, async_trait);
             }
         }
-    }
-}
-
-/// `__async_ext_arg2`, for an argument bound by a pattern; mixed-site, so it cannot collide
-/// with a user's local variable.
-fn positional_argument(index: usize, pat: &Pat) -> syn::Ident {
-    format_ident!(
-        "__async_ext_arg{}",
-        index,
-        span = pat.span().resolved_at(Span::mixed_site())
-    )
-}
-
-fn plain_binding(ident: syn::Ident) -> PatIdent {
-    PatIdent {
-        attrs: Vec::new(),
-        by_ref: None,
-        mutability: None,
-        ident,
-        subpat: None,
     }
 }
 
@@ -485,11 +466,11 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
                         quote!(let #mutability #ident = #ident;)
                     }
                     Pat::Wild(_) => {
-                        let positional = positional_argument(index, &argument.pat);
+                        let positional = boxed_argument_name(index, &argument.pat);
                         quote!(let #positional = #positional;)
                     }
                     pat => {
-                        let positional = positional_argument(index, pat);
+                        let positional = boxed_argument_name(index, pat);
                         quote!(let #pat = #positional;)
                     }
                 };

@@ -19,11 +19,12 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    FnArg, GenericParam, Ident, ItemTrait, Lifetime, Pat, PatIdent, Signature, TraitItem,
-    TraitItemFn, TraitItemType, Type, TypeParamBound, WherePredicate,
+    FnArg, GenericParam, Ident, ItemTrait, Lifetime, Signature, TraitItem, TraitItemFn,
+    TraitItemType, Type, TypeParamBound, WherePredicate,
 };
 
 use super::TraitOptions;
+use super::arguments::{native_argument_name, plain_binding};
 use super::attributes::{cfg_attrs, has_cfg};
 use super::dyn_hint::{contains_impl_trait, requires_sized_self};
 use super::lifetimes::{Naming, elide_output_lifetimes, name_elided_input_lifetimes};
@@ -743,15 +744,9 @@ fn rename_arguments(sig: &mut Signature) -> Vec<TokenStream> {
                 names.push(receiver.self_token.to_token_stream());
             }
             FnArg::Typed(arg) => {
-                let name = format_ident!("__arg{}", index, span = Span::mixed_site());
+                let name = native_argument_name(index);
                 arg.attrs.clear();
-                *arg.pat = Pat::Ident(PatIdent {
-                    attrs: Vec::new(),
-                    by_ref: None,
-                    mutability: None,
-                    ident: name.clone(),
-                    subpat: None,
-                });
+                *arg.pat = plain_binding(name.clone());
                 names.push(name.into_token_stream());
             }
         }

@@ -3,11 +3,12 @@
 //! plain `async fn`s and static calls allocate nothing; the `Dyn` companion (`companion.rs`)
 //! gives dynamic dispatch.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
 
+use super::arguments::{native_argument_name, plain_binding};
 use super::attributes::{apply_async_scope, is_stream_method};
 use super::receiver::{ReceiverShape, SelfNeeds};
 use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
@@ -182,17 +183,8 @@ fn move_arguments_into_future(sig: &mut syn::Signature, shape: ReceiverShape) ->
                         });
                     }
                     pat => {
-                        let name = format_ident!("__arg{}", index, span = Span::mixed_site());
-                        let user_pat = std::mem::replace(
-                            pat,
-                            Pat::Ident(PatIdent {
-                                attrs: Vec::new(),
-                                by_ref: None,
-                                mutability: None,
-                                ident: name.clone(),
-                                subpat: None,
-                            }),
-                        );
+                        let name = native_argument_name(index);
+                        let user_pat = std::mem::replace(pat, plain_binding(name.clone()));
                         let user_pat = user_pat.into_token_stream();
                         // Move the whole argument in first: `let (a, _) = __arg1;` alone would
                         // capture only `__arg1.0` and drop the rest when the method is called.
