@@ -113,8 +113,9 @@ impl MarkerRewriter {
     /// async-dropped, and the new one stored.
     // Input:  `#[async_drop] let tx: Tx = conn.begin().await?;`
     // Output: `let tx = { let value: Tx = conn.begin().await?; same_type(&SLOT, &value);
-    //                     use …; let mut previous = rebind(&mut SLOT);
-    //                     (&mut previous.slot()).async_drop_slot().await; previous.finish();
+    //                     use …; let mut previous = rebind(&mut SLOT, &mut SEQ, value);
+    //                     rebind_cleanup((&mut previous.slot()).async_drop_slot()).await;
+    //                     let value = previous.finish();
     //                     fill(&mut SLOT, &mut SEQ, value) };`
     fn rewrite_local(&mut self, marker: &Attribute, local: &mut Local) {
         let Some(binding) = self.check_local(marker, local) else {
@@ -150,9 +151,9 @@ impl MarkerRewriter {
                 use #private::{
                     AsyncDropSlot as _, AsyncDropSlotFallback as _, AsyncDropSlotSend as _,
                 };
-                let mut #previous = #private::rebind(&mut #slot);
-                (&mut #previous.slot()).async_drop_slot().await;
-                #previous.finish();
+                let mut #previous = #private::rebind(&mut #slot, &mut #seq, #value);
+                #private::rebind_cleanup((&mut #previous.slot()).async_drop_slot()).await;
+                let #value = #previous.finish();
                 #fill
             };
         };

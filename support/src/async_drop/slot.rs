@@ -70,19 +70,28 @@ pub fn fill<'a, T: AsyncDrop>(slot: &'a mut Slot<T>, seq: &mut u64, value: T) ->
     slot.value.insert(value)
 }
 
-/// A marked `let` running again: guards the slot while its previous value is async-dropped.
-/// When that ends, or panics, the previous value is dropped; when the fn is cancelled
-/// meanwhile, it stays in the slot, whose own drop gives it the fallback and the orphan
-/// report. So a value whose clean-up panicked is not cleaned a second time at the fn's end.
+/// A marked `let` running again: holds the new value and guards the slot while its previous
+/// value is async-dropped.
+/// * The clean-up ends: [`Rebind::finish`] drops the previous value and hands the new one to
+///   `fill`.
+/// * The clean-up panics: the previous value is dropped (not cleaned a second time at the fn's
+///   end) and the new one is stored in the slot, so the scope's epilogue async-drops it.
+/// * The fn is cancelled meanwhile: the previous value stays in the slot, whose own drop gives
+///   it the fallback and the orphan report; the new one gets them at once.
 #[derive(Debug)]
 pub struct Rebind<'a, T> {
     slot: &'a mut Slot<T>,
-    done: bool,
+    seq: &'a mut u64,
+    new: Option<T>,
 }
 
-/// Starts [`Rebind`] for `slot`.
-pub fn rebind<T>(slot: &mut Slot<T>) -> Rebind<'_, T> {
-    Rebind { slot, done: false }
+/// Starts [`Rebind`] for `slot`, holding `new` until the previous value is cleaned.
+pub fn rebind<'a, T>(slot: &'a mut Slot<T>, seq: &'a mut u64, new: T) -> Rebind<'a, T> {
+    Rebind {
+        slot,
+        seq,
+        new: Some(new),
+    }
 }
 
 impl<T> Rebind<'_, T> {
@@ -91,20 +100,37 @@ impl<T> Rebind<'_, T> {
         self.slot
     }
 
-    /// The previous value's clean-up ended: drop it now.
-    pub fn finish(mut self) {
-        self.done = true;
+    /// The previous value's clean-up ended: drops it, and returns the new value.
+    pub fn finish(mut self) -> T {
+        // If the previous value's `Drop` panics, `drop` below still sees the new value.
+        drop(self.slot.value.take());
+        match self.new.take() {
+            Some(new) => new,
+            // `new` is only taken here or in `drop`, which has not run.
+            None => unreachable!("`Rebind` finished twice"),
+        }
     }
 }
 
 impl<T> Drop for Rebind<'_, T> {
     fn drop(&mut self) {
+        let Some(new) = self.new.take() else { return };
         #[cfg(feature = "std")]
         let unwinding = std::thread::panicking();
         #[cfg(not(feature = "std"))]
         let unwinding = false;
-        if self.done || unwinding {
+        if unwinding {
+            // The previous value's clean-up (or `Drop`) panicked: it is dropped, and the new
+            // value takes its place, to be cleaned at the fn's end like any other.
             drop(self.slot.value.take());
+            *self.seq += 1;
+            self.slot.seq = *self.seq;
+            self.slot.value = Some(new);
+        } else {
+            // Cancelled: nothing can be awaited any more. Declared first, dropped last: the
+            // value's `Drop`, then the hook.
+            let _report = OrphanReport::new(Orphan::value::<T>());
+            drop(new);
         }
     }
 }
