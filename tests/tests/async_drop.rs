@@ -1660,12 +1660,20 @@ fn cancel_after_one_poll<F: Future>(future: F) {
     drop(future);
 }
 
+/// The parts run one after the other: each replaces the process-wide hook (every hook set
+/// here records into [`EVENTS`] like [`install_hook`]'s, so other tests are not disturbed).
 #[test]
 fn orphan_hook_replacement_concurrency_and_strict_orphans() {
+    install_hook();
+    replacing_the_hook();
+    exact_type_names();
+    hooks_replaced_while_values_are_orphaned();
+    strict_orphans_panics_once();
+}
+
+fn replacing_the_hook() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    install_hook();
-
     // Replacing the hook: the new one is called, the old one no longer.
     let replaced = Arc::new(AtomicUsize::new(0));
     let seen = Arc::clone(&replaced);
@@ -1683,7 +1691,9 @@ fn orphan_hook_replacement_concurrency_and_strict_orphans() {
         1,
         "reported once: {events:?}"
     );
+}
 
+fn exact_type_names() {
     // `Orphan::type_name()`, exactly, for containers and generic types.
     cancel_after_one_poll(hold_until_dropped(vec![Probe::<21>::new()]));
     cancel_after_one_poll(hold_until_dropped((
@@ -1702,11 +1712,15 @@ fn orphan_hook_replacement_concurrency_and_strict_orphans() {
     );
     take_events("Probe<21>");
     take_events("Probe<22>");
+}
 
+fn hooks_replaced_while_values_are_orphaned() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const CANCELLED_PER_THREAD: usize = 300;
     // Hooks replaced from two threads while two others cancel scopes: every orphan is
     // reported exactly once, by whichever hook is current (never a torn or freed one).
     let reports = Arc::new(AtomicUsize::new(0));
-    const CANCELLED_PER_THREAD: usize = 300;
     let setters: Vec<_> = (0..2)
         .map(|_| {
             let reports = Arc::clone(&reports);
@@ -1755,7 +1769,9 @@ fn orphan_hook_replacement_concurrency_and_strict_orphans() {
         2 * CANCELLED_PER_THREAD,
         "{hammered:?}"
     );
+}
 
+fn strict_orphans_panics_once() {
     // `strict_orphans` (called by `record_orphan` for `Strict<…>`): dropping the cancelled
     // future panics, naming the type; the second orphan, met while that panic unwinds, is
     // printed rather than panicking again (which would abort).
@@ -2017,4 +2033,59 @@ fn a_clean_up_that_panics_during_graceful_cancellation() {
             "outer closed",
         ]
     );
+}
+
+// ----- cancelled while the thread unwinds from another panic --------------------------------
+
+#[async_scope]
+async fn rebinds_then_waits() {
+    for _ in 0..2 {
+        #[async_drop]
+        let value = Probe::<70>::new();
+        yield_now().await;
+        let _ = &value;
+    }
+    std::future::pending::<()>().await;
+}
+
+#[async_scope]
+async fn defers_then_ends() {
+    let flag = DropFlag("unwind-defer");
+    defer_async!(async move {
+        let _flag = flag;
+        yield_now().await;
+    });
+}
+
+/// Drops `future` while the thread unwinds from a panic of its own.
+fn drop_during_a_panic<F>(future: F) {
+    let caught = std::panic::catch_unwind(AssertUnwindSafe(move || {
+        let _owned = future;
+        panic!("an unrelated panic");
+    }));
+    assert_eq!(message(&*caught.unwrap_err()), "an unrelated panic");
+}
+
+#[test]
+fn cancellation_during_an_unrelated_unwind_still_reports() {
+    install_hook();
+    // Suspended in the rebinding's clean-up of the first value, the second one made: both
+    // are pending, neither is mistaken for a panicking clean-up.
+    let mut future = Box::pin(rebinds_then_waits());
+    for _ in 0..2 {
+        assert!(poll_once(future.as_mut()).is_pending());
+    }
+    drop_during_a_panic(future);
+    let events = take_events("Probe<70>");
+    assert_eq!(count(&events, "made Probe<70>"), 2, "{events:?}");
+    assert_eq!(assert_each_probe_once::<70>(&events), 2, "{events:?}");
+
+    // Suspended in a `defer_async!` future that the epilogue is running.
+    let mut future = Box::pin(defers_then_ends());
+    assert!(poll_once(future.as_mut()).is_pending());
+    drop_during_a_panic(future);
+    let events = take_events("unwind-defer");
+    assert_eq!(events, ["drop unwind-defer"]);
+    let orphans = take_events("orphan deferred async_drop::defers_then_ends");
+    assert_eq!(orphans.len(), 1, "{orphans:?}");
 }

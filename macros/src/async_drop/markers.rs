@@ -114,8 +114,9 @@ impl MarkerRewriter {
     // Input:  `#[async_drop] let tx: Tx = conn.begin().await?;`
     // Output: `let tx = { let value: Tx = conn.begin().await?; same_type(&SLOT, &value);
     //                     use …; let mut previous = rebind(&mut SLOT, &mut SEQ, value);
-    //                     rebind_cleanup((&mut previous.slot()).async_drop_slot()).await;
-    //                     let value = previous.finish();
+    //                     let cleaned = rebind_cleanup((&mut previous.slot())
+    //                                                  .async_drop_slot()).await;
+    //                     let value = previous.finish(cleaned);
     //                     fill(&mut SLOT, &mut SEQ, value) };`
     fn rewrite_local(&mut self, marker: &Attribute, local: &mut Local) {
         let Some(binding) = self.check_local(marker, local) else {
@@ -137,6 +138,7 @@ impl MarkerRewriter {
         );
         let ty = binding.ty.map(|ty| quote!(: #ty));
         let previous = hidden("__async_ext_previous");
+        let cleaned = hidden("__async_ext_cleaned");
         let fill_path = respan(quote!(#private::fill), name.span());
         let mut located_slot = slot.clone();
         located_slot.set_span(Span::mixed_site().located_at(name.span()));
@@ -152,8 +154,9 @@ impl MarkerRewriter {
                     AsyncDropSlot as _, AsyncDropSlotFallback as _, AsyncDropSlotSend as _,
                 };
                 let mut #previous = #private::rebind(&mut #slot, &mut #seq, #value);
-                #private::rebind_cleanup((&mut #previous.slot()).async_drop_slot()).await;
-                let #value = #previous.finish();
+                let #cleaned =
+                    #private::rebind_cleanup((&mut #previous.slot()).async_drop_slot()).await;
+                let #value = #previous.finish(#cleaned);
                 #fill
             };
         };

@@ -59,17 +59,23 @@ fn is_cancellation(payload: &Payload) -> bool {
     match *payload {}
 }
 
-/// The clean-up of a marked `let` running again (in a loop), awaited inside the body: marks
-/// the scope as active on every poll, so that [`cancel_gracefully`](crate::cancel_gracefully)
-/// lets it finish instead of abandoning the body in the middle of it.
-pub async fn rebind_cleanup<F: Future<Output = ()>>(cleanup: F) {
+/// The clean-up of a marked `let` running again (in a loop), awaited inside the body: polled
+/// with panics caught (the outcome goes to `Rebind::finish`, which resumes a panic after
+/// storing the new value), and marking the scope as active on every poll, so that
+/// [`cancel_gracefully`](crate::cancel_gracefully) lets it finish instead of abandoning the
+/// body in the middle of it.
+pub async fn rebind_cleanup<F: Future<Output = ()>>(cleanup: F) -> Result<(), Payload> {
     let mut cleanup = pin!(cleanup);
     poll_fn(|cx| {
         #[cfg(feature = "std")]
         super::cancel::mark_scope_active();
-        cleanup.as_mut().poll(cx)
+        match catch_sync(|| cleanup.as_mut().poll(cx)) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
     })
-    .await;
+    .await
 }
 
 /// The scope's body, polled with panics caught. Graceful cancellation
@@ -146,11 +152,11 @@ pub fn finish<R>(value: Option<R>, panic: Option<Payload>) -> R {
 }
 
 #[cfg(feature = "std")]
-fn resume(payload: Payload) -> ! {
+pub(super) fn resume(payload: Payload) -> ! {
     std::panic::resume_unwind(payload)
 }
 
 #[cfg(not(feature = "std"))]
-fn resume(payload: Payload) -> ! {
+pub(super) fn resume(payload: Payload) -> ! {
     match payload {}
 }
