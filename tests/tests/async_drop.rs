@@ -2089,3 +2089,43 @@ fn cancellation_during_an_unrelated_unwind_still_reports() {
     let orphans = take_events("orphan deferred async_drop::defers_then_ends");
     assert_eq!(orphans.len(), 1, "{orphans:?}");
 }
+
+// ----- limits the guide documents -----------------------------------------------------------
+
+#[async_scope]
+async fn limits_fn(log: &Log) {
+    {
+        #[async_drop]
+        let inner = Res::new("inner", log);
+        log.push(format!("block with {}", inner.name));
+    }
+    log.push("after the block");
+    #[async_drop]
+    let conn = Res::new("conn", log);
+    // Forgets the `&mut`, not the value (the lint says as much): `conn` is still cleaned.
+    #[allow(forgetting_references)]
+    std::mem::forget(conn);
+    let _local = Flag(log.clone());
+    yield_now().await;
+}
+
+struct Flag(Log);
+
+impl Drop for Flag {
+    fn drop(&mut self) {
+        self.0.push("plain local dropped");
+    }
+}
+
+#[test]
+fn inner_blocks_forgotten_references_and_plain_locals() {
+    let log = Log::default();
+    futures::executor::block_on(limits_fn(&log));
+    let mut expected = vec![
+        "block with inner".to_owned(),
+        "after the block".to_owned(),
+        "plain local dropped".to_owned(),
+    ];
+    expected.extend(closing_events(&["conn", "inner"]));
+    assert_eq!(log.events(), expected);
+}
