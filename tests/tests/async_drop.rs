@@ -2129,3 +2129,26 @@ fn inner_blocks_forgotten_references_and_plain_locals() {
     expected.extend(closing_events(&["conn", "inner"]));
     assert_eq!(log.events(), expected);
 }
+
+#[async_scope]
+async fn panicking_defer_fn(log: &Log) {
+    #[async_drop]
+    let a = Res::new("a", log);
+    defer_async!(async {
+        yield_now().await;
+        panic!("deferred future panicked");
+    });
+    log.push(format!("body with {}", a.name));
+}
+
+#[test]
+fn a_panicking_deferred_future_is_not_an_orphan() {
+    install_hook();
+    let log = Log::default();
+    let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        futures::executor::block_on(panicking_defer_fn(&log));
+    }));
+    assert_eq!(message(&*caught.unwrap_err()), "deferred future panicked");
+    assert_eq!(log.events(), ["body with a", "a closing", "a closed"]);
+    assert!(events_with("panicking_defer_fn").is_empty());
+}
