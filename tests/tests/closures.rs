@@ -1006,3 +1006,196 @@ fn every_call_path_allocates_nothing() {
     });
     assert_eq!(counted, 0, "call_once and call_once_send of a `once` closure");
 }
+
+#[test]
+fn return_and_question_mark_inside_the_body() {
+    let mut parse = async_closure!({ let mut total = 0i64; let limit = 100i64; }
+    async |text: &str| -> Result<i64, String> {
+        if text.is_empty() {
+            return Ok(total);
+        }
+        let value: i64 = text.parse().map_err(|e| format!("{text}: {e}"))?;
+        yield_now().await;
+        if value > limit {
+            return Err(format!("{value} > {limit}"));
+        }
+        total += value;
+        Ok(total)
+    });
+    assert_eq!(block_on(parse.call_mut(("5",))), Ok(5));
+    assert_eq!(
+        block_on(parse.call_mut(("x",))),
+        Err("x: invalid digit found in string".to_string())
+    );
+    assert_eq!(block_on(parse.call_mut(("500",))), Err("500 > 100".to_string()));
+    assert_eq!(block_on(parse.call_mut(("",))), Ok(5));
+    let once = async_closure!(once { let v = vec![1u8]; } async |fail: bool| -> Option<Vec<u8>> {
+        let first = v.first().copied()?;
+        if fail {
+            return None;
+        }
+        Some(vec![first; 2])
+    });
+    assert_eq!(block_on(once.call_once((false,))), Some(vec![1, 1]));
+}
+
+#[test]
+fn captures_inside_nested_closures_and_async_blocks() {
+    let mut closure = async_closure!({ let mut n = 0u32; let words = vec!["a", "bb"]; }
+    async |x: u32| -> (u32, Vec<usize>, usize) {
+        let lengths: Vec<usize> = words.iter().map(|w| w.len() + n as usize).collect();
+        let mut bump = |by: u32| n += by;
+        bump(x);
+        let inner = async {
+            yield_now().await;
+            n += 1;
+            words.len()
+        };
+        let count = inner.await;
+        let read = async { n * 10 }.await;
+        (read, lengths, count)
+    });
+    assert_eq!(block_on(closure.call_mut((2,))), (30, vec![1, 2], 2));
+    assert_eq!(block_on(closure.call_mut((1,))), (50, vec![4, 5], 2));
+}
+
+/// Counts the drops of [`Tracked`] values (`Send`, so closures holding one are too).
+#[derive(Clone, Default)]
+struct Drops(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drops {
+    fn get(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// A capture whose drops are counted.
+struct Tracked {
+    drops: Drops,
+    value: u32,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.drops.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+fn tracked(drops: &Drops, value: u32) -> Tracked {
+    Tracked {
+        drops: drops.clone(),
+        value,
+    }
+}
+
+#[test]
+fn a_panic_in_the_body_leaves_the_state_usable() {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    let drops = Drops::default();
+    let mut closure = async_closure!({ let mut seen: Vec<u32> = Vec::new(); let t = tracked(&drops, 7); }
+    async |x: u32| -> Vec<u32> {
+        seen.push(x);
+        yield_now().await;
+        assert!(x != 0, "zero is refused");
+        seen.push(t.value);
+        seen.clone()
+    });
+    assert_eq!(block_on(closure.call_mut((1,))), [1, 7]);
+    let panicked = catch_unwind(AssertUnwindSafe(|| block_on(closure.call_mut((0,)))));
+    assert!(panicked.is_err());
+    // The state holds what the panicking call did before the panic, and is still usable.
+    assert_eq!(block_on(closure.call_mut((2,))), [1, 7, 0, 2, 7]);
+    assert_eq!(drops.get(), 0);
+    // A panic in `call_once` drops the state once, while unwinding.
+    let panicked = catch_unwind(AssertUnwindSafe(|| block_on(closure.call_once((0,)))));
+    assert!(panicked.is_err());
+    assert_eq!(drops.get(), 1);
+
+    let shared = async_closure!({ let t = tracked(&drops, 3); } async |x: u32| -> u32 {
+        yield_now().await;
+        assert!(x != 0, "zero is refused");
+        t.value * x
+    });
+    assert!(catch_unwind(AssertUnwindSafe(|| block_on(shared.call((0,))))).is_err());
+    assert_eq!(block_on(shared.call((2,))), 6);
+    drop(shared);
+    assert_eq!(drops.get(), 2);
+}
+
+#[test]
+fn a_call_dropped_mid_way_leaves_the_state_usable() {
+    let drops = Drops::default();
+    let mut closure = async_closure!({ let mut n = 0u32; let t = tracked(&drops, 100); }
+    async |x: u32| -> u32 {
+        n += x;
+        yield_now().await;
+        n += t.value;
+        n
+    });
+    {
+        let mut future = pin!(closure.call_mut((1,)));
+        assert!(poll_once(future.as_mut()).is_pending());
+        // Dropped after the first half of the body ran.
+    }
+    assert_eq!(block_on(closure.call_mut((2,))), 103);
+    // A call never polled changes nothing.
+    drop(closure.call_mut((50,)));
+    assert_eq!(block_on(closure.call_mut((0,))), 203);
+    assert_eq!(drops.get(), 0);
+    // A `call_once` future dropped mid-way drops the state, once.
+    let mut future = Box::pin(closure.call_once((1,)));
+    assert!(poll_once(future.as_mut()).is_pending());
+    assert_eq!(drops.get(), 0);
+    drop(future);
+    assert_eq!(drops.get(), 1);
+}
+
+#[test]
+fn captures_are_dropped_exactly_once() {
+    let drops = Drops::default();
+    let make_shared = || async_closure!({ let t = tracked(&drops, 1); } async |x: u32| t.value + x);
+    let make_mut = || async_closure!({ let mut t = tracked(&drops, 1); } async |x: u32| -> u32 {
+        t.value += x;
+        t.value
+    });
+    let make_once = || async_closure!(once { let t = tracked(&drops, 1); } async |x: u32| t.value + x);
+
+    // Never called.
+    drop((make_shared(), make_mut(), make_once()));
+    assert_eq!(drops.get(), 3);
+
+    // Called by reference, then dropped.
+    let shared = make_shared();
+    let mut mutable = make_mut();
+    assert_eq!(block_on(shared.call((1,))), 2);
+    assert_eq!(block_on(mutable.call_mut((1,))), 2);
+    assert_eq!(drops.get(), 3);
+    drop((shared, mutable));
+    assert_eq!(drops.get(), 5);
+
+    // `call_once`: the state goes with the future and is dropped when it completes.
+    assert_eq!(block_on(make_shared().call_once((1,))), 2);
+    assert_eq!(block_on(make_mut().call_once_send((2,))), 3);
+    assert_eq!(block_on(make_once().call_once((3,))), 4);
+    assert_eq!(drops.get(), 8);
+
+    // `call_once` futures never polled.
+    drop(make_shared().call_once((1,)));
+    drop(make_mut().call_once((1,)));
+    drop(make_once().call_once_send((1,)));
+    assert_eq!(drops.get(), 11);
+
+    // A `once` body that moves the capture out: dropped by whoever receives it.
+    let give = async_closure!(once { let t = tracked(&drops, 9); } async || t);
+    let given = block_on(give.call_once(()));
+    assert_eq!((given.value, drops.get()), (9, 11));
+    drop(given);
+    assert_eq!(drops.get(), 12);
+
+    // Through a `dyn` box.
+    let boxed: Box<dyn DynAsyncFnOnce<(u32,), u32>> = Box::new(make_once());
+    drop(boxed);
+    let boxed: Box<dyn DynAsyncFnMut<(u32,), u32> + Send> = Box::new(make_mut());
+    assert_eq!(block_on(boxed.call_once((1,))), 2);
+    assert_eq!(drops.get(), 14);
+}
