@@ -1199,3 +1199,74 @@ fn captures_are_dropped_exactly_once() {
     assert_eq!(block_on(boxed.call_once((1,))), 2);
     assert_eq!(drops.get(), 14);
 }
+
+struct Greeter {
+    greeting: String,
+}
+
+impl Greeter {
+    /// `self` in the capture block and in the body (borrowed, like any outer local).
+    fn closures(&self) -> (impl AsyncFn<(&str,), Output = String> + '_, impl AsyncFnOnce<(), Output = usize> + use<>) {
+        let by_ref = async_closure!(async |name: &str| -> String {
+            yield_now().await;
+            format!("{} {name}", self.greeting)
+        });
+        let owned = async_closure!(once { let this = Self { greeting: self.greeting.clone() }; } async || this.greeting.len());
+        (by_ref, owned)
+    }
+}
+
+/// A capture whose type names the enclosing fn's type parameter.
+fn collect_defaults<T: Default + Clone + Send>(n: usize) -> impl AsyncFnMut<(T,), Output = Vec<T>> {
+    async_closure!({ let mut v: Vec<T> = Vec::new(); let first: T = T::default(); let n = n; } async |x: T| -> Vec<T> {
+        if v.is_empty() {
+            v.push(first.clone());
+        }
+        v.push(x);
+        v.truncate(n);
+        v.clone()
+    })
+}
+
+#[test]
+fn self_and_generic_capture_types() {
+    let greeter = Greeter {
+        greeting: String::from("hello"),
+    };
+    let (by_ref, owned) = greeter.closures();
+    assert_eq!(block_on(by_ref.call(("ferris",))), "hello ferris");
+    drop(greeter.closures());
+    assert_eq!(block_on(owned.call_once(())), 5);
+
+    let mut collect = collect_defaults::<u8>(3);
+    assert_eq!(block_on(collect.call_mut((4,))), [0, 4]);
+    assert_eq!(block_on(collect.call_mut((5,))), [0, 4, 5]);
+    assert_eq!(block_on(collect.call_mut((6,))), [0, 4, 5]);
+}
+
+#[test]
+fn capture_names_inside_macro_patterns_closures_and_named_arguments() {
+    #[derive(Debug, PartialEq)]
+    struct Point {
+        n: u32,
+        m: u32,
+    }
+    let mut closure = async_closure!({ let mut n = 1u32; let m = 2u32; } async |x: Option<u32>| -> String {
+        n += 1;
+        // A pattern binding `n` inside `matches!` shadows the capture in the guard.
+        let positive = matches!(x, Some(n) if n > 0);
+        let big = matches!(x, Some(v) if v > n);
+        assert!(matches!(Some(n), Some(2..)));
+        // A closure parameter shadows the capture inside a macro too.
+        let doubled: Vec<u32> = vec![1u32, 2].into_iter().map(|n| n * m).collect();
+        assert_eq!(Point { n, m }, Point { n, m: 2 });
+        let repeated = vec![n; 2];
+        format!("{positive} {big} {doubled:?} {repeated:?} {k} {m} {n}", k = n + m, m = m)
+    });
+    // `k` and `m` are named arguments: the names are not captures, the values are.
+    assert_eq!(
+        block_on(closure.call_mut((Some(5),))),
+        "true true [2, 4] [2, 2] 4 2 2"
+    );
+    assert_eq!(block_on(closure.call_mut((Some(0),))), "false false [2, 4] [3, 3] 5 2 3");
+}

@@ -4,8 +4,11 @@
 use std::collections::HashSet;
 
 use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Pat, Stmt};
+use syn::{Expr, Pat, Stmt, Token};
 
 use crate::common::errors::Errors;
 
@@ -311,8 +314,38 @@ impl VisitMut for PlaceRewriter {
         self.active = saved;
     }
 
+    // Input: `assert_eq!(n, 2, "{name}")`, `matches!(x, Some(n) if n > 0)`, `vec![n; 3]`
+    // Output: `assert_eq!(*n, 2, "{name}")`, unchanged (the pattern binds `n`), `vec![*n; 3]`
+    // Arguments that parse as comma-separated expressions (most macros: `format!`, `assert!`,
+    // `dbg!`, `join!`) or as `matches!`'s `EXPR, PATTERN [if GUARD]` are rewritten as
+    // expressions, so patterns, closures and struct shorthands in them behave as in the body;
+    // other macros' tokens are rewritten token by token.
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        mac.tokens = self.rewrite_tokens(mac.tokens.clone());
+        use syn::parse::Parser;
+        let tokens = mac.tokens.clone();
+        if let Ok(mut args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone()) {
+            for arg in &mut args {
+                match arg {
+                    // A named argument, `format!("{x}", x = n)`: the name is not a capture.
+                    Expr::Assign(assign) if matches!(&*assign.left, Expr::Path(_)) => {
+                        self.visit_expr_mut(&mut assign.right);
+                    }
+                    other => self.visit_expr_mut(other),
+                }
+            }
+            mac.tokens = args.into_token_stream();
+        } else if let Ok(mut shape) = MatchesShape::parse.parse2(tokens.clone()) {
+            self.visit_expr_mut(&mut shape.expr);
+            let pat = shape.pat.clone();
+            self.shadowed([&pat], |this| {
+                if let Some((_, guard)) = &mut shape.guard {
+                    this.visit_expr_mut(guard);
+                }
+            });
+            mac.tokens = shape.into_token_stream();
+        } else {
+            mac.tokens = self.rewrite_tokens(tokens);
+        }
     }
 
     // Nested items cannot see the closure's locals; patterns and types hold no uses.
@@ -321,6 +354,52 @@ impl VisitMut for PlaceRewriter {
     fn visit_pat_mut(&mut self, _: &mut Pat) {}
 
     fn visit_type_mut(&mut self, _: &mut syn::Type) {}
+}
+
+/// The arguments of `matches!`-like macros: `EXPR, PATTERN [if GUARD] [,]`.
+struct MatchesShape {
+    expr: Expr,
+    comma: Token![,],
+    pat: Pat,
+    guard: Option<(Token![if], Expr)>,
+    trailing: Option<Token![,]>,
+}
+
+impl Parse for MatchesShape {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let expr = input.parse()?;
+        let comma = input.parse()?;
+        let pat = Pat::parse_multi_with_leading_vert(input)?;
+        let guard = if input.peek(Token![if]) {
+            Some((input.parse()?, input.parse()?))
+        } else {
+            None
+        };
+        let trailing = input.parse()?;
+        if !input.is_empty() {
+            return Err(input.error("not the arguments of `matches!`"));
+        }
+        Ok(MatchesShape {
+            expr,
+            comma,
+            pat,
+            guard,
+            trailing,
+        })
+    }
+}
+
+impl ToTokens for MatchesShape {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.expr.to_tokens(tokens);
+        self.comma.to_tokens(tokens);
+        self.pat.to_tokens(tokens);
+        if let Some((if_token, guard)) = &self.guard {
+            if_token.to_tokens(tokens);
+            guard.to_tokens(tokens);
+        }
+        self.trailing.to_tokens(tokens);
+    }
 }
 
 trait MemberSpan {
