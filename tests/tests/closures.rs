@@ -1270,3 +1270,40 @@ fn capture_names_inside_macro_patterns_closures_and_named_arguments() {
     );
     assert_eq!(block_on(closure.call_mut((Some(0),))), "false false [2, 4] [3, 3] 5 2 3");
 }
+
+#[test]
+fn a_block_body_with_a_return_type_is_warning_free() {
+    // `#![deny(warnings)]` above: no `unused_braces` on a one-expression block after `-> R`.
+    let plus = async_closure!(async |x: u32| -> u32 { x + 1 });
+    let scaled = async_closure!({ let k = 2u32; } async |x: u32| -> u32 { x * k });
+    let mut bump = async_closure!({ let mut n = 0u32; } async || -> u32 { std::mem::replace(&mut n, 5) });
+    let once = async_closure!(once { let s = String::from("s"); } async || -> String { s });
+    let empty = async_closure!(async || -> () {});
+    assert_eq!(block_on(plus.call((1,))), 2);
+    assert_eq!(block_on(scaled.call((2,))), 4);
+    assert_eq!(block_on(bump.call_mut(())), 0);
+    assert_eq!(block_on(bump.call_mut(())), 5);
+    assert_eq!(block_on(once.call_once(())), "s");
+    block_on(empty.call(()));
+}
+
+/// The output may borrow data from outside the closure through a named lifetime.
+fn first_word<'a>(text: &'a str) -> impl AsyncFn<(usize,), Output = &'a str> {
+    async_closure!({ let words: Vec<&'a str> = text.split(' ').collect(); } async |i: usize| -> &'a str {
+        yield_now().await;
+        words.get(i).copied().unwrap_or("")
+    })
+}
+
+#[test]
+fn the_output_may_borrow_through_a_named_lifetime() {
+    let text = String::from("hello lending world");
+    let words = first_word(&text);
+    assert_eq!(block_on(words.call((1,))), "lending");
+    let pick = async_closure!(async |upper: bool| -> fn(&str) -> String {
+        if upper { str::to_uppercase } else { str::to_lowercase }
+    });
+    assert_eq!(block_on(pick.call((true,)))("aB"), "AB");
+    let fixed = async_closure!(async || -> &'static str { "static" });
+    assert_eq!(block_on(fixed.call(())), "static");
+}

@@ -76,6 +76,9 @@ mod tests {
             "($crate) { let Self = 1; } async || 1",
             "($crate) { #[cfg(all())] let x = 1; } async || 1",
             "() async || 1",
+            "($crate) async |s: &str| -> &str { s }",
+            "($crate) async || -> Option<&'_ u8> { None }",
+            "($crate) once async || -> Vec<&str> { Vec::new() }",
             "(::async_ext) { let n = 1; } async || { n = 2; &mut n }",
         ];
         for input in inputs {
@@ -96,6 +99,9 @@ mod tests {
             "($crate) { let r#type = 1; } async |r#fn: u8| r#type + r#fn",
             "($crate) async |(a, b): (u8, u8), mut c: &mut Vec<&str>| { c.push(\"x\"); a + b }",
             "($crate) once { let v = vec![1]; } async |x: fn(&str) -> &str| v",
+            "($crate) async || -> fn(&str) -> &str { |s| s }",
+            "($crate) async || -> &'static str { \"s\" }",
+            "($crate) async || -> Box<dyn Fn(&str) -> &str> { Box::new(|s| s) }",
         ];
         for input in inputs {
             let output = expand_str(input);
