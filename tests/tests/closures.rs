@@ -626,7 +626,7 @@ mod api_example {
     use super::{run, yield_now};
     // The example's `use` line; it imports `AsyncFn` and `AsyncFnOnce` without using them.
     #[allow(unused_imports)]
-    use async_ext::{async_closure, AsyncFn, AsyncFnMut, AsyncFnOnce};
+    use async_ext::{AsyncFn, AsyncFnMut, AsyncFnOnce, async_closure};
 
     async fn some_io() {
         yield_now().await;
@@ -637,11 +637,11 @@ mod api_example {
         let (output, pending) = run(async {
             let prefix = String::from("item-");
             let mut next = async_closure!({ let mut n = 0u32; let prefix = prefix.clone(); }
-                async |step: u32| -> String {
-                    n += step;                          // captured state, mutated across calls
-                    some_io().await;                    // the future may hold borrows of `n`/`prefix` here
-                    format!("{prefix}{n}")
-                });
+            async |step: u32| -> String {
+                n += step;                          // captured state, mutated across calls
+                some_io().await;                    // the future may hold borrows of `n`/`prefix` here
+                format!("{prefix}{n}")
+            });
             assert_eq!(next.call_mut((2,)).await, "item-2");
             // And the state carries over to the next call.
             next.call_mut((3,)).await
@@ -656,7 +656,8 @@ fn a_body_that_is_not_a_block() {
     let plus_one = async_closure!(async |x: u32| x + 1);
     let scaled = async_closure!({ let k = 3u32; } async |x: u32| x * k);
     let mut bump = async_closure!({ let mut n = 0u32; } async |x: u32| -> u32 { n += x; n });
-    let owned = async_closure!(once { let s = String::from("owned"); } async |x: usize| s.len() + x);
+    let owned =
+        async_closure!(once { let s = String::from("owned"); } async |x: usize| s.len() + x);
     let call = async_closure!({ let v = vec![1u32, 2]; } async |i: usize| v[i]);
     assert_eq!(block_on(plus_one.call((1,))), 2);
     assert_eq!(block_on(scaled.call((2,))), 6);
@@ -814,11 +815,12 @@ where
 #[test]
 fn boxed_dyn_closures_of_every_kind_go_where_the_static_traits_are_expected() {
     // `DynAsyncFn` of a macro-made closure, with and without `Sync`.
-    let shared: Box<dyn DynAsyncFn<(&'static str,), usize> + Send + Sync> =
-        Box::new(async_closure!({ let k = 10usize; } async |s: &str| -> usize {
+    let shared: Box<dyn DynAsyncFn<(&'static str,), usize> + Send + Sync> = Box::new(
+        async_closure!({ let k = 10usize; } async |s: &str| -> usize {
             yield_now().await;
             s.len() * k
-        }));
+        }),
+    );
     assert_eq!(call_dyn_shared(&shared), 50);
     let shared_send: Box<dyn DynAsyncFn<(&'static str,), usize> + Send> =
         Box::new(|s: &'static str| async move { s.len() });
@@ -829,26 +831,29 @@ fn boxed_dyn_closures_of_every_kind_go_where_the_static_traits_are_expected() {
     // `DynAsyncFnMut` borrowing a local (not `'static`).
     let mut seen = Vec::new();
     {
-        let mut record: Box<dyn DynAsyncFnMut<(u32,), String> + Send + '_> =
-            Box::new(async_closure!({ let mut calls = 0u32; } async |x: u32| -> String {
+        let mut record: Box<dyn DynAsyncFnMut<(u32,), String> + Send + '_> = Box::new(
+            async_closure!({ let mut calls = 0u32; } async |x: u32| -> String {
                 calls += 1;
                 yield_now().await;
                 format!("{x}/{calls}")
-            }));
+            }),
+        );
         seen.push(call_dyn_mut(&mut record));
         seen.push(block_on(record.call_once((9,))));
     }
     assert_eq!(seen, ["1/1,2/2", "9/3"]);
 
     // `DynAsyncFnOnce` of each kind, spawned through `AsyncFnOnceSend`.
-    let once: Box<dyn DynAsyncFnOnce<(u32,), String> + Send> =
-        Box::new(async_closure!(once { let s = String::from("o"); } async |x: u32| format!("{s}{x}")));
+    let once: Box<dyn DynAsyncFnOnce<(u32,), String> + Send> = Box::new(
+        async_closure!(once { let s = String::from("o"); } async |x: u32| format!("{s}{x}")),
+    );
     assert_eq!(call_dyn_once(once), "o4");
-    let mutable: Box<dyn DynAsyncFnOnce<(u32,), String> + Send> =
-        Box::new(async_closure!({ let mut s = String::from("m"); } async |x: u32| -> String {
+    let mutable: Box<dyn DynAsyncFnOnce<(u32,), String> + Send> = Box::new(
+        async_closure!({ let mut s = String::from("m"); } async |x: u32| -> String {
             s.push('!');
             format!("{s}{x}")
-        }));
+        }),
+    );
     assert_eq!(call_dyn_once(mutable), "m!4");
     let from_mut: Box<dyn DynAsyncFnMut<(u32,), String> + Send> =
         Box::new(|x: u32| async move { format!("p{x}") });
@@ -856,6 +861,7 @@ fn boxed_dyn_closures_of_every_kind_go_where_the_static_traits_are_expected() {
 }
 
 #[test]
+#[allow(clippy::many_single_char_names)] // twelve arguments, `a` to `l`
 fn twelve_arguments_of_which_several_are_references() {
     let mut gather = async_closure!({ let mut calls = 0usize; }
     async |a: &str,
@@ -908,7 +914,18 @@ fn twelve_arguments_of_which_several_are_references() {
         assert_eq!(n, 1);
     }
     let n = block_on(gather.call_mut((
-        "x", &mut bytes, &[], None, &"y", ("", ""), &mut text, 5, &300, Box::new(""), "", &mut slice[1..],
+        "x",
+        &mut bytes,
+        &[],
+        None,
+        &"y",
+        ("", ""),
+        &mut text,
+        5,
+        &300,
+        Box::new(""),
+        "",
+        &mut slice[1..],
     )));
     assert_eq!(n, 2);
     assert_eq!(bytes, [1, 2, 3, 5]);
@@ -920,19 +937,50 @@ fn twelve_arguments_of_which_several_are_references() {
 fn call_twelve<F>(f: &F) -> usize
 where
     F: for<'a, 'b> AsyncFn<
-            (&'a str, &'b str, &'a str, &'b str, &'a str, &'b str, &'a str, &'b str, &'a str, &'b str, &'a str, &'b str),
+            (
+                &'a str,
+                &'b str,
+                &'a str,
+                &'b str,
+                &'a str,
+                &'b str,
+                &'a str,
+                &'b str,
+                &'a str,
+                &'b str,
+                &'a str,
+                &'b str,
+            ),
             Output = usize,
         >,
 {
     let one = String::from("1");
     let two = String::from("22");
-    block_on(f.call((&one, &two, &one, &two, &one, &two, &one, &two, &one, &two, &one, &two)))
+    block_on(f.call((
+        &one, &two, &one, &two, &one, &two, &one, &two, &one, &two, &one, &two,
+    )))
 }
 
 #[test]
+#[allow(clippy::many_single_char_names)] // twelve arguments, `a` to `l`
 fn twelve_higher_ranked_reference_arguments() {
-    let sum = async_closure!(async |a: &str, b: &str, c: &str, d: &str, e: &str, f: &str, g: &str, h: &str, i: &str, j: &str, k: &str, l: &str| -> usize {
-        [a, b, c, d, e, f, g, h, i, j, k, l].iter().map(|s| s.len()).sum()
+    let sum = async_closure!(async |a: &str,
+                                    b: &str,
+                                    c: &str,
+                                    d: &str,
+                                    e: &str,
+                                    f: &str,
+                                    g: &str,
+                                    h: &str,
+                                    i: &str,
+                                    j: &str,
+                                    k: &str,
+                                    l: &str|
+           -> usize {
+        [a, b, c, d, e, f, g, h, i, j, k, l]
+            .iter()
+            .map(|s| s.len())
+            .sum()
     });
     assert_eq!(call_twelve(&sum), 18);
 }
@@ -975,21 +1023,32 @@ fn every_call_path_allocates_nothing() {
         assert_eq!(run(shared.call_send((1,))), (3, 1));
         let mut shared_mut = &shared;
         assert_eq!(run(AsyncFnMut::call_mut(&mut shared_mut, (2,))), (6, 1));
-        assert_eq!(run(AsyncFnMutSend::call_mut_send(&mut shared_mut, (2,))), (6, 1));
+        assert_eq!(
+            run(AsyncFnMutSend::call_mut_send(&mut shared_mut, (2,))),
+            (6, 1)
+        );
         assert_eq!(run(AsyncFnOnce::call_once(&shared, (3,))), (9, 1));
         assert_eq!(run(AsyncFnOnceSend::call_once_send(&shared, (3,))), (9, 1));
         assert_eq!(run(mutable.call_mut((1,))), (1, 1));
         assert_eq!(run(mutable.call_mut_send((1,))), (2, 1));
         assert_eq!(run(AsyncFnOnce::call_once(&mut mutable, (1,))), (3, 1));
-        assert_eq!(run(AsyncFnOnceSend::call_once_send(&mut mutable, (1,))), (4, 1));
+        assert_eq!(
+            run(AsyncFnOnceSend::call_once_send(&mut mutable, (1,))),
+            (4, 1)
+        );
     });
-    assert_eq!(counted, 0, "call, call_mut and their Send and by-reference forms");
+    assert_eq!(
+        counted, 0,
+        "call, call_mut and their Send and by-reference forms"
+    );
 
     let ((), counted) = count_allocations(|| {
-        let make_shared = || async_closure!({ let k = 2u64; } async |x: u64| -> u64 {
-            yield_now().await;
-            x * k
-        });
+        let make_shared = || {
+            async_closure!({ let k = 2u64; } async |x: u64| -> u64 {
+                yield_now().await;
+                x * k
+            })
+        };
         assert_eq!(run(make_shared().call_once((1,))), (2, 1));
         assert_eq!(run(make_shared().call_once_send((2,))), (4, 1));
         assert_eq!(run(mutable.call_once((1,))), (5, 1));
@@ -997,14 +1056,19 @@ fn every_call_path_allocates_nothing() {
     assert_eq!(counted, 0, "call_once of the borrowing kinds");
 
     let ((), counted) = count_allocations(|| {
-        let make_once = || async_closure!(once { let v = [1u64, 2]; } async |x: u64| -> u64 {
-            yield_now().await;
-            v.iter().sum::<u64>() + x
-        });
+        let make_once = || {
+            async_closure!(once { let v = [1u64, 2]; } async |x: u64| -> u64 {
+                yield_now().await;
+                v.iter().sum::<u64>() + x
+            })
+        };
         assert_eq!(run(make_once().call_once((1,))), (4, 1));
         assert_eq!(run(make_once().call_once_send((2,))), (5, 1));
     });
-    assert_eq!(counted, 0, "call_once and call_once_send of a `once` closure");
+    assert_eq!(
+        counted, 0,
+        "call_once and call_once_send of a `once` closure"
+    );
 }
 
 #[test]
@@ -1027,7 +1091,10 @@ fn return_and_question_mark_inside_the_body() {
         block_on(parse.call_mut(("x",))),
         Err("x: invalid digit found in string".to_string())
     );
-    assert_eq!(block_on(parse.call_mut(("500",))), Err("500 > 100".to_string()));
+    assert_eq!(
+        block_on(parse.call_mut(("500",))),
+        Err("500 > 100".to_string())
+    );
     assert_eq!(block_on(parse.call_mut(("",))), Ok(5));
     let once = async_closure!(once { let v = vec![1u8]; } async |fail: bool| -> Option<Vec<u8>> {
         let first = v.first().copied()?;
@@ -1077,7 +1144,9 @@ struct Tracked {
 
 impl Drop for Tracked {
     fn drop(&mut self) {
-        self.drops.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.drops
+            .0
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -1154,11 +1223,14 @@ fn a_call_dropped_mid_way_leaves_the_state_usable() {
 fn captures_are_dropped_exactly_once() {
     let drops = Drops::default();
     let make_shared = || async_closure!({ let t = tracked(&drops, 1); } async |x: u32| t.value + x);
-    let make_mut = || async_closure!({ let mut t = tracked(&drops, 1); } async |x: u32| -> u32 {
-        t.value += x;
-        t.value
-    });
-    let make_once = || async_closure!(once { let t = tracked(&drops, 1); } async |x: u32| t.value + x);
+    let make_mut = || {
+        async_closure!({ let mut t = tracked(&drops, 1); } async |x: u32| -> u32 {
+            t.value += x;
+            t.value
+        })
+    };
+    let make_once =
+        || async_closure!(once { let t = tracked(&drops, 1); } async |x: u32| t.value + x);
 
     // Never called.
     drop((make_shared(), make_mut(), make_once()));
@@ -1206,7 +1278,12 @@ struct Greeter {
 
 impl Greeter {
     /// `self` in the capture block and in the body (borrowed, like any outer local).
-    fn closures(&self) -> (impl AsyncFn<(&str,), Output = String> + '_, impl AsyncFnOnce<(), Output = usize> + use<>) {
+    fn closures(
+        &self,
+    ) -> (
+        impl AsyncFn<(&str,), Output = String> + '_,
+        impl AsyncFnOnce<(), Output = usize> + use<>,
+    ) {
         let by_ref = async_closure!(async |name: &str| -> String {
             yield_now().await;
             format!("{} {name}", self.greeting)
@@ -1268,7 +1345,10 @@ fn capture_names_inside_macro_patterns_closures_and_named_arguments() {
         block_on(closure.call_mut((Some(5),))),
         "true true [2, 4] [2, 2] 4 2 2"
     );
-    assert_eq!(block_on(closure.call_mut((Some(0),))), "false false [2, 4] [3, 3] 5 2 3");
+    assert_eq!(
+        block_on(closure.call_mut((Some(0),))),
+        "false false [2, 4] [3, 3] 5 2 3"
+    );
 }
 
 #[test]
@@ -1276,7 +1356,8 @@ fn a_block_body_with_a_return_type_is_warning_free() {
     // `#![deny(warnings)]` above: no `unused_braces` on a one-expression block after `-> R`.
     let plus = async_closure!(async |x: u32| -> u32 { x + 1 });
     let scaled = async_closure!({ let k = 2u32; } async |x: u32| -> u32 { x * k });
-    let mut bump = async_closure!({ let mut n = 0u32; } async || -> u32 { std::mem::replace(&mut n, 5) });
+    let mut bump =
+        async_closure!({ let mut n = 0u32; } async || -> u32 { std::mem::replace(&mut n, 5) });
     let once = async_closure!(once { let s = String::from("s"); } async || -> String { s });
     let empty = async_closure!(async || -> () {});
     assert_eq!(block_on(plus.call((1,))), 2);
@@ -1301,7 +1382,11 @@ fn the_output_may_borrow_through_a_named_lifetime() {
     let words = first_word(&text);
     assert_eq!(block_on(words.call((1,))), "lending");
     let pick = async_closure!(async |upper: bool| -> fn(&str) -> String {
-        if upper { str::to_uppercase } else { str::to_lowercase }
+        if upper {
+            str::to_uppercase
+        } else {
+            str::to_lowercase
+        }
     });
     assert_eq!(block_on(pick.call((true,)))("aB"), "AB");
     let fixed = async_closure!(async || -> &'static str { "static" });

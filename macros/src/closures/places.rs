@@ -323,7 +323,8 @@ impl VisitMut for PlaceRewriter {
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         use syn::parse::Parser;
         let tokens = mac.tokens.clone();
-        if let Ok(mut args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone()) {
+        if let Ok(mut args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone())
+        {
             for arg in &mut args {
                 match arg {
                     // A named argument, `format!("{x}", x = n)`: the name is not a capture.
