@@ -16,21 +16,41 @@ use crate::common::crate_path::split_dollar_crate;
 use crate::common::errors::error_with_fallback;
 
 /// `async_closure_inner!(($crate) tokens…)`: the whole macro.
+// Input:  `($crate) [once] [{ captures }] async |ARGS| [-> RET] BODY`
+// Output: the closure (see `expand`); on an error, `compile_error!` and a stand-in closure
+//         whose output is the declared `RET` (so code using the closure adds no errors); an
+//         `async move` is reported and then expanded as `async`, the closure it meant.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let (krate, tokens) = split_dollar_crate(input);
     let private = krate.private();
-    // On error, a closure value that implements every `AsyncFn*` trait for any arguments, so
-    // code using the closure does not add errors of its own.
-    let fallback = quote!(#private::ErrorClosure);
-    let result = syn::parse2::<parse::ClosureInput>(tokens)
-        .and_then(|closure| expand::expand(closure, &krate));
-    match result {
-        Ok(tokens) => tokens,
+    let fallback = |output: TokenStream| quote!(#private::ErrorClosure::<#output>::new());
+    let infallible = quote!(::core::convert::Infallible);
+    let mut closure = match syn::parse2::<parse::ClosureInput>(tokens) {
+        Ok(closure) => closure,
         Err(error) => {
-            let out = error_with_fallback(&error, fallback);
-            quote!({ #out })
+            let out = error_with_fallback(&error, fallback(infallible));
+            return quote!({ #out });
         }
-    }
+    };
+    let recovered = closure.recovered.take();
+    let output = match &closure.output {
+        syn::ReturnType::Type(_, ty) if holes::check_output(ty).is_ok() => quote!(#ty),
+        _ => infallible,
+    };
+    let error = match (recovered, expand::expand(closure, &krate)) {
+        (None, Ok(tokens)) => return tokens,
+        (Some(error), Ok(tokens)) => {
+            let out = error_with_fallback(&error, tokens);
+            return quote!({ #out });
+        }
+        (None, Err(error)) => error,
+        (Some(mut first), Err(error)) => {
+            first.combine(error);
+            first
+        }
+    };
+    let out = error_with_fallback(&error, fallback(output));
+    quote!({ #out })
 }
 
 #[cfg(test)]

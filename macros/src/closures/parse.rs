@@ -23,6 +23,9 @@ pub(crate) struct ClosureInput {
     pub(crate) or2: Token![|],
     pub(crate) output: ReturnType,
     pub(crate) body: Expr,
+    /// An error reported while the rest still parsed (`async move`): the macro reports it
+    /// and expands the closure as if it were not there.
+    pub(crate) recovered: Option<syn::Error>,
 }
 
 /// `let [mut] NAME [: TYPE] = EXPR;` in the capture block.
@@ -73,9 +76,10 @@ impl Parse for ClosureInput {
             ));
         }
         let async_token: Token![async] = input.parse()?;
+        let mut recovered = None;
         if input.peek(Token![move]) {
             let move_token: Token![move] = input.parse()?;
-            return Err(syn::Error::new(
+            recovered = Some(syn::Error::new(
                 move_token.span,
                 "`async_closure!` does not take `async move`: list what the closure owns in a \
                  capture block before `async`, e.g. `async_closure!({ let name = name.clone(); } \
@@ -100,6 +104,7 @@ impl Parse for ClosureInput {
             or2,
             output,
             body,
+            recovered,
         })
     }
 }
