@@ -1392,3 +1392,35 @@ fn the_output_may_borrow_through_a_named_lifetime() {
     let fixed = async_closure!(async || -> &'static str { "static" });
     assert_eq!(block_on(fixed.call(())), "static");
 }
+
+/// A struct field of the closure's future type: the futures are nameable.
+struct InFlight<'a, F: AsyncFnMut<(u32,)> + 'a> {
+    future: std::pin::Pin<Box<F::CallRefFuture<'a>>>,
+}
+
+impl<'a, F: AsyncFnMut<(u32,)> + 'a> InFlight<'a, F> {
+    fn start(f: &'a mut F, x: u32) -> Self {
+        InFlight {
+            future: Box::pin(f.call_mut((x,))),
+        }
+    }
+}
+
+fn start_once<F: AsyncFnOnceSend<(u32,)>>(f: F) -> F::CallOnceSendFuture {
+    f.call_once_send((1,))
+}
+
+#[test]
+fn the_future_types_are_nameable() {
+    let mut counter = async_closure!({ let mut n = 0u32; } async |x: u32| -> u32 {
+        n += x;
+        yield_now().await;
+        n
+    });
+    let mut in_flight = InFlight::start(&mut counter, 5);
+    assert!(poll_once(in_flight.future.as_mut()).is_pending());
+    assert_eq!(poll_once(in_flight.future.as_mut()), Poll::Ready(5));
+    drop(in_flight);
+    let future = start_once(counter);
+    assert_eq!(block_on(assert_send(future)), 6);
+}
