@@ -1424,3 +1424,44 @@ fn the_future_types_are_nameable() {
     let future = start_once(counter);
     assert_eq!(block_on(assert_send(future)), 6);
 }
+
+async fn native_bound_shared(f: impl std::ops::AsyncFn(u32) -> u32) -> u32 {
+    f(1).await + f(2).await
+}
+
+async fn native_bound_mut(mut f: impl std::ops::AsyncFnMut(u32) -> u32) -> u32 {
+    f(1).await + f(2).await
+}
+
+#[test]
+fn a_native_async_closure_wraps_a_macro_made_one_for_native_bounds() {
+    let shared = async_closure!({ let k = 10u32; } async |x: u32| -> u32 {
+        yield_now().await;
+        x * k
+    });
+    assert_eq!(
+        block_on(native_bound_shared(async |x: u32| shared.call((x,)).await)),
+        30
+    );
+    let mut counter = async_closure!({ let mut n = 0u32; } async |x: u32| -> u32 {
+        n += x;
+        yield_now().await;
+        n
+    });
+    assert_eq!(
+        block_on(native_bound_mut(async |x: u32| counter
+            .call_mut((x,))
+            .await)),
+        1 + 3
+    );
+    assert_eq!(block_on(counter.call_mut((0,))), 3);
+}
+
+#[test]
+fn an_async_closure_inside_another() {
+    let outer = async_closure!({ let k = 2u32; } async |x: u32| -> u32 {
+        let inner = async_closure!({ let base = k * 10; } async |y: u32| -> u32 { base + y + k });
+        inner.call((x,)).await
+    });
+    assert_eq!(block_on(outer.call((1,))), 23);
+}
