@@ -1465,3 +1465,26 @@ fn an_async_closure_inside_another() {
     });
     assert_eq!(block_on(outer.call((1,))), 23);
 }
+
+#[test]
+fn let_chains_bind_left_to_right() {
+    let mut closure = async_closure!({ let mut n = 100u32; } async |x: Option<u32>| -> u32 {
+        n += 1;
+        // The `n` after `&&` is the one bound by `let Some(n)`, not the capture.
+        if let Some(n) = x
+            && n > 1
+            && let Some(m) = n.checked_mul(2)
+        {
+            return m;
+        }
+        while let Some(n) = x
+            && n == 0
+        {
+            return n + 7;
+        }
+        n
+    });
+    assert_eq!(block_on(closure.call_mut((Some(5),))), 10);
+    assert_eq!(block_on(closure.call_mut((Some(0),))), 7);
+    assert_eq!(block_on(closure.call_mut((None,))), 103);
+}

@@ -127,6 +127,30 @@ impl PlaceRewriter {
         self.active = saved;
     }
 
+    // Input:  `let Some(n) = a && n > 0 && let Some(m) = f(n)`, then the branch
+    // Output: the same, each operand visited with the names bound by the `let`s before it
+    //         shadowed, and the branch with all of them shadowed (a `let` chain binds left to
+    //         right).
+    fn visit_condition(&mut self, cond: &mut Expr, then: &mut dyn FnMut(&mut Self)) {
+        match cond {
+            Expr::Binary(node) if matches!(node.op, syn::BinOp::And(_)) => {
+                let right = &mut node.right;
+                self.visit_condition(&mut node.left, &mut |this| {
+                    this.visit_condition(right, then);
+                });
+            }
+            Expr::Let(node) => {
+                self.visit_expr_mut(&mut node.expr);
+                let pat = (*node.pat).clone();
+                self.shadowed([&pat], |this| then(this));
+            }
+            other => {
+                self.visit_expr_mut(other);
+                then(self);
+            }
+        }
+    }
+
     /// Visits the sub-expression unless it is a capture used where Rust auto-derefs.
     fn visit_auto_deref(&mut self, expr: &mut Expr) {
         if !self.is_capture(expr) {
@@ -270,17 +294,17 @@ impl VisitMut for PlaceRewriter {
                 }
             }
             Expr::If(node) => {
-                self.visit_expr_mut(&mut node.cond);
-                let lets = let_patterns(&node.cond);
-                self.shadowed(&lets, |this| this.visit_block_mut(&mut node.then_branch));
+                let then_branch = &mut node.then_branch;
+                self.visit_condition(&mut node.cond, &mut |this| {
+                    this.visit_block_mut(then_branch)
+                });
                 if let Some((_, else_branch)) = &mut node.else_branch {
                     self.visit_expr_mut(else_branch);
                 }
             }
             Expr::While(node) => {
-                self.visit_expr_mut(&mut node.cond);
-                let lets = let_patterns(&node.cond);
-                self.shadowed(&lets, |this| this.visit_block_mut(&mut node.body));
+                let body = &mut node.body;
+                self.visit_condition(&mut node.cond, &mut |this| this.visit_block_mut(body));
             }
             Expr::ForLoop(node) => {
                 self.visit_expr_mut(&mut node.expr);
@@ -434,20 +458,6 @@ fn is_compound_assignment(op: &syn::BinOp) -> bool {
             | ShlAssign(_)
             | ShrAssign(_)
     )
-}
-
-/// The patterns of the `let`s in an `if`/`while` condition (`let` chains included).
-fn let_patterns(cond: &Expr) -> Vec<Pat> {
-    match cond {
-        Expr::Let(node) => vec![(*node.pat).clone()],
-        Expr::Binary(node) if matches!(node.op, syn::BinOp::And(_)) => {
-            let mut pats = let_patterns(&node.left);
-            pats.extend(let_patterns(&node.right));
-            pats
-        }
-        Expr::Paren(node) => let_patterns(&node.expr),
-        _ => Vec::new(),
-    }
 }
 
 /// Every name a pattern binds.
