@@ -1488,3 +1488,54 @@ fn let_chains_bind_left_to_right() {
     assert_eq!(block_on(closure.call_mut((Some(0),))), 7);
     assert_eq!(block_on(closure.call_mut((None,))), 103);
 }
+
+fn spawn_clones<F>(f: &F) -> Vec<tokio::task::JoinHandle<u32>>
+where
+    F: AsyncFnSend<(u32,), Output = u32> + Clone + Send + Sync + 'static,
+{
+    (1..=3)
+        .map(|x| {
+            let f = f.clone();
+            tokio::spawn(async move { f.call_send((x,)).await })
+        })
+        .collect()
+}
+
+#[test]
+fn a_closure_is_clone_when_its_captures_are() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let outputs = runtime.block_on(async {
+        let scale = async_closure!({ let k = 10u32; let name = String::from("k"); } async |x: u32| -> u32 {
+            tokio::task::yield_now().await;
+            x * k + u32::try_from(name.len()).unwrap_or(0)
+        });
+        let mut outputs = Vec::new();
+        for handle in spawn_clones(&scale) {
+            outputs.push(handle.await.unwrap());
+        }
+        outputs
+    });
+    assert_eq!(outputs, [11, 21, 31]);
+
+    // A clone has its own state.
+    let mut counter = async_closure!({ let mut n = 0u32; } async |x: u32| -> u32 { n += x; n });
+    assert_eq!(block_on(counter.call_mut((1,))), 1);
+    let mut copy = counter.clone();
+    assert_eq!(block_on(copy.call_mut((10,))), 11);
+    assert_eq!(block_on(counter.call_mut((1,))), 2);
+    let once = async_closure!(once { let v = vec![1u8]; } async || v);
+    assert_eq!(block_on(once.clone().call_once(())), [1]);
+    assert_eq!(block_on(once.call_once(())), [1]);
+    // Not `Clone` when a capture is not.
+    struct Unique;
+    let unique = async_closure!({ let u = Unique; } async || { let _ = &u; });
+    assert!(!implements!(unique, Clone));
+    assert!(implements!(scale_copy(), Copy));
+}
+
+fn scale_copy() -> impl AsyncFn<(u32,), Output = u32> + Copy {
+    async_closure!({ let k = 3u32; } async |x: u32| x * k)
+}

@@ -103,8 +103,10 @@ impl Generator<'_> {
         let hidden = self.hidden;
         let value = &self.value;
         let wrappers = self.wrappers.iter().map(|wrapper| {
+            // `Clone`/`Copy` when the value is, so the closure is, as a native one would be.
             quote_spanned! {hidden=>
                 #[allow(non_camel_case_types)]
+                #[derive(::core::clone::Clone, ::core::marker::Copy)]
                 struct #wrapper<T> { #value: T }
             }
         });
