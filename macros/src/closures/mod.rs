@@ -100,6 +100,7 @@ mod tests {
             "($crate) async || -> Option<&'_ u8> { None }",
             "($crate) once async || -> Vec<&str> { Vec::new() }",
             "(::async_ext) { let n = 1; } async || { n = 2; &mut n }",
+            "($crate) { let n = 1; } async || async_closure!({ let m = 1; } async || { n = m; })",
         ];
         for input in inputs {
             let output = expand_str(input);
@@ -121,6 +122,8 @@ mod tests {
             "($crate) once { let v = vec![1]; } async |x: fn(&str) -> &str| v",
             "($crate) async || -> fn(&str) -> &str { |s| s }",
             "($crate) async || -> &'static str { \"s\" }",
+            "($crate) { let n = 1; } async || async_closure!({ let n = n; } async |m: u8| { n + m })",
+            "($crate) { let n = 1; } async || async_closure!(async move || n)",
             "($crate) async || -> Box<dyn Fn(&str) -> &str> { Box::new(|s| s) }",
         ];
         for input in inputs {

@@ -109,6 +109,42 @@ impl Parse for ClosureInput {
     }
 }
 
+// Input:  a parsed call (only when nothing was recovered: `async move` is not kept)
+// Output: its tokens again, `once { let …; } async |ARGS| -> RET BODY`, for rewriting an
+//         `async_closure!` nested in another one's body.
+impl quote::ToTokens for ClosureInput {
+    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
+        self.once.to_tokens(tokens);
+        syn::token::Brace::default().surround(tokens, |tokens| {
+            for capture in &self.captures {
+                capture.let_token.to_tokens(tokens);
+                capture.mutability.to_tokens(tokens);
+                capture.name.to_tokens(tokens);
+                if let Some((colon, ty)) = &capture.ty {
+                    colon.to_tokens(tokens);
+                    ty.to_tokens(tokens);
+                }
+                capture.eq_token.to_tokens(tokens);
+                capture.expr.to_tokens(tokens);
+                capture.semi_token.to_tokens(tokens);
+            }
+        });
+        self.async_token.to_tokens(tokens);
+        self.or1.to_tokens(tokens);
+        for (index, arg) in self.args.iter().enumerate() {
+            if index > 0 {
+                Token![,](arg.pat.span()).to_tokens(tokens);
+            }
+            arg.pat.to_tokens(tokens);
+            arg.colon_token.to_tokens(tokens);
+            arg.ty.to_tokens(tokens);
+        }
+        self.or2.to_tokens(tokens);
+        self.output.to_tokens(tokens);
+        self.body.to_tokens(tokens);
+    }
+}
+
 // Input: `let mut n = 0u32; let prefix: String = p.clone();`
 // Output: one `Capture` per `let`, or an error at the first malformed one (or duplicated name).
 fn parse_captures(input: ParseStream) -> syn::Result<Vec<Capture>> {

@@ -10,6 +10,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Pat, Stmt, Token};
 
+use super::parse::ClosureInput;
 use crate::common::errors::Errors;
 
 // Input: the body, with the captures `n` and `prefix` bound as `&mut u32` and `&String`:
@@ -124,6 +125,21 @@ impl PlaceRewriter {
             }
         }
         visit(self);
+        self.active = saved;
+    }
+
+    // Input:  an `async_closure!` inside the body: `{ let m = n + 1; } async |x: u32| x + m + n`
+    // Output: `{ let m = *n + 1; } async |x: u32| x + m + *n`: each capture value sees the
+    //         captures before it, and the inner closure's own captures and arguments shadow
+    //         the outer ones in its body.
+    fn visit_nested_closure(&mut self, closure: &mut ClosureInput) {
+        let saved = self.active.clone();
+        for capture in &mut closure.captures {
+            self.visit_expr_mut(&mut capture.expr);
+            self.active.remove(&capture.name.to_string());
+        }
+        let pats: Vec<Pat> = closure.args.iter().map(|arg| arg.pat.clone()).collect();
+        self.shadowed(&pats, |this| this.visit_expr_mut(&mut closure.body));
         self.active = saved;
     }
 
@@ -296,7 +312,7 @@ impl VisitMut for PlaceRewriter {
             Expr::If(node) => {
                 let then_branch = &mut node.then_branch;
                 self.visit_condition(&mut node.cond, &mut |this| {
-                    this.visit_block_mut(then_branch)
+                    this.visit_block_mut(then_branch);
                 });
                 if let Some((_, else_branch)) = &mut node.else_branch {
                     self.visit_expr_mut(else_branch);
@@ -347,7 +363,19 @@ impl VisitMut for PlaceRewriter {
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         use syn::parse::Parser;
         let tokens = mac.tokens.clone();
-        if let Ok(mut args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone())
+        let nested = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "async_closure");
+        if nested
+            && let Ok(mut closure) = ClosureInput::parse.parse2(tokens.clone())
+            && closure.recovered.is_none()
+        {
+            self.visit_nested_closure(&mut closure);
+            mac.tokens = closure.into_token_stream();
+        } else if let Ok(mut args) =
+            Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone())
         {
             for arg in &mut args {
                 match arg {
