@@ -1562,3 +1562,25 @@ fn an_async_closure_inside_another_shadows_like_a_native_one() {
     // n = 3, inner k = 23
     assert_eq!(block_on(outer.call_mut((1,))), 124 + 1024);
 }
+
+#[test]
+fn a_mutable_reference_capture_mutates_an_outer_variable() {
+    let mut log: Vec<u32> = Vec::new();
+    let mut total = 0u32;
+    {
+        // Outer variables are borrowed shared; a `let mut` capture of a `&mut` mutates one
+        // (api.md: `let mut` makes the closure `AsyncFnMut`).
+        let mut push = async_closure!({ let mut log = &mut log; let mut total = &mut total; }
+        async |x: u32| -> usize {
+            log.push(x);
+            yield_now().await;
+            *total += x;
+            log.len()
+        });
+        assert!(!implements!(push, AsyncFn<(u32,)>));
+        assert_eq!(block_on(push.call_mut((1,))), 1);
+        assert_eq!(block_on(push.call_mut((2,))), 2);
+        assert_eq!(block_on(push.call_once((3,))), 3);
+    }
+    assert_eq!((log, total), (vec![1, 2, 3], 6));
+}
