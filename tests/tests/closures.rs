@@ -1128,6 +1128,12 @@ fn captures_inside_nested_closures_and_async_blocks() {
     assert_eq!(block_on(closure.call_mut((1,))), (50, vec![4, 5], 2));
 }
 
+/// Panics, as a capture's value (the compiler cannot see that it never returns).
+fn failing(drops: &Drops) -> Tracked {
+    assert!(drops.get() == usize::MAX, "while making");
+    tracked(drops, 0)
+}
+
 /// Counts the drops of [`Tracked`] values (`Send`, so closures holding one are too).
 #[derive(Clone, Default)]
 struct Drops(std::sync::Arc<std::sync::atomic::AtomicUsize>);
@@ -1191,6 +1197,25 @@ fn a_panic_in_the_body_leaves_the_state_usable() {
     assert_eq!(block_on(shared.call((2,))), 6);
     drop(shared);
     assert_eq!(drops.get(), 2);
+
+    // A `once` body that panics drops its captures once, while unwinding.
+    let once = async_closure!(once { let t = tracked(&drops, 1); let u = tracked(&drops, 2); }
+    async |x: u32| -> u32 {
+        yield_now().await;
+        assert!(x != 0, "zero is refused");
+        t.value + u.value
+    });
+    assert!(catch_unwind(AssertUnwindSafe(|| block_on(once.call_once((0,))))).is_err());
+    assert_eq!(drops.get(), 4);
+
+    // A panic in the capture block drops the captures made before it, once.
+    let made = catch_unwind(AssertUnwindSafe(|| {
+        let closure = async_closure!({ let t = tracked(&drops, 1); let u = failing(&drops); }
+        async || t.value + u.value);
+        drop(closure);
+    }));
+    assert!(made.is_err());
+    assert_eq!(drops.get(), 5);
 }
 
 #[test]
