@@ -1348,6 +1348,13 @@ fn self_and_generic_capture_types() {
     assert_eq!(block_on(collect.call_mut((6,))), [0, 4, 5]);
 }
 
+/// Like the unstable `std::assert_matches::assert_matches!`, with message arguments.
+macro_rules! assert_matches {
+    ($value:expr, $pattern:pat $(if $guard:expr)?, $($message:tt)+) => {
+        assert!(matches!($value, $pattern $(if $guard)?), $($message)+)
+    };
+}
+
 #[test]
 fn capture_names_inside_macro_patterns_closures_and_named_arguments() {
     #[derive(Debug, PartialEq)]
@@ -1360,6 +1367,12 @@ fn capture_names_inside_macro_patterns_closures_and_named_arguments() {
         // A pattern binding `n` inside `matches!` shadows the capture in the guard.
         let positive = matches!(x, Some(n) if n > 0);
         let big = matches!(x, Some(v) if v > n);
+        // Without a guard too: `Some(n)` is a pattern, not a call with the capture (which
+        // would not compile), and the message arguments of a pattern macro see the capture.
+        #[allow(unused_variables)] // the pattern's `n`, as it would be in a native closure
+        let some = matches!(x, Some(n));
+        assert_eq!(some, x.is_some());
+        assert_matches!(x, Some(v) if v + 10 > n, "{x:?} and {}", n + 1);
         assert!(matches!(Some(n), Some(2..)));
         // A closure parameter shadows the capture inside a macro too.
         let doubled: Vec<u32> = vec![1u32, 2].into_iter().map(|n| n * m).collect();

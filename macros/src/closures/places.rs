@@ -128,6 +128,33 @@ impl PlaceRewriter {
         self.active = saved;
     }
 
+    /// Comma-separated macro arguments, each an expression or a named argument.
+    fn visit_macro_args(&mut self, args: &mut Punctuated<Expr, Token![,]>) {
+        for arg in args {
+            match arg {
+                // A named argument, `format!("{x}", x = n)`: the name is not a capture.
+                Expr::Assign(assign) if matches!(&*assign.left, Expr::Path(_)) => {
+                    self.visit_expr_mut(&mut assign.right);
+                }
+                other => self.visit_expr_mut(other),
+            }
+        }
+    }
+
+    /// `EXPR, PATTERN [if GUARD] [, ARGS…]`: the pattern's names shadow in the guard only.
+    fn visit_matches_shape(&mut self, shape: &mut MatchesShape) {
+        self.visit_expr_mut(&mut shape.expr);
+        let pat = shape.pat.clone();
+        self.shadowed([&pat], |this| {
+            if let Some((_, guard)) = &mut shape.guard {
+                this.visit_expr_mut(guard);
+            }
+        });
+        if let Some((_, rest)) = &mut shape.rest {
+            self.visit_macro_args(rest);
+        }
+    }
+
     // Input:  an `async_closure!` inside the body: `{ let m = n + 1; } async |x: u32| x + m + n`
     // Output: `{ let m = *n + 1; } async |x: u32| x + m + *n`: each capture value sees the
     //         captures before it, and the inner closure's own captures and arguments shadow
@@ -363,38 +390,34 @@ impl VisitMut for PlaceRewriter {
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         use syn::parse::Parser;
         let tokens = mac.tokens.clone();
-        let nested = mac
+        let name = mac
             .path
             .segments
             .last()
-            .is_some_and(|segment| segment.ident == "async_closure");
-        if nested
+            .map(|segment| segment.ident.to_string())
+            .unwrap_or_default();
+        // `matches!(x, Some(n))` would also parse as two expressions.
+        let takes_a_pattern = matches!(
+            name.as_str(),
+            "matches" | "assert_matches" | "debug_assert_matches"
+        );
+        if name == "async_closure"
             && let Ok(mut closure) = ClosureInput::parse.parse2(tokens.clone())
             && closure.recovered.is_none()
         {
             self.visit_nested_closure(&mut closure);
             mac.tokens = closure.into_token_stream();
+        } else if takes_a_pattern && let Ok(mut shape) = MatchesShape::parse.parse2(tokens.clone())
+        {
+            self.visit_matches_shape(&mut shape);
+            mac.tokens = shape.into_token_stream();
         } else if let Ok(mut args) =
             Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone())
         {
-            for arg in &mut args {
-                match arg {
-                    // A named argument, `format!("{x}", x = n)`: the name is not a capture.
-                    Expr::Assign(assign) if matches!(&*assign.left, Expr::Path(_)) => {
-                        self.visit_expr_mut(&mut assign.right);
-                    }
-                    other => self.visit_expr_mut(other),
-                }
-            }
+            self.visit_macro_args(&mut args);
             mac.tokens = args.into_token_stream();
         } else if let Ok(mut shape) = MatchesShape::parse.parse2(tokens.clone()) {
-            self.visit_expr_mut(&mut shape.expr);
-            let pat = shape.pat.clone();
-            self.shadowed([&pat], |this| {
-                if let Some((_, guard)) = &mut shape.guard {
-                    this.visit_expr_mut(guard);
-                }
-            });
+            self.visit_matches_shape(&mut shape);
             mac.tokens = shape.into_token_stream();
         } else {
             mac.tokens = self.rewrite_tokens(tokens);
@@ -409,13 +432,14 @@ impl VisitMut for PlaceRewriter {
     fn visit_type_mut(&mut self, _: &mut syn::Type) {}
 }
 
-/// The arguments of `matches!`-like macros: `EXPR, PATTERN [if GUARD] [,]`.
+/// The arguments of `matches!`-like macros: `EXPR, PATTERN [if GUARD] [, ARGS…]` (the
+/// message arguments of `assert_matches!`).
 struct MatchesShape {
     expr: Expr,
     comma: Token![,],
     pat: Pat,
     guard: Option<(Token![if], Expr)>,
-    trailing: Option<Token![,]>,
+    rest: Option<(Token![,], Punctuated<Expr, Token![,]>)>,
 }
 
 impl Parse for MatchesShape {
@@ -428,16 +452,17 @@ impl Parse for MatchesShape {
         } else {
             None
         };
-        let trailing = input.parse()?;
-        if !input.is_empty() {
-            return Err(input.error("not the arguments of `matches!`"));
-        }
+        let rest = if input.is_empty() {
+            None
+        } else {
+            Some((input.parse()?, Punctuated::parse_terminated(input)?))
+        };
         Ok(MatchesShape {
             expr,
             comma,
             pat,
             guard,
-            trailing,
+            rest,
         })
     }
 }
@@ -451,7 +476,10 @@ impl ToTokens for MatchesShape {
             if_token.to_tokens(tokens);
             guard.to_tokens(tokens);
         }
-        self.trailing.to_tokens(tokens);
+        if let Some((comma, rest)) = &self.rest {
+            comma.to_tokens(tokens);
+            rest.to_tokens(tokens);
+        }
     }
 }
 
