@@ -15,7 +15,7 @@
 //! CI runs a fixed-seed slice ([`DEFAULT_CASES`] per macro). A long campaign:
 //!
 //! ```text
-//! ASYNC_EXT_FUZZ_CASES=1000000 ASYNC_EXT_FUZZ_SEED=12345 \
+//! ASYNC_EXT_FUZZ_CASES=1000000 ASYNC_EXT_FUZZ_SEED=0x5eed \
 //!     cargo test --release -p async-ext-macros never_panic -- --nocapture
 //! ```
 //!
@@ -176,6 +176,8 @@ const CLOSURES: &[&str] = &[
     "(::async_ext) once { let v: Vec<u8> = Vec::new(); } async |a: u8, b: &str| -> Vec<u8> { drop(b); v }",
     "(::async_ext) { let s = String::new(); } async |(a, b): (u8, u8), mut c: u32| { c += 1; s.len() + a as usize + b as usize + c as usize }",
     "(::async_ext) async |s: &str, t: &mut Vec<u8>, u: Box<dyn Fn() + Send>| -> usize { t.push(1); s.len() }",
+    "(::async_ext) { let a = 1u8; let mut b: Vec<u8> = vec![a]; } async |x: &mut Vec<u8>, y: (u8, u8)| { b.push(y.0); x.extend(b.iter()); format!(\"{a}{}\", b.len()) }",
+    "(::async_ext) async |a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8, i: u8, j: u8, k: u8, l: u8| a",
     "(::async_ext) async move |x: u32| x",
     "(::async_ext) async |x| x",
 ];
@@ -198,6 +200,8 @@ const STREAM_MACROS: &[&str] = &[
     "(::async_ext) 'outer: for await line in r.lines() { if line.is_empty() { continue 'outer; } yield line; }",
     "(::async_ext) match k { 0 => yield 0, _ => { yield k; } }",
     "(::async_ext) let s = stream! { yield 1; }; for await v in s { yield v; }",
+    "(::async_ext) <u64> { yield 1; yield 2; }",
+    "(::async_ext) <&'a str> { for w in text.split(' ') { yield w; } }",
 ];
 
 /// Inputs of `try_stream!` only: `?` belongs to the generator.
@@ -205,6 +209,8 @@ const TRY_STREAM_MACROS: &[&str] = &[
     "(::async_ext) for await line in r.lines() { let line = line?; yield line; }",
     "(::async_ext) let v: u32 = \"1\".parse()?; yield v; Err(MyError)?;",
     "(::async_ext) let f = || -> Result<u8, E> { Ok(x?) }; yield f()?;",
+    "(::async_ext) <_, std::io::Error> { yield String::from(\"first\"); Err(e)?; }",
+    "(::async_ext) <u32, _> { let n = async { parse()? }.await; yield n?; }",
 ];
 
 /// `(args, input)` pairs of `#[async_stream]`.
