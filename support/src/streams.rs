@@ -98,7 +98,7 @@ pub(crate) mod private {
     use core::future::Future;
 
     use super::generator::AsyncStream;
-    pub use super::generator::{BodyOutput, YieldFuture, Yielder};
+    pub use super::generator::{BodyOutput, NeedsStd, YieldFuture, Yielder};
 
     /// The `Stream` trait, so generated signatures (`impl Stream<Item = T>`) need no
     /// `futures-core` dependency in the user's crate. Hidden, so diagnostics name the public
@@ -111,7 +111,7 @@ pub(crate) mod private {
     #[inline]
     pub fn stream_new<T, F, Fut>(build_body: F) -> AsyncStream<T, F, Fut>
     where
-        F: FnOnce(Yielder<T>) -> Fut,
+        F: FnOnce(Yielder<T>) -> Fut + NeedsStd,
         Fut: Future<Output = ()>,
     {
         AsyncStream::new(build_body)
@@ -123,7 +123,7 @@ pub(crate) mod private {
     #[inline]
     pub fn try_stream_new<T, E, F, Fut>(build_body: F) -> AsyncStream<Result<T, E>, F, Fut>
     where
-        F: FnOnce(Yielder<Result<T, E>>) -> Fut,
+        F: FnOnce(Yielder<Result<T, E>>) -> Fut + NeedsStd,
         Fut: Future<Output = Result<(), E>>,
     {
         AsyncStream::new(build_body)

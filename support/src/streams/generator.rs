@@ -1,27 +1,31 @@
-//! The one `unsafe` module of the streams extension: a stream whose body future writes each
-//! item into a slot inside the stream itself.
+//! The one `unsafe` module of the streams extension: a stream whose body future hands each
+//! item to `poll_next` through a slot on `poll_next`'s own stack.
 //!
-//! `AsyncStream` owns the slot and the body. On the first poll it builds the body from the
-//! closure the macro generated, handing it a [`Yielder`] that points at the slot; from then
-//! on the stream is pinned, so the slot never moves while the body can reach it. A yield
-//! stores its item in the slot and suspends; `poll_next` takes the item out and returns it.
-//! No thread-local, no allocation, no pointer outside the stream.
+//! `AsyncStream` owns the body. On the first poll it draws a fresh, never-reused id and builds
+//! the body from the closure the macro generated, handing it a [`Yielder`] that carries that
+//! id. While `poll_next` polls the body, a thread-local names the stream being polled on this
+//! thread: its id and a pointer to an `Option<T>` on `poll_next`'s stack. A yield checks that
+//! the thread-local's id is its own, stores the item through the pointer and suspends;
+//! `poll_next` takes the item out and returns it. No allocation, nothing stored in the stream
+//! but the body and the id.
 //!
-//! Soundness rests on three facts, each argued at the `unsafe` block that needs it and
-//! attacked by the tests named in `guide/soundness.md`:
-//! 1. the slot is reached only while `poll_next` polls the body that owns the `Yielder`
-//!    (the macros bind the yielder to a hidden, unnameable name, reject `yield` in nested
-//!    closures, async blocks and fns, and the yielder is neither `Copy` nor `Clone`);
-//! 2. the stream is `!Unpin` and the body is never moved once built, so the pointer stays
-//!    valid for as long as the body exists;
-//! 3. the yielder's item type is invariant, so a slot is only ever written with its own type.
+//! The yielder is a plain value that safe code can get hold of (`__private::stream_new` is
+//! callable, and a closure can smuggle its argument out through a channel, an
+//! `Rc<RefCell<_>>` or a static). Soundness therefore does not depend on where the yielder
+//! is, only on this run-time check: **a yielder writes only while its own stream is the one
+//! being polled on the current thread**, and otherwise panics. Then the pointer it writes
+//! through was made by that very `poll_next`, which is still running (so the slot is alive
+//! and not borrowed elsewhere), and the slot's type is the yielder's item type (one id
+//! belongs to one stream, whose item type is the yielder's, and `Yielder<T>` is invariant in
+//! `T`). Each `unsafe` block argues its part; `guide/soundness.md` lists the tests that
+//! attack it.
 
-use core::cell::UnsafeCell;
+#[cfg(feature = "std")]
+use core::cell::Cell;
 use core::fmt;
 use core::future::Future;
 use core::marker::{PhantomData, PhantomPinned};
 use core::pin::Pin;
-use core::ptr::NonNull;
 use core::task::{Context, Poll};
 
 use futures_core::{FusedStream, Stream};
@@ -37,34 +41,28 @@ use futures_core::{FusedStream, Stream};
 #[must_use = "streams do nothing unless polled"]
 pub struct AsyncStream<T, F, Fut> {
     state: State<F, Fut>,
-    slot: YieldSlot<T>,
-    // The body holds a pointer to `slot`: the stream must not move once polled.
+    // Items pass through `poll_next`'s stack, never through the stream; this marker makes the
+    // stream `Send`/`Sync` only when its items are (as documented), and invariant in `T`.
+    _item: PhantomData<(T, fn(T) -> T)>,
+    // Not needed by this module (nothing points into the stream), but the body is an async
+    // block that may point into itself; `!Unpin` states that honestly.
     _pinned: PhantomPinned,
 }
 
 enum State<F, Fut> {
     /// Not polled yet: the closure that builds the body from a `Yielder`.
     Start(F),
-    /// The body; structurally pinned.
-    Running(Fut),
+    /// The body, structurally pinned, and the id its yielder carries.
+    Running { id: u64, body: Fut },
     /// Finished: every later poll returns `None`.
     Done,
 }
-
-/// Where a yield leaves its item for `poll_next`.
-struct YieldSlot<T>(UnsafeCell<Option<T>>);
-
-// SAFETY: `&AsyncStream` gives access to nothing: every method that touches the slot takes
-// `Pin<&mut AsyncStream>`, and the only other access is the `Yielder` inside the body, which
-// runs only inside `poll_next`, under that same exclusive borrow. So sharing a `&YieldSlot`
-// between threads cannot race; `T: Send` because items are handed to whoever polls.
-unsafe impl<T: Send> Sync for YieldSlot<T> {}
 
 impl<T, F, Fut> AsyncStream<T, F, Fut> {
     pub(crate) fn new(build_body: F) -> Self {
         AsyncStream {
             state: State::Start(build_body),
-            slot: YieldSlot(UnsafeCell::new(None)),
+            _item: PhantomData,
             _pinned: PhantomPinned,
         }
     }
@@ -103,38 +101,43 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         // SAFETY: nothing below moves a structurally pinned value: the body (`Running`) is
         // pinned again right away and only ever dropped in place (by assigning `Done`); the
-        // closure (`Start`) and the slot's item are not structurally pinned, so moving them
-        // out is fine. `AsyncStream` is `!Unpin`, so `Pin<&mut Self>` really is pinned.
+        // closure (`Start`) is not structurally pinned, so moving it out is fine.
         let this = unsafe { self.get_unchecked_mut() };
         if let State::Start(_) = this.state {
             let State::Start(build_body) = core::mem::replace(&mut this.state, State::Done) else {
                 return Poll::Ready(None);
             };
             // If `build_body` panics, the state is already `Done`: later polls return `None`.
-            let yielder = Yielder {
-                slot: NonNull::from(&this.slot),
-                _not_copy: PhantomData,
-            };
-            this.state = State::Running(build_body(yielder));
+            // It runs outside `Polling`: a yield inside it panics.
+            let id = ids::fresh();
+            let body = build_body(Yielder {
+                id,
+                _item: PhantomData,
+            });
+            this.state = State::Running { id, body };
         }
-        let State::Running(body) = &mut this.state else {
+        let State::Running { id, body } = &mut this.state else {
             return Poll::Ready(None);
         };
         // SAFETY: `body` lives inside `self`, which is pinned; it is never moved out of
         // `state`, only dropped in place when the state becomes `Done`.
         let body = unsafe { Pin::new_unchecked(body) };
-        match body.poll(cx) {
-            Poll::Pending => {
-                // SAFETY: the body is not running (its poll returned), so nothing else
-                // accesses the slot now; we hold the stream exclusively.
-                let item = unsafe { (*this.slot.0.get()).take() };
-                match item {
-                    Some(item) => Poll::Ready(Some(item)),
-                    None => Poll::Pending,
-                }
-            }
+        let mut slot: Option<T> = None;
+        let polled = {
+            // Restores the previous "being polled" on drop, unwinding included, so the
+            // pointer to `slot` never outlives this block.
+            let _polling = Polling::enter(*id, (&raw mut slot).cast());
+            body.poll(cx)
+        };
+        match polled {
+            Poll::Pending => match slot {
+                Some(item) => Poll::Ready(Some(item)),
+                None => Poll::Pending,
+            },
             Poll::Ready(output) => {
                 this.state = State::Done;
+                // An item stored by a yield that was not awaited (possible only by calling
+                // `Yielder::yield_item` by hand) is dropped here with `slot`.
                 Poll::Ready(output.final_item())
             }
         }
@@ -143,7 +146,7 @@ where
     fn size_hint(&self) -> (usize, Option<usize>) {
         match self.state {
             State::Done => (0, Some(0)),
-            State::Start(_) | State::Running(_) => (0, None),
+            State::Start(_) | State::Running { .. } => (0, None),
         }
     }
 }
@@ -163,7 +166,7 @@ impl<T, F, Fut> fmt::Debug for AsyncStream<T, F, Fut> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match self.state {
             State::Start(_) => "not started",
-            State::Running(_) => "running",
+            State::Running { .. } => "running",
             State::Done => "done",
         };
         f.debug_struct("AsyncStream")
@@ -172,21 +175,145 @@ impl<T, F, Fut> fmt::Debug for AsyncStream<T, F, Fut> {
     }
 }
 
-/// The body's handle on its stream's slot. Made only by `AsyncStream::poll_next` and bound by
-/// the macros to a hidden name; neither `Copy` nor `Clone`.
-pub struct Yielder<T> {
-    // `NonNull<YieldSlot<T>>` is invariant in `T` (through `UnsafeCell`).
-    slot: NonNull<YieldSlot<T>>,
-    // Raw pointers are `Copy`-able, the yielder must not be: this keeps it unique.
-    _not_copy: PhantomData<*mut ()>,
+/// The stream being polled on this thread: its id and where its `poll_next` wants the item
+/// (an `Option<T>` on that `poll_next`'s stack, type-erased). Id 0 means "none".
+#[derive(Clone, Copy)]
+struct Current {
+    id: u64,
+    slot: *mut (),
 }
 
-// SAFETY: the yielder lives inside the body, inside the stream whose slot it points to, and
-// is only used while that stream is polled (see the module docs): moving it to another thread
-// means moving the whole stream, which is fine when the items are `Send`.
-unsafe impl<T: Send> Send for Yielder<T> {}
-// SAFETY: no method takes `&Yielder`; sharing one gives access to nothing.
-unsafe impl<T: Send> Sync for Yielder<T> {}
+const NONE: Current = Current {
+    id: 0,
+    slot: core::ptr::null_mut(),
+};
+
+#[cfg(feature = "std")]
+std::thread_local! {
+    // `const` initialisation and no destructor: a plain `fs:`-relative access, and never
+    // destroyed while the thread runs.
+    static CURRENT: Cell<Current> = const { Cell::new(NONE) };
+}
+
+/// "This stream is being polled on this thread", from `enter` until drop.
+struct Polling {
+    previous: Current,
+}
+
+impl Polling {
+    #[inline]
+    fn enter(id: u64, slot: *mut ()) -> Self {
+        Polling {
+            previous: current::replace(Current { id, slot }),
+        }
+    }
+}
+
+impl Drop for Polling {
+    #[inline]
+    fn drop(&mut self) {
+        current::replace(self.previous);
+    }
+}
+
+#[cfg(feature = "std")]
+mod current {
+    use super::{CURRENT, Current};
+
+    #[inline]
+    pub(super) fn replace(new: Current) -> Current {
+        CURRENT.replace(new)
+    }
+
+    #[inline]
+    pub(super) fn get() -> Current {
+        CURRENT.get()
+    }
+}
+
+// Without `std` there is no thread-local: `stream_new`/`try_stream_new` require
+// `NeedsStd`, which then has no impl, so no `AsyncStream` is ever built and these never run.
+#[cfg(not(feature = "std"))]
+mod current {
+    use super::{Current, NONE};
+
+    pub(super) fn replace(_: Current) -> Current {
+        NONE
+    }
+
+    pub(super) fn get() -> Current {
+        NONE
+    }
+}
+
+/// Stream ids: unique for the life of the process, never reused, never an address.
+mod ids {
+    use core::sync::atomic::{AtomicU64, Ordering};
+
+    #[cfg(feature = "std")]
+    use super::Cell;
+
+    /// Ids are handed to threads in blocks, so making a stream costs no atomic operation
+    /// (and no cache-line ping-pong between threads) 1023 times out of 1024.
+    const BLOCK: u64 = 1024;
+    static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
+
+    #[cfg(feature = "std")]
+    std::thread_local! {
+        // The next id of this thread's block and the end of the block.
+        static RESERVED: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    }
+
+    #[inline]
+    pub(super) fn fresh() -> u64 {
+        #[cfg(feature = "std")]
+        {
+            let (next, end) = RESERVED.get();
+            if next < end {
+                RESERVED.set((next + 1, end));
+                return next;
+            }
+            let start = new_block();
+            RESERVED.set((start + 1, start + BLOCK));
+            start
+        }
+        #[cfg(not(feature = "std"))]
+        new_block()
+    }
+
+    #[cold]
+    fn new_block() -> u64 {
+        let start = NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed);
+        // Reusing an id would let a stale yielder write into another stream. Reaching 2^63
+        // takes centuries; past it, stop rather than risk a wrap (as `Arc` does for its
+        // count). Every thread that gets here stops the process, so the counter cannot be
+        // pushed the remaining 2^63 to the wrap.
+        if start > u64::MAX / 2 {
+            overflow();
+        }
+        start
+    }
+
+    #[cold]
+    fn overflow() -> ! {
+        #[cfg(feature = "std")]
+        std::process::abort();
+        #[cfg(not(feature = "std"))]
+        panic!("async-ext: stream ids exhausted");
+    }
+}
+
+/// The body's handle on its stream. Made only by `AsyncStream::poll_next`, bound by the macros
+/// to a hidden name, and neither `Copy` nor `Clone` — but nothing relies on that: wherever a
+/// yielder ends up, it can only yield while its own stream polls it (see the module docs).
+pub struct Yielder<T> {
+    /// The id of the stream that made it.
+    id: u64,
+    // Invariant in `T`: a `Yielder<&'static str>` must not become a `Yielder<&'a str>` or the
+    // other way round, since the slot it writes into has exactly the stream's item type.
+    // `fn(T) -> T` also keeps the yielder `Send` and `Sync`: it holds no `T`.
+    _item: PhantomData<fn(T) -> T>,
+}
 
 impl<T> fmt::Debug for Yielder<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -195,16 +322,33 @@ impl<T> fmt::Debug for Yielder<T> {
 }
 
 impl<T> Yielder<T> {
-    /// One `yield`: stores `item` in the stream's slot at once, and returns the future the
-    /// body awaits right away, which suspends once so `poll_next` can hand the item out.
-    /// (Storing here rather than in the future keeps the item out of the body's state.)
+    /// One `yield`: stores `item` in the slot of the stream being polled at once, and returns
+    /// the future the body awaits right away, which suspends once so `poll_next` can hand the
+    /// item out. (Storing here rather than in the future keeps the item out of the body's
+    /// state.)
+    ///
+    /// # Panics
+    ///
+    /// If this yielder's stream is not the stream being polled on this thread: the yielder
+    /// was taken out of its body (into a closure, a channel, another thread, another
+    /// stream's body) or is used after its stream ended.
     #[inline]
+    #[track_caller]
     pub fn yield_item(&mut self, item: T) -> YieldFuture<'_, T> {
-        // SAFETY: the yielder lives in the body of the stream that owns the slot and cannot
-        // leave it (fact 1), and the body runs only inside that stream's `poll_next`, which
-        // does not touch the slot while the body runs: the access is exclusive. The stream is
-        // pinned (fact 2), so the pointer is valid; the slot's type is `T` exactly (fact 3).
-        unsafe { *(*self.slot.as_ptr()).0.get() = Some(item) };
+        let current = current::get();
+        if current.id != self.id {
+            misused();
+        }
+        // SAFETY: `current.id == self.id`, and ids are never 0, unique and never reused, so
+        // this thread is inside the `poll_next` of the stream that made this yielder, between
+        // its `Polling::enter` and that guard's drop (nested polls restore it on the way
+        // out). That `poll_next` set `current.slot` to its local `slot: Option<T>`, still
+        // alive, reached by nothing else until the body's poll returns; its `T` is this
+        // yielder's `T` (the stream made the yielder with its own item type; both types are
+        // invariant in `T`). The write is a plain `replace`, and the old item is dropped after
+        // it, so user code in that `Drop` sees no half-written slot.
+        let previous = unsafe { current.slot.cast::<Option<T>>().replace(Some(item)) };
+        drop(previous);
         YieldFuture {
             suspended: false,
             _yielder: PhantomData,
@@ -212,9 +356,20 @@ impl<T> Yielder<T> {
     }
 }
 
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn misused() -> ! {
+    panic!(
+        "a stream's yielder was used outside that stream's poll: it escaped its body, \
+         or its stream ended"
+    )
+}
+
 impl<T, E> Yielder<Result<T, E>> {
     /// `yield value` in `try_stream!`: yields `Ok(value)`.
     #[inline]
+    #[track_caller]
     pub fn yield_ok(&mut self, value: T) -> YieldFuture<'_, Result<T, E>> {
         self.yield_item(Ok(value))
     }
@@ -251,3 +406,15 @@ impl<T> Future for YieldFuture<'_, T> {
         }
     }
 }
+
+/// Async generators need the thread-local above, so the `std` feature: with it every type
+/// implements this; without it none does, and `stream_new` says why at the user's macro.
+#[diagnostic::on_unimplemented(
+    message = "async generators need the `std` feature of async-ext",
+    label = "this generator",
+    note = "a thread-local keeps generators sound; enable `features = [\"std\"]` on async-ext"
+)]
+pub trait NeedsStd {}
+
+#[cfg(feature = "std")]
+impl<T: ?Sized> NeedsStd for T {}
