@@ -25,6 +25,7 @@ use core::cell::Cell;
 use core::fmt;
 use core::future::Future;
 use core::marker::{PhantomData, PhantomPinned};
+use core::num::NonZeroU64;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
@@ -49,19 +50,20 @@ pub struct AsyncStream<T, F, Fut> {
     _pinned: PhantomPinned,
 }
 
+// Two variants, not three: the tag then fits in the niche of the id (never 0), and the
+// stream needs no separate tag or id field (8 to 16 bytes smaller).
 enum State<F, Fut> {
-    /// Not polled yet: the closure that builds the body from a `Yielder`.
-    Start(F),
+    /// `Some`: not polled yet, the closure that builds the body from a `Yielder`.
+    /// `None`: finished, every later poll returns `None`.
+    Idle(Option<F>),
     /// The body, structurally pinned, and the id its yielder carries.
-    Running { id: u64, body: Fut },
-    /// Finished: every later poll returns `None`.
-    Done,
+    Running { id: NonZeroU64, body: Fut },
 }
 
 impl<T, F, Fut> AsyncStream<T, F, Fut> {
     pub(crate) fn new(build_body: F) -> Self {
         AsyncStream {
-            state: State::Start(build_body),
+            state: State::Idle(Some(build_body)),
             _item: PhantomData,
             _pinned: PhantomPinned,
         }
@@ -103,15 +105,16 @@ where
         // pinned again right away and only ever dropped in place (by assigning `Done`); the
         // closure (`Start`) is not structurally pinned, so moving it out is fine.
         let this = unsafe { self.get_unchecked_mut() };
-        if let State::Start(_) = this.state {
-            let State::Start(build_body) = core::mem::replace(&mut this.state, State::Done) else {
+        if let State::Idle(start) = &mut this.state {
+            // Not started: take the closure, leaving "done". Done: `None` forever.
+            let Some(build_body) = start.take() else {
                 return Poll::Ready(None);
             };
             // If `build_body` panics, the state is already `Done`: later polls return `None`.
             // It runs outside `Polling`: a yield inside it panics.
             let id = ids::fresh();
             let body = build_body(Yielder {
-                id,
+                id: id.get(),
                 _item: PhantomData,
             });
             this.state = State::Running { id, body };
@@ -126,7 +129,7 @@ where
         let polled = {
             // Restores the previous "being polled" on drop, unwinding included, so the
             // pointer to `slot` never outlives this block.
-            let _polling = Polling::enter(*id, (&raw mut slot).cast());
+            let _polling = Polling::enter(id.get(), (&raw mut slot).cast());
             body.poll(cx)
         };
         match polled {
@@ -135,7 +138,7 @@ where
                 None => Poll::Pending,
             },
             Poll::Ready(output) => {
-                this.state = State::Done;
+                this.state = State::Idle(None);
                 // An item stored by a yield that was not awaited (possible only by calling
                 // `Yielder::yield_item` by hand) is dropped here with `slot`.
                 Poll::Ready(output.final_item())
@@ -145,8 +148,8 @@ where
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         match self.state {
-            State::Done => (0, Some(0)),
-            State::Start(_) | State::Running { .. } => (0, None),
+            State::Idle(None) => (0, Some(0)),
+            State::Idle(Some(_)) | State::Running { .. } => (0, None),
         }
     }
 }
@@ -158,16 +161,16 @@ where
     Fut::Output: BodyOutput<T>,
 {
     fn is_terminated(&self) -> bool {
-        matches!(self.state, State::Done)
+        matches!(self.state, State::Idle(None))
     }
 }
 
 impl<T, F, Fut> fmt::Debug for AsyncStream<T, F, Fut> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match self.state {
-            State::Start(_) => "not started",
+            State::Idle(Some(_)) => "not started",
             State::Running { .. } => "running",
-            State::Done => "done",
+            State::Idle(None) => "done",
         };
         f.debug_struct("AsyncStream")
             .field("state", &state)
@@ -248,6 +251,7 @@ mod current {
 
 /// Stream ids: unique for the life of the process, never reused, never an address.
 mod ids {
+    use core::num::NonZeroU64;
     use core::sync::atomic::{AtomicU64, Ordering};
 
     #[cfg(feature = "std")]
@@ -265,16 +269,18 @@ mod ids {
     }
 
     #[inline]
-    pub(super) fn fresh() -> u64 {
+    pub(super) fn fresh() -> NonZeroU64 {
         #[cfg(feature = "std")]
         {
             let (next, end) = RESERVED.get();
-            if next < end {
+            if next < end
+                && let Some(id) = NonZeroU64::new(next)
+            {
                 RESERVED.set((next + 1, end));
-                return next;
+                return id;
             }
             let start = new_block();
-            RESERVED.set((start + 1, start + BLOCK));
+            RESERVED.set((start.get() + 1, start.get() + BLOCK));
             start
         }
         #[cfg(not(feature = "std"))]
@@ -282,16 +288,16 @@ mod ids {
     }
 
     #[cold]
-    fn new_block() -> u64 {
+    fn new_block() -> NonZeroU64 {
         let start = NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed);
         // Reusing an id would let a stale yielder write into another stream. Reaching 2^63
         // takes centuries; past it, stop rather than risk a wrap (as `Arc` does for its
         // count). Every thread that gets here stops the process, so the counter cannot be
-        // pushed the remaining 2^63 to the wrap.
+        // pushed the remaining 2^63 to the wrap. The counter starts at 1: no id is 0.
         if start > u64::MAX / 2 {
             overflow();
         }
-        start
+        NonZeroU64::new(start).unwrap_or_else(|| overflow())
     }
 
     #[cold]
