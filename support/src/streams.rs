@@ -98,6 +98,9 @@ pub(crate) mod private {
     use core::future::Future;
 
     use super::generator::AsyncStream;
+    /// The body's output (`()` or `Result<(), E>`), its yielder and a yield's future: the
+    /// types the generated closure and body name. `NeedsStd` is the bound below that turns a
+    /// generator without the `std` feature into one clear error.
     pub use super::generator::{BodyOutput, NeedsStd, YieldFuture, Yielder};
 
     /// The `Stream` trait, so generated signatures (`impl Stream<Item = T>`) need no
@@ -107,7 +110,8 @@ pub(crate) mod private {
     pub use futures_core::Stream;
 
     /// Builds the stream of `stream!` and `#[async_stream]`; the macro passes
-    /// `move |hidden_yielder| async move { body }`.
+    /// `move |hidden_yielder| async move { body }`. Safe to call by hand with any closure:
+    /// the yielder panics rather than write outside its own stream's poll (`generator.rs`).
     #[inline]
     pub fn stream_new<T, F, Fut>(build_body: F) -> AsyncStream<T, F, Fut>
     where
