@@ -46,11 +46,14 @@ pub struct AsyncStream<T, F, Fut> {
     state: State<F, Fut>,
     // Items pass through `poll_next`'s stack, never through the stream; this marker makes the
     // stream `Send`/`Sync` only when its items are (as documented), and invariant in `T`.
-    _item: PhantomData<(T, fn(T) -> T)>,
+    _item: ItemMarker<T>,
     // Not needed by this module (nothing points into the stream), but the body is an async
     // block that may point into itself; `!Unpin` states that honestly.
     _pinned: PhantomPinned,
 }
+
+/// Owns a `T` for auto traits (`Send`/`Sync` when `T` is) and is invariant in `T`.
+type ItemMarker<T> = PhantomData<(T, fn(T) -> T)>;
 
 // Two variants, not three: the tag then fits in the niche of the id (never 0), and the
 // stream needs no separate tag or id field (8 to 16 bytes smaller).
