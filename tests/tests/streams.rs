@@ -1017,6 +1017,39 @@ mod runtime {
         assert_eq!(counter.dropped(), 1);
     }
 
+    fn second_poll_panic_message<F: std::future::Future>(future: Pin<&mut F>) -> String {
+        let mut future = future;
+        let first =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poll_once(future.as_mut())));
+        assert!(first.is_err());
+        let second =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poll_once(future.as_mut())));
+        let payload = second
+            .err()
+            .expect("polling again after a panic must panic");
+        payload
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn polling_after_a_panic_behaves_as_a_native_async_block_does() {
+        let native = pin!(async {
+            assert!(std::hint::black_box(false), "native failed");
+        });
+        let native_message = second_poll_panic_message(native);
+        let mut ours = pin!(stream! {
+            assert!(std::hint::black_box(false), "ours failed");
+            yield 1u8;
+        });
+        let ours_message =
+            second_poll_panic_message(pin!(async_ext::__private::next(ours.as_mut())));
+        assert_eq!(ours_message, native_message);
+        assert!(!ours.is_terminated());
+    }
+
     #[test]
     fn a_panic_before_the_first_yield_leaves_the_stream_sound() {
         let mut numbers = Box::pin(stream! {
