@@ -107,15 +107,16 @@ where
     #[inline]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         // SAFETY: nothing below moves a structurally pinned value: the body (`Running`) is
-        // pinned again right away and only ever dropped in place (by assigning `Done`); the
-        // closure (`Start`) is not structurally pinned, so moving it out is fine.
+        // pinned again right away and only ever dropped in place (by assigning `Idle(None)`);
+        // the closure (`Idle(Some(_))`) is not structurally pinned, so moving it out is fine.
         let this = unsafe { self.get_unchecked_mut() };
         if let State::Idle(start) = &mut this.state {
             // Not started: take the closure, leaving "done". Done: `None` forever.
             let Some(build_body) = start.take() else {
                 return Poll::Ready(None);
             };
-            // If `build_body` panics, the state is already `Done`: later polls return `None`.
+            // If `build_body` panics, the state is already `Idle(None)`: later polls return
+            // `None`.
             // It runs outside `Polling`: a yield inside it panics.
             let id = ids::fresh();
             let body = build_body(Yielder {
@@ -128,7 +129,7 @@ where
             return Poll::Ready(None);
         };
         // SAFETY: `body` lives inside `self`, which is pinned; it is never moved out of
-        // `state`, only dropped in place when the state becomes `Done`.
+        // `state`, only dropped in place when the state becomes `Idle(None)`.
         let body = unsafe { Pin::new_unchecked(body) };
         let mut slot = Slot {
             id: id.get(),
