@@ -432,7 +432,8 @@ fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime) {
 // Input:  `{ BODY }` of `async fn f(&mut self, x: T, mut y: U, (a, b): (u8, u8)) -> R`
 // Output: `{ Box::pin(async move {
 //              if let Some(__ret) = None::<R> { return __ret; }   // fixes the block's type
-//              let __self = self; let x = x; let mut y = y; let (a, b) = __arg3;
+//              let __self = self; let x = x; let mut y = y;
+//              let __arg3 = __arg3; let (a, b) = __arg3;
 //              let __ret: R = { BODY with `self` renamed to `__self` };
 //              __ret
 //          }) }`
@@ -457,32 +458,41 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
                 bindings.push(quote!(let #mutability #renamed = #self_token;));
             }
             FnArg::Typed(argument) => {
-                let cfgs = cfg_attrs(&argument.attrs);
-                let binding = match &*argument.pat {
+                let cfgs: Vec<&Attribute> = cfg_attrs(&argument.attrs).collect();
+                let statements = match &*argument.pat {
                     Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
                         let PatIdent {
                             mutability, ident, ..
                         } = pat;
-                        quote!(let #mutability #ident = #ident;)
+                        vec![quote!(let #mutability #ident = #ident;)]
                     }
                     Pat::Wild(_) => {
                         let positional = boxed_argument_name(index, &argument.pat);
-                        quote!(let #positional = #positional;)
+                        vec![quote!(let #positional = #positional;)]
                     }
                     pat => {
+                        // Move the whole argument in first: `let Tuple(_, n) = __arg0;` alone
+                        // would capture only `__arg0.1` (closures and async blocks capture
+                        // disjoint fields) and drop the rest when the method is called, not
+                        // when the future ends as in an `async fn`.
                         let positional = boxed_argument_name(index, pat);
-                        quote!(let #pat = #positional;)
+                        vec![
+                            quote!(let #positional = #positional;),
+                            quote!(let #pat = #positional;),
+                        ]
                     }
                 };
-                bindings.push(quote! {
-                    #(#cfgs)*
-                    #[allow(
-                        clippy::redundant_locals,
-                        clippy::used_underscore_binding,
-                        clippy::no_effect_underscore_binding,
-                    )]
-                    #binding
-                });
+                for statement in statements {
+                    bindings.push(quote! {
+                        #(#cfgs)*
+                        #[allow(
+                            clippy::redundant_locals,
+                            clippy::used_underscore_binding,
+                            clippy::no_effect_underscore_binding,
+                        )]
+                        #statement
+                    });
+                }
             }
         }
     }
