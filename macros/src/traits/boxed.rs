@@ -546,7 +546,7 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
 }
 
 /// `-> impl Iterator<Item = u8>` cannot be named inside the body: `_` lets it be inferred.
-struct ImplTraitToInfer;
+pub(super) struct ImplTraitToInfer;
 
 impl VisitMut for ImplTraitToInfer {
     fn visit_type_mut(&mut self, ty: &mut Type) {
