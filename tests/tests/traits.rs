@@ -1263,6 +1263,7 @@ mod issue_23 {
 mod issue_28 {
     //! Trait lifetime parameters in arguments and return types, an impl for a reference type
     //! with a lifetime, and lifetimes that chain (`&'a &'b ()`).
+    #![allow(clippy::needless_lifetimes)] // named lifetimes in impl headers are the case
     use super::*;
 
     struct Str<'a>(&'a str);
@@ -1308,7 +1309,7 @@ mod issue_28 {
     }
 
     #[async_trait_ext]
-    impl<'a, 'b> Trait3<'a, 'b> for () {}
+    impl Trait3<'_, '_> for () {}
 
     #[test]
     fn trait_lifetimes() {
@@ -1352,7 +1353,10 @@ mod issue_31 {
 
     #[test]
     fn default_calls_another_method() {
-        let out = block_on(<()>::hello_twice(Struct { name: "a" }, Struct { name: "b" }));
+        let out = block_on(<()>::hello_twice(
+            Struct { name: "a" },
+            Struct { name: "b" },
+        ));
         assert_eq!(out, "hi a;hi b;");
     }
 }
@@ -2141,6 +2145,7 @@ mod drop_order {
         }
     }
 
+    #[allow(clippy::unused_async)] // the plain `async fn` the trait methods are compared with
     async fn standalone(_: Flagger<'_>, flag: &AtomicBool) {
         flag.fetch_or(true, Ordering::AcqRel);
     }
@@ -2415,6 +2420,7 @@ mod issue_210 {
 
 mod issue_226 {
     //! `#[cfg]` on arguments of an impl method, with names, `_` and tuple patterns.
+    #![allow(clippy::non_minimal_cfg)] // `any()`/`all()`: always off/on, as in async-trait's test
     use super::*;
 
     #[async_trait_ext]
@@ -2534,6 +2540,7 @@ mod issue_234 {
         }
     }
 
+    #[allow(clippy::unused_async)] // the plain `async fn` the trait methods are compared with
     async fn standalone(Tuple(_, int): Tuple<Droppable<'_>, i32>, log: &Log) {
         log.push(format!("body {int}"));
     }

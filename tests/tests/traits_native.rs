@@ -1034,7 +1034,10 @@ mod native_issue_53_81 {
     #[test]
     fn self_variants() {
         assert_eq!(block_on(Tuple::V(86).handle()), 87);
-        assert_eq!(block_on(DynTrait::from_ref(&Struct::V { x: 4 }).handle()), 8);
+        assert_eq!(
+            block_on(DynTrait::from_ref(&Struct::V { x: 4 }).handle()),
+            8
+        );
     }
 }
 
@@ -1202,6 +1205,7 @@ mod native_issue_149_177_236 {
 
     #[async_trait_ext(native)]
     trait Trait {
+        #[allow(clippy::needless_return)] // the `return` is the case
         async fn fail(&self) -> &'static dyn Ret {
             return &Thing;
         }
@@ -1277,6 +1281,7 @@ mod native_issue_199_234_drop_order {
 
 mod native_issue_226_232 {
     //! `#[cfg]` on impl arguments and patterns against a reference to a trait parameter.
+    #![allow(clippy::non_minimal_cfg)] // `any()`/`all()`: always off/on, as in async-trait's test
     use super::*;
 
     #[async_trait_ext(native)]
@@ -1357,7 +1362,8 @@ mod native_companion_generics_lifetimes {
         // `'static`: `&'s Self::Value` in the output needs `Self::Value: 's`, as in a native
         // `async fn` in a trait (E0309 otherwise).
         type Value: Send + Sync + 'static;
-        async fn lookup<'s>(&'s self, key: &'k K, prefix: &str) -> Option<(&'s Self::Value, usize)>;
+        async fn lookup<'s>(&'s self, key: &'k K, prefix: &str)
+        -> Option<(&'s Self::Value, usize)>;
     }
 
     struct Table(Vec<(String, u32)>);

@@ -611,7 +611,15 @@ impl<'t> Model<'t> {
                 // The erased future's lifetime is an intersection rustc cannot name in the
                 // `impl Future` this returns; an `async move` around it captures the
                 // arguments instead (no allocation: it only holds the erased future).
-                MethodKind::Async { .. } => quote_spanned!(span=> async move { #call.await }),
+                // The allow: `async_yields_async` when the output is itself a future.
+                MethodKind::Async { .. } => {
+                    let future = Ident::new("__async_ext_future", Span::mixed_site());
+                    quote_spanned! {span=>
+                        #[allow(clippy::async_yields_async)]
+                        let #future = async move { #call.await };
+                        #future
+                    }
+                }
                 _ => call,
             };
             quote!(#(#cfgs)* #[inline] #sig { #body })
