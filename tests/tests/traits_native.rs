@@ -1395,3 +1395,44 @@ mod native_companion_generics_lifetimes {
         assert_eq!((found, allocations), (Some((&2, 0)), 0));
     }
 }
+
+mod companion_future_moves {
+    //! A companion call's future (inline storage) moved around before its first poll, then
+    //! pinned and polled across a suspension: the implementor's future borrows from itself
+    //! (a slice into its own array) once polled, so a wrong move would read freed or stale
+    //! bytes (Miri and AddressSanitizer run this file).
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait Summer {
+        async fn sum(&self, extra: u32) -> u32;
+    }
+
+    struct Data;
+
+    impl Summer for Data {
+        async fn sum(&self, extra: u32) -> u32 {
+            let values = [1u32, 2, 3, extra];
+            let view = &values[1..];
+            yield_now().await;
+            view.iter().sum()
+        }
+    }
+
+    #[test]
+    fn moved_before_the_first_poll_then_pinned() {
+        let object = DynSummer::from_ref(&Data);
+        let (sum, allocations) = count_allocations(|| {
+            let first = object.sum(10);
+            let second = object.sum(20);
+            // Moved by value through an array and out again, in reverse order.
+            let [a, b] = [first, second];
+            let mut b = pin!(b);
+            let mut a = pin!(a);
+            assert!(poll_once(b.as_mut()).is_pending());
+            assert!(poll_once(a.as_mut()).is_pending());
+            (run(a), run(b))
+        });
+        assert_eq!((sum, allocations), ((15, 25), 0));
+    }
+}
