@@ -2685,3 +2685,135 @@ mod user_patterns {
         assert_eq!(block_on(values.total()), 5);
     }
 }
+
+mod nested_items {
+    //! `self` in items nested in a body (an `impl` with its own `&self` methods, a `fn`, a
+    //! trait with a default method) is that item's own, not the method's receiver; `Self`
+    //! inside a nested `impl` is the nested type.
+    use super::*;
+
+    #[async_trait_ext]
+    trait Outer {
+        fn base(&self) -> u8;
+        async fn nested(&self) -> u8 {
+            struct Inner(u8);
+            impl Inner {
+                fn get(&self) -> u8 {
+                    self.0
+                }
+                fn make() -> Self {
+                    Self(1)
+                }
+            }
+            trait Double {
+                fn double(&self) -> u8;
+            }
+            impl Double for u8 {
+                fn double(&self) -> u8 {
+                    *self * 2
+                }
+            }
+            fn helper(value: &Inner) -> u8 {
+                value.get() + Inner::make().0
+            }
+            helper(&Inner(self.base())).double()
+        }
+    }
+
+    struct Seven;
+
+    #[async_trait_ext]
+    impl Outer for Seven {
+        fn base(&self) -> u8 {
+            7
+        }
+    }
+
+    struct Impl(u8);
+
+    #[async_trait_ext]
+    impl Outer for Impl {
+        fn base(&self) -> u8 {
+            self.0
+        }
+        async fn nested(&self) -> u8 {
+            struct Inner(u8);
+            impl Inner {
+                fn get(&self) -> u8 {
+                    self.0 + 100
+                }
+            }
+            let closure = move |inner: &Inner| inner.get() + self.0;
+            closure(&Inner(self.0))
+        }
+    }
+
+    #[test]
+    fn nested_items_keep_their_own_self() {
+        assert_eq!(block_on(Seven.nested()), 16);
+        assert_eq!(block_on(Impl(1).nested()), 102);
+    }
+}
+
+mod forwarding_impls {
+    //! The blanket forwarding impls every real trait grows: for `Box<T>`, `Arc<T>` and `&T`
+    //! with `T: ?Sized`, so `Box<dyn Store>` is itself a `Store` for generic code.
+    use super::*;
+
+    #[async_trait_ext]
+    trait Store {
+        async fn get(&self, key: &str) -> usize;
+        async fn bump(&mut self) -> usize;
+    }
+
+    struct Memory(usize);
+
+    #[async_trait_ext]
+    impl Store for Memory {
+        async fn get(&self, key: &str) -> usize {
+            self.0 + key.len()
+        }
+        async fn bump(&mut self) -> usize {
+            self.0 += 1;
+            self.0
+        }
+    }
+
+    #[async_trait_ext]
+    impl<T: Store + ?Sized + Send + Sync> Store for Box<T> {
+        async fn get(&self, key: &str) -> usize {
+            (**self).get(key).await + 1000
+        }
+        async fn bump(&mut self) -> usize {
+            (**self).bump().await
+        }
+    }
+
+    #[async_trait_ext]
+    impl<T: Store + ?Sized + Send + Sync> Store for Arc<T> {
+        async fn get(&self, key: &str) -> usize {
+            (**self).get(key).await + 2000
+        }
+        async fn bump(&mut self) -> usize {
+            match Arc::get_mut(self) {
+                Some(inner) => inner.bump().await,
+                None => 0,
+            }
+        }
+    }
+
+    async fn generic<S: Store + ?Sized>(store: &mut S) -> (usize, usize) {
+        (store.bump().await, store.get("ab").await)
+    }
+
+    #[test]
+    fn forwarding_to_dyn() {
+        let mut boxed: Box<dyn Store + Send + Sync> = Box::new(Memory(0));
+        assert_eq!(block_on(generic(&mut boxed)), (1, 1003));
+        assert_eq!(block_on(generic(&mut *boxed)), (2, 4));
+        let mut shared: Arc<dyn Store + Send + Sync> = Arc::new(Memory(5));
+        assert_eq!(block_on(generic(&mut shared)), (6, 2008));
+        let _other = Arc::clone(&shared);
+        assert_eq!(block_on(generic(&mut shared)), (0, 2008));
+    }
+}

@@ -1436,3 +1436,49 @@ mod companion_future_moves {
         assert_eq!((sum, allocations), ((15, 25), 0));
     }
 }
+
+mod native_forwarding_impls {
+    //! Forwarding impls for `Box<S>` and `&S` with `S: ?Sized`: a `Box<DynStore>` is then a
+    //! `Store` by value, for generic code that takes `S: Store` (sized).
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait Store {
+        async fn get(&self, key: &str) -> usize;
+    }
+
+    struct Memory(usize);
+
+    impl Store for Memory {
+        async fn get(&self, key: &str) -> usize {
+            yield_now().await;
+            self.0 + key.len()
+        }
+    }
+
+    impl<S: Store + ?Sized + Sync> Store for Box<S> {
+        async fn get(&self, key: &str) -> usize {
+            (**self).get(key).await + 1000
+        }
+    }
+
+    impl<S: Store + ?Sized + Sync> Store for &S {
+        async fn get(&self, key: &str) -> usize {
+            (**self).get(key).await + 2000
+        }
+    }
+
+    async fn sized<S: Store>(store: S) -> usize {
+        store.get("ab").await
+    }
+
+    #[test]
+    fn boxed_companion_is_a_sized_store() {
+        let boxed: Box<DynStore<'static>> = DynStore::boxed(Memory(1));
+        assert_eq!(block_on(sized(&*boxed)), 2003);
+        assert_eq!(block_on(sized(boxed)), 1003);
+        // A companion of a box of a companion: both boxes forward (+1000 each).
+        let nested = DynStore::boxed(DynStore::boxed(Memory(2)));
+        assert_eq!(block_on(nested.get("")), 2002);
+    }
+}
