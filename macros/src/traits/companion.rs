@@ -704,7 +704,7 @@ struct HigherRanked {
 
 impl HigherRanked {
     fn fresh(&mut self) -> Lifetime {
-        let lifetime = Lifetime::new(&format!("'__s{}", self.bound.len()), Span::call_site());
+        let lifetime = Lifetime::new(&format!("'__s{}", self.bound.len()), Span::mixed_site());
         self.bound.push(lifetime.clone());
         lifetime
     }
