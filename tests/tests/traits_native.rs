@@ -1482,3 +1482,49 @@ mod native_forwarding_impls {
         assert_eq!(block_on(nested.get("")), 2002);
     }
 }
+
+mod companion_send_arguments {
+    //! Arguments naming the trait's parameters in every shape the companion's `Send` bounds
+    //! must name: `&T`, `'_` in a path, a closure type with its own elided lifetime, a
+    //! lifetime of the trait, an associated type.
+    use super::*;
+
+    struct Wrapper<'w, T>(&'w T);
+
+    #[async_trait_ext(native)]
+    trait Visit<'t, T: 't> {
+        type Extra: Send + Sync;
+        async fn visit(
+            &self,
+            f: Box<dyn Fn(&T) -> u32 + Send + Sync>,
+            item: Wrapper<'_, T>,
+            long: &'t T,
+            extra: &Self::Extra,
+        ) -> u32;
+    }
+
+    struct Visitor;
+
+    impl<'t> Visit<'t, u32> for Visitor {
+        type Extra = u32;
+        async fn visit(
+            &self,
+            f: Box<dyn Fn(&u32) -> u32 + Send + Sync>,
+            item: Wrapper<'_, u32>,
+            long: &'t u32,
+            extra: &u32,
+        ) -> u32 {
+            yield_now().await;
+            f(item.0) + *long + *extra
+        }
+    }
+
+    #[test]
+    fn every_shape_through_the_companion() {
+        let object: &DynVisit<'_, '_, u32, u32> = DynVisit::from_ref(&Visitor);
+        let value = 1;
+        let long = 10;
+        let out = block_on(object.visit(Box::new(|x| x * 100), Wrapper(&value), &long, &1000));
+        assert_eq!(out, 1110);
+    }
+}
