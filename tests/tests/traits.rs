@@ -2817,3 +2817,57 @@ mod forwarding_impls {
         assert_eq!(block_on(generic(&mut shared)), (0, 2008));
     }
 }
+
+mod more_signatures {
+    //! `impl Trait` nested in an argument type, an `async unsafe fn`, and an associated-type
+    //! binding on the trait object (`dyn Trait<Item = u8>`).
+    use super::*;
+    use std::fmt::Display;
+
+    #[async_trait_ext]
+    trait Signatures {
+        type Item;
+        async fn joined(&self, parts: Vec<impl Display + Send>) -> String
+        where
+            Self: Sized;
+        /// # Safety
+        /// `ptr` must be valid for reads.
+        #[async_trait_ext(?Send)] // a raw pointer argument: the future is not `Send`
+        async unsafe fn read(&self, ptr: *const u8) -> u8
+        where
+            Self: Sized;
+        async fn item(&self) -> Self::Item;
+    }
+
+    struct Impl;
+
+    #[async_trait_ext]
+    impl Signatures for Impl {
+        type Item = u8;
+        async fn joined(&self, parts: Vec<impl Display + Send>) -> String {
+            parts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("-")
+        }
+        #[async_trait_ext(?Send)]
+        async unsafe fn read(&self, ptr: *const u8) -> u8 {
+            // SAFETY: the caller promises `ptr` is valid.
+            unsafe { *ptr }
+        }
+        async fn item(&self) -> u8 {
+            8
+        }
+    }
+
+    #[test]
+    fn nested_impl_trait_unsafe_fn_and_assoc_binding() {
+        assert_eq!(block_on(Impl.joined(vec![1, 2, 3])), "1-2-3");
+        let value = 42u8;
+        // SAFETY: `&value` is valid for reads.
+        assert_eq!(block_on(unsafe { Impl.read(&raw const value) }), 42);
+        let object: &(dyn Signatures<Item = u8> + Sync) = &Impl;
+        assert_eq!(block_on(object.item()), 8);
+    }
+}
