@@ -99,8 +99,7 @@ pub(crate) mod private {
 
     use super::generator::AsyncStream;
     /// The body's output (`()` or `Result<(), E>`), its yielder and a yield's future: the
-    /// types the generated closure and body name. `NeedsStd` is the bound below that turns a
-    /// generator without the `std` feature into one clear error.
+    /// types the generated closure and body name.
     pub use super::generator::{BodyOutput, YieldFuture, Yielder};
 
     /// The `Stream` trait, so generated signatures (`impl Stream<Item = T>`) need no

@@ -3,24 +3,26 @@
 //!
 //! `AsyncStream` owns the body. On the first poll it draws a fresh, never-reused id and builds
 //! the body from the closure the macro generated, handing it a [`Yielder`] that carries that
-//! id. While `poll_next` polls the body, a thread-local points at a `Slot` on `poll_next`'s
-//! stack: the stream's id and an empty `Option<T>`. A yield checks that the slot's id is its
-//! own, stores the item in the slot and suspends; `poll_next` takes the item out and returns
-//! it. No allocation, nothing stored in the stream but the body and the id. (One thread-local
-//! word rather than id and pointer side by side: the id then travels through the stack, which
-//! the CPU forwards cheaply; 2.5× faster through `dyn` on the machine measured.)
+//! id. Each `poll_next` puts a `Slot` on its stack (the stream's id, the waker it was given
+//! and an empty `Option<T>`) and polls the body with a `Context` whose waker is a wrapper: its
+//! vtable is this module's `static VTABLE` and its data pointer is the slot. A yield future,
+//! when polled, checks that its `Context`'s waker has that vtable and that the slot's id is
+//! its own, stores the item in the slot and suspends; `poll_next` takes the item out and
+//! returns it. No allocation, no thread-local (so no `std`), nothing stored in the stream but
+//! the body and the id. The wrapper's `clone` returns a clone of the real waker and `wake_by_ref`
+//! forwards to it, so futures in the body register the task's own waker and no copy of the
+//! wrapper outlives the poll.
 //!
 //! The yielder is a plain value that safe code can get hold of (`__private::stream_new` is
 //! callable, and a closure can smuggle its argument out through a channel, an
 //! `Rc<RefCell<_>>` or a static). Soundness therefore does not depend on where the yielder
-//! is, only on this run-time check: **a yielder writes only while its own stream is the one
-//! being polled on the current thread** (the innermost one, if polls nest), and otherwise
-//! panics. Then the slot it writes into belongs to that very `poll_next`, which is still
-//! running (so the slot is alive and not borrowed elsewhere), and the slot's type is the
-//! yielder's item type (one id
-//! belongs to one stream, whose item type is the yielder's, and `Yielder<T>` is invariant in
-//! `T`). Each `unsafe` block argues its part; `guide/soundness.md` lists the tests that
-//! attack it.
+//! is, only on this run-time check: **a yield writes only when polled with the wrapper waker
+//! of its own stream's running `poll_next`**, and otherwise panics. Only `poll_next` makes a
+//! waker with `VTABLE` (that takes `unsafe`), and a `&Waker` cannot outlive the body's poll,
+//! so the slot is alive and not touched by `poll_next` until the poll returns; the slot's type
+//! is the yielder's item type (one id belongs to one stream, whose item type is the
+//! yielder's, and `Yielder<T>` is invariant in `T`). Each `unsafe` block argues its part;
+//! `guide/soundness.md` lists the tests that attack it.
 
 use core::fmt;
 use core::future::Future;
