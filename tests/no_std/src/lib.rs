@@ -1,7 +1,6 @@
 //! async-ext in a `#![no_std]` crate: only `core` and `alloc`, `async-ext` without its `std`
-//! feature. Every macro that works without `std` is expanded here (all but the generators,
-//! which need `std`); `tests/tests/no_std.rs` builds this crate on its own (so the `std`
-//! feature is really off). Building is the test; `run_all` uses every expansion, and a unit
+//! feature. Every macro is expanded here; `tests/tests/no_std.rs` builds this crate on its own
+//! (so the `std` feature is really off). Building is the test; `run_all` uses every expansion, and a unit
 //! test runs it with an executor.
 
 #![no_std]
@@ -9,12 +8,13 @@
 
 extern crate alloc;
 
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use async_ext::{
-    AsyncDrop, AsyncFnMut, Stream, async_closure, async_scope, async_trait_ext, defer_async,
-    for_await,
+    AsyncDrop, AsyncFnMut, Stream, async_closure, async_scope, async_stream, async_trait_ext,
+    async_try_stream, defer_async, for_await, stream, try_stream,
 };
 
 /// Boxed mode: boxes come from `alloc`, through the runtime, with no `extern crate alloc`
@@ -50,9 +50,42 @@ impl Source for One {
     }
 }
 
-// Generators are not here: they keep their yield slot's address in a thread-local, so they
-// need the `std` feature (without it, `stream!` is an error that says so). See the streams
-// chapter of the guide.
+/// A generator.
+pub fn countdown_generator(from: u32) -> impl Stream<Item = u32> {
+    stream! {
+        for i in (1..=from).rev() {
+            yield i;
+        }
+    }
+}
+
+/// A fallible generator.
+pub fn checked(values: Vec<u32>) -> impl Stream<Item = Result<u32, &'static str>> {
+    try_stream! {
+        for v in values {
+            if v == 0 {
+                Err("zero")?;
+            }
+            yield v;
+        }
+    }
+}
+
+/// The attribute form.
+#[async_stream(item = u32)]
+pub async fn evens(limit: u32) {
+    for i in (0..limit).step_by(2) {
+        yield_!(i);
+    }
+}
+
+/// The fallible attribute form.
+#[async_try_stream(ok = u32, error = core::num::ParseIntError)]
+pub async fn parse_all(texts: Vec<String>) {
+    for text in texts {
+        yield_!(text.parse::<u32>()?);
+    }
+}
 
 /// A hand-written stream, for `#[for_await]`: counts down from a number to 1.
 #[derive(Debug)]
@@ -136,6 +169,14 @@ pub async fn run_all() -> u32 {
         sum += n;
     }
     sum += collect(Countdown(3)).await.into_iter().sum::<u32>();
+    sum += collect(countdown_generator(3))
+        .await
+        .into_iter()
+        .sum::<u32>();
+    sum += u32::try_from(collect(checked(alloc::vec![1, 0, 5])).await.len()).unwrap_or(0);
+    sum += collect(evens(5)).await.into_iter().sum::<u32>();
+    let texts = alloc::vec![String::from("4"), String::from("x")];
+    sum += u32::try_from(collect(parse_all(texts)).await.len()).unwrap_or(0);
     let mut add = adder();
     sum += add.call_mut((2,)).await;
     sum += scoped(Conn).await;
@@ -148,8 +189,13 @@ mod tests {
 
     #[test]
     fn every_expansion_runs() {
-        // get (3) + the companion (2 + 1 + 0) + countdown (3 + 2 + 1) + the closure (2) + the scope (1).
-        assert_eq!(futures::executor::block_on(super::run_all()), 15);
+        // get (3) + the companion (2 + 1 + 0) + both countdowns (6 each) + `checked` (`Ok(1)`,
+        // then the `Err` that ends it: 2 items) + evens (0 + 2 + 4) + `parse_all` (`Ok(4)`, then
+        // the `Err`: 2 items) + the closure (2) + the scope (1).
+        assert_eq!(
+            futures::executor::block_on(super::run_all()),
+            3 + 3 + 12 + 2 + 6 + 2 + 2 + 1
+        );
         // conn (1) + the pair's two fields (2) + the deferred future (10).
         assert_eq!(super::CLOSED.load(Ordering::SeqCst), 13);
     }
