@@ -161,6 +161,15 @@ const TRAITS: &[(&str, &str)] = &[
         "",
         "unsafe impl<T> Marker for T { async fn mark(&self) {} }",
     ),
+    (
+        "",
+        "pub trait Tricky {
+            #[async_trait_ext(?Send)]
+            async unsafe fn raw(&self, p: *const u8) -> u8;
+            async fn nested(&self, f: impl Fn(impl Into<u8>) -> u8 + Send);
+            async fn dynamic(&self, it: &mut (dyn Iterator<Item = u8> + Send)) -> Option<u8>;
+        }",
+    ),
 ];
 
 /// Inputs of `async_closure!`, as its wrapper passes them.
