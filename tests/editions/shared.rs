@@ -1,6 +1,9 @@
 // Every async-ext macro, written with what edition 2018 already allows, so that the same text
 // compiles in each edition crate that `include!`s it (an included file takes the edition of
-// the crate that includes it). Each crate's `lib.rs` adds what its own edition brings.
+// the crate that includes it). What differs between the editions is how rustc reads the
+// expansions: `impl Trait` captures only named lifetimes before 2024 (`words` below needs the
+// attribute to add the capture), `gen` is reserved in 2024, temporaries in tail expressions
+// and `if let` scrutinees drop earlier in 2024, and paths resolve as in 2018 everywhere.
 
 use async_ext::{
     async_closure, async_scope, async_stream, async_trait_ext, async_try_stream, defer_async,
@@ -119,6 +122,12 @@ pub fn counter(start: u32) -> impl AsyncFnMut<(u32,), Output = String> {
 /// Calls any `AsyncFn` twice.
 pub async fn twice<F: AsyncFn<(u64,), Output = u64>>(f: &F) -> u64 {
     f.call((1,)).await + f.call((2,)).await
+}
+
+/// A native async closure that borrows none of its captures is an `AsyncFn` too (async
+/// closures are stable in every edition since 2018).
+pub async fn native_closure() -> u64 {
+    twice(&async |x: u64| x * 10).await
 }
 
 /// A closure called once, moving its capture out.
@@ -277,6 +286,7 @@ pub fn run_all(block_on: fn(Pin<Box<dyn Future<Output = ()>>>)) {
         let scale = async_closure!({ let factor = 3u64; } async |x: u64| x * factor);
         assert_eq!(twice(&scale).await, 9);
         assert_eq!(finish("b").await, ["a", "b"]);
+        assert_eq!(native_closure().await, 30);
 
         assert_eq!(total(doubled(4)).await, 2 * (1 + 2 + 3));
         assert_eq!(total(evens(7)).await, 2 + 4 + 6);

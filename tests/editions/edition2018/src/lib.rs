@@ -6,8 +6,6 @@
 
 include!("../../shared.rs");
 
-// Edition 2018 brings `async`/`.await` and `dyn`; the shared file is written in it.
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -6,20 +6,10 @@
 
 include!("../../shared.rs");
 
-/// Edition 2024: a native async closure is an `AsyncFn`.
-pub async fn native_closure() -> u64 {
-    twice(&async |x: u64| x * 10).await
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn every_macro_runs() {
         super::run_all(futures::executor::block_on);
-    }
-
-    #[test]
-    fn native_async_closures_are_async_fns() {
-        assert_eq!(futures::executor::block_on(super::native_closure()), 30);
     }
 }
