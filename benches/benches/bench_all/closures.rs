@@ -1,0 +1,69 @@
+//! Async closure calls: a closure capturing a `u64` and adding its argument, called from an
+//! `#[inline(never)]` fn generic over the closure.
+
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::Pin;
+
+use async_ext_benches::executor::block_on;
+use async_ext_benches::measure::{Group, Scenario};
+
+/// The future of a boxed-funnel closure: the stable work-around for storing async closures
+/// (a `Box<dyn Fn(..) -> Pin<Box<dyn Future>>>`), which allocates on every call.
+type BoxedFuture = Pin<Box<dyn Future<Output = u64> + Send>>;
+
+#[inline(never)]
+fn call_native<F: AsyncFn(u64) -> u64>(closure: &F, x: u64) -> u64 {
+    block_on(closure(x))
+}
+
+#[inline(never)]
+fn call_boxed(closure: &(dyn Fn(u64) -> BoxedFuture + 'static), x: u64) -> u64 {
+    block_on(closure(x))
+}
+
+#[inline(always)]
+fn call_loop<F: ?Sized>(closure: &F, n: u64, call: impl Fn(&F, u64) -> u64) -> u64 {
+    let mut sum = 0u64;
+    for i in 0..n {
+        sum = sum.wrapping_add(call(black_box(closure), black_box(i)));
+    }
+    sum
+}
+
+fn native(n: u64) -> u64 {
+    let step = black_box(3u64);
+    let closure = async move |x: u64| step.wrapping_add(x);
+    call_loop(&closure, n, call_native)
+}
+
+fn boxed_funnel(n: u64) -> u64 {
+    let step = black_box(3u64);
+    let closure: Box<dyn Fn(u64) -> BoxedFuture> =
+        Box::new(move |x: u64| -> BoxedFuture { Box::pin(async move { step.wrapping_add(x) }) });
+    call_loop(&*closure, n, call_boxed)
+}
+
+pub(crate) fn group() -> Group {
+    Group {
+        title: "Async closure call",
+        unit: "call",
+        peer: "closure.native",
+        note: "`f(x).await` of a closure capturing a `u64` by value, from an `#[inline(never)]` \
+               fn generic over the closure (`AsyncFn(u64) -> u64` for the native closure).",
+        scenarios: vec![
+            Scenario {
+                id: "closure.native",
+                label: "native async closure (`AsyncFn` bound)",
+                run: native,
+                target: None,
+            },
+            Scenario {
+                id: "closure.boxed_funnel",
+                label: "boxed funnel: `&dyn Fn(u64) -> Pin<Box<dyn Future>>`",
+                run: boxed_funnel,
+                target: None,
+            },
+        ],
+    }
+}

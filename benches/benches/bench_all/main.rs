@@ -1,0 +1,380 @@
+//! `bench-all`: every benchmark of async-ext against its peers, in one run, written to
+//! `benches/RESULTS.md`. Run it with `benches/run.sh` (release, fat LTO); see
+//! `benches/README.md`.
+//!
+//! Flags: `--quick` (fewer samples, no compile-time rows), `--no-valgrind`, `--no-compile`,
+//! `--no-clean-build`, `--out PATH`. `--instr ID N` runs one scenario `N` times and exits: that
+//! is how the harness runs each scenario under callgrind.
+
+// The inlined call paths are inlined on purpose: they are the rows where the optimiser may
+// remove a peer's box, measured beside the `#[inline(never)]` ones.
+#![allow(clippy::inline_always)]
+
+mod closures;
+mod consume;
+mod scope;
+mod streams;
+mod traits;
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use async_ext_benches::alloc_counter::CountingAllocator;
+use async_ext_benches::compile::{Scratch, Style};
+use async_ext_benches::measure::{
+    Group, Measured, allocations_per_op, instructions_per_op, median, time_interleaved,
+};
+use async_ext_benches::report::{GroupResult, Headline, Verdict, fmt_ratio, headline_markdown};
+
+#[global_allocator]
+static ALLOC: CountingAllocator = CountingAllocator;
+
+/// Operations per callgrind run (the count is the difference between `2N` and `N`).
+const INSTRUCTION_OPS: u64 = 20_000;
+/// Operations per allocation count (likewise a difference between `2N` and `N`).
+const ALLOCATION_OPS: u64 = 10_000;
+/// Methods of the generated trait of the `cargo check` rows.
+const METHODS: usize = 300;
+
+/// Rows that performance.md asks for and this run does not measure, with the reason.
+const NOT_MEASURED: &[&str] = &[
+    "async-ext `#[async_trait_ext]` boxed mode (static not inlined, `dyn`) and its `cargo check` \
+     row: not yet measured, the extension has not landed on `main`.",
+    "async-ext `#[async_trait_ext(native)]` (static not inlined, through `DynGet`) and its \
+     `cargo check` row: not yet measured, native mode has not landed on `main`.",
+    "async-ext `stream!` (per item, per stream, size): not yet measured, the extension has not \
+     landed on `main`.",
+    "async-ext `async_closure!` call: not yet measured, the extension has not landed on `main`.",
+    "`#[async_scope]` with one slot: not yet measured, the extension has not landed on `main`.",
+];
+
+fn groups() -> Vec<Group> {
+    vec![
+        traits::static_calls(),
+        traits::dyn_calls(),
+        streams::per_item_static(),
+        streams::per_item_dyn(),
+        streams::per_stream(),
+        consume::group(),
+        closures::group(),
+        scope::group(),
+    ]
+}
+
+struct Options {
+    samples: usize,
+    sample_ms: f64,
+    valgrind: bool,
+    compile: bool,
+    clean_build: bool,
+    check_runs: usize,
+    out: PathBuf,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Self {
+        let quick = args.iter().any(|arg| arg == "--quick");
+        let has = |flag: &str| args.iter().any(|arg| arg == flag);
+        let out = args
+            .iter()
+            .position(|arg| arg == "--out")
+            .and_then(|at| args.get(at + 1))
+            .map_or_else(|| manifest_dir().join("RESULTS.md"), PathBuf::from);
+        Options {
+            samples: if quick { 5 } else { 21 },
+            sample_ms: if quick { 2.0 } else { 5.0 },
+            valgrind: !has("--no-valgrind"),
+            compile: !quick && !has("--no-compile"),
+            clean_build: !quick && !has("--no-compile") && !has("--no-clean-build"),
+            check_runs: 7,
+            out,
+        }
+    }
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|arg| arg == "--instr") {
+        return run_one(args.get(at + 1), args.get(at + 2));
+    }
+    let options = Options::parse(&args);
+    if let Err(error) = run_all(&options) {
+        eprintln!("bench-all: {error}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--instr ID N`: run one scenario, for callgrind.
+fn run_one(id: Option<&String>, n: Option<&String>) -> ExitCode {
+    let n: Option<u64> = n.and_then(|n| n.parse().ok());
+    let groups = groups();
+    let scenario = groups
+        .iter()
+        .flat_map(|group| &group.scenarios)
+        .find(|scenario| Some(scenario.id) == id.map(String::as_str));
+    let (Some(scenario), Some(n)) = (scenario, n) else {
+        eprintln!("usage: bench-all --instr SCENARIO_ID N");
+        return ExitCode::FAILURE;
+    };
+    black_box((scenario.run)(black_box(n)));
+    ExitCode::SUCCESS
+}
+
+fn run_all(options: &Options) -> Result<(), String> {
+    let groups = groups();
+    check_same_work(&groups)?;
+    let exe = std::env::current_exe().map_err(|error| error.to_string())?;
+    let valgrind = options.valgrind && valgrind_works();
+    if options.valgrind && !valgrind {
+        eprintln!("bench-all: valgrind not found; instruction counts are left out");
+    }
+
+    let mut results = Vec::new();
+    for group in &groups {
+        eprintln!("bench-all: {}", group.title);
+        let runs: Vec<fn(u64) -> u64> = group.scenarios.iter().map(|s| s.run).collect();
+        let times = time_interleaved(&runs, options.samples, options.sample_ms);
+        let mut measured = Vec::new();
+        for (scenario, ns) in group.scenarios.iter().zip(times) {
+            let instructions = if valgrind {
+                Some(instructions_per_op(&exe, scenario.id, INSTRUCTION_OPS)?)
+            } else {
+                None
+            };
+            measured.push(Measured {
+                ns,
+                instructions,
+                allocations: allocations_per_op(scenario.run, ALLOCATION_OPS),
+            });
+        }
+        results.push(GroupResult { group, measured });
+    }
+
+    let mut compile_section = String::new();
+    let mut headlines: Vec<Headline> = results.iter().flat_map(GroupResult::headlines).collect();
+    if options.compile {
+        eprintln!("bench-all: cargo check of the generated {METHODS}-method traits");
+        let (section, rows) = compile_rows(options)?;
+        compile_section = section;
+        headlines.extend(rows);
+    }
+
+    let markdown = render(options, valgrind, &results, &headlines, &compile_section);
+    std::fs::write(&options.out, markdown)
+        .map_err(|error| format!("writing {}: {error}", options.out.display()))?;
+    eprintln!("bench-all: wrote {}", options.out.display());
+    Ok(())
+}
+
+/// Every scenario of a group must return the same checksum: the rows do the same work.
+fn check_same_work(groups: &[Group]) -> Result<(), String> {
+    for group in groups {
+        let sums: Vec<(&str, u64)> = group
+            .scenarios
+            .iter()
+            .map(|scenario| (scenario.id, (scenario.run)(1_000)))
+            .collect();
+        if sums.windows(2).any(|pair| pair[0].1 != pair[1].1) {
+            return Err(format!(
+                "the scenarios of \"{}\" disagree on the result: {sums:?}",
+                group.title
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn valgrind_works() -> bool {
+    Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+/// The styles of the `cargo check` rows, with each one's target against native.
+fn check_styles() -> Vec<(Style, Option<(f64, &'static str)>)> {
+    vec![
+        (Style::Native, None),
+        (Style::AsyncTrait, None),
+        (Style::Dynosaur, None),
+    ]
+}
+
+fn compile_rows(options: &Options) -> Result<(String, Vec<Headline>), String> {
+    let workspace = manifest_dir()
+        .parent()
+        .map(Path::to_owned)
+        .ok_or("benches/ has no parent")?;
+    let styles_with_targets = check_styles();
+    let styles: Vec<Style> = styles_with_targets.iter().map(|(style, _)| *style).collect();
+    let scratch = Scratch::create(&workspace, &styles, METHODS)?;
+    let times = scratch.check_times(&styles, options.check_runs)?;
+    let native_min = times[0].iter().copied().fold(f64::INFINITY, f64::min);
+
+    let mut out = String::new();
+    let mut headlines = Vec::new();
+    let _ = writeln!(
+        out,
+        "### `cargo check` of one trait with {METHODS} async methods plus an impl\n\n\
+         Debug profile, dependencies already built; the time is that of the rustc command \
+         cargo runs for the generated crate (from `cargo check -vv`), run {} times per crate \
+         in interleaved rounds. Ratios use the fastest run of each crate, the figure least \
+         disturbed by other work on the machine.\n",
+        options.check_runs
+    );
+    out.push_str("| crate | fastest (s) | median (s) | × native | target | verdict |\n");
+    out.push_str("|---|---:|---:|---:|---|---|\n");
+    for ((style, target), runs) in styles_with_targets.iter().zip(&times) {
+        let fastest = runs.iter().copied().fold(f64::INFINITY, f64::min);
+        let ratio = fastest / native_min;
+        let (target_text, verdict) = match target {
+            Some((max, text)) => {
+                let verdict = if (ratio * 100.0).round() / 100.0 <= *max {
+                    Verdict::Pass
+                } else {
+                    Verdict::Miss(format!("{}× > {max}×", fmt_ratio(ratio)))
+                };
+                headlines.push(Headline {
+                    what: format!("`cargo check`, {METHODS}-method trait"),
+                    row: style.label().to_owned(),
+                    against: Style::Native.label().to_owned(),
+                    instructions_ratio: None,
+                    time_ratio: Some(ratio),
+                    allocations: None,
+                    target: (*text).to_owned(),
+                    verdict: verdict.clone(),
+                });
+                ((*text).to_owned(), verdict.mark())
+            }
+            None => (String::new(), String::new()),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {fastest:.3} | {:.3} | {} | {target_text} | {verdict} |",
+            style.label(),
+            median(runs.clone()),
+            fmt_ratio(ratio),
+        );
+    }
+
+    if options.clean_build {
+        eprintln!("bench-all: clean builds of async-ext and async-trait");
+        let [ext, async_trait] = scratch.clean_build_times(2)?;
+        let ext_min = ext.iter().copied().fold(f64::INFINITY, f64::min);
+        let at_min = async_trait.iter().copied().fold(f64::INFINITY, f64::min);
+        let ratio = ext_min / at_min;
+        let text = "≤ 1.2× async-trait's";
+        let verdict = if (ratio * 100.0).round() / 100.0 <= 1.2 {
+            Verdict::Pass
+        } else {
+            Verdict::Miss(format!("{}× > 1.2×", fmt_ratio(ratio)))
+        };
+        let _ = writeln!(
+            out,
+            "\n### Clean build of the macros with their dependencies\n\n\
+             `cargo build` (debug) of an empty crate depending on the macro crate, from an \
+             empty target directory, twice each (fastest shown); on this 2-core machine the \
+             builds share the cores with other work.\n\n\
+             | crate | fastest (s) | × async-trait | target | verdict |\n|---|---:|---:|---|---|\n\
+             | async-trait (with syn, quote, proc-macro2) | {at_min:.2} | 1.00 | | |\n\
+             | async-ext (async-ext-macros with syn, quote, proc-macro2; futures-core) | {ext_min:.2} | {} | {text} | {} |",
+            fmt_ratio(ratio),
+            verdict.mark()
+        );
+        headlines.push(Headline {
+            what: "clean build of the macros with deps".to_owned(),
+            row: "async-ext".to_owned(),
+            against: "async-trait".to_owned(),
+            instructions_ratio: None,
+            time_ratio: Some(ratio),
+            allocations: None,
+            target: text.to_owned(),
+            verdict,
+        });
+    }
+    Ok((out, headlines))
+}
+
+fn command_line(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn render(
+    options: &Options,
+    valgrind: bool,
+    results: &[GroupResult<'_>],
+    headlines: &[Headline],
+    compile_section: &str,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Benchmark results\n\n\
+         Written by `benches/run.sh` (which runs `cargo bench -p async-ext-benches --bench \
+         bench-all` with fat LTO and one codegen unit) on {}, {}, {} CPUs ({}). One run; do \
+         not edit by hand.\n",
+        command_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+        command_line("rustc", &["--version"]),
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+        command_line("uname", &["-m"]),
+    );
+    out.push_str(
+        "**How to read it.** The machine is a shared 2-core VM with other builds running: \
+         absolute times drift by 2× from one minute to the next, so a time is only ever shown \
+         as a ratio against a peer measured in the same run (medians of interleaved samples). \
+         What repeats exactly, and what the verdicts are judged on, are the **instruction \
+         counts** (callgrind: the difference between a run of 2N operations and one of N, \
+         divided by N) and the **allocation counts** (a counting global allocator, likewise a \
+         difference, so they are exact per operation). Every item passes through `black_box`; \
+         calls are made from `#[inline(never)]` fns (and, for the trait rows, also from inlined \
+         ones, where async-trait's box can disappear).\n\n",
+    );
+    out.push_str(
+        "**Allocation counts** are what the code asks of the global allocator. Where LLVM, after \
+         inlining, removes a malloc/free pair (async-trait's box in the inlined trait row), the \
+         count still shows the request while the instruction count shows it gone; on every \
+         not-inlined and `dyn` row the count is the number of real heap allocations.\n\n",
+    );
+    if !valgrind {
+        out.push_str("valgrind was not available: instruction counts are missing.\n\n");
+    }
+    let _ = writeln!(
+        out,
+        "Samples per row: {}, of about {} ms each.\n",
+        options.samples, options.sample_ms
+    );
+    out.push_str("## Headline: the targets of performance.md\n\n");
+    out.push_str(&headline_markdown(headlines));
+    if !NOT_MEASURED.is_empty() {
+        out.push_str("\nNot measured in this run:\n\n");
+        for line in NOT_MEASURED {
+            let _ = writeln!(out, "* {line}");
+        }
+    }
+    out.push_str("\n## Runtime, row by row\n\n");
+    for result in results {
+        out.push_str(&result.markdown());
+        out.push('\n');
+    }
+    out.push_str("### Size of a stream for the same body (bytes)\n\n| stream | `size_of` |\n|---|---:|\n");
+    for (label, bytes) in streams::sizes() {
+        let _ = writeln!(out, "| {label} | {bytes} |");
+    }
+    if !compile_section.is_empty() {
+        out.push_str("\n## Compile time\n\n");
+        out.push_str(compile_section);
+    }
+    out
+}

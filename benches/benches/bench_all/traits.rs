@@ -1,0 +1,200 @@
+//! Trait calls: one `async fn get(&self, x: u64) -> u64` method, called statically through
+//! `T: Trait` and dynamically, by every peer and by async-ext.
+//!
+//! "Not inlined" is the normal case across crates: the impl's method is `#[inline(never)]`
+//! and so is the generic fn that calls it and polls the future (async-trait's box is then
+//! really allocated). "Inlined" marks both `#[inline]`/`#[inline(always)]`, where the optimiser
+//! may see through a box. The `dyn` rows call through the crate's dynamic form from an
+//! `#[inline(never)]` fn, on an object built once, with the reference through `black_box` so
+//! the call cannot be devirtualised.
+
+use std::hint::black_box;
+
+use async_ext_benches::executor::block_on;
+use async_ext_benches::measure::{Group, Scenario};
+
+/// Implements every trait here with `#[inline(never)]` methods.
+pub(crate) struct Adder(u64);
+
+/// Implements every trait here with `#[inline]` methods.
+pub(crate) struct Inlined(u64);
+
+/// The work every `get` does.
+#[inline(always)]
+fn work(state: u64, x: u64) -> u64 {
+    state.wrapping_add(x)
+}
+
+/// `n` calls of `call` on `object`, summed.
+#[inline(always)]
+fn call_loop<T: ?Sized>(object: &T, n: u64, call: impl Fn(&T, u64) -> u64) -> u64 {
+    let mut sum = 0u64;
+    for i in 0..n {
+        sum = sum.wrapping_add(call(black_box(object), black_box(i)));
+    }
+    sum
+}
+
+/// The `run` fns of one trait: static not inlined, static inlined.
+macro_rules! static_runs {
+    ($module:ident => $never:ident, $inline:ident) => {
+        fn $never(n: u64) -> u64 {
+            call_loop(&Adder(black_box(3)), n, $module::call_never)
+        }
+        fn $inline(n: u64) -> u64 {
+            call_loop(&Inlined(black_box(3)), n, $module::call_inline)
+        }
+    };
+}
+
+/// The two generic callers of one trait, by the trait's path.
+macro_rules! generic_callers {
+    ($trait:path) => {
+        #[inline(never)]
+        pub(crate) fn call_never<T: $trait>(object: &T, x: u64) -> u64 {
+            block_on(object.get(x))
+        }
+
+        #[inline(always)]
+        pub(crate) fn call_inline<T: $trait>(object: &T, x: u64) -> u64 {
+            block_on(object.get(x))
+        }
+    };
+}
+
+mod native {
+    #![allow(async_fn_in_trait)] // the point of this row is the plain language feature
+
+    use super::{Adder, Inlined, block_on, work};
+
+    pub(crate) trait Get {
+        async fn get(&self, x: u64) -> u64;
+    }
+
+    impl Get for Adder {
+        #[inline(never)]
+        async fn get(&self, x: u64) -> u64 {
+            work(self.0, x)
+        }
+    }
+
+    impl Get for Inlined {
+        #[inline]
+        async fn get(&self, x: u64) -> u64 {
+            work(self.0, x)
+        }
+    }
+
+    generic_callers!(Get);
+}
+
+mod with_async_trait {
+    use super::{Adder, Inlined, block_on, work};
+
+    #[async_trait::async_trait]
+    pub(crate) trait Get {
+        async fn get(&self, x: u64) -> u64;
+    }
+
+    #[async_trait::async_trait]
+    impl Get for Adder {
+        #[inline(never)]
+        async fn get(&self, x: u64) -> u64 {
+            work(self.0, x)
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl Get for Inlined {
+        #[inline]
+        async fn get(&self, x: u64) -> u64 {
+            work(self.0, x)
+        }
+    }
+
+    generic_callers!(Get);
+
+    #[inline(never)]
+    pub(crate) fn call_dyn(object: &(dyn Get + 'static), x: u64) -> u64 {
+        block_on(object.get(x))
+    }
+}
+
+mod with_dynosaur {
+    #![allow(async_fn_in_trait)] // dynosaur's input is a plain async fn in a trait
+
+    use super::{Adder, block_on, work};
+
+    #[dynosaur::dynosaur(pub(crate) DynGet = dyn(box) Get)]
+    pub(crate) trait Get {
+        async fn get(&self, x: u64) -> u64;
+    }
+
+    impl Get for Adder {
+        #[inline(never)]
+        async fn get(&self, x: u64) -> u64 {
+            work(self.0, x)
+        }
+    }
+
+    #[inline(never)]
+    pub(crate) fn call_dyn(object: &DynGet<'_>, x: u64) -> u64 {
+        block_on(object.get(x))
+    }
+}
+
+static_runs!(native => native_never, native_inline);
+static_runs!(with_async_trait => async_trait_never, async_trait_inline);
+
+fn async_trait_dyn(n: u64) -> u64 {
+    let object: Box<dyn with_async_trait::Get> = Box::new(Adder(black_box(3)));
+    call_loop(&*object, n, with_async_trait::call_dyn)
+}
+
+fn dynosaur_dyn(n: u64) -> u64 {
+    let object = with_dynosaur::DynGet::new_box(Adder(black_box(3)));
+    call_loop(&*object, n, |object, x| with_dynosaur::call_dyn(object, x))
+}
+
+fn scenario(id: &'static str, label: &'static str, run: fn(u64) -> u64) -> Scenario {
+    Scenario {
+        id,
+        label,
+        run,
+        target: None,
+    }
+}
+
+/// Static calls through `T: Trait`.
+pub(crate) fn static_calls() -> Group {
+    Group {
+        title: "Trait call, static dispatch",
+        unit: "call",
+        peer: "trait.static.native.never",
+        note: "`obj.get(x).await` through a generic `T: Trait`, polled to completion by a \
+               no-op-waker executor. Not inlined: the impl's method and the generic caller are \
+               `#[inline(never)]`. Inlined: both are inlined, and LLVM may remove a box \
+               (see \"Allocation counts\" above).",
+        scenarios: vec![
+            scenario("trait.static.native.never", "native async fn in trait, not inlined", native_never),
+            scenario("trait.static.native.inline", "native async fn in trait, inlined", native_inline),
+            scenario("trait.static.async_trait.never", "async-trait, not inlined", async_trait_never),
+            scenario("trait.static.async_trait.inline", "async-trait, inlined", async_trait_inline),
+        ],
+    }
+}
+
+/// Calls through `dyn Trait` (or the peer's replacement for it).
+pub(crate) fn dyn_calls() -> Group {
+    Group {
+        title: "Trait call, dynamic dispatch",
+        unit: "call",
+        peer: "trait.dyn.async_trait",
+        note: "`obj.get(x).await` through the crate's dynamic form (`&dyn Get`, dynosaur's \
+               `&DynGet`), from an `#[inline(never)]` fn; the object is built once.",
+        scenarios: vec![
+            scenario("trait.dyn.async_trait", "async-trait, `&dyn Get`", async_trait_dyn),
+            scenario("trait.dyn.dynosaur", "dynosaur, `&DynGet`", dynosaur_dyn),
+        ],
+    }
+}
