@@ -10,8 +10,9 @@ pub use ::alloc::boxed::Box;
 // that pass `$crate`, so a renamed dependency keeps working.
 pub use async_ext_macros::{async_closure_inner, stream_inner, try_stream_inner};
 
-// `for await`: the loop's `next()` future and the bound that explains "not a stream".
-pub use crate::for_await::{ForAwaitStream, Next, for_await_stream, next};
+// `for await`: the one-error check that the looped expression is a stream, and the loop's
+// next-item future.
+pub use crate::for_await::{ForAwait, Next, next};
 
 // Each extension's runtime items; every item is commented where it is defined.
 pub use crate::async_drop::private::*;

@@ -1,5 +1,5 @@
-//! Runtime of `for await` loops: the `next()` future the rewritten loop awaits, and the
-//! bound that turns "not a stream" into an error that says so.
+//! Runtime of `for await` loops: the check that the looped expression is a stream, and the
+//! next-item future the rewritten loop awaits.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -7,26 +7,25 @@ use core::task::{Context, Poll};
 
 use futures_core::Stream;
 
-/// Implemented by every [`Stream`]; it exists so that a `#[for_await]` loop over something
-/// else gets an error that names the loop instead of a bare trait bound.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a stream, so `for await` cannot loop over it",
-    label = "this is not a `futures_core::Stream`",
-    note = "`for await` takes a `Stream` by value or as `&mut` (an `Unpin` one); for an \
-            iterator, use a plain `for` loop"
-)]
-pub trait ForAwaitStream: Stream {}
+/// Wraps the loop's stream expression; [`ForAwait::into_stream`] exists only for streams.
+///
+/// A method call that does not resolve gives rustc an error type, so a loop over something
+/// that is not a stream reports exactly one error, at the user's expression, and nothing after
+/// it reports the same mistake again (a bound on a function would be re-checked at every use).
+#[derive(Debug)]
+pub struct ForAwait<S>(pub S);
 
-impl<S: Stream + ?Sized> ForAwaitStream for S {}
-
-/// Passes the loop's stream through unchanged; the bound puts the error at the expression.
-#[inline(always)]
-pub fn for_await_stream<S: ForAwaitStream>(stream: S) -> S {
-    stream
+impl<S: Stream> ForAwait<S> {
+    /// The stream, unchanged.
+    #[inline]
+    pub fn into_stream(self) -> S {
+        self.0
+    }
 }
 
 /// The future of the next item of a pinned stream (what `StreamExt::next` is, without
 /// needing `futures-util`).
+#[inline]
 pub fn next<S: Stream + ?Sized>(stream: Pin<&mut S>) -> Next<'_, S> {
     Next { stream }
 }

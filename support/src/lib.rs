@@ -14,6 +14,13 @@
 //!
 //! The [`guide`] is the book: one chapter per extension, every example a doctest.
 //!
+//! ## Hygiene
+//!
+//! Generated code names the runtime by absolute paths (`::core::…`, `async_ext::__private`),
+//! so user items named `Box`, `Option`, `core` or `std` change nothing, and hidden locals are
+//! invisible to user code. Names beginning with `__async_ext` are reserved: an item with such
+//! a name (a unit struct, say) can clash with the bindings of an expansion.
+//!
 //! ## Features
 //!
 //! * `std` (default): catching panics in `#[async_scope]` and the process-wide orphan hook.

@@ -5,7 +5,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 /// A global allocator that counts allocations made by the current thread, so tests running
@@ -87,15 +87,22 @@ impl Future for YieldNow {
 pub struct Log(Arc<Mutex<Vec<String>>>);
 
 impl Log {
-    /// Appends one event.
+    /// Appends one event. A panic elsewhere while the log was locked does not poison it:
+    /// tests of panic paths keep reading it.
     pub fn push(&self, event: impl Into<String>) {
-        self.0.lock().unwrap().push(event.into());
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(event.into());
     }
 
     /// The events so far, in order.
     #[must_use]
     pub fn events(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 

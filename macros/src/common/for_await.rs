@@ -3,8 +3,11 @@
 //! turns `for await` into `#[for_await] for`) `stream!` and `try_stream!`.
 //!
 //! Input:  `#[for_await] 'label: for PAT in EXPR { BODY }`
-//! Output: `{ let mut stream = pin!(for_await_stream(EXPR));
+//! Output: `{ let mut stream = pin!(ForAwait(EXPR).into_stream());
 //!            'label: while let Some(item) = next(stream.as_mut()).await { let PAT = item; BODY } }`
+//!
+//! `into_stream` exists only for streams; a failed method call leaves rustc an error type, so
+//! a non-stream gives one error at the user's expression, not one per use.
 //!
 //! Binding the pattern with `let` inside the loop (rather than in `while let`) keeps the
 //! `for` loop's rule that the pattern must be irrefutable.
@@ -22,11 +25,22 @@ use super::options::Options;
 /// `#[for_await]` on a fn (free, method, async or not): rewrites the marked loops inside.
 pub(crate) fn expand_attribute(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let krate = errors
-        .push_result(parse_options(args))
-        .unwrap_or_default();
+    let krate = errors.push_result(parse_options(args)).unwrap_or_default();
     let mut function = match syn::parse2::<syn::ItemFn>(input.clone()) {
         Ok(function) => function,
+        Err(_) if syn::parse2::<ExprForLoop>(input.clone()).is_ok() => {
+            // A marked loop whose fn carries no async-ext attribute: rustc has already said
+            // "attributes on expressions are experimental"; say what to do, and drop the loop
+            // so no "not an iterator" error follows.
+            let error = syn::Error::new(
+                Span::call_site(),
+                "this `#[for_await]` loop is not rewritten: put `#[for_await]` on the enclosing \
+                 fn too (or make it an `#[async_trait_ext]`, `#[async_stream]`, \
+                 `#[async_try_stream]` or `#[async_scope]` item)",
+            )
+            .to_compile_error();
+            return quote!({ #error });
+        }
         Err(_) => {
             let error = syn::Error::new(
                 Span::call_site(),
@@ -129,8 +143,9 @@ impl ForAwaitRewriter {
         let stream = Ident::new("__async_ext_stream", Span::mixed_site());
         let item = Ident::new("__async_ext_item", Span::mixed_site());
         // The stream check is spanned at the user's expression, so "not a stream" lands there.
+        // The stream check is spanned at the user's expression, so "not a stream" lands there.
         let checked = quote_spanned! {stream_expr.span()=>
-            #private::for_await_stream(#stream_expr)
+            #private::ForAwait(#stream_expr).into_stream()
         };
         // `.await` is spanned at `for`, so "await outside async" lands on the loop.
         let await_token = quote_spanned!(for_token.span=> .await);
@@ -151,8 +166,8 @@ impl ForAwaitRewriter {
     fn reject_marker(&mut self, attrs: &mut Vec<Attribute>, place: &str) {
         if let Some(index) = attrs.iter().position(is_marker) {
             let attr = attrs.remove(index);
-            self.errors.push(syn::Error::new(
-                attr.span(),
+            self.errors.push(syn::Error::new_spanned(
+                attr,
                 format!(
                     "`#[for_await]` {place}; it goes on a `for` loop: \
                      `#[for_await] for item in stream {{ … }}`"
@@ -176,8 +191,8 @@ fn take_marker(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> bool {
     };
     let attr = attrs.remove(index);
     if !matches!(attr.meta, syn::Meta::Path(_)) {
-        errors.push(syn::Error::new(
-            attr.span(),
+        errors.push(syn::Error::new_spanned(
+            attr,
             "`#[for_await]` on a loop takes no arguments; write `#[for_await] for item in stream { … }`",
         ));
     }

@@ -111,7 +111,10 @@ impl Options {
     /// misspelled `?send` is left for [`Options::finish`], which suggests the right spelling.
     pub(crate) fn take_relaxed(&mut self, name: &str) -> syn::Result<Option<Span>> {
         self.take_one(name, |entry| match entry {
-            OptionEntry::Relaxed { question, name: ident } if ident == name => Ok(question
+            OptionEntry::Relaxed {
+                question,
+                name: ident,
+            } if ident == name => Ok(question
                 .span
                 .join(ident.span())
                 .unwrap_or_else(|| ident.span())),
@@ -133,7 +136,11 @@ impl Options {
             return Ok(None);
         };
         syn::parse2::<T>(value.clone()).map(Some).map_err(|error| {
-            let span = if value.is_empty() { key.span() } else { value.span() };
+            let span = if value.is_empty() {
+                key.span()
+            } else {
+                value.span()
+            };
             syn::Error::new(span, format!("invalid value for `{key}`: {error}"))
         })
     }
@@ -216,9 +223,11 @@ mod tests {
 
     #[test]
     fn takes_known_options_and_reports_the_rest() {
-        let mut options =
-            Options::parse(quote!(?Send, native, dyn = DynStore, crate = ::x::y, bogus), "t")
-                .unwrap();
+        let mut options = Options::parse(
+            quote!(?Send, native, dyn = DynStore, crate = ::x::y, bogus),
+            "t",
+        )
+        .unwrap();
         assert!(options.take_relaxed("Send").unwrap().is_some());
         assert!(options.take_flag("native").unwrap().is_some());
         let (_, value) = options.take_value("dyn").unwrap().unwrap();
@@ -236,7 +245,10 @@ mod tests {
     fn rejects_duplicates_and_empty_values() {
         let mut options = Options::parse(quote!(native, native), "t").unwrap();
         let error = options.take_flag("native").err().unwrap();
-        assert_eq!(error.to_string(), "option `native` is given twice; remove one");
+        assert_eq!(
+            error.to_string(),
+            "option `native` is given twice; remove one"
+        );
         let error = Options::parse(quote!(dyn =), "t").err().unwrap();
         assert_eq!(
             error.to_string(),

@@ -18,7 +18,11 @@ pub(crate) fn expand_stream_macro(input: TokenStream, flavor: Flavor) -> TokenSt
     .to_compile_error()
 }
 
-pub(crate) fn expand_stream_fn(args: TokenStream, input: TokenStream, flavor: Flavor) -> TokenStream {
+pub(crate) fn expand_stream_fn(
+    args: TokenStream,
+    input: TokenStream,
+    flavor: Flavor,
+) -> TokenStream {
     let _ = (args, flavor);
     let error = syn::Error::new(
         proc_macro2::Span::call_site(),

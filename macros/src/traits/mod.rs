@@ -37,7 +37,13 @@ pub(crate) enum CompanionName {
     Disabled(Ident),
 }
 
-const ACCEPTED: &[&str] = &["?Send", "native", "dyn = Name", "dyn = none", "crate = path"];
+const ACCEPTED: &[&str] = &[
+    "?Send",
+    "native",
+    "dyn = Name",
+    "dyn = none",
+    "crate = path",
+];
 
 impl TraitOptions {
     fn parse(args: TokenStream) -> syn::Result<Self> {

@@ -1,0 +1,325 @@
+//! `#[for_await]` loops: a rewritten loop behaves as a `for` loop over a stream.
+
+use std::cell::Cell;
+use std::fmt::Write;
+
+use async_ext::for_await;
+use futures::executor::block_on;
+use futures::stream::{self, Stream, StreamExt};
+
+/// Compiles only for `!Unpin` types: for an `Unpin` type both impls apply and `A` is ambiguous
+/// (the trick of `static_assertions::assert_not_impl_any!`).
+trait AmbiguousIfUnpin<A> {}
+impl<T: ?Sized> AmbiguousIfUnpin<()> for T {}
+impl<T: ?Sized + Unpin> AmbiguousIfUnpin<u8> for T {}
+fn assert_not_unpin<T: AmbiguousIfUnpin<A>, A>(_: &T) {}
+
+/// `0..n` as a stream that is `!Unpin` (its state holds an `async` block), so the loop must pin
+/// it itself; every item really suspends once.
+fn not_unpin(n: u32) -> impl Stream<Item = u32> {
+    stream::unfold(0, move |i| async move {
+        async_ext_tests::yield_now().await;
+        (i < n).then_some((i, i + 1))
+    })
+}
+
+#[for_await]
+async fn collect_all<S: Stream<Item = u32>>(s: S) -> Vec<u32> {
+    let mut seen = Vec::new();
+    #[for_await]
+    for x in s {
+        seen.push(x);
+    }
+    seen
+}
+
+#[test]
+fn visits_every_item_in_order_of_a_stream_that_is_not_unpin() {
+    let s = not_unpin(5);
+    assert_not_unpin(&s);
+    assert_eq!(block_on(collect_all(s)), [0, 1, 2, 3, 4]);
+    assert_eq!(block_on(collect_all(stream::iter(vec![7, 8]))), [7, 8]);
+    assert_eq!(block_on(collect_all(stream::empty())), Vec::<u32>::new());
+}
+
+#[for_await]
+async fn sum_of<S: Stream<Item = u32>>(make: impl FnOnce() -> S) -> u32 {
+    let mut sum = 0;
+    #[for_await]
+    for x in make() {
+        sum += x;
+    }
+    sum
+}
+
+#[test]
+fn evaluates_the_stream_expression_once() {
+    let built = Cell::new(0);
+    let sum = block_on(sum_of(|| {
+        built.set(built.get() + 1);
+        stream::iter(1..=3)
+    }));
+    assert_eq!((sum, built.get()), (6, 1));
+}
+
+#[for_await]
+async fn break_continue_and_labels() -> Vec<(u32, u32)> {
+    let mut pairs = Vec::new();
+    #[for_await]
+    'outer: for a in stream::iter(0..4) {
+        if a == 1 {
+            continue;
+        }
+        #[for_await]
+        'inner: for b in not_unpin(10) {
+            if b == 2 {
+                continue 'inner;
+            }
+            if b == 3 {
+                break 'inner;
+            }
+            if a == 3 {
+                break 'outer;
+            }
+            pairs.push((a, b));
+        }
+    }
+    pairs
+}
+
+#[test]
+fn break_continue_and_labels_behave_as_in_a_for_loop() {
+    assert_eq!(
+        block_on(break_continue_and_labels()),
+        [(0, 0), (0, 1), (2, 0), (2, 1)]
+    );
+}
+
+#[for_await]
+async fn mixes_plain_and_awaited_loops() -> Vec<String> {
+    let mut out = Vec::new();
+    for word in ["a", "b"] {
+        #[for_await]
+        for n in stream::iter(1..=2) {
+            for _ in 0..n {
+                out.push(format!("{word}{n}"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn nests_inside_and_around_plain_loops() {
+    assert_eq!(
+        block_on(mixes_plain_and_awaited_loops()),
+        ["a1", "a2", "a2", "b1", "b2", "b2"]
+    );
+}
+
+#[for_await]
+async fn take_two_then_rest() -> (Vec<u32>, Vec<u32>) {
+    let mut numbers = stream::iter(1..=5);
+    let mut head = Vec::new();
+    #[for_await]
+    for x in &mut numbers {
+        head.push(x);
+        if head.len() == 2 {
+            break;
+        }
+    }
+    let rest = numbers.collect().await;
+    (head, rest)
+}
+
+#[test]
+fn a_stream_by_mut_reference_can_be_consumed_further_after_break() {
+    assert_eq!(block_on(take_two_then_rest()), (vec![1, 2], vec![3, 4, 5]));
+}
+
+#[for_await]
+async fn pinned_by_hand_then_looped(n: u32) -> u32 {
+    let s = not_unpin(n);
+    let mut s = std::pin::pin!(s);
+    let mut total = 0;
+    #[for_await]
+    for x in s.as_mut() {
+        total += x;
+        if x == 1 {
+            break;
+        }
+    }
+    // The same pinned stream goes on where the loop stopped.
+    #[for_await]
+    for x in s {
+        total += 10 * x;
+    }
+    total
+}
+
+#[test]
+fn a_pinned_stream_that_is_not_unpin_can_be_resumed() {
+    // 0 + 1, then 10 * (2 + 3)
+    assert_eq!(block_on(pinned_by_hand_then_looped(4)), 51);
+}
+
+#[for_await]
+async fn destructures(pairs: impl Stream<Item = (u32, &'static str)>) -> String {
+    let mut out = String::new();
+    #[for_await]
+    for (n, mut word) in pairs {
+        if n == 0 {
+            word = "zero";
+        }
+        write!(out, "{n}:{word} ").unwrap();
+    }
+    out
+}
+
+#[test]
+fn binds_irrefutable_patterns_like_a_for_loop() {
+    let pairs = stream::iter([(0, "a"), (1, "b")]);
+    assert_eq!(block_on(destructures(pairs)), "0:zero 1:b ");
+}
+
+// The point is a sync fn that returns an async block, not an `async fn`.
+#[allow(clippy::manual_async_fn)]
+#[for_await]
+fn sync_fn_building_an_async_block(s: impl Stream<Item = u32>) -> impl Future<Output = u32> {
+    async move {
+        let mut sum = 0;
+        #[for_await]
+        for x in s {
+            sum += x;
+        }
+        sum
+    }
+}
+
+#[test]
+fn rewrites_loops_inside_async_blocks_of_a_sync_fn() {
+    assert_eq!(block_on(sync_fn_building_an_async_block(not_unpin(4))), 6);
+}
+
+struct Totals {
+    base: u32,
+}
+
+impl Totals {
+    #[for_await]
+    async fn add_all(&self, s: impl Stream<Item = u32>) -> u32 {
+        let mut sum = self.base;
+        #[for_await]
+        for x in s {
+            sum += x;
+        }
+        sum
+    }
+}
+
+#[test]
+fn works_on_methods() {
+    let totals = Totals { base: 100 };
+    assert_eq!(block_on(totals.add_all(stream::iter([1, 2]))), 103);
+}
+
+#[for_await]
+async fn loop_as_trailing_expression(s: impl Stream<Item = u32>, seen: &Cell<u32>) {
+    #[for_await]
+    for x in s {
+        seen.set(seen.get() + x);
+    }
+}
+
+#[test]
+fn a_loop_in_tail_position_has_type_unit() {
+    let seen = Cell::new(0);
+    block_on(loop_as_trailing_expression(stream::iter([4, 5]), &seen));
+    assert_eq!(seen.get(), 9);
+}
+
+#[test]
+fn polls_the_stream_exactly_once_per_item_plus_the_end() {
+    let polls = Cell::new(0);
+    let counted = stream::poll_fn(|_| {
+        polls.set(polls.get() + 1);
+        std::task::Poll::Ready((polls.get() <= 3).then_some(polls.get()))
+    });
+    assert_eq!(block_on(collect_all(counted)), [1, 2, 3]);
+    assert_eq!(polls.get(), 4);
+}
+
+mod renamed {
+    extern crate async_ext as renamed_async_ext;
+
+    use futures::executor::block_on;
+    use futures::stream;
+
+    #[renamed_async_ext::for_await(crate = renamed_async_ext)]
+    async fn sum() -> u32 {
+        let mut sum = 0;
+        #[for_await]
+        for x in stream::iter([1, 2, 3]) {
+            sum += x;
+        }
+        sum
+    }
+
+    #[test]
+    fn crate_option_names_a_renamed_dependency() {
+        assert_eq!(block_on(sum()), 6);
+    }
+}
+
+/// Generated code names only absolute paths and hidden names: user items called `core`,
+/// `Option`, `Some`, `Pin` or `next`, and a user local named like a hidden one, change nothing.
+/// (Items named `__async_ext_*` are reserved: a `let` cannot shadow a unit struct, whatever the
+/// hygiene of the binding, so such an item would break expansions.)
+mod hygiene {
+    #![allow(dead_code, non_camel_case_types)]
+
+    use async_ext::for_await;
+    use futures::executor::block_on;
+    use futures::stream;
+
+    mod core {}
+    struct Option;
+    struct Some;
+    struct Pin;
+    fn next() {}
+
+    #[for_await]
+    async fn sum(s: impl futures::Stream<Item = u32>) -> u32 {
+        let __async_ext_item = 100;
+        let mut sum = 0;
+        #[for_await]
+        for x in s {
+            sum += x;
+        }
+        sum + __async_ext_item
+    }
+
+    #[test]
+    fn user_names_do_not_capture_generated_code() {
+        assert_eq!(block_on(sum(stream::iter([1, 2]))), 103);
+    }
+
+    mod no_prelude {
+        #![no_implicit_prelude]
+
+        #[::async_ext::for_await]
+        pub(super) async fn count<S: ::futures::Stream<Item = u8>>(s: S) -> usize {
+            let mut n = 0;
+            #[for_await]
+            for _ in s {
+                n += 1;
+            }
+            n
+        }
+    }
+
+    #[test]
+    fn works_without_the_prelude() {
+        assert_eq!(block_on(no_prelude::count(stream::iter([1, 2, 3]))), 3);
+    }
+}
