@@ -4,7 +4,7 @@
 #   benches/run.sh            # the full run (a few minutes of runtime rows, then compile time)
 #   benches/run.sh --quick    # fewer samples, no compile-time rows (to try a change)
 #
-# Other flags: --no-valgrind, --no-compile, --no-clean-build, --out PATH.
+# Other flags: --no-valgrind, --no-compile, --no-clean-build, --no-runtime, --out PATH.
 # Release build with fat LTO and one codegen unit, set here through cargo's environment so the
 # workspace's profiles stay as they are. Needs valgrind for the instruction counts.
 set -eu

@@ -3,7 +3,7 @@
 //! `benches/README.md`.
 //!
 //! Flags: `--quick` (fewer samples, no compile-time rows), `--no-valgrind`, `--no-compile`,
-//! `--no-clean-build`, `--out PATH`. `--instr ID N` runs one scenario `N` times and exits: that
+//! `--no-clean-build`, `--no-runtime`, `--out PATH`. `--instr ID N` runs one scenario `N` times and exits: that
 //! is how the harness runs each scenario under callgrind.
 
 // The inlined call paths are inlined on purpose: they are the rows where the optimiser may
@@ -70,6 +70,7 @@ struct Options {
     compile: bool,
     clean_build: bool,
     check_runs: usize,
+    runtime: bool,
     out: PathBuf,
 }
 
@@ -89,6 +90,7 @@ impl Options {
             compile: !quick && !has("--no-compile"),
             clean_build: !quick && !has("--no-compile") && !has("--no-clean-build"),
             check_runs: 7,
+            runtime: !has("--no-runtime"),
             out,
         }
     }
@@ -137,7 +139,7 @@ fn run_all(options: &Options) -> Result<(), String> {
     }
 
     let mut results = Vec::new();
-    for group in &groups {
+    for group in groups.iter().filter(|_| options.runtime) {
         eprintln!("bench-all: {}", group.title);
         let runs: Vec<fn(u64) -> u64> = group.scenarios.iter().map(|s| s.run).collect();
         let times = time_interleaved(&runs, options.samples, options.sample_ms);
