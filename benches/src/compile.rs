@@ -71,9 +71,15 @@ impl Style {
     pub fn source(self, methods: usize) -> String {
         let (on_trait, on_impl) = match self {
             Style::Native => ("", ""),
-            Style::AsyncTrait => ("#[async_trait::async_trait]\n", "#[async_trait::async_trait]\n"),
+            Style::AsyncTrait => (
+                "#[async_trait::async_trait]\n",
+                "#[async_trait::async_trait]\n",
+            ),
             Style::Dynosaur => ("#[dynosaur::dynosaur(DynBig = dyn(box) Big)]\n", ""),
-            Style::ExtBoxed => ("#[async_ext::async_trait_ext]\n", "#[async_ext::async_trait_ext]\n"),
+            Style::ExtBoxed => (
+                "#[async_ext::async_trait_ext]\n",
+                "#[async_ext::async_trait_ext]\n",
+            ),
             Style::ExtNative => ("#[async_ext::async_trait_ext(native)]\n", ""),
         };
         let mut out = String::from(
@@ -123,8 +129,13 @@ impl Scratch {
         fs::write(dir.join("Cargo.toml"), manifest).map_err(io)?;
         fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(io)?;
         for &style in styles {
-            write_package(&dir, style.package(), &style.dependency(workspace), &style.source(methods))
-                .map_err(io)?;
+            write_package(
+                &dir,
+                style.package(),
+                &style.dependency(workspace),
+                &style.source(methods),
+            )
+            .map_err(io)?;
         }
         let clean_source = "//! Generated: a crate whose build pulls in one macro crate.\n";
         write_package(
@@ -164,8 +175,15 @@ impl Scratch {
     /// Seconds of each `cargo check` rustc invocation, `runs` rounds, styles interleaved.
     pub fn check_times(&self, styles: &[Style], runs: usize) -> Result<Vec<Vec<f64>>, String> {
         let target = self.dir.join("target");
-        let packages: Vec<String> = styles.iter().map(|s| format!("-p={}", s.package())).collect();
-        run_ok(self.cargo(&target).args(["check", "--offline", "--quiet"]).args(&packages))?;
+        let packages: Vec<String> = styles
+            .iter()
+            .map(|s| format!("-p={}", s.package()))
+            .collect();
+        run_ok(
+            self.cargo(&target)
+                .args(["check", "--offline", "--quiet"])
+                .args(&packages),
+        )?;
         let mut commands = Vec::new();
         for &style in styles {
             touch(&self.dir.join(style.package()).join("src/lib.rs"))?;
@@ -176,7 +194,10 @@ impl Scratch {
                 .map_err(|error| format!("cannot run cargo: {error}"))?;
             let stderr = String::from_utf8_lossy(&output.stderr);
             if !output.status.success() {
-                return Err(format!("cargo check of {} failed:\n{stderr}", style.package()));
+                return Err(format!(
+                    "cargo check of {} failed:\n{stderr}",
+                    style.package()
+                ));
             }
             let crate_name = style.package().replace('-', "_");
             let command = rustc_command(&stderr, &crate_name)
@@ -187,7 +208,12 @@ impl Scratch {
         for _ in 0..runs {
             for (command, out) in commands.iter().zip(&mut times) {
                 let start = Instant::now();
-                run_ok(Command::new("sh").arg("-c").arg(command).current_dir(&self.dir))?;
+                run_ok(
+                    Command::new("sh")
+                        .arg("-c")
+                        .arg(command)
+                        .current_dir(&self.dir),
+                )?;
                 out.push(start.elapsed().as_secs_f64());
             }
         }
@@ -199,13 +225,19 @@ impl Scratch {
     pub fn clean_build_times(&self, runs: usize) -> Result<[Vec<f64>; 2], String> {
         let mut times = [Vec::with_capacity(runs), Vec::with_capacity(runs)];
         for _ in 0..runs {
-            for (package, out) in ["clean-async-ext", "clean-async-trait"].iter().zip(&mut times) {
+            for (package, out) in ["clean-async-ext", "clean-async-trait"]
+                .iter()
+                .zip(&mut times)
+            {
                 let target = self.dir.join(format!("target-{package}"));
                 if target.exists() {
                     fs::remove_dir_all(&target).map_err(|error| format!("{error}"))?;
                 }
                 let start = Instant::now();
-                run_ok(self.cargo(&target).args(["build", "--offline", "--quiet", "-p", package]))?;
+                run_ok(
+                    self.cargo(&target)
+                        .args(["build", "--offline", "--quiet", "-p", package]),
+                )?;
                 out.push(start.elapsed().as_secs_f64());
                 fs::remove_dir_all(&target).map_err(|error| format!("{error}"))?;
             }
@@ -267,7 +299,9 @@ mod tests {
                       \x20    Running `CARGO_CRATE_NAME=check_native /r/rustc --crate-name check_native --edition=2024 src/lib.rs`\n";
         assert_eq!(
             rustc_command(stderr, "check_native").as_deref(),
-            Some("CARGO_CRATE_NAME=check_native /r/rustc --crate-name check_native --edition=2024 src/lib.rs")
+            Some(
+                "CARGO_CRATE_NAME=check_native /r/rustc --crate-name check_native --edition=2024 src/lib.rs"
+            )
         );
         assert_eq!(rustc_command(stderr, "check"), None);
     }
@@ -278,6 +312,12 @@ mod tests {
         assert_eq!(source.matches("async fn m2(").count(), 2);
         assert_eq!(source.matches("#[async_trait::async_trait]").count(), 2);
         assert!(!source.contains("async fn m3("));
-        assert_eq!(Style::ExtNative.source(1).matches("async_trait_ext(native)").count(), 1);
+        assert_eq!(
+            Style::ExtNative
+                .source(1)
+                .matches("async_trait_ext(native)")
+                .count(),
+            1
+        );
     }
 }

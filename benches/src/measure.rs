@@ -8,7 +8,11 @@
 
 // Operation counts stay far below 2^52, so converting them to `f64` loses nothing, and the
 // calibrated sizes are positive and clamped before they are converted back.
-#![allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
 
 use std::hint::black_box;
 use std::path::Path;
@@ -27,8 +31,8 @@ pub struct Scenario {
     /// Does `n` operations and returns a checksum that every scenario of the group must agree
     /// on (so the rows are known to do the same work).
     pub run: fn(u64) -> u64,
-    /// The target from `shared/design/performance.md`, when this row has one.
-    pub target: Option<crate::report::Target>,
+    /// The targets from `shared/design/performance.md` this row is judged on (often none).
+    pub targets: Vec<crate::report::Target>,
 }
 
 /// Scenarios doing the same work, measured together and compared with one peer.
@@ -127,7 +131,8 @@ fn callgrind_total(exe: &Path, id: &str, n: u64) -> Result<u64, String> {
     if !output.status.success() {
         return Err(format!("valgrind failed on {id}: {stderr}"));
     }
-    parse_collected(&stderr).ok_or_else(|| format!("no `Collected :` line from callgrind: {stderr}"))
+    parse_collected(&stderr)
+        .ok_or_else(|| format!("no `Collected :` line from callgrind: {stderr}"))
 }
 
 /// The number on callgrind's `==PID== Collected : 123456` summary line.

@@ -19,7 +19,10 @@ pub enum Target {
         text: &'static str,
     },
     /// Exactly this many allocations per operation.
-    Allocations { allocations: f64, text: &'static str },
+    Allocations {
+        allocations: f64,
+        text: &'static str,
+    },
     /// Reported against its peer, with no pass/miss.
     Report { text: &'static str },
 }
@@ -214,10 +217,18 @@ impl GroupResult<'_> {
                 ),
                 None => (f64::NAN, None),
             };
-            let (target, verdict) = match &scenario.target {
-                Some(target) => (target.text().to_owned(), judge(target, measured, &by_id).mark()),
-                None => (String::new(), String::new()),
-            };
+            let target = scenario
+                .targets
+                .iter()
+                .map(Target::text)
+                .collect::<Vec<_>>()
+                .join("; ");
+            let verdict = scenario
+                .targets
+                .iter()
+                .map(|target| judge(target, measured, &by_id).mark())
+                .collect::<Vec<_>>()
+                .join("; ");
             let _ = writeln!(
                 out,
                 "| {label} | {} | {} | {} | {} | {} | {target} | {verdict} |",
@@ -238,24 +249,25 @@ impl GroupResult<'_> {
         let by_id = self.by_id();
         let mut rows = Vec::new();
         for (scenario, measured) in self.group.scenarios.iter().zip(&self.measured) {
-            let Some(target) = &scenario.target else {
-                continue;
-            };
-            let against_id = match target {
-                Target::Ratio { against, .. } => against,
-                _ => &self.group.peer,
-            };
-            let against = self.find(against_id);
-            rows.push(Headline {
-                what: self.group.title.to_owned(),
-                row: scenario.label.to_owned(),
-                against: against.map_or_else(|| (*against_id).to_owned(), |(label, _)| label.to_owned()),
-                instructions_ratio: against.and_then(|(_, peer)| ratio(measured.instructions, peer.instructions)),
-                time_ratio: against.map(|(_, peer)| measured.ns / peer.ns),
-                allocations: Some(measured.allocations),
-                target: target.text().to_owned(),
-                verdict: judge(target, measured, &by_id),
-            });
+            for target in &scenario.targets {
+                let against_id = match target {
+                    Target::Ratio { against, .. } => against,
+                    _ => &self.group.peer,
+                };
+                let against = self.find(against_id);
+                rows.push(Headline {
+                    what: self.group.title.to_owned(),
+                    row: scenario.label.to_owned(),
+                    against: against
+                        .map_or_else(|| (*against_id).to_owned(), |(label, _)| label.to_owned()),
+                    instructions_ratio: against
+                        .and_then(|(_, peer)| ratio(measured.instructions, peer.instructions)),
+                    time_ratio: against.map(|(_, peer)| measured.ns / peer.ns),
+                    allocations: Some(measured.allocations),
+                    target: target.text().to_owned(),
+                    verdict: judge(target, measured, &by_id),
+                });
+            }
         }
         rows
     }
@@ -283,9 +295,11 @@ pub fn headline_markdown(rows: &[Headline]) -> String {
             row.what,
             row.row,
             row.against,
-            row.instructions_ratio.map_or_else(|| "–".to_owned(), fmt_ratio),
+            row.instructions_ratio
+                .map_or_else(|| "–".to_owned(), fmt_ratio),
             row.time_ratio.map_or_else(|| "–".to_owned(), fmt_ratio),
-            row.allocations.map_or_else(|| "–".to_owned(), fmt_allocations),
+            row.allocations
+                .map_or_else(|| "–".to_owned(), fmt_allocations),
             row.target,
             row.verdict.mark(),
         );
@@ -315,7 +329,10 @@ mod tests {
     #[test]
     fn ratio_target_judged_on_instructions_and_allocations() {
         let group = [("peer", measured(20.0, 0.0))];
-        assert_eq!(judge(&WITHIN_TEN_PERCENT, &measured(22.0, 0.0), &group), Verdict::Pass);
+        assert_eq!(
+            judge(&WITHIN_TEN_PERCENT, &measured(22.0, 0.0), &group),
+            Verdict::Pass
+        );
         assert_eq!(
             judge(&WITHIN_TEN_PERCENT, &measured(23.0, 0.0), &group),
             Verdict::Miss("1.15× > 1.1×".to_owned())
@@ -337,7 +354,10 @@ mod tests {
             text: "",
         };
         assert_eq!(judge(&exactly_one, &measured(1.0, 1.0), &[]), Verdict::Pass);
-        assert!(matches!(judge(&exactly_one, &measured(1.0, 0.5), &[]), Verdict::Miss(_)));
+        assert!(matches!(
+            judge(&exactly_one, &measured(1.0, 0.5), &[]),
+            Verdict::Miss(_)
+        ));
         assert_eq!(
             judge(&Target::Report { text: "" }, &measured(1.0, 3.0), &[]),
             Verdict::Reported

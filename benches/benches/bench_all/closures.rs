@@ -56,13 +56,13 @@ pub(crate) fn group() -> Group {
                 id: "closure.native",
                 label: "native async closure (`AsyncFn` bound)",
                 run: native,
-                target: None,
+                targets: Vec::new(),
             },
             Scenario {
                 id: "closure.boxed_funnel",
                 label: "boxed funnel: `&dyn Fn(u64) -> Pin<Box<dyn Future>>`",
                 run: boxed_funnel,
-                target: None,
+                targets: Vec::new(),
             },
         ],
     }

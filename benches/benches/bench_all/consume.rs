@@ -58,18 +58,18 @@ pub(crate) fn group() -> Group {
                 id: "consume.while_let",
                 label: "`while let Some(x) = s.next().await`",
                 run: while_let,
-                target: None,
+                targets: Vec::new(),
             },
             Scenario {
                 id: "consume.for_await",
                 label: "async-ext `#[for_await]` loop",
                 run: for_await_loop,
-                target: Some(Target::Ratio {
+                targets: vec![Target::Ratio {
                     against: "consume.while_let",
                     max: 1.05,
                     allocations: Some(0.0),
                     text: "≤ 1.05× the `while let` loop",
-                }),
+                }],
             },
         ],
     }

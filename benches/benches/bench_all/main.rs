@@ -63,6 +63,7 @@ fn groups() -> Vec<Group> {
     ]
 }
 
+#[allow(clippy::struct_excessive_bools)] // one bool per command-line flag
 struct Options {
     samples: usize,
     sample_ms: f64,
@@ -215,7 +216,10 @@ fn compile_rows(options: &Options) -> Result<(String, Vec<Headline>), String> {
         .map(Path::to_owned)
         .ok_or("benches/ has no parent")?;
     let styles_with_targets = check_styles();
-    let styles: Vec<Style> = styles_with_targets.iter().map(|(style, _)| *style).collect();
+    let styles: Vec<Style> = styles_with_targets
+        .iter()
+        .map(|(style, _)| *style)
+        .collect();
     let scratch = Scratch::create(&workspace, &styles, METHODS)?;
     let times = scratch.check_times(&styles, options.check_runs)?;
     let native_min = times[0].iter().copied().fold(f64::INFINITY, f64::min);
@@ -370,7 +374,9 @@ fn render(
         out.push_str(&result.markdown());
         out.push('\n');
     }
-    out.push_str("### Size of a stream for the same body (bytes)\n\n| stream | `size_of` |\n|---|---:|\n");
+    out.push_str(
+        "### Size of a stream for the same body (bytes)\n\n| stream | `size_of` |\n|---|---:|\n",
+    );
     for (label, bytes) in streams::sizes() {
         let _ = writeln!(out, "| {label} | {bytes} |");
     }

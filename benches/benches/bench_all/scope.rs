@@ -45,7 +45,7 @@ pub(crate) fn group() -> Group {
             id: "scope.plain",
             label: "the same fn without `#[async_scope]` (sync `Drop` only)",
             run: plain,
-            target: None,
+            targets: Vec::new(),
         }],
     }
 }

@@ -110,7 +110,7 @@ fn scenario(id: &'static str, label: &'static str, run: fn(u64) -> u64) -> Scena
         id,
         label,
         run,
-        target: None,
+        targets: Vec::new(),
     }
 }
 
@@ -123,9 +123,21 @@ pub(crate) fn per_item_static() -> Group {
         note: "One stream of `n` items summed by `while let Some(x) = s.next().await` in an \
                `#[inline(never)]` fn generic over the stream; per item = (2n items − n items) / n.",
         scenarios: vec![
-            scenario("stream.item.static.hand", "hand-written `Stream`", hand_static),
-            scenario("stream.item.static.unfold", "`futures::stream::unfold`", unfold_static),
-            scenario("stream.item.static.async_stream", "async-stream `stream!`", async_stream_static),
+            scenario(
+                "stream.item.static.hand",
+                "hand-written `Stream`",
+                hand_static,
+            ),
+            scenario(
+                "stream.item.static.unfold",
+                "`futures::stream::unfold`",
+                unfold_static,
+            ),
+            scenario(
+                "stream.item.static.async_stream",
+                "async-stream `stream!`",
+                async_stream_static,
+            ),
         ],
     }
 }
@@ -139,8 +151,16 @@ pub(crate) fn per_item_dyn() -> Group {
         note: "The same streams boxed once and summed through the `dyn Stream` vtable.",
         scenarios: vec![
             scenario("stream.item.dyn.hand", "hand-written `Stream`", hand_dyn),
-            scenario("stream.item.dyn.unfold", "`futures::stream::unfold`", unfold_dyn),
-            scenario("stream.item.dyn.async_stream", "async-stream `stream!`", async_stream_dyn),
+            scenario(
+                "stream.item.dyn.unfold",
+                "`futures::stream::unfold`",
+                unfold_dyn,
+            ),
+            scenario(
+                "stream.item.dyn.async_stream",
+                "async-stream `stream!`",
+                async_stream_dyn,
+            ),
         ],
     }
 }
@@ -155,8 +175,16 @@ pub(crate) fn per_stream() -> Group {
                setting a stream up and ending it, allocations included.",
         scenarios: vec![
             scenario("stream.stream.hand", "hand-written `Stream`", hand_stream),
-            scenario("stream.stream.unfold", "`futures::stream::unfold`", unfold_stream),
-            scenario("stream.stream.async_stream", "async-stream `stream!`", async_stream_stream),
+            scenario(
+                "stream.stream.unfold",
+                "`futures::stream::unfold`",
+                unfold_stream,
+            ),
+            scenario(
+                "stream.stream.async_stream",
+                "async-stream `stream!`",
+                async_stream_stream,
+            ),
         ],
     }
 }

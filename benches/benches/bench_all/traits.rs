@@ -161,7 +161,7 @@ fn scenario(id: &'static str, label: &'static str, run: fn(u64) -> u64) -> Scena
         id,
         label,
         run,
-        target: None,
+        targets: Vec::new(),
     }
 }
 
@@ -176,10 +176,26 @@ pub(crate) fn static_calls() -> Group {
                `#[inline(never)]`. Inlined: both are inlined, and LLVM may remove a box \
                (see \"Allocation counts\" above).",
         scenarios: vec![
-            scenario("trait.static.native.never", "native async fn in trait, not inlined", native_never),
-            scenario("trait.static.native.inline", "native async fn in trait, inlined", native_inline),
-            scenario("trait.static.async_trait.never", "async-trait, not inlined", async_trait_never),
-            scenario("trait.static.async_trait.inline", "async-trait, inlined", async_trait_inline),
+            scenario(
+                "trait.static.native.never",
+                "native async fn in trait, not inlined",
+                native_never,
+            ),
+            scenario(
+                "trait.static.native.inline",
+                "native async fn in trait, inlined",
+                native_inline,
+            ),
+            scenario(
+                "trait.static.async_trait.never",
+                "async-trait, not inlined",
+                async_trait_never,
+            ),
+            scenario(
+                "trait.static.async_trait.inline",
+                "async-trait, inlined",
+                async_trait_inline,
+            ),
         ],
     }
 }
@@ -193,7 +209,11 @@ pub(crate) fn dyn_calls() -> Group {
         note: "`obj.get(x).await` through the crate's dynamic form (`&dyn Get`, dynosaur's \
                `&DynGet`), from an `#[inline(never)]` fn; the object is built once.",
         scenarios: vec![
-            scenario("trait.dyn.async_trait", "async-trait, `&dyn Get`", async_trait_dyn),
+            scenario(
+                "trait.dyn.async_trait",
+                "async-trait, `&dyn Get`",
+                async_trait_dyn,
+            ),
             scenario("trait.dyn.dynosaur", "dynosaur, `&DynGet`", dynosaur_dyn),
         ],
     }
