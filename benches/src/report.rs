@@ -23,8 +23,11 @@ pub enum Target {
         allocations: f64,
         text: &'static str,
     },
-    /// Reported against its peer, with no pass/miss.
-    Report { text: &'static str },
+    /// Reported against scenario `against` (same group), with no pass/miss.
+    Report {
+        against: &'static str,
+        text: &'static str,
+    },
 }
 
 impl Target {
@@ -34,7 +37,7 @@ impl Target {
         match self {
             Target::Ratio { text, .. }
             | Target::Allocations { text, .. }
-            | Target::Report { text } => text,
+            | Target::Report { text, .. } => text,
         }
     }
 }
@@ -242,24 +245,30 @@ impl GroupResult<'_> {
         out
     }
 
-    /// The headline rows of the group: one per row with a target, against the scenario its
-    /// target names (or the group's peer).
+    /// The headline rows of the group: one per target, against the scenario the target names
+    /// (none for an allocation target).
     #[must_use]
     pub fn headlines(&self) -> Vec<Headline> {
         let by_id = self.by_id();
         let mut rows = Vec::new();
         for (scenario, measured) in self.group.scenarios.iter().zip(&self.measured) {
             for target in &scenario.targets {
+                // An allocation target is absolute: no peer, no ratio.
                 let against_id = match target {
-                    Target::Ratio { against, .. } => against,
-                    _ => &self.group.peer,
+                    Target::Ratio { against, .. } | Target::Report { against, .. } => {
+                        Some(*against)
+                    }
+                    Target::Allocations { .. } => None,
                 };
-                let against = self.find(against_id);
+                let against = against_id.and_then(|id| self.find(id));
                 rows.push(Headline {
                     what: self.group.title.to_owned(),
                     row: scenario.label.to_owned(),
-                    against: against
-                        .map_or_else(|| (*against_id).to_owned(), |(label, _)| label.to_owned()),
+                    against: match (against, against_id) {
+                        (Some((label, _)), _) => label.to_owned(),
+                        (None, Some(id)) => format!("`{id}` (not measured)"),
+                        (None, None) => "–".to_owned(),
+                    },
                     instructions_ratio: against
                         .and_then(|(_, peer)| ratio(measured.instructions, peer.instructions)),
                     time_ratio: against.map(|(_, peer)| measured.ns / peer.ns),
@@ -359,7 +368,14 @@ mod tests {
             Verdict::Miss(_)
         ));
         assert_eq!(
-            judge(&Target::Report { text: "" }, &measured(1.0, 3.0), &[]),
+            judge(
+                &Target::Report {
+                    against: "peer",
+                    text: ""
+                },
+                &measured(1.0, 3.0),
+                &[]
+            ),
             Verdict::Reported
         );
     }

@@ -162,6 +162,7 @@ fn run_all(options: &Options) -> Result<(), String> {
 
     let mut compile_section = String::new();
     let mut headlines: Vec<Headline> = results.iter().flat_map(GroupResult::headlines).collect();
+    headlines.extend(size_headlines());
     if options.compile {
         eprintln!("bench-all: cargo check of the generated {METHODS}-method traits");
         let (section, rows) = compile_rows(options)?;
@@ -308,6 +309,53 @@ fn compile_rows(options: &Options) -> Result<(String, Vec<Headline>), String> {
     Ok((out, headlines))
 }
 
+/// The stream sizes' table.
+fn sizes_markdown() -> String {
+    let mut out = String::from(
+        "### Size of a stream for the same body (bytes)\n\n\
+         `for i in 0..n { yield i }` (the per-item body), `size_of_val` of the stream before its \
+         first poll.\n\n| stream | `size_of` | target | verdict |\n|---|---:|---|---|\n",
+    );
+    for (label, bytes, limit) in streams::sizes() {
+        let (target, verdict) = match limit {
+            Some(limit) => (SIZE_TARGET, size_verdict(bytes, limit).mark()),
+            None => ("", String::new()),
+        };
+        let _ = writeln!(out, "| {label} | {bytes} | {target} | {verdict} |");
+    }
+    out
+}
+
+const SIZE_TARGET: &str = "size ≤ async-stream's";
+
+fn size_verdict(bytes: usize, limit: usize) -> Verdict {
+    if bytes <= limit {
+        Verdict::Pass
+    } else {
+        Verdict::Miss(format!("{bytes} > {limit} bytes"))
+    }
+}
+
+/// The headline rows of the stream sizes.
+fn size_headlines() -> Vec<Headline> {
+    streams::sizes()
+        .into_iter()
+        .filter_map(|(label, bytes, limit)| {
+            let limit = limit?;
+            Some(Headline {
+                what: "Stream size".to_owned(),
+                row: format!("{label}: {bytes} bytes"),
+                against: format!("async-stream `stream!`: {limit} bytes"),
+                instructions_ratio: None,
+                time_ratio: None,
+                allocations: None,
+                target: SIZE_TARGET.to_owned(),
+                verdict: size_verdict(bytes, limit),
+            })
+        })
+        .collect()
+}
+
 fn command_line(program: &str, args: &[&str]) -> String {
     Command::new(program)
         .args(args)
@@ -374,12 +422,7 @@ fn render(
         out.push_str(&result.markdown());
         out.push('\n');
     }
-    out.push_str(
-        "### Size of a stream for the same body (bytes)\n\n| stream | `size_of` |\n|---|---:|\n",
-    );
-    for (label, bytes) in streams::sizes() {
-        let _ = writeln!(out, "| {label} | {bytes} |");
-    }
+    out.push_str(&sizes_markdown());
     if !compile_section.is_empty() {
         out.push_str("\n## Compile time\n\n");
         out.push_str(compile_section);
