@@ -1,19 +1,748 @@
 //! Boxed mode: each `async fn` returns `Pin<Box<dyn Future<Output = R> + Send + 'async_trait>>`,
-//! compatible with async-trait.
+//! compatible with async-trait (same signatures, so traits and impls of either crate mix).
+//!
+//! Input:
+//! ```text
+//! #[async_trait_ext]
+//! trait Store { async fn get(&self, key: &str) -> Option<u8>; }
+//! ```
+//! Output:
+//! ```text
+//! trait Store {
+//!     fn get<'life0, 'life1, 'async_trait>(&'life0 self, key: &'life1 str)
+//!         -> ::core::pin::Pin<__private::Box<dyn ::core::future::Future<Output = Option<u8>>
+//!                                            + ::core::marker::Send + 'async_trait>>
+//!     where 'life0: 'async_trait, 'life1: 'async_trait, Self: 'async_trait;
+//! }
+//! ```
+//! and an impl's body `{ BODY }` becomes
+//! `__private::send_future(async move { let __async_ext_self = self; let key = key;
+//! let __async_ext_ret: R = { BODY }; __async_ext_ret })` (`Box::pin` under `?Send`).
+//!
+//! Besides, the trait gets hidden items that only serve diagnostics: per method a
+//! `where Self: Sized` record of its asyncness (see `asyncness`), and per generic method without
+//! `where Self: Sized` a const naming that fix (see `dyn_hint`). The impl gets a probe checking
+//! its methods against the records.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{
+    Attribute, Block, FnArg, GenericParam, Generics, ImplItem, Lifetime, Pat, PatIdent,
+    ReceiverKind, ReturnType, Signature, Stmt, Token, TraitItem, Type, TypeParamBound,
+    WherePredicate,
+};
 
-use super::{TraitOptions, strip_method_options};
-use crate::common::errors::error_with_fallback;
+use super::asyncness;
+use super::dyn_hint::dyn_hint;
+use super::lifetimes::{bound_impl_trait_arguments, name_elided_input_lifetimes};
+use super::receiver::{
+    RenameSelf, SelfNeeds, mentions_self_in_block, mentions_self_in_sig, renamed_self,
+};
+use super::spans::located_at;
+use super::{TraitOptions, strip_method_options, take_method_options};
+use crate::common::crate_path::CratePath;
+use crate::common::errors::{Errors, error_with_fallback};
 
-pub(crate) fn expand_trait(item: syn::ItemTrait, options: &TraitOptions) -> TokenStream {
-    let _ = options;
-    let error = syn::Error::new_spanned(&item.ident, "boxed mode is not implemented yet");
-    error_with_fallback(&error, strip_method_options(syn::Item::Trait(item)))
+/// Where a method sits: what its signature may borrow from, and what `Self` already promises.
+enum Context<'a> {
+    Trait {
+        generics: &'a Generics,
+        supertraits: &'a Punctuated<TypeParamBound, Token![+]>,
+    },
+    Impl {
+        generics: &'a Generics,
+    },
 }
 
-pub(crate) fn expand_impl(item: syn::ItemImpl, options: &TraitOptions) -> TokenStream {
-    let _ = options;
-    let error = syn::Error::new_spanned(&item.self_ty, "boxed mode is not implemented yet");
-    error_with_fallback(&error, strip_method_options(syn::Item::Impl(item)))
+impl Context<'_> {
+    fn outer_generics(&self) -> &Generics {
+        match self {
+            Context::Trait { generics, .. } | Context::Impl { generics } => generics,
+        }
+    }
+
+    /// Whether the trait's supertraits already include `Send`/`Sync` (`trait T: Sync`), so the
+    /// bound need not be repeated on each method.
+    fn supertraits_include(&self, marker: &str) -> bool {
+        let Context::Trait { supertraits, .. } = self else {
+            return false;
+        };
+        supertraits.iter().any(|bound| {
+            let TypeParamBound::Trait(bound) = bound else {
+                return false;
+            };
+            let segments: Vec<String> = bound
+                .path
+                .segments
+                .iter()
+                .map(|segment| segment.ident.to_string())
+                .collect();
+            let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+            matches!(
+                segments.as_slice(),
+                [only] if *only == marker
+            ) || matches!(
+                segments.as_slice(),
+                ["std" | "core", "marker", last] if *last == marker
+            )
+        })
+    }
+}
+
+/// What one method is expanded with.
+struct MethodPlan<'a> {
+    context: &'a Context<'a>,
+    /// The future is `Send` (no `?Send` on the trait/impl or on this method).
+    send: bool,
+    krate: &'a CratePath,
+}
+
+pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> TokenStream {
+    let mut errors = Errors::default();
+    let generics = item.generics.clone();
+    let supertraits = item.supertraits.clone();
+    let context = Context::Trait {
+        generics: &generics,
+        supertraits: &supertraits,
+    };
+    let mut markers = Vec::new();
+    for trait_item in &mut item.items {
+        let TraitItem::Fn(method) = trait_item else {
+            continue;
+        };
+        // A bad option is reported, and the method is still expanded (as if the option were
+        // absent), so that its impls do not add errors of their own.
+        let relaxed = errors
+            .push_result(take_method_options(&mut method.attrs))
+            .flatten();
+        let send = options.relaxed_send.is_none() && relaxed.is_none();
+        markers.push(asyncness::trait_marker(
+            &method.attrs,
+            &method.sig,
+            send,
+            &options.krate,
+        ));
+        if !context.supertraits_include("Sized") {
+            markers.push(dyn_hint(&method.sig));
+        }
+        errors.push_result(check_method_options(relaxed, &method.sig));
+        if method.sig.asyncness.is_none() || is_stream_method(&method.attrs) {
+            continue;
+        }
+        let plan = MethodPlan {
+            context: &context,
+            send: options.relaxed_send.is_none() && relaxed.is_none(),
+            krate: &options.krate,
+        };
+        let mut mentions_self = mentions_self_in_sig(&mut method.sig);
+        if let Some(block) = &mut method.default {
+            if let Err(error) =
+                apply_async_scope(&mut method.attrs, &mut method.sig, block, plan.krate)
+            {
+                errors.push(error);
+                continue;
+            }
+            mentions_self |= mentions_self_in_block(block);
+            box_body(&mut method.sig, block, &plan);
+        } else if let Some(index) = method.attrs.iter().position(is_async_scope) {
+            let attr = method.attrs.remove(index);
+            errors.push(syn::Error::new_spanned(
+                attr,
+                "`#[async_scope]` on a trait method without a body means nothing; \
+                 put it on the method in each impl",
+            ));
+        }
+        let has_default = method.default.is_some();
+        box_signature(&mut method.sig, &plan, mentions_self, has_default);
+        method.attrs.push(signature_lint_allows());
+    }
+    item.items.extend(markers.into_iter().flatten());
+    match errors.finish() {
+        Ok(()) => item.into_token_stream(),
+        Err(error) => error_with_fallback(&error, strip_method_options(syn::Item::Trait(item))),
+    }
+}
+
+pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> TokenStream {
+    if item.trait_.is_none() {
+        let error = syn::Error::new_spanned(
+            &item.self_ty,
+            "`#[async_trait_ext]` goes on a trait or an impl of a trait; \
+             an inherent impl can use plain `async fn` methods, remove the attribute",
+        );
+        return error_with_fallback(&error, strip_method_options(syn::Item::Impl(item)));
+    }
+    let mut errors = Errors::default();
+    let generics = item.generics.clone();
+    let context = Context::Impl {
+        generics: &generics,
+    };
+    let mut written_methods = Vec::new();
+    for impl_item in &mut item.items {
+        let ImplItem::Fn(method) = impl_item else {
+            continue;
+        };
+        // A bad option is reported, and the method is still expanded (as if the option were
+        // absent), so that its impls do not add errors of their own.
+        let relaxed = errors
+            .push_result(take_method_options(&mut method.attrs))
+            .flatten();
+        written_methods.push(asyncness::WrittenMethod {
+            attrs: method.attrs.clone(),
+            sig: method.sig.clone(),
+            send: options.relaxed_send.is_none() && relaxed.is_none(),
+        });
+        errors.push_result(check_method_options(relaxed, &method.sig));
+        if method.sig.asyncness.is_none() || is_stream_method(&method.attrs) {
+            continue;
+        }
+        let plan = MethodPlan {
+            context: &context,
+            send: options.relaxed_send.is_none() && relaxed.is_none(),
+            krate: &options.krate,
+        };
+        if let Err(error) = apply_async_scope(
+            &mut method.attrs,
+            &mut method.sig,
+            &mut method.block,
+            plan.krate,
+        ) {
+            errors.push(error);
+            continue;
+        }
+        let mentions_self = mentions_self_in_sig(&mut method.sig);
+        box_body(&mut method.sig, &mut method.block, &plan);
+        box_signature(&mut method.sig, &plan, mentions_self, false);
+        method.attrs.push(signature_lint_allows());
+    }
+    let probes = asyncness::impl_probes(&item, &written_methods, &options.krate);
+    match errors.finish() {
+        Ok(()) => {
+            let mut out = item.into_token_stream();
+            out.extend(probes);
+            out
+        }
+        Err(error) => error_with_fallback(&error, strip_method_options(syn::Item::Impl(item))),
+    }
+}
+
+/// `#[async_trait_ext(?Send)]` on a method that is not `async fn` means nothing.
+fn check_method_options(relaxed: Option<Span>, sig: &Signature) -> syn::Result<()> {
+    match relaxed {
+        Some(span) if sig.asyncness.is_none() => Err(syn::Error::new(
+            span,
+            "`?Send` on a method that is not an `async fn` means nothing; \
+             remove `#[async_trait_ext(?Send)]` from this method",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A method carrying `#[async_stream]`/`#[async_try_stream]` is a stream, which that attribute
+/// expands after us: it is not an async fn to box.
+fn is_stream_method(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().segments.last().is_some_and(|segment| {
+            segment.ident == "async_stream" || segment.ident == "async_try_stream"
+        })
+    })
+}
+
+fn is_async_scope(attr: &Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|segment| segment.ident == "async_scope")
+}
+
+/// `#[async_scope]` on a method: we expand first, so we apply the scope rewrite (which keeps the
+/// fn `async`) before boxing, and remove the attribute.
+fn apply_async_scope(
+    attrs: &mut Vec<Attribute>,
+    sig: &mut Signature,
+    block: &mut Block,
+    krate: &CratePath,
+) -> syn::Result<()> {
+    let Some(index) = attrs.iter().position(is_async_scope) else {
+        return Ok(());
+    };
+    attrs.remove(index);
+    crate::async_drop::rewrite_scope_fn(sig, block, krate)
+}
+
+/// Lints that fire on the boxed signature itself, not on anything the user wrote:
+/// the long `Pin<Box<dyn Future…>>` type, `Self: 'async_trait` next to the user's own `Self`
+/// bounds, and an output `&T` elided while the inputs' lifetimes got names.
+fn signature_lint_allows() -> Attribute {
+    syn::parse_quote! {
+        #[allow(
+            mismatched_lifetime_syntaxes,
+            clippy::type_complexity,
+            clippy::type_repetition_in_bounds,
+            clippy::needless_arbitrary_self_type,
+        )]
+    }
+}
+
+fn async_trait_lifetime() -> Lifetime {
+    Lifetime::new("'async_trait", Span::call_site())
+}
+
+/// `'async_trait` located at `span` (resolving as always), so a predicate `X: 'async_trait`
+/// built with it is reported at the user's `X`.
+fn async_trait_at(span: Span) -> Lifetime {
+    Lifetime::new("'async_trait", Span::call_site().located_at(span))
+}
+
+// Input:  `async fn f<'a, T: Bound>(&self, x: &'a T, y: &u8, mut z: impl Tr, (a, b): (u8, u8)) -> R`
+// Output: `fn f<'a, 'life0, 'life1, 'async_trait, T: Bound>(
+//              &'life0 self, x: &'a T, y: &'life1 u8, z: impl 'async_trait + Tr, __arg4: (u8, u8))
+//              -> Pin<Box<dyn Future<Output = R> + Send + 'async_trait>>
+//          where 'a: 'async_trait, T: 'async_trait, 'life0: 'async_trait, 'life1: 'async_trait,
+//                Self: 'async_trait` (+ `Sync`/`Send` for a default body in a `Send` trait)
+fn box_signature(
+    sig: &mut Signature,
+    plan: &MethodPlan<'_>,
+    mentions_self: bool,
+    has_default: bool,
+) {
+    let async_trait = async_trait_lifetime();
+    let Some(async_token) = sig.asyncness.take() else {
+        return;
+    };
+    sig.fn_token.span = async_token.span;
+    let output = match &sig.output {
+        ReturnType::Default => quote_spanned!(sig.paren_token.span.join()=> ()),
+        ReturnType::Type(_, ty) => ty.to_token_stream(),
+    };
+    let arrow = match &sig.output {
+        ReturnType::Default => quote!(->),
+        ReturnType::Type(arrow, _) => arrow.to_token_stream(),
+    };
+
+    let lifetimes = name_elided_input_lifetimes(sig);
+    let mut predicates = bound_method_generics(sig);
+    let mut bounded_outer: Vec<&Lifetime> = Vec::new();
+    for param in plan.context.outer_generics().lifetimes() {
+        let lifetime = &param.lifetime;
+        if lifetimes.explicit.contains(lifetime) && !bounded_outer.contains(&lifetime) {
+            bounded_outer.push(lifetime);
+            let async_trait = async_trait_at(lifetime.span());
+            predicates.push(syn::parse_quote_spanned!(lifetime.span()=> #lifetime: #async_trait));
+        }
+    }
+    for elided in &lifetimes.elided {
+        sig.generics
+            .params
+            .push(GenericParam::Lifetime(syn::LifetimeParam::new(
+                elided.clone(),
+            )));
+        let async_trait = async_trait_at(elided.span());
+        predicates.push(syn::parse_quote_spanned!(elided.span()=> #elided: #async_trait));
+    }
+    sig.generics
+        .params
+        .push(GenericParam::Lifetime(syn::LifetimeParam::new(
+            async_trait.clone(),
+        )));
+    if sig.generics.lt_token.is_none() {
+        sig.generics.lt_token = Some(Token![<](sig.ident.span()));
+        sig.generics.gt_token = Some(Token![>](sig.ident.span()));
+    }
+
+    if mentions_self {
+        predicates.push(self_predicate(sig, plan, has_default));
+    }
+    sig.generics
+        .make_where_clause()
+        .predicates
+        .extend(predicates);
+
+    unpattern_arguments(sig, &async_trait);
+
+    let private = plan.krate.private();
+    let send = plan.send.then(|| quote!(::core::marker::Send+));
+    // Located at the user's `async`: a mismatch with the trait's signature lands there.
+    let boxed_type = located_at(
+        quote! {
+            ::core::pin::Pin<#private::Box<
+                dyn ::core::future::Future<Output = #output> + #send #async_trait
+            >>
+        },
+        async_token.span,
+    );
+    sig.output = syn::parse_quote!(#arrow #boxed_type);
+}
+
+/// Input:  `<'a: 'b, T: Clone>`
+/// Output: `<'a, T>` and the predicates `'a: 'async_trait + 'b`, `T: 'async_trait + Clone`:
+/// each parameter's inline bounds move to the `where` clause next to `'async_trait`, so no
+/// bound is split over two places (clippy's `multiple_bound_locations`).
+fn bound_method_generics(sig: &mut Signature) -> Vec<WherePredicate> {
+    let mut predicates = Vec::new();
+    for param in &mut sig.generics.params {
+        let (bounded, bounds) = match param {
+            GenericParam::Type(param) => {
+                let bounds = if param.attrs.is_empty() {
+                    param.colon_token = None;
+                    std::mem::take(&mut param.bounds).into_token_stream()
+                } else {
+                    TokenStream::new()
+                };
+                (param.ident.to_token_stream(), bounds)
+            }
+            GenericParam::Lifetime(param) => {
+                let bounds = if param.attrs.is_empty() {
+                    param.colon_token = None;
+                    std::mem::take(&mut param.bounds).into_token_stream()
+                } else {
+                    TokenStream::new()
+                };
+                (param.lifetime.to_token_stream(), bounds)
+            }
+            GenericParam::Const(_) => continue,
+        };
+        let span = bounded.span();
+        let async_trait = async_trait_at(span);
+        let plus = (!bounds.is_empty()).then(|| quote!(+));
+        predicates.push(syn::parse_quote_spanned!(span=> #bounded: #async_trait #plus #bounds));
+    }
+    predicates
+}
+
+/// `Self: 'async_trait`, plus `Sync`/`Send` for a default body of a `Send` trait: the body is
+/// written once for every `Self`, so its future is `Send` only if what it holds of `Self` is
+/// (an impl's body knows its `Self`). Located at the receiver, so "required by this bound"
+/// points at the receiver that needs it.
+fn self_predicate(sig: &Signature, plan: &MethodPlan<'_>, has_default: bool) -> WherePredicate {
+    let needs = SelfNeeds::of(sig.receiver());
+    let span = sig
+        .receiver()
+        .map_or_else(|| sig.ident.span(), Spanned::span);
+    let mut bounds = TokenStream::new();
+    if has_default && plan.send {
+        if needs.needs_sync() && !plan.context.supertraits_include("Sync") {
+            bounds.extend(quote_spanned!(span=> ::core::marker::Sync +));
+        }
+        if needs.needs_send() && !plan.context.supertraits_include("Send") {
+            bounds.extend(quote_spanned!(span=> ::core::marker::Send +));
+        }
+    }
+    let async_trait = async_trait_at(span);
+    let self_token = quote_spanned!(Span::call_site().located_at(span)=> Self);
+    syn::parse_quote!(#self_token: #bounds #async_trait)
+}
+
+// Input:  `(mut self, mut x: T, (a, b): (u8, u8), y: impl Tr)`
+// Output: `(self, x: T, __async_ext_arg2: (u8, u8), y: impl 'async_trait + Tr)`: patterns
+// are not allowed in a signature without a body, and the body binds them inside the future.
+fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime) {
+    for (index, input) in sig.inputs.iter_mut().enumerate() {
+        match input {
+            FnArg::Receiver(receiver) => receiver.mutability = None,
+            FnArg::Typed(argument) => {
+                match &mut *argument.pat {
+                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                        pat.mutability = None;
+                    }
+                    pat => *pat = Pat::Ident(plain_binding(positional_argument(index, pat))),
+                }
+                bound_impl_trait_arguments(&mut argument.ty, async_trait);
+            }
+        }
+    }
+}
+
+/// `__async_ext_arg2`, for an argument bound by a pattern; mixed-site, so it cannot collide
+/// with a user's local variable.
+fn positional_argument(index: usize, pat: &Pat) -> syn::Ident {
+    format_ident!(
+        "__async_ext_arg{}",
+        index,
+        span = pat.span().resolved_at(Span::mixed_site())
+    )
+}
+
+fn plain_binding(ident: syn::Ident) -> PatIdent {
+    PatIdent {
+        attrs: Vec::new(),
+        by_ref: None,
+        mutability: None,
+        ident,
+        subpat: None,
+    }
+}
+
+// Input:  `{ BODY }` of `async fn f(&mut self, x: T, mut y: U, (a, b): (u8, u8)) -> R`
+// Output: `{ Box::pin(async move {
+//              if let Some(__ret) = None::<R> { return __ret; }   // fixes the block's type
+//              let __self = self; let x = x; let mut y = y; let (a, b) = __arg3;
+//              let __ret: R = { BODY with `self` renamed to `__self` };
+//              __ret
+//          }) }`
+// Every argument is moved into the future, as in a native `async fn`, so arguments are dropped
+// when the future ends, after the body's locals.
+fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
+    let Some(async_token) = sig.asyncness else {
+        return;
+    };
+    let mut bindings = Vec::new();
+    let mut renames_self = false;
+    for (index, input) in sig.inputs.iter().enumerate() {
+        match input {
+            FnArg::Receiver(receiver) => {
+                renames_self = true;
+                let self_token = receiver.self_token;
+                let renamed = renamed_self(self_token.span);
+                let mutability = match receiver.kind {
+                    ReceiverKind::Value | ReceiverKind::Typed(..) => receiver.mutability,
+                    _ => None,
+                };
+                bindings.push(quote!(let #mutability #renamed = #self_token;));
+            }
+            FnArg::Typed(argument) => {
+                let cfgs = argument
+                    .attrs
+                    .iter()
+                    .filter(|attr| attr.path().is_ident("cfg"));
+                let binding = match &*argument.pat {
+                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                        let PatIdent {
+                            mutability, ident, ..
+                        } = pat;
+                        quote!(let #mutability #ident = #ident;)
+                    }
+                    Pat::Wild(_) => {
+                        let positional = positional_argument(index, &argument.pat);
+                        quote!(let #positional = #positional;)
+                    }
+                    pat => {
+                        let positional = positional_argument(index, pat);
+                        quote!(let #pat = #positional;)
+                    }
+                };
+                bindings.push(quote! {
+                    #(#cfgs)*
+                    #[allow(
+                        clippy::redundant_locals,
+                        clippy::used_underscore_binding,
+                        clippy::no_effect_underscore_binding,
+                    )]
+                    #binding
+                });
+            }
+        }
+    }
+    if renames_self {
+        RenameSelf.visit_block_mut(block);
+    }
+
+    let output = match &sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => {
+            let mut ty = (**ty).clone();
+            ImplTraitToInfer.visit_type_mut(&mut ty);
+            ty.into_token_stream()
+        }
+    };
+    let ret = syn::Ident::new("__async_ext_ret", Span::mixed_site());
+    let private = plan.krate.private();
+    let user_block = &*block;
+    let async_move = quote_spanned!(async_token.span=> async move);
+    let mut async_body = proc_macro2::Group::new(
+        proc_macro2::Delimiter::Brace,
+        quote! {
+            // The async block's output type is `R` even when the body `return`s early.
+            if let ::core::option::Option::Some(#ret) = ::core::option::Option::None::<#output> {
+                #[allow(unreachable_code)]
+                return #ret;
+            }
+            #(#bindings)*
+            #[allow(clippy::let_unit_value)]
+            let #ret: #output = #user_block;
+            #[allow(unreachable_code)]
+            #ret
+        },
+    );
+    // The async block spans the user's `async` to the body's `}`.
+    async_body.set_span(block.brace_token.span.join());
+    let future = quote!(#async_move #async_body);
+    // The call is located at the user's `async`, so "future cannot be sent between threads
+    // safely" lands there (with rustc's notes on the value and the `.await` in the body), and
+    // `send_future`'s bound adds a note naming `?Send`.
+    let boxing = if plan.send {
+        quote!(#private::send_future)
+    } else {
+        quote!(#private::Box::pin)
+    };
+    let boxing = located_at(boxing, async_token.span);
+    let mut arguments = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, future);
+    arguments.set_span(Span::call_site().located_at(async_token.span));
+    let boxed = quote!(#boxing #arguments);
+    block.stmts = vec![Stmt::Expr(syn::Expr::Verbatim(boxed), None)];
+}
+
+/// `-> impl Iterator<Item = u8>` cannot be named inside the body: `_` lets it be inferred.
+struct ImplTraitToInfer;
+
+impl VisitMut for ImplTraitToInfer {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::ImplTrait(impl_trait) = ty {
+            *ty = Type::Infer(syn::TypeInfer {
+                attrs: Vec::new(),
+                underscore_token: Token![_](impl_trait.impl_token.span),
+            });
+        }
+        visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::{TokenStream, TokenTree};
+    use quote::quote;
+
+    fn expand(args: TokenStream, input: TokenStream) -> String {
+        super::super::expand(args, input).to_string()
+    }
+
+    fn mentions(tokens: TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            TokenTree::Ident(ident) => ident == name,
+            TokenTree::Group(group) => mentions(group.stream(), name),
+            _ => false,
+        })
+    }
+
+    #[test]
+    fn a_renamed_crate_replaces_every_path_to_the_runtime() {
+        let trait_ = super::super::expand(
+            quote!(crate = ::renamed),
+            quote! {
+                trait Store {
+                    async fn get(&self, key: &str) -> u8;
+                    async fn len(&self) -> usize { 0 }
+                }
+            },
+        );
+        let impl_ = super::super::expand(
+            quote!(crate = ::renamed),
+            quote! {
+                impl Store for Memory {
+                    async fn get(&self, key: &str) -> u8 { 1 }
+                }
+            },
+        );
+        for expansion in [trait_, impl_] {
+            assert!(mentions(expansion.clone(), "renamed"), "{expansion}");
+            assert!(!mentions(expansion.clone(), "async_ext"), "{expansion}");
+            assert!(!mentions(expansion.clone(), "compile_error"), "{expansion}");
+        }
+    }
+
+    #[test]
+    fn generated_code_names_neither_std_nor_unsafe() {
+        let expansion = super::super::expand(
+            TokenStream::new(),
+            quote! {
+                impl Store for Memory {
+                    async fn get(&self, (a, b): (u8, u8), _: u8, mut c: u8) -> u8 { c += a; c + b }
+                }
+            },
+        );
+        // `Box`, `Pin`, `Future`, `Send`, `Option` only ever appear after `::core::…::` or
+        // `__private::`, which the hygiene tests check by shadowing them; here: no `std`.
+        assert!(!mentions(expansion.clone(), "std"), "{expansion}");
+        assert!(!mentions(expansion, "unsafe"));
+    }
+
+    #[test]
+    fn odd_inputs_give_errors_or_expansions_never_panics() {
+        let inputs = [
+            quote!(),
+            quote!(trait),
+            quote!(impl),
+            quote!(
+                fn f() {}
+            ),
+            quote!(
+                trait T {
+                    async fn f();
+                }
+            ),
+            quote!(trait T { async fn f(self: ); }),
+            quote!(
+                trait T {
+                    async fn f(&'_ self, _: &'_ (), (): ()) -> impl X;
+                }
+            ),
+            quote!(trait T { async fn f(..) }),
+            quote!(
+                trait T {
+                    async fn r#type(&self, r#in: u8) {}
+                }
+            ),
+            quote!(impl T for X { async fn f(self: Box<Self>, [a, ..]: [u8; 2]) {} }),
+            quote!(
+                impl<'a, const N: usize> T<'a, N> for X
+                where
+                    Self: Sized,
+                {
+                    async fn f() {}
+                }
+            ),
+            quote!(impl T<'_> for X { fn f() {} }),
+            quote!(impl X { async fn f() {} }),
+            quote!(impl !T for X {}),
+            quote!(
+                trait T {
+                    #[async_trait_ext(?Send, ?Send)]
+                    async fn f(&self);
+                }
+            ),
+            quote!(
+                trait T {
+                    #[async_trait_ext]
+                    #[async_trait_ext]
+                    async fn f(&self);
+                }
+            ),
+            quote!(
+                trait T {
+                    #[async_scope]
+                    async fn f(&self);
+                }
+            ),
+            quote!(
+                trait T {
+                    #[async_stream(item = u8)]
+                    async fn f(&self) {}
+                }
+            ),
+            quote!(
+                trait T {
+                    async fn f(&self) -> Self
+                    where
+                        Self: Sized + Sync;
+                }
+            ),
+        ];
+        let argument_lists = [
+            quote!(),
+            quote!(?Send),
+            quote!(?Sync),
+            quote!(crate),
+            quote!(crate = ),
+            quote!(crate = 1),
+            quote!(native),
+        ];
+        for args in &argument_lists {
+            for input in &inputs {
+                let _ = expand(args.clone(), input.clone());
+            }
+        }
+    }
 }

@@ -13,8 +13,16 @@ use crate::common::errors::error_with_fallback;
 use crate::common::for_await;
 use crate::common::options::Options;
 
+mod asyncness;
 mod boxed;
+mod companion;
+mod dyn_hint;
+pub(crate) mod lifetimes;
 mod native;
+mod native_lifetimes;
+mod native_receiver;
+pub(crate) mod receiver;
+pub(crate) mod spans;
 
 /// The options of `#[async_trait_ext(…)]` on a trait or impl.
 pub(crate) struct TraitOptions {
@@ -34,7 +42,7 @@ pub(crate) enum CompanionName {
     /// `dyn = Name`.
     Named(Ident),
     /// `dyn = none`: no companion.
-    Disabled(Ident),
+    Disabled,
 }
 
 const ACCEPTED: &[&str] = &[
@@ -52,7 +60,7 @@ impl TraitOptions {
         let native = options.take_flag("native")?;
         let companion = match options.take_parsed::<Ident>("dyn")? {
             None => CompanionName::Default,
-            Some(name) if name == "none" => CompanionName::Disabled(name),
+            Some(name) if name == "none" => CompanionName::Disabled,
             Some(name) => CompanionName::Named(name),
         };
         let krate = options.take_crate_path()?;

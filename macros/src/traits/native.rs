@@ -1,13 +1,241 @@
-//! Native mode: each `async fn` becomes `fn m(..) -> impl Future<Output = R> + Send`, and a
-//! `Dyn` companion gives dynamic dispatch.
+//! Native mode: each `async fn` of the trait becomes `fn m(..) -> impl Future<Output = R> +
+//! Send` (a return-position `impl Trait` in the trait, stable since Rust 1.75), so impls are
+//! plain `async fn`s and static calls allocate nothing; the `Dyn` companion (`companion.rs`)
+//! gives dynamic dispatch.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
 
-use super::{TraitOptions, strip_method_options};
-use crate::common::errors::error_with_fallback;
+use super::{asyncness, companion};
+use super::native_receiver::ReceiverShape;
+use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
+use crate::common::errors::{Errors, error_with_fallback};
 
-pub(crate) fn expand_trait(item: syn::ItemTrait, options: &TraitOptions) -> TokenStream {
-    let _ = options;
-    let error = syn::Error::new_spanned(&item.ident, "native mode is not implemented yet");
-    error_with_fallback(&error, strip_method_options(syn::Item::Trait(item)))
+/// What native mode made of one method of the trait; the companion reads it.
+pub(crate) enum MethodKind {
+    /// An `async fn`, now returning `impl Future<Output = output>`.
+    Async {
+        /// The future's output type, as the user wrote it (`()` when there was none).
+        output: Box<Type>,
+        /// Whether the future is `Send` (not under a trait-wide or per-method `?Send`).
+        send: bool,
+    },
+    /// A method that was not `async`: it passes through unchanged.
+    Sync,
+    /// A method carrying `#[async_stream]`/`#[async_try_stream]`: that attribute rewrites it.
+    Stream,
+}
+
+pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStream {
+    let original = item.clone();
+    let mut item = item;
+    // Records of which methods are native `async fn`s, so a boxed `#[async_trait_ext]` impl of
+    // this trait is told to drop the attribute (see `asyncness`).
+    let records: Vec<TraitItem> = item
+        .items
+        .iter()
+        .filter_map(|trait_item| match trait_item {
+            TraitItem::Fn(method) => {
+                asyncness::native_trait_marker(&method.attrs, &method.sig, &options.krate)
+            }
+            _ => None,
+        })
+        .collect();
+    let mut errors = Errors::default();
+    let mut kinds = Vec::with_capacity(item.items.len());
+    for trait_item in &mut item.items {
+        let kind = match trait_item {
+            TraitItem::Fn(method) => errors.push_result(rewrite_method(method, options)),
+            _ => None,
+        };
+        kinds.push(kind);
+    }
+    if let Err(error) = errors.finish() {
+        // The trait as written (with plain `async fn`s) still compiles, so impls and callers
+        // type-check against it and the user sees only this error.
+        return error_with_fallback(&error, strip_method_options(syn::Item::Trait(original)));
+    }
+    let companion = match &options.companion {
+        CompanionName::Disabled => Ok(TokenStream::new()),
+        CompanionName::Default => {
+            let name = format_ident!("Dyn{}", item.ident);
+            companion::expand(&item, &kinds, &name, options)
+        }
+        CompanionName::Named(name) => companion::expand(&item, &kinds, name, options),
+    };
+    // The records are `where Self: Sized` methods with default bodies: added after the
+    // companion is built, they stay out of it and cost the companion nothing.
+    item.items.extend(records);
+    match companion {
+        Ok(companion) => quote!(#item #companion),
+        Err(error) => error_with_fallback(&error, item),
+    }
+}
+
+fn is_stream_attribute(attr: &syn::Attribute) -> bool {
+    attr.path().segments.last().is_some_and(|segment| {
+        segment.ident == "async_stream" || segment.ident == "async_try_stream"
+    })
+}
+
+fn is_scope_attribute(attr: &syn::Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|segment| segment.ident == "async_scope")
+}
+
+// Input:  async fn get(&self, key: &str) -> Option<Vec<u8>>;
+// Output: fn get(&self, key: &str)
+//             -> impl ::core::future::Future<Output = Option<Vec<u8>>> + ::core::marker::Send;
+//
+// Input:  async fn len(&self, (a, b): (u8, u8)) -> usize { body }
+// Output: fn len(&self, __arg1: (u8, u8)) -> impl Future<Output = usize> + Send
+//         where Self: ::core::marker::Sync
+//         { async move { let (a, b) = __arg1; body } }
+fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Result<MethodKind> {
+    if method.attrs.iter().any(is_stream_attribute) {
+        return Ok(MethodKind::Stream);
+    }
+    let method_relaxed = take_method_options(&mut method.attrs)?;
+    let Some(async_token) = method.sig.asyncness else {
+        if let Some(span) = method_relaxed {
+            return Err(syn::Error::new(
+                span,
+                "`?Send` here means nothing: this method is not `async`; remove \
+                 `#[async_trait_ext(?Send)]` or make the method an `async fn`",
+            ));
+        }
+        return Ok(MethodKind::Sync);
+    };
+    let span = async_token.span;
+    let send = options.relaxed_send.is_none() && method_relaxed.is_none();
+
+    if let Some(block) = &mut method.default
+        && let Some(index) = method.attrs.iter().position(is_scope_attribute)
+    {
+        // `#[async_scope]` expands after us and wants an `async fn`: apply it here, while the
+        // method is still one.
+        method.attrs.remove(index);
+        crate::async_drop::rewrite_scope_fn(&mut method.sig, block, &options.krate)?;
+    }
+
+    let sig = &mut method.sig;
+    sig.asyncness = None;
+    let output: Box<Type> = match &sig.output {
+        ReturnType::Default => Box::new(syn::parse_quote_spanned!(span=> ())),
+        ReturnType::Type(_, ty) => ty.clone(),
+    };
+    // rustc's "required by this bound" note for a non-`Send` impl shows the bound's span: put
+    // it on `native` in the trait's attribute, the line where `?Send` would be written. Not
+    // with a default body: rustc reports that body's non-`Send` future at the whole return
+    // type, whose span would then stretch from the attribute to the method.
+    let send_span = match (&method.default, &options.native) {
+        (None, Some(native)) => native.span(),
+        _ => span,
+    };
+    let send_bound = send.then(|| quote_spanned!(send_span=> + ::core::marker::Send));
+    sig.output = syn::parse_quote_spanned! {span=>
+        -> impl ::core::future::Future<Output = #output> #send_bound
+    };
+
+    if let Some(block) = method.default.take() {
+        let shape = ReceiverShape::of(sig);
+        if send && let Some(bound) = self_bound_for_send(shape) {
+            sig.generics
+                .make_where_clause()
+                .predicates
+                .push(syn::parse_quote_spanned!(span=> Self: #bound));
+        }
+        let rebinds = move_arguments_into_future(sig, shape);
+        let body = quote_spanned! {span=>
+            async move {
+                #(#rebinds)*
+                #block
+            }
+        };
+        method.default = Some(syn::parse2(quote_spanned!(span=> { #body }))?);
+    }
+    Ok(MethodKind::Async { output, send })
+}
+
+/// The bound on `Self` that makes a default body's future `Send`, given how it holds `self`
+/// (as async-trait does: `&self` needs `Self: Sync`, an owned or `&mut` self `Self: Send`).
+fn self_bound_for_send(shape: ReceiverShape) -> Option<TokenStream> {
+    match shape {
+        ReceiverShape::None => None,
+        ReceiverShape::Ref | ReceiverShape::PinRef => Some(quote!(::core::marker::Sync)),
+        ReceiverShape::Rc | ReceiverShape::Arc => {
+            Some(quote!(::core::marker::Send + ::core::marker::Sync))
+        }
+        ReceiverShape::RefMut
+        | ReceiverShape::PinMut
+        | ReceiverShape::Value
+        | ReceiverShape::Boxed
+        | ReceiverShape::Other => Some(quote!(::core::marker::Send)),
+    }
+}
+
+/// Rewrites the arguments of a default body so that, as in a native `async fn`, every argument
+/// is moved into the future and dropped when it ends (not when the method is called), and
+/// patterns are bound inside the future. Returns the `let`s that open the future's body.
+///
+/// `x: T` stays; `mut x: T` becomes `x: T` (the binding inside is mutable); any other pattern
+/// becomes a hidden `__argN` (rustdoc shows it) bound to the pattern inside.
+fn move_arguments_into_future(sig: &mut syn::Signature, shape: ReceiverShape) -> Vec<TokenStream> {
+    let mut rebinds = Vec::new();
+    for (index, input) in sig.inputs.iter_mut().enumerate() {
+        match input {
+            FnArg::Receiver(receiver) => {
+                if shape.owns_self() {
+                    let self_token = receiver.self_token;
+                    rebinds.push(quote!(let _ = &#self_token;));
+                }
+            }
+            FnArg::Typed(arg) => {
+                let attrs = &arg.attrs;
+                match &mut *arg.pat {
+                    Pat::Ident(PatIdent {
+                        by_ref: None,
+                        mutability,
+                        ident,
+                        subpat: None,
+                        ..
+                    }) if ident != "self" => {
+                        let mutability = mutability.take();
+                        rebinds.push(quote! {
+                            #(#attrs)*
+                            #[allow(clippy::redundant_locals)]
+                            let #mutability #ident = #ident;
+                        });
+                    }
+                    pat => {
+                        let name = format_ident!("__arg{}", index, span = Span::mixed_site());
+                        let user_pat = std::mem::replace(
+                            pat,
+                            Pat::Ident(PatIdent {
+                                attrs: Vec::new(),
+                                by_ref: None,
+                                mutability: None,
+                                ident: name.clone(),
+                                subpat: None,
+                            }),
+                        );
+                        let user_pat = user_pat.into_token_stream();
+                        // Move the whole argument in first: `let (a, _) = __arg1;` alone would
+                        // capture only `__arg1.0` and drop the rest when the method is called.
+                        rebinds.push(quote_spanned! {user_pat.span()=>
+                            #(#attrs)*
+                            let #name = #name;
+                            #(#attrs)*
+                            let #user_pat = #name;
+                        });
+                    }
+                }
+            }
+        }
+    }
+    rebinds
 }

@@ -18,7 +18,7 @@ async fn sum_and_trace(numbers: impl Stream<Item = u32>) -> u32 {
     sum
 }
 
-pub fn run() {
+pub(crate) fn run() {
     println!("for await: `#[for_await] for x in stream {{ … }}` in a `#[for_await] async fn`");
     let sum = futures::executor::block_on(sum_and_trace(stream::iter([1, 2, 3, 4, 5])));
     println!("  sum without the 4: {sum}\n");

@@ -1,0 +1,200 @@
+//! Saying which side lacks `async` when a trait and its impl disagree.
+//!
+//! A macro on an impl cannot see the trait, so the trait leaves a record: for each method `m`
+//! a hidden provided method `__async_ext_asyncness_of_m(&self) -> AsyncInTrait` (or
+//! `SyncInTrait`), with `where Self: Sized` so `dyn Trait` is unaffected. The impl then checks
+//! each of its methods against that record in a probe next to the impl. When the trait has no
+//! record (written with async-trait, native mode or by hand), method resolution falls back to
+//! a local trait returning `UnknownAsyncness`, which passes every check: the probe never
+//! rejects what would otherwise compile.
+//!
+//! Input:  `#[async_trait_ext] impl<T> Store<T> for Memory { fn get(&self) -> u8 { … } }`
+//! Output: the impl, then
+//! ```text
+//! const _: () = {
+//!     trait Fallback { fn __async_ext_asyncness_of_get(&self) -> UnknownAsyncness { … } }
+//!     impl<T: ?Sized> Fallback for &T {}
+//!     fn probe<T, P: Store<T>>(this: &P) { sync_in_impl(this.__async_ext_asyncness_of_get()); }
+//! };
+//! ```
+//! `sync_in_impl` requires `NotAsyncInTrait`, which `AsyncInTrait` lacks: the error, spanned at
+//! the impl's method, says "add `async`".
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::visit::Visit;
+use syn::{Attribute, Ident, ItemImpl, Signature, TraitItem};
+
+use super::spans::located_at;
+use crate::common::crate_path::CratePath;
+
+fn marker_name(method: &Ident) -> Ident {
+    format_ident!(
+        "__async_ext_asyncness_of_{}",
+        method.unraw(),
+        span = Span::call_site()
+    )
+}
+
+fn cfg_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident("cfg"))
+}
+
+/// The hidden method recording whether `sig` is `async` in the trait; `None` for methods
+/// another attribute (`#[async_stream]`) turns into something else.
+pub(crate) fn trait_marker(
+    attrs: &[Attribute],
+    sig: &Signature,
+    send: bool,
+    krate: &CratePath,
+) -> Option<TraitItem> {
+    if is_other_macro_method(attrs) {
+        return None;
+    }
+    let private = krate.private();
+    let name = marker_name(&sig.ident);
+    let cfgs = cfg_attrs(attrs);
+    let record = match (sig.asyncness.is_some(), send) {
+        (true, true) => quote!(AsyncInTrait),
+        (true, false) => quote!(LocalAsyncInTrait),
+        (false, _) => quote!(SyncInTrait),
+    };
+    Some(syn::parse_quote! {
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[allow(clippy::unused_self)]
+        fn #name(&self) -> #private::#record
+        where
+            Self: ::core::marker::Sized,
+        {
+            #private::#record
+        }
+    })
+}
+
+/// For native mode: the record of a native trait's method, so that a boxed impl of it (which
+/// cannot compile: its signature has the lifetimes of a boxed method) is told to drop
+/// `#[async_trait_ext]`, rather than only getting rustc's lifetime mismatch. Native mode's
+/// expansion may append these to the trait like boxed mode appends [`trait_marker`]s.
+pub(crate) fn native_trait_marker(
+    attrs: &[Attribute],
+    sig: &Signature,
+    krate: &CratePath,
+) -> Option<TraitItem> {
+    let mut item = trait_marker(attrs, sig, true, krate)?;
+    if sig.asyncness.is_some()
+        && let TraitItem::Fn(method) = &mut item
+    {
+        let private = krate.private();
+        method.sig.output = syn::parse_quote!(-> #private::NativeAsyncInTrait);
+        method.default = Some(syn::parse_quote!({ #private::NativeAsyncInTrait }));
+    }
+    Some(item)
+}
+
+fn is_other_macro_method(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().segments.last().is_some_and(|segment| {
+            segment.ident == "async_stream" || segment.ident == "async_try_stream"
+        })
+    })
+}
+
+/// An impl's method as written, before boxing.
+pub(crate) struct WrittenMethod {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) sig: Signature,
+    /// Boxed as `Send` (no `?Send` on the impl or the method).
+    pub(crate) send: bool,
+}
+
+/// The probe checking the impl's methods against the trait's record. Empty when the impl's
+/// header cannot be restated in a generic fn.
+pub(crate) fn impl_probes(
+    item: &ItemImpl,
+    methods: &[WrittenMethod],
+    krate: &CratePath,
+) -> TokenStream {
+    let Some((trait_path, _)) = &item.trait_ else {
+        return TokenStream::new();
+    };
+    let methods: Vec<_> = methods
+        .iter()
+        .filter(|method| !is_other_macro_method(&method.attrs))
+        .collect();
+    if methods.is_empty() || !restatable(item) {
+        return TokenStream::new();
+    }
+    let private = krate.private();
+    let fallback = Ident::new("__AsyncExtUnknownAsyncness", Span::mixed_site());
+    let implementor = Ident::new("__AsyncExtImplementor", Span::mixed_site());
+    let this = Ident::new("__async_ext_this", Span::mixed_site());
+    let mut fallbacks = Vec::new();
+    let mut checks = Vec::new();
+    for WrittenMethod { attrs, sig, send } in methods {
+        let name = marker_name(&sig.ident);
+        let cfgs: Vec<_> = cfg_attrs(attrs).collect();
+        fallbacks.push(quote! {
+            #(#cfgs)*
+            fn #name(&self) -> #private::UnknownAsyncness {
+                #private::UnknownAsyncness
+            }
+        });
+        let (check, span) = match &sig.asyncness {
+            Some(async_token) if *send => (quote!(async_in_impl), async_token.span),
+            Some(async_token) => (quote!(local_async_in_impl), async_token.span),
+            None => (quote!(sync_in_impl), sig.fn_token.span),
+        };
+        let span = span.join(sig.ident.span()).unwrap_or(span);
+        let call = located_at(quote!(#private::#check(#this.#name())), span);
+        checks.push(quote_spanned! {span=>
+            #(#cfgs)*
+            #call;
+        });
+    }
+    let params = item.generics.params.iter();
+    let where_clause = &item.generics.where_clause;
+    quote! {
+        const _: () = {
+            trait #fallback {
+                #(#fallbacks)*
+            }
+            impl<T: ?::core::marker::Sized> #fallback for &T {}
+            #[allow(
+                dead_code,
+                single_use_lifetimes,
+                unused_lifetimes,
+                clippy::extra_unused_lifetimes,
+                clippy::extra_unused_type_parameters,
+            )]
+            fn probe<#(#params,)* #implementor: #trait_path>(#this: &#implementor) #where_clause {
+                #(#checks)*
+            }
+        };
+    }
+}
+
+/// The probe restates the impl's generics and trait path in a free fn: that fails when they
+/// mention `Self` or `'_`, so such impls get no probe (they still compile, with rustc's own
+/// error on a mismatch).
+fn restatable(item: &ItemImpl) -> bool {
+    struct Finder(bool);
+    impl Visit<'_> for Finder {
+        fn visit_ident(&mut self, ident: &Ident) {
+            self.0 |= ident == "Self";
+        }
+        fn visit_lifetime(&mut self, lifetime: &syn::Lifetime) {
+            self.0 |= lifetime.ident == "_";
+        }
+        fn visit_macro(&mut self, _: &syn::Macro) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_generics(&item.generics);
+    if let Some((path, _)) = &item.trait_ {
+        finder.visit_path(path);
+    }
+    !finder.0
+}

@@ -1,0 +1,939 @@
+//! Native mode's `Dyn` companion: dynamic dispatch for a native trait, without `unsafe`.
+//!
+//! For `trait Store { type Item; async fn get(&self, key: &str) -> Option<Self::Item>; }`:
+//!
+//! * a hidden, dyn-compatible `__DynStoreErased` trait whose async methods return
+//!   `__private::SendInlineFuture<'fut, R>` (the implementor's future, type-erased, inline
+//!   when it fits in 128 bytes, boxed otherwise), blanket-implemented for every
+//!   `T: Store + Send + Sync`;
+//! * `pub type DynStore<'a, Item> = dyn __DynStoreErased<Item> + Send + Sync + 'a;`
+//!   The companion *is* a trait object, so `&T` becomes `&DynStore` by an ordinary unsizing
+//!   coercion: no pointer cast and no `unsafe` in generated code (a `#[repr(transparent)]`
+//!   struct around the trait object, as dynosaur does, needs a cast);
+//! * inherent constructors on that trait object type (`boxed`, `from_box`, `from_ref`,
+//!   `from_mut`), legal because the erased trait is local to the user's crate;
+//! * `impl Store for DynStore<'_, Item>`, forwarding each method to the erased one, so the
+//!   companion can be handed to generic code (`S: Store + ?Sized`).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::visit_mut::{self, VisitMut};
+use syn::{
+    Attribute, FnArg, GenericParam, Ident, ItemTrait, Lifetime, Pat, PatIdent, Signature,
+    TraitItem, TraitItemFn, TraitItemType, Type, TypeParamBound, WherePredicate,
+};
+
+use super::TraitOptions;
+use super::native::MethodKind;
+use super::native_lifetimes::name_elided_lifetimes;
+use super::native_receiver::ReceiverShape;
+use crate::common::errors::Errors;
+
+/// One associated type of the trait: it becomes a parameter of the companion.
+struct AssocType<'t> {
+    item: &'t TraitItemType,
+    /// The companion's parameter standing for it (the associated type's own name, unless a
+    /// trait generic already has that name).
+    param: Ident,
+}
+
+/// One method the companion forwards.
+struct Forwarded<'t> {
+    method: &'t TraitItemFn,
+    kind: &'t MethodKind,
+}
+
+pub(crate) fn expand(
+    item: &ItemTrait,
+    kinds: &[Option<MethodKind>],
+    name: &Ident,
+    options: &TraitOptions,
+) -> syn::Result<TokenStream> {
+    let model = Model::build(item, kinds, name, options)?;
+    Ok(model.generate())
+}
+
+struct Model<'t> {
+    item: &'t ItemTrait,
+    name: &'t Ident,
+    erased: Ident,
+    lifetime: Lifetime,
+    assoc: Vec<AssocType<'t>>,
+    methods: Vec<Forwarded<'t>>,
+    /// `Send + Sync` (or the auto-trait supertraits under `?Send`) on the trait object.
+    object_bounds: TokenStream,
+    /// The part of `object_bounds` an implementor of the trait does not already promise
+    /// through its supertraits (repeating those is a clippy warning in the user's crate).
+    implementor_bounds: TokenStream,
+    /// Lifetime supertraits (`trait Store: 'static`): the companion's lifetime must outlive them.
+    lifetime_supertraits: Vec<&'t Lifetime>,
+    private: TokenStream,
+}
+
+fn has_cfg(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
+}
+
+fn cfg_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident("cfg"))
+}
+
+/// Whether the method has `where Self: Sized`, which leaves it out of the companion.
+fn requires_sized(sig: &Signature) -> bool {
+    sig.generics.where_clause.as_ref().is_some_and(|clause| {
+        clause.predicates.iter().any(|predicate| match predicate {
+            WherePredicate::Type(predicate) => {
+                matches!(&predicate.bounded_ty, Type::Path(path) if path.qself.is_none() && path.path.is_ident("Self"))
+                    && predicate.bounds.iter().any(|bound| {
+                        matches!(bound, TypeParamBound::Trait(bound)
+                            if bound.maybe.is_none() && bound.path.segments.last().is_some_and(|s| s.ident == "Sized"))
+                    })
+            }
+            _ => false,
+        })
+    })
+}
+
+fn contains_impl_trait(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl syn::visit::Visit<'_> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
+}
+
+/// The blanket impl's type parameter: every implementor of the trait.
+const IMPLEMENTOR: &str = "__AsyncExtImpl";
+
+const FIX: &str = "add `where Self: Sized` to leave it out of the companion, or write \
+                   `#[async_trait_ext(native, dyn = none)]` for no companion";
+
+impl<'t> Model<'t> {
+    fn build(
+        item: &'t ItemTrait,
+        kinds: &'t [Option<MethodKind>],
+        name: &'t Ident,
+        options: &TraitOptions,
+    ) -> syn::Result<Self> {
+        let mut errors = Errors::default();
+        let (auto_traits, lifetime_supertraits) = check_header(item, name, &mut errors);
+        let generic_names: Vec<String> = item
+            .generics
+            .params
+            .iter()
+            .map(|param| match param {
+                GenericParam::Lifetime(param) => param.lifetime.to_string(),
+                GenericParam::Type(param) => param.ident.to_string(),
+                GenericParam::Const(param) => param.ident.to_string(),
+            })
+            .collect();
+        let lifetime = ["'a", "'dyn_a", "'__dyn_a"]
+            .iter()
+            .find(|candidate| !generic_names.iter().any(|name| name == *candidate))
+            .map_or_else(
+                || Lifetime::new("'__async_ext_dyn", Span::call_site()),
+                |name| Lifetime::new(name, Span::call_site()),
+            );
+
+        let mut assoc = Vec::new();
+        let mut methods = Vec::new();
+        for (trait_item, kind) in item.items.iter().zip(kinds) {
+            match trait_item {
+                TraitItem::Const(constant) => errors.push(syn::Error::new_spanned(
+                    &constant.ident,
+                    format!(
+                        "associated const `{}` cannot be read through the `{name}` companion (a \
+                         `dyn` value has no consts); turn it into a method, or write \
+                         `#[async_trait_ext(native, dyn = none)]` for no companion",
+                        constant.ident
+                    ),
+                )),
+                TraitItem::Type(ty) => {
+                    errors.push_result(check_assoc_type(ty, name));
+                    let mut param = ty.ident.clone();
+                    while generic_names.iter().any(|name| param == name) {
+                        param = format_ident!("{}_", param);
+                    }
+                    assoc.push(AssocType { item: ty, param });
+                }
+                TraitItem::Fn(method) => {
+                    if requires_sized(&method.sig) {
+                        continue;
+                    }
+                    if let Some(kind) = kind {
+                        match check_method(method, kind, name) {
+                            Ok(()) => methods.push(Forwarded { method, kind }),
+                            Err(error) => errors.push(error),
+                        }
+                    }
+                }
+                TraitItem::Macro(mac) => errors.push(syn::Error::new_spanned(
+                    mac,
+                    format!(
+                        "the `{name}` companion cannot see the items this macro expands to; \
+                         write `#[async_trait_ext(native, dyn = none)]` for no companion"
+                    ),
+                )),
+                other => errors.push(syn::Error::new_spanned(
+                    other,
+                    format!(
+                        "the `{name}` companion does not support this item; write \
+                         `#[async_trait_ext(native, dyn = none)]` for no companion"
+                    ),
+                )),
+            }
+        }
+        errors.finish()?;
+
+        let mut object_bounds = TokenStream::new();
+        let mut implementor_bounds = TokenStream::new();
+        for auto_trait in ["Send", "Sync"] {
+            let promised = auto_traits.iter().any(|ident| ident == auto_trait);
+            if options.relaxed_send.is_none() || promised {
+                let ident = Ident::new(auto_trait, Span::call_site());
+                object_bounds.extend(quote!(+ ::core::marker::#ident));
+                if !promised {
+                    implementor_bounds.extend(quote!(+ ::core::marker::#ident));
+                }
+            }
+        }
+        Ok(Model {
+            item,
+            name,
+            erased: format_ident!("__{}Erased", name),
+            lifetime,
+            assoc,
+            methods,
+            object_bounds,
+            implementor_bounds,
+            lifetime_supertraits,
+            private: options.krate.private(),
+        })
+    }
+
+    fn generate(&self) -> TokenStream {
+        let erased_trait = self.erased_trait();
+        let blanket = self.blanket_impl();
+        let alias = self.alias();
+        let constructors = self.constructors();
+        let trait_impl = self.trait_impl();
+        quote! {
+            #erased_trait
+            #blanket
+            #alias
+            #constructors
+            #trait_impl
+        }
+    }
+
+    /// `__DynStoreErased<'x, K, Item = Item> + Send + Sync + 'a`, the trait object.
+    fn object(&self) -> TokenStream {
+        let erased = &self.erased;
+        let lifetime = &self.lifetime;
+        let bounds = &self.object_bounds;
+        let args = self.erased_args();
+        quote!(dyn #erased #args #bounds + #lifetime)
+    }
+
+    /// `<'x, K, Item>`: the trait's arguments, then the companion's parameters standing for
+    /// the associated types. (Parameters, not associated types of the erased trait: those
+    /// would make `Memory::Item` ambiguous wherever the erased trait is in scope.)
+    fn erased_args(&self) -> TokenStream {
+        let mut args: Vec<TokenStream> = self.trait_args_list();
+        for assoc in &self.assoc {
+            args.push(assoc.param.to_token_stream());
+        }
+        if args.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(<#(#args),*>)
+        }
+    }
+
+    fn trait_args_list(&self) -> Vec<TokenStream> {
+        self.item
+            .generics
+            .params
+            .iter()
+            .map(|param| match param {
+                GenericParam::Lifetime(param) => param.lifetime.to_token_stream(),
+                GenericParam::Type(param) => param.ident.to_token_stream(),
+                GenericParam::Const(param) => param.ident.to_token_stream(),
+            })
+            .collect()
+    }
+
+    /// `Store<'x, K>`: the user's trait with its own parameters.
+    fn trait_path(&self) -> TokenStream {
+        let ident = &self.item.ident;
+        let (_, args, _) = self.item.generics.split_for_impl();
+        quote!(#ident #args)
+    }
+
+    /// `Store<'x, K, Item = Item>`: what a value must implement to become the companion.
+    fn trait_bound(&self) -> TokenStream {
+        let ident = &self.item.ident;
+        let mut args = self.trait_args_list();
+        for assoc in &self.assoc {
+            let ident = &assoc.item.ident;
+            let param = &assoc.param;
+            args.push(quote!(#ident = #param));
+        }
+        let bounds = &self.implementor_bounds;
+        let lifetime = &self.lifetime;
+        if args.is_empty() {
+            quote!(#ident #bounds + #lifetime)
+        } else {
+            quote!(#ident <#(#args),*> #bounds + #lifetime)
+        }
+    }
+
+    /// The impl generics for the constructors and the trait impl: `'a`, the trait's
+    /// parameters, then one parameter per associated type with its bounds.
+    fn companion_impl_generics(&self) -> TokenStream {
+        let lifetime = &self.lifetime;
+        let mut params: Vec<TokenStream> = vec![quote!(#lifetime)];
+        params.extend(self.assoc_generics());
+        quote!(<#(#params),*>)
+    }
+
+    /// The trait's parameters, without defaults (impls take none, and in the erased trait a
+    /// default would precede the parameters below), followed by one parameter per associated
+    /// type, bounded as the associated type.
+    fn assoc_generics(&self) -> Vec<TokenStream> {
+        let mut params: Vec<TokenStream> = Vec::new();
+        for param in &self.item.generics.params {
+            let mut param = param.clone();
+            match &mut param {
+                GenericParam::Type(param) => param.default = None,
+                GenericParam::Const(param) => param.default = None,
+                GenericParam::Lifetime(_) => {}
+            }
+            params.push(param.into_token_stream());
+        }
+        let substitutions = self.self_assoc_substitutions();
+        for assoc in &self.assoc {
+            let param = &assoc.param;
+            let mut bounds = assoc.item.bounds.clone();
+            for bound in &mut bounds {
+                SubstituteSelfAssoc(&substitutions).visit_type_param_bound_mut(bound);
+            }
+            if bounds.is_empty() {
+                params.push(quote!(#param));
+            } else {
+                params.push(quote!(#param: #bounds));
+            }
+        }
+        params
+    }
+
+    fn self_assoc_substitutions(&self) -> Vec<(Ident, Type)> {
+        self.assoc
+            .iter()
+            .map(|assoc| {
+                let param = &assoc.param;
+                (assoc.item.ident.clone(), syn::parse_quote!(#param))
+            })
+            .collect()
+    }
+
+    fn trait_where(&self) -> Vec<TokenStream> {
+        self.item
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|clause| clause.predicates.iter().map(ToTokens::to_token_stream))
+            .collect()
+    }
+
+    // Output: #[doc(hidden)] pub trait __DynStoreErased<K, Item: Clone> {
+    //             fn __dyn_get<'__life0, '__life1, '__fut>(&'__life0 self, __arg1: &'__life1 str)
+    //                 -> __private::SendInlineFuture<'__fut, Option<Item>>
+    //             where '__life0: '__fut, '__life1: '__fut, Self: '__fut, K: '__fut;
+    //         }
+    fn erased_trait(&self) -> TokenStream {
+        let vis = &self.item.vis;
+        let erased = &self.erased;
+        let params = self.assoc_generics();
+        let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
+        let where_clause = &self.item.generics.where_clause;
+        let methods = self.methods.iter().map(|forwarded| {
+            let (sig, _) = self.erased_signature(forwarded, true);
+            let cfgs = cfg_attrs(&forwarded.method.attrs);
+            quote!(#(#cfgs)* #sig;)
+        });
+        let doc = format!(
+            "The object-safe form of [`{}`] behind [`{}`]; implemented for every implementor.",
+            self.item.ident, self.name
+        );
+        quote! {
+            #[doc = #doc]
+            #[doc(hidden)]
+            #vis trait #erased #generics #where_clause {
+                #(#methods)*
+            }
+        }
+    }
+
+    /// The erased form of one method's signature, and the names of its arguments.
+    ///
+    /// In the erased trait (`in_trait`), `Self::Item` becomes the parameter `Item`; in the
+    /// blanket impl, `<__AsyncExtImpl as Store>::Item`.
+    fn erased_signature(
+        &self,
+        forwarded: &Forwarded<'_>,
+        in_trait: bool,
+    ) -> (Signature, Vec<TokenStream>) {
+        let mut sig = forwarded.method.sig.clone();
+        let names = rename_arguments(&mut sig);
+        sig.ident = erased_method_name(&sig.ident);
+        let substitutions = if in_trait {
+            self.self_assoc_substitutions()
+        } else {
+            let trait_path = self.trait_path();
+            let implementor = Ident::new(IMPLEMENTOR, Span::call_site());
+            self.assoc
+                .iter()
+                .map(|assoc| {
+                    let ident = &assoc.item.ident;
+                    let ty: Type = syn::parse_quote!(<#implementor as #trait_path>::#ident);
+                    (ident.clone(), ty)
+                })
+                .collect()
+        };
+        SubstituteSelfAssoc(&substitutions).visit_signature_mut(&mut sig);
+        if let MethodKind::Async { output, send } = forwarded.kind {
+            let mut output: Type = (**output).clone();
+            SubstituteSelfAssoc(&substitutions).visit_type_mut(&mut output);
+            let span = sig.ident.span();
+            let fresh_lifetimes = name_elided_lifetimes(&mut sig, &mut output);
+            let fut = Lifetime::new("'__fut", Span::mixed_site());
+            let mut outlives: Vec<TokenStream> = Vec::new();
+            for lifetime in &fresh_lifetimes {
+                outlives.push(quote!(#lifetime: #fut));
+            }
+            for param in sig.generics.lifetimes() {
+                let lifetime = &param.lifetime;
+                outlives.push(quote!(#lifetime: #fut));
+            }
+            for param in &self.item.generics.params {
+                match param {
+                    GenericParam::Lifetime(param) => {
+                        let lifetime = &param.lifetime;
+                        outlives.push(quote!(#lifetime: #fut));
+                    }
+                    GenericParam::Type(param) => {
+                        let ident = &param.ident;
+                        outlives.push(quote!(#ident: #fut));
+                    }
+                    GenericParam::Const(_) => {}
+                }
+            }
+            outlives.push(quote!(Self: #fut));
+            let mut params: Vec<GenericParam> = fresh_lifetimes
+                .into_iter()
+                .map(|lifetime| GenericParam::Lifetime(syn::LifetimeParam::new(lifetime)))
+                .collect();
+            params.push(GenericParam::Lifetime(syn::LifetimeParam::new(fut.clone())));
+            let user_params = std::mem::take(&mut sig.generics.params);
+            sig.generics.params.extend(params);
+            sig.generics.params.extend(user_params);
+            if sig.generics.lt_token.is_none() {
+                sig.generics.lt_token = Some(syn::Token![<](span));
+                sig.generics.gt_token = Some(syn::Token![>](span));
+            }
+            // The `Self: Sync`/`Self: Send` bounds native mode put on default bodies are met by
+            // the blanket impl's own bounds; a `dyn`-callable method cannot carry them.
+            let user_predicates: Vec<WherePredicate> = sig
+                .generics
+                .where_clause
+                .take()
+                .into_iter()
+                .flat_map(|clause| clause.predicates)
+                .filter(|predicate| {
+                    !matches!(predicate, WherePredicate::Type(p) if bounds_self(&p.bounded_ty))
+                })
+                .collect();
+            let private = &self.private;
+            let future = if *send {
+                quote!(SendInlineFuture)
+            } else {
+                quote!(InlineFuture)
+            };
+            sig.output = syn::parse_quote_spanned! {span=>
+                -> #private::#future<#fut, #output>
+            };
+            sig.generics.where_clause = Some(syn::parse_quote! {
+                where #(#outlives,)* #(#user_predicates,)*
+            });
+        }
+        (sig, names)
+    }
+
+    // Output: impl<K, __AsyncExtImpl> __DynStoreErased<K, <__AsyncExtImpl as Store<K>>::Item>
+    //         for __AsyncExtImpl where __AsyncExtImpl: Store<K> + Send + Sync {
+    //             fn __dyn_get<…>(…) -> SendInlineFuture<…> {
+    //                 SendInlineFuture::new(<__AsyncExtImpl as Store<K>>::get(self, __arg1))
+    //             }
+    //         }
+    fn blanket_impl(&self) -> TokenStream {
+        let erased = &self.erased;
+        let implementor = Ident::new(IMPLEMENTOR, Span::call_site());
+        let mut generics = self.item.generics.clone();
+        generics
+            .params
+            .push(GenericParam::Type(syn::TypeParam::from(
+                implementor.clone(),
+            )));
+        let (impl_generics, _, _) = generics.split_for_impl();
+        let trait_path = self.trait_path();
+        let mut erased_args = self.trait_args_list();
+        for assoc in &self.assoc {
+            let ident = &assoc.item.ident;
+            erased_args.push(quote!(<#implementor as #trait_path>::#ident));
+        }
+        let erased_args = (!erased_args.is_empty()).then(|| quote!(<#(#erased_args),*>));
+        let bounds = &self.implementor_bounds;
+        let trait_where = self.trait_where();
+        let private = &self.private;
+        let methods = self.methods.iter().map(|forwarded| {
+            let (sig, names) = self.erased_signature(forwarded, false);
+            let cfgs = cfg_attrs(&forwarded.method.attrs);
+            let ident = &forwarded.method.sig.ident;
+            let call = quote!(<#implementor as #trait_path>::#ident(#(#names),*));
+            let body = match forwarded.kind {
+                MethodKind::Async { send: true, .. } => {
+                    quote!(#private::SendInlineFuture::new(#call))
+                }
+                MethodKind::Async { send: false, .. } => quote!(#private::InlineFuture::new(#call)),
+                _ => call,
+            };
+            quote!(#(#cfgs)* #[inline] #sig { #body })
+        });
+        quote! {
+            impl #impl_generics #erased #erased_args for #implementor
+            where
+                #implementor: #trait_path #bounds,
+                #(#trait_where,)*
+            {
+                #(#methods)*
+            }
+        }
+    }
+
+    // Output: pub type DynStore<'a, K, Item> = dyn __DynStoreErased<K, Item> + Send + Sync + 'a;
+    fn alias(&self) -> TokenStream {
+        let vis = &self.item.vis;
+        let name = self.name;
+        let lifetime = &self.lifetime;
+        let mut params = vec![quote!(#lifetime)];
+        for param in &self.item.generics.params {
+            params.push(match param {
+                GenericParam::Lifetime(param) => param.lifetime.to_token_stream(),
+                GenericParam::Type(param) => param.ident.to_token_stream(),
+                GenericParam::Const(param) => {
+                    let ident = &param.ident;
+                    let ty = &param.ty;
+                    quote!(const #ident: #ty)
+                }
+            });
+        }
+        params.extend(self.assoc.iter().map(|assoc| assoc.param.to_token_stream()));
+        let object = self.object();
+        let trait_ident = &self.item.ident;
+        let doc = format!(
+            "Dynamic dispatch for [`{trait_ident}`]: a `dyn` value of any implementor, made with \
+             `{name}::boxed(value)`, `{name}::from_ref(&value)` or `{name}::from_mut(&mut value)`. \
+             It implements [`{trait_ident}`] itself. An async call through it allocates \
+             nothing when the implementor's future fits in 128 bytes, and boxes it otherwise."
+        );
+        quote! {
+            #[doc = #doc]
+            #vis type #name <#(#params),*> = #object;
+        }
+    }
+
+    fn constructors(&self) -> TokenStream {
+        let vis = &self.item.vis;
+        let impl_generics = self.companion_impl_generics();
+        let object = self.object();
+        let bound = self.trait_bound();
+        let lifetime = &self.lifetime;
+        let private = &self.private;
+        let trait_where = self.trait_where();
+        let trait_ident = &self.item.ident;
+        let doc_boxed = format!("Moves `value` into an owning, boxed `{}`.", self.name);
+        let doc_from_box = format!(
+            "Turns a boxed implementor of [`{trait_ident}`] into a boxed `{}`, without allocating.",
+            self.name
+        );
+        let doc_from_ref = format!("Views `&value` as a `&{}`, without allocating.", self.name);
+        let doc_from_mut = format!(
+            "Views `&mut value` as a `&mut {}`, without allocating.",
+            self.name
+        );
+        quote! {
+            impl #impl_generics #object where #(#trait_where,)* {
+                #[doc = #doc_boxed]
+                #[must_use]
+                #vis fn boxed(value: impl #bound) -> #private::Box<Self> {
+                    #private::Box::new(value)
+                }
+
+                #[doc = #doc_from_box]
+                #[must_use]
+                #vis fn from_box(value: #private::Box<impl #bound>) -> #private::Box<Self> {
+                    value
+                }
+
+                #[doc = #doc_from_ref]
+                #[must_use]
+                #vis fn from_ref(value: &#lifetime (impl #bound)) -> &#lifetime Self {
+                    value
+                }
+
+                #[doc = #doc_from_mut]
+                #[must_use]
+                #vis fn from_mut(value: &#lifetime mut (impl #bound)) -> &#lifetime mut Self {
+                    value
+                }
+            }
+        }
+    }
+
+    // Output: impl<'a, K, Item: Clone> Store<K> for DynStore<'a, K, Item> {
+    //             type Item = Item;
+    //             fn get(&self, __arg1: &str) -> impl Future<Output = Option<Self::Item>> + Send {
+    //                 async move { <Self as __DynStoreErased<K, Item>>::__dyn_get(self, __arg1).await }
+    //             }
+    //         }
+    fn trait_impl(&self) -> TokenStream {
+        let impl_generics = self.companion_impl_generics();
+        let object = self.object();
+        let trait_path = self.trait_path();
+        let erased = &self.erased;
+        let erased_args = self.erased_args();
+        let lifetime = &self.lifetime;
+        let mut predicates = self.trait_where();
+        for outlived in &self.lifetime_supertraits {
+            predicates.push(quote!(#lifetime: #outlived));
+        }
+        let assoc = self.assoc.iter().map(|assoc| {
+            let ident = &assoc.item.ident;
+            let param = &assoc.param;
+            quote!(type #ident = #param;)
+        });
+        let methods = self.methods.iter().map(|forwarded| {
+            let mut sig = forwarded.method.sig.clone();
+            let names = rename_arguments(&mut sig);
+            let cfgs = cfg_attrs(&forwarded.method.attrs);
+            let ident = &sig.ident;
+            let span = ident.span();
+            let erased_ident = erased_method_name(ident);
+            let call = quote!(<Self as #erased #erased_args>::#erased_ident(#(#names),*));
+            let body = match forwarded.kind {
+                // The erased future's lifetime is an intersection rustc cannot name in the
+                // `impl Future` this returns; an `async move` around it captures the
+                // arguments instead (no allocation: it only holds the erased future).
+                MethodKind::Async { .. } => quote_spanned!(span=> async move { #call.await }),
+                _ => call,
+            };
+            quote!(#(#cfgs)* #[inline] #sig { #body })
+        });
+        quote! {
+            impl #impl_generics #trait_path for #object where #(#predicates,)* {
+                #(#assoc)*
+                #(#methods)*
+            }
+        }
+    }
+}
+
+/// Checks what the companion needs of the trait itself (not `unsafe`, supertraits it can
+/// implement, no `where Self: …`); returns the auto-trait and lifetime supertraits.
+fn check_header<'t>(
+    item: &'t ItemTrait,
+    name: &Ident,
+    errors: &mut Errors,
+) -> (Vec<Ident>, Vec<&'t Lifetime>) {
+    if let Some(unsafety) = &item.unsafety {
+        errors.push(syn::Error::new(
+            unsafety.span,
+            format!(
+                "an `unsafe trait` gets no `{name}` companion: implementing it for the \
+                     companion would need `unsafe` in generated code; write \
+                     `#[async_trait_ext(native, dyn = none)]`"
+            ),
+        ));
+    }
+    let mut auto_traits = Vec::new();
+    let mut lifetime_supertraits = Vec::new();
+    for bound in &item.supertraits {
+        match bound {
+            TypeParamBound::Lifetime(lifetime) => lifetime_supertraits.push(lifetime),
+            TypeParamBound::Trait(bound)
+                if bound.maybe.is_none()
+                    && bound.lifetimes.is_none()
+                    && (bound.path.is_ident("Send")
+                        || bound.path.is_ident("Sync")
+                        || is_core_marker(&bound.path)) =>
+            {
+                if let Some(last) = bound.path.segments.last() {
+                    auto_traits.push(last.ident.clone());
+                }
+            }
+            other => errors.push(syn::Error::new_spanned(
+                other,
+                format!(
+                    "the `{name}` companion cannot implement this supertrait (only `Send` \
+                         and `Sync` carry over to a `dyn` companion); write \
+                         `#[async_trait_ext(native, dyn = none)]` for no companion"
+                ),
+            )),
+        }
+    }
+    if let Some(clause) = &item.generics.where_clause {
+        for predicate in &clause.predicates {
+            if let WherePredicate::Type(predicate) = predicate
+                && bounds_self(&predicate.bounded_ty)
+            {
+                errors.push(syn::Error::new_spanned(
+                    predicate,
+                    format!(
+                        "the `{name}` companion cannot meet a `where Self: …` bound of the \
+                             trait; move it to the methods that need it, or write \
+                             `#[async_trait_ext(native, dyn = none)]`"
+                    ),
+                ));
+            }
+        }
+    }
+
+    (auto_traits, lifetime_supertraits)
+}
+
+/// Whether the companion can take this associated type as a parameter.
+fn check_assoc_type(ty: &TraitItemType, name: &Ident) -> syn::Result<()> {
+    if !ty.generics.params.is_empty() || ty.generics.where_clause.is_some() {
+        return Err(syn::Error::new_spanned(
+            &ty.ident,
+            format!(
+                "generic associated type `{}` cannot be named through the `{name}` companion; \
+                 write `#[async_trait_ext(native, dyn = none)]` for no companion",
+                ty.ident
+            ),
+        ));
+    }
+    if has_cfg(&ty.attrs) {
+        return Err(syn::Error::new_spanned(
+            &ty.ident,
+            format!(
+                "associated type `{}` has a `#[cfg]`, so the `{name}` companion's parameters \
+                 would change with it; remove the `#[cfg]`, or write \
+                 `#[async_trait_ext(native, dyn = none)]`",
+                ty.ident
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The erased trait's name for a method: distinct from the trait's, so that `value.get()`
+/// stays unambiguous where both traits are in scope.
+fn erased_method_name(ident: &Ident) -> Ident {
+    format_ident!("__dyn_{}", ident)
+}
+
+fn is_core_marker(path: &syn::Path) -> bool {
+    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(
+        names
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["core" | "std", "marker", "Send" | "Sync"]
+    )
+}
+
+fn bounds_self(ty: &Type) -> bool {
+    matches!(ty, Type::Path(path) if path.qself.is_none() && path.path.is_ident("Self"))
+}
+
+/// Gives every argument a plain name (`__argN`, keeping the receiver) and returns the
+/// arguments to forward, `self` first.
+fn rename_arguments(sig: &mut Signature) -> Vec<TokenStream> {
+    let mut names = Vec::new();
+    for (index, input) in sig.inputs.iter_mut().enumerate() {
+        match input {
+            FnArg::Receiver(receiver) => {
+                receiver.mutability = None;
+                names.push(receiver.self_token.to_token_stream());
+            }
+            FnArg::Typed(arg) => {
+                let name = format_ident!("__arg{}", index, span = Span::mixed_site());
+                arg.attrs.clear();
+                *arg.pat = Pat::Ident(PatIdent {
+                    attrs: Vec::new(),
+                    by_ref: None,
+                    mutability: None,
+                    ident: name.clone(),
+                    subpat: None,
+                });
+                names.push(name.into_token_stream());
+            }
+        }
+    }
+    names
+}
+
+/// Whether the companion can forward this method; if not, the error names the method and
+/// the fix.
+fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::Result<()> {
+    let sig = &method.sig;
+    let ident = &sig.ident;
+    if matches!(kind, MethodKind::Stream) {
+        return Err(syn::Error::new_spanned(
+            ident,
+            format!(
+                "method `{ident}` returns an `impl Stream`, which the `{name}` companion cannot \
+                 erase; {FIX}"
+            ),
+        ));
+    }
+    if let Some(param) = sig
+        .generics
+        .params
+        .iter()
+        .find(|param| !matches!(param, GenericParam::Lifetime(_)))
+    {
+        return Err(syn::Error::new_spanned(
+            param,
+            format!(
+                "generic method `{ident}` cannot be called through the `{name}` companion (a \
+                 `dyn` call cannot pick a type); {FIX}"
+            ),
+        ));
+    }
+    for input in &sig.inputs {
+        if let FnArg::Typed(arg) = input {
+            if contains_impl_trait(&arg.ty) {
+                return Err(syn::Error::new_spanned(
+                    &arg.ty,
+                    format!(
+                        "method `{ident}` takes an `impl Trait` argument, which makes it \
+                         generic: it cannot be called through the `{name}` companion; {FIX}"
+                    ),
+                ));
+            }
+            if has_cfg(&arg.attrs) {
+                return Err(syn::Error::new_spanned(
+                    arg,
+                    format!(
+                        "the `{name}` companion cannot forward an argument under `#[cfg]` (in \
+                         method `{ident}`); {FIX}"
+                    ),
+                ));
+            }
+        }
+    }
+    if let syn::ReturnType::Type(_, ty) = &sig.output
+        && matches!(kind, MethodKind::Sync)
+        && contains_impl_trait(ty)
+    {
+        return Err(syn::Error::new_spanned(
+            ty,
+            format!(
+                "method `{ident}` returns an `impl Trait`, which the `{name}` companion cannot \
+                 erase; {FIX}"
+            ),
+        ));
+    }
+    if let MethodKind::Async { output, .. } = kind
+        && contains_impl_trait(output)
+    {
+        return Err(syn::Error::new_spanned(
+            output,
+            format!(
+                "method `{ident}` returns an `impl Trait`, which the `{name}` companion cannot \
+                 erase; {FIX}"
+            ),
+        ));
+    }
+    if let syn::Safety::Unsafe(token) = &sig.safety {
+        return Err(syn::Error::new(
+            token.span,
+            format!(
+                "the `{name}` companion cannot forward `unsafe fn {ident}` without `unsafe` in \
+                 generated code; {FIX}"
+            ),
+        ));
+    }
+    check_receiver(sig, name)
+}
+
+/// Whether the companion can call the method through its receiver.
+fn check_receiver(sig: &Signature, name: &Ident) -> syn::Result<()> {
+    let ident = &sig.ident;
+    match ReceiverShape::of(sig) {
+        ReceiverShape::None => Err(syn::Error::new_spanned(
+            ident,
+            format!(
+                "associated function `{ident}` has no `self`, so the `{name}` companion cannot \
+                 call it; {FIX}"
+            ),
+        )),
+        ReceiverShape::Value => Err(syn::Error::new_spanned(
+            receiver_tokens(sig),
+            format!(
+                "method `{ident}` takes `self` by value, which the `{name}` companion cannot do \
+                 (it is unsized); take `self: Box<Self>` instead, or {FIX}"
+            ),
+        )),
+        ReceiverShape::Other => Err(syn::Error::new_spanned(
+            receiver_tokens(sig),
+            format!(
+                "the `{name}` companion cannot call method `{ident}` through this receiver; it \
+                 supports `&self`, `&mut self`, `self: Box<Self>`, `self: Rc<Self>`, `self: \
+                 Arc<Self>`, `self: Pin<&Self>` and `self: Pin<&mut Self>`; otherwise {FIX}"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn receiver_tokens(sig: &Signature) -> TokenStream {
+    sig.inputs
+        .first()
+        .map_or_else(|| sig.ident.to_token_stream(), ToTokens::to_token_stream)
+}
+
+/// Replaces `Self::Item` with the companion's parameter `Item` (in the bounds of that
+/// parameter, where `Self` means nothing).
+struct SubstituteSelfAssoc<'s>(&'s [(Ident, Type)]);
+
+impl VisitMut for SubstituteSelfAssoc<'_> {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::Path(path) = ty
+            && path.qself.is_none()
+            && path.path.segments.len() == 2
+            && path
+                .path
+                .segments
+                .first()
+                .is_some_and(|s| s.ident == "Self")
+            && let Some(last) = path.path.segments.last()
+            && let Some((_, replacement)) = self.0.iter().find(|(assoc, _)| *assoc == last.ident)
+        {
+            *ty = replacement.clone();
+            return;
+        }
+        visit_mut::visit_type_mut(self, ty);
+    }
+}

@@ -1,0 +1,217 @@
+//! Method receivers: what kind of `self` a method takes, whether a signature or body mentions
+//! `self`/`Self`, and renaming `self` so an `async move` block can own it.
+//!
+//! Shared by boxed and native mode.
+
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
+use syn::visit_mut::{self, VisitMut};
+use syn::{
+    Block, ExprPath, GenericArgument, Ident, Item, Macro, PathArguments, Receiver, ReceiverKind,
+    Signature, Type, TypePath,
+};
+
+/// What a `Send` future built from a default body needs of `Self`, by receiver.
+///
+/// The future holds the receiver: `&Self` is `Send` only when `Self: Sync`, `Arc<Self>` only
+/// when `Self: Send + Sync`, and every owning receiver (`self`, `&mut self`, `Box<Self>`,
+/// `Pin<&mut Self>`, no receiver but `Self` in the body) when `Self: Send`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SelfNeeds {
+    Sync,
+    Send,
+    SendAndSync,
+}
+
+impl SelfNeeds {
+    pub(crate) fn of(receiver: Option<&Receiver>) -> Self {
+        let Some(receiver) = receiver else {
+            return SelfNeeds::Send;
+        };
+        match &receiver.kind {
+            ReceiverKind::Reference(_, _, None) => SelfNeeds::Sync,
+            ReceiverKind::Typed(_, ty) => match ty.as_ref() {
+                Type::Reference(reference) if reference.mutability.is_none() => SelfNeeds::Sync,
+                Type::Path(path) if is_arc_of_self(path) => SelfNeeds::SendAndSync,
+                _ => SelfNeeds::Send,
+            },
+            _ => SelfNeeds::Send,
+        }
+    }
+
+    pub(crate) fn needs_sync(self) -> bool {
+        matches!(self, SelfNeeds::Sync | SelfNeeds::SendAndSync)
+    }
+
+    pub(crate) fn needs_send(self) -> bool {
+        matches!(self, SelfNeeds::Send | SelfNeeds::SendAndSync)
+    }
+}
+
+/// `Arc<Self>`, however the path to `Arc` is spelled.
+fn is_arc_of_self(path: &TypePath) -> bool {
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
+    if last.ident != "Arc" {
+        return false;
+    }
+    let PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return false;
+    };
+    let mut args = arguments.args.iter();
+    matches!(
+        (args.next(), args.next()),
+        (Some(GenericArgument::Type(Type::Path(inner))), None) if inner.path.is_ident("Self")
+    )
+}
+
+/// Whether the signature has a receiver or names `Self`.
+pub(crate) fn mentions_self_in_sig(sig: &mut Signature) -> bool {
+    let mut finder = FindSelf(false);
+    finder.visit_signature_mut(sig);
+    finder.0
+}
+
+/// Whether the body names `self` or `Self` (outside nested items).
+pub(crate) fn mentions_self_in_block(block: &mut Block) -> bool {
+    let mut finder = FindSelf(false);
+    finder.visit_block_mut(block);
+    finder.0
+}
+
+struct FindSelf(bool);
+
+impl VisitMut for FindSelf {
+    fn visit_expr_path_mut(&mut self, expr: &mut ExprPath) {
+        self.0 |= expr
+            .path
+            .segments
+            .first()
+            .is_some_and(|segment| segment.ident == "Self" || segment.ident == "self");
+        visit_mut::visit_expr_path_mut(self, expr);
+    }
+
+    fn visit_type_path_mut(&mut self, ty: &mut TypePath) {
+        self.0 |= ty
+            .path
+            .segments
+            .first()
+            .is_some_and(|segment| segment.ident == "Self");
+        visit_mut::visit_type_path_mut(self, ty);
+    }
+
+    fn visit_receiver_mut(&mut self, _: &mut Receiver) {
+        self.0 = true;
+    }
+
+    fn visit_item_mut(&mut self, _: &mut Item) {
+        // A nested item has its own `Self`.
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        if !contains_fn(&mac.tokens) {
+            self.0 |= mentions_self_in_tokens(&mac.tokens);
+        }
+    }
+}
+
+fn mentions_self_in_tokens(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == "Self" || ident == "self",
+        TokenTree::Group(group) => mentions_self_in_tokens(&group.stream()),
+        _ => false,
+    })
+}
+
+/// A macro whose input defines a fn probably has its own `self`; leave it alone.
+fn contains_fn(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == "fn",
+        TokenTree::Group(group) => contains_fn(&group.stream()),
+        _ => false,
+    })
+}
+
+/// The hidden name `self` is bound to inside the `async move` block. Mixed-site resolution:
+/// it cannot collide with a user's local variable, and it resolves the same way for every
+/// `self` of the item, also when the trait comes from a `macro_rules!`.
+pub(crate) fn renamed_self(self_span: Span) -> Ident {
+    Ident::new(
+        "__async_ext_self",
+        self_span.resolved_at(Span::mixed_site()),
+    )
+}
+
+/// Replaces every `self` value in a body by [`renamed_self`] (keeping each token's location),
+/// including inside macro calls such as `println!("{}", self.x)`, but not in nested items,
+/// which have their own `self`, nor in `self::path`s.
+pub(crate) struct RenameSelf;
+
+impl RenameSelf {
+    fn rename(ident: &mut Ident) {
+        if ident == "self" {
+            *ident = renamed_self(ident.span());
+        }
+    }
+
+    fn rename_tokens(tokens: TokenStream) -> TokenStream {
+        let mut trees = tokens.into_iter().peekable();
+        let mut out = Vec::new();
+        while let Some(tree) = trees.next() {
+            match tree {
+                TokenTree::Ident(mut ident) => {
+                    // `self::module` stays a path.
+                    let is_path =
+                        matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                    if !is_path {
+                        Self::rename(&mut ident);
+                    }
+                    out.push(TokenTree::Ident(ident));
+                }
+                TokenTree::Group(group) => {
+                    let mut renamed =
+                        Group::new(group.delimiter(), Self::rename_tokens(group.stream()));
+                    renamed.set_span(group.span());
+                    out.push(TokenTree::Group(renamed));
+                }
+                other => out.push(other),
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+impl VisitMut for RenameSelf {
+    fn visit_expr_path_mut(&mut self, expr: &mut ExprPath) {
+        if expr.qself.is_none()
+            && expr.path.segments.len() == 1
+            && let Some(segment) = expr.path.segments.first_mut()
+        {
+            Self::rename(&mut segment.ident);
+        }
+        visit_mut::visit_expr_path_mut(self, expr);
+    }
+
+    fn visit_item_mut(&mut self, item: &mut Item) {
+        // Nested items have their own `self`, except that a local `macro_rules!` may refer
+        // to ours, and `select!`-like macros look like items but are expressions.
+        if let Item::Macro(item) = item {
+            let is_macro_rules = item.mac.path.is_ident("macro_rules");
+            let is_select = item
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "select");
+            if is_macro_rules || is_select {
+                self.visit_macro_mut(&mut item.mac);
+            }
+        }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        if !contains_fn(&mac.tokens) {
+            mac.tokens = Self::rename_tokens(std::mem::take(&mut mac.tokens));
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! `#[async_trait_ext]` expansions in a public API, under the strictest lints: generated code
+//! must add no warning (rustc's and clippy pedantic's, checked by CI's clippy run) and no
+//! `unsafe`, and keep the doc comment of every method (`missing_docs`).
+
+#![deny(warnings, clippy::pedantic)]
+#![forbid(unsafe_code)]
+#![deny(
+    missing_docs,
+    unreachable_pub,
+    unused_qualifications,
+    elided_lifetimes_in_paths,
+    single_use_lifetimes,
+    unused_lifetimes,
+    unused_results,
+    trivial_casts,
+    variant_size_differences
+)]
+
+use async_ext::async_trait_ext;
+use std::fmt::Display;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A public trait with every kind of method.
+#[async_trait_ext]
+pub trait Service<Request: Send + 'static>: Send + Sync {
+    /// The response.
+    type Response: Send;
+    /// By reference, with an elided lifetime.
+    async fn call(&self, request: Request, label: &str) -> Self::Response;
+    /// By mutable reference.
+    async fn reset(&mut self);
+    /// A default body.
+    async fn ready(&self) -> bool {
+        true
+    }
+    /// A named lifetime, `impl Trait` and a pattern argument.
+    async fn pick<'a>(
+        &self,
+        items: &'a [u8],
+        (skip, _): (usize, u8),
+        label: impl Display + Send,
+    ) -> Option<&'a u8>
+    where
+        Self: Sized;
+    /// Owning receivers.
+    async fn into_name(self: Box<Self>) -> String;
+    /// Shared receiver.
+    async fn shared(self: Arc<Self>) -> usize;
+    /// Pinned receiver.
+    async fn pinned(self: Pin<&mut Self>) -> u8;
+    /// A generic method, kept out of `dyn`.
+    async fn generic<T: Send + 'static>(&self, value: T) -> T
+    where
+        Self: Sized,
+    {
+        value
+    }
+    /// Not `Send`.
+    #[async_trait_ext(?Send)]
+    async fn local(&self) -> usize;
+    /// A sync method.
+    fn name(&self) -> &'static str {
+        "service"
+    }
+}
+
+/// A public implementor.
+#[derive(Debug, Default)]
+pub struct Echo {
+    calls: usize,
+}
+
+#[async_trait_ext]
+impl Service<String> for Echo {
+    type Response = String;
+    async fn call(&self, request: String, label: &str) -> String {
+        format!("{label}: {request} ({})", self.calls)
+    }
+    async fn reset(&mut self) {
+        self.calls = 0;
+    }
+    async fn pick<'a>(
+        &self,
+        items: &'a [u8],
+        (skip, _): (usize, u8),
+        label: impl Display + Send,
+    ) -> Option<&'a u8> {
+        let _ = label.to_string();
+        items.get(skip)
+    }
+    async fn into_name(self: Box<Self>) -> String {
+        format!("echo after {} calls", self.calls)
+    }
+    async fn shared(self: Arc<Self>) -> usize {
+        Arc::strong_count(&self)
+    }
+    async fn pinned(self: Pin<&mut Self>) -> u8 {
+        self.get_mut().calls = 9;
+        9
+    }
+    #[async_trait_ext(?Send)]
+    async fn local(&self) -> usize {
+        let rc = std::rc::Rc::new(self.calls);
+        async {}.await;
+        *rc
+    }
+}
+
+/// A public `?Send` trait with a generic lifetime.
+#[async_trait_ext(?Send)]
+pub trait Parser<'input> {
+    /// Parses a word.
+    async fn word(&self, input: &'input str) -> &'input str;
+}
+
+#[async_trait_ext(?Send)]
+impl<'input> Parser<'input> for Echo {
+    async fn word(&self, input: &'input str) -> &'input str {
+        input.split(' ').next().unwrap_or_default()
+    }
+}
+
+/// A trait used only through generics: its generic methods need no `where Self: Sized`.
+#[async_trait_ext]
+pub trait Codec {
+    /// Generic over a type.
+    async fn encode<T: Display + Send + 'static>(&self, value: T) -> String;
+    /// Generic through `impl Trait`.
+    async fn decode(&self, input: impl AsRef<str> + Send) -> usize;
+}
+
+#[async_trait_ext]
+impl Codec for Echo {
+    async fn encode<T: Display + Send + 'static>(&self, value: T) -> String {
+        value.to_string()
+    }
+    async fn decode(&self, input: impl AsRef<str> + Send) -> usize {
+        input.as_ref().len()
+    }
+}
+
+#[test]
+fn the_public_api_works() {
+    let mut echo = Echo::default();
+    futures::executor::block_on(async {
+        assert_eq!(echo.call("hi".to_owned(), "x").await, "x: hi (0)");
+        echo.reset().await;
+        assert!(echo.ready().await);
+        assert_eq!(echo.pick(&[1, 2], (1, 0), "l").await, Some(&2));
+        assert_eq!(echo.generic(3).await, 3);
+        assert_eq!(echo.local().await, 0);
+        assert_eq!(echo.word("a b").await, "a");
+        assert_eq!(echo.encode(12).await, "12");
+        assert_eq!(echo.decode("abc").await, 3);
+        assert_eq!(Pin::new(&mut echo).pinned().await, 9);
+        let object: Box<dyn Service<String, Response = String>> = Box::new(Echo::default());
+        assert_eq!(object.name(), "service");
+        assert_eq!(object.into_name().await, "echo after 0 calls");
+        let shared: Arc<dyn Service<String, Response = String>> = Arc::new(Echo::default());
+        assert_eq!(shared.shared().await, 1);
+    });
+}

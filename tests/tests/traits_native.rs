@@ -1,0 +1,850 @@
+//! Native mode of `#[async_trait_ext]`: `impl Future` methods, plain `async fn` impls (no
+//! attribute), and the `Dyn` companion for dynamic dispatch.
+
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::Poll;
+
+use async_ext::async_trait_ext;
+use async_ext_tests::{CountingAllocator, Log, count_allocations, poll_once, yield_now};
+use futures::executor::block_on;
+
+#[global_allocator]
+static ALLOC: CountingAllocator = CountingAllocator;
+
+/// Drives `future` to completion on the current thread with a no-op waker: no allocation.
+fn run<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(output) = poll_once(future.as_mut()) {
+            return output;
+        }
+    }
+}
+
+fn assert_send<T: Send>(value: T) -> T {
+    value
+}
+
+#[async_trait_ext(native)]
+trait Store {
+    /// Looks a key up.
+    async fn get(&self, key: &str) -> Option<u32>;
+    async fn put(&mut self, key: String, value: u32);
+    /// Default body: counts nothing unless overridden.
+    async fn len(&self) -> usize {
+        0
+    }
+    async fn describe(&self) -> String {
+        format!("{} with {} entries", self.name(), self.len().await)
+    }
+    fn name(&self) -> &str;
+}
+
+#[derive(Default)]
+struct Memory {
+    entries: Vec<(String, u32)>,
+}
+
+// No attribute: impls of a native trait are plain `async fn`s.
+impl Store for Memory {
+    async fn get(&self, key: &str) -> Option<u32> {
+        yield_now().await;
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+
+    async fn put(&mut self, key: String, value: u32) {
+        yield_now().await;
+        self.entries.push((key, value));
+    }
+
+    async fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn name(&self) -> &'static str {
+        "memory"
+    }
+}
+
+/// Keeps every default body.
+struct Empty;
+
+impl Store for Empty {
+    async fn get(&self, _key: &str) -> Option<u32> {
+        None
+    }
+
+    async fn put(&mut self, _key: String, _value: u32) {}
+
+    fn name(&self) -> &'static str {
+        "empty"
+    }
+}
+
+fn memory_with(entries: &[(&str, u32)]) -> Memory {
+    Memory {
+        entries: entries.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+    }
+}
+
+#[test]
+fn impls_need_no_attribute_and_static_dispatch_works() {
+    let mut memory = Memory::default();
+    block_on(async {
+        memory.put("a".into(), 1).await;
+        assert_eq!(memory.get("a").await, Some(1));
+        assert_eq!(memory.get("b").await, None);
+        assert_eq!(memory.len().await, 1);
+        assert_eq!(memory.describe().await, "memory with 1 entries");
+    });
+    assert_eq!(memory.name(), "memory");
+}
+
+#[test]
+fn default_bodies_run_unless_overridden() {
+    block_on(async {
+        assert_eq!(Empty.len().await, 0);
+        assert_eq!(Empty.describe().await, "empty with 0 entries");
+    });
+}
+
+/// Generic code gets `Send` futures from a `T: Store` bound alone: what a native `async fn`
+/// in a trait cannot promise on stable.
+fn generic_futures_are_send<S: Store + Sync>(
+    store: &S,
+) -> impl Future<Output = Option<u32>> + Send + '_ {
+    assert_send(store.get("a"))
+}
+
+#[test]
+fn generic_callers_see_send_futures() {
+    let memory = memory_with(&[("a", 3)]);
+    assert_eq!(block_on(generic_futures_are_send(&memory)), Some(3));
+}
+
+async fn lookup<S: Store + ?Sized>(store: &S, key: &str) -> Option<u32> {
+    store.get(key).await
+}
+
+async fn insert<S: Store + ?Sized>(store: &mut S, key: &str, value: u32) {
+    store.put(key.to_owned(), value).await;
+}
+
+#[test]
+fn companion_boxed_owns_its_value() {
+    let mut store: Box<DynStore<'static>> = DynStore::boxed(Memory::default());
+    block_on(async {
+        store.put("k".into(), 7).await;
+        assert_eq!(store.get("k").await, Some(7));
+        assert_eq!(store.len().await, 1);
+        assert_eq!(store.describe().await, "memory with 1 entries");
+    });
+    assert_eq!(store.name(), "memory");
+}
+
+#[test]
+fn companion_from_ref_and_from_mut_borrow_the_value() {
+    let mut memory = memory_with(&[("a", 1)]);
+    {
+        let store: &mut DynStore<'_> = DynStore::from_mut(&mut memory);
+        block_on(insert(store, "b", 2));
+    }
+    let store: &DynStore<'_> = DynStore::from_ref(&memory);
+    assert_eq!(block_on(lookup(store, "a")), Some(1));
+    assert_eq!(block_on(lookup(store, "b")), Some(2));
+    assert_eq!(memory.entries.len(), 2);
+}
+
+#[test]
+fn companion_from_box_and_plain_coercions() {
+    let boxed: Box<Memory> = Box::new(memory_with(&[("x", 9)]));
+    let store = DynStore::from_box(boxed);
+    assert_eq!(block_on(store.get("x")), Some(9));
+    // The companion is a trait object, so the usual unsizing coercions work as well.
+    let shared: Arc<DynStore<'static>> = Arc::new(memory_with(&[("y", 4)]));
+    assert_eq!(block_on(shared.get("y")), Some(4));
+}
+
+#[test]
+fn companion_mixes_implementors_and_keeps_default_bodies() {
+    let stores: Vec<Box<DynStore<'static>>> = vec![
+        DynStore::boxed(memory_with(&[("a", 1)])),
+        DynStore::boxed(Empty),
+    ];
+    let described: Vec<String> = stores
+        .iter()
+        .map(|store| block_on(store.describe()))
+        .collect();
+    assert_eq!(described, ["memory with 1 entries", "empty with 0 entries"]);
+}
+
+#[test]
+fn companion_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync + ?Sized>() {}
+    assert_send_sync::<DynStore<'static>>();
+    let store = DynStore::boxed(memory_with(&[("a", 5)]));
+    assert_eq!(block_on(assert_send(store.get("a"))), Some(5));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boxed_companion_moves_into_a_spawned_task() {
+    let store: Box<DynStore<'static>> = DynStore::boxed(memory_with(&[("k", 42)]));
+    let handle = tokio::spawn(async move {
+        let value = store.get("k").await;
+        (value, store.describe().await)
+    });
+    assert_eq!(
+        handle.await.unwrap(),
+        (Some(42), "memory with 1 entries".to_owned())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generic_store_moves_into_a_spawned_task() {
+    async fn spawn_lookup<S: Store + Send + Sync + 'static>(store: Arc<S>) -> Option<u32> {
+        tokio::spawn(async move { store.get("k").await })
+            .await
+            .unwrap()
+    }
+    assert_eq!(
+        spawn_lookup(Arc::new(memory_with(&[("k", 8)]))).await,
+        Some(8)
+    );
+}
+
+// ----- allocation counts -----
+
+#[inline(never)]
+fn static_call<S: Store>(store: &S, key: &str) -> Option<u32> {
+    run(store.get(key))
+}
+
+#[inline(never)]
+fn companion_call(store: &DynStore<'_>, key: &str) -> Option<u32> {
+    run(store.get(key))
+}
+
+#[test]
+fn a_static_call_allocates_nothing() {
+    let memory = memory_with(&[("a", 1)]);
+    let (value, allocations) = count_allocations(|| static_call(&memory, "a"));
+    assert_eq!((value, allocations), (Some(1), 0));
+    let (value, allocations) = count_allocations(|| run(memory.describe()));
+    // A default body adds nothing to what its own code allocates (here, `format!`'s).
+    let (expected, format_allocations) =
+        count_allocations(|| format!("{} with {} entries", memory.name(), std::hint::black_box(1)));
+    assert_eq!(value, expected);
+    assert_eq!(allocations, format_allocations);
+}
+
+#[test]
+fn a_companion_call_with_a_small_future_allocates_nothing() {
+    let memory = memory_with(&[("a", 1)]);
+    let store = DynStore::from_ref(&memory);
+    let (value, allocations) = count_allocations(|| companion_call(store, "a"));
+    // `Memory::get`'s future fits the companion's inline storage: no box.
+    assert_eq!((value, allocations), (Some(1), 0));
+    let (name, allocations) = count_allocations(|| store.name().to_owned());
+    // A sync method through the companion: the only allocation is `to_owned`.
+    assert_eq!((name.as_str(), allocations), ("memory", 1));
+}
+
+#[async_trait_ext(native)]
+trait Checksum {
+    async fn checksum(&self, seed: u8) -> u32;
+}
+
+/// Its future holds a 1 KiB buffer across an `.await`: too large to be stored inline.
+struct Buffered;
+
+impl Checksum for Buffered {
+    async fn checksum(&self, seed: u8) -> u32 {
+        let buffer = [seed; 1024];
+        yield_now().await;
+        buffer.iter().map(|&byte| u32::from(byte)).sum()
+    }
+}
+
+#[inline(never)]
+fn checksum_call(value: &DynChecksum<'_>, seed: u8) -> u32 {
+    run(value.checksum(seed))
+}
+
+#[test]
+fn a_companion_call_with_a_large_future_allocates_exactly_once() {
+    let value = DynChecksum::from_ref(&Buffered);
+    let (sum, allocations) = count_allocations(|| checksum_call(value, 2));
+    assert_eq!((sum, allocations), (2048, 1));
+    // Statically, the same call allocates nothing.
+    let (sum, allocations) = count_allocations(|| run(Buffered.checksum(3)));
+    assert_eq!((sum, allocations), (3072, 0));
+}
+
+// ----- `dyn = Name`, `dyn = none` -----
+
+#[async_trait_ext(native, dyn = AnyCounter)]
+trait Counter {
+    async fn next(&mut self) -> u32;
+}
+
+struct Up(u32);
+
+impl Counter for Up {
+    async fn next(&mut self) -> u32 {
+        self.0 += 1;
+        self.0
+    }
+}
+
+#[test]
+fn dyn_name_renames_the_companion() {
+    let mut counter: Box<AnyCounter<'_>> = AnyCounter::boxed(Up(10));
+    assert_eq!(block_on(counter.next()), 11);
+    assert_eq!(block_on(counter.next()), 12);
+}
+
+#[async_trait_ext(native, dyn = none)]
+trait Identified {
+    const ID: u32;
+    async fn id(&self) -> u32 {
+        Self::ID
+    }
+}
+
+impl Identified for Up {
+    const ID: u32 = 7;
+}
+
+#[test]
+fn dyn_none_allows_associated_consts() {
+    assert_eq!(block_on(Up(0).id()), 7);
+}
+
+// ----- `?Send` -----
+
+#[async_trait_ext(native, ?Send)]
+trait LocalStore {
+    async fn get(&self) -> u32;
+    async fn twice(&self) -> u32 {
+        let shared = Rc::new(2);
+        yield_now().await;
+        self.get().await * *shared
+    }
+}
+
+struct Local(Rc<u32>);
+
+impl LocalStore for Local {
+    async fn get(&self) -> u32 {
+        let held = Rc::clone(&self.0);
+        yield_now().await;
+        *held
+    }
+}
+
+#[test]
+fn relaxed_send_allows_rc_across_await() {
+    let local = Local(Rc::new(21));
+    assert_eq!(block_on(local.get()), 21);
+    assert_eq!(block_on(local.twice()), 42);
+    let store: Box<DynLocalStore<'_>> = DynLocalStore::boxed(Local(Rc::new(5)));
+    assert_eq!(block_on(store.twice()), 10);
+    let (value, allocations) = count_allocations(|| run(store.get()));
+    assert_eq!((value, allocations), (5, 0));
+}
+
+#[async_trait_ext(native)]
+trait Mixed {
+    async fn shared(&self) -> u32;
+    #[async_trait_ext(?Send)]
+    async fn local(&self) -> u32;
+}
+
+struct Both;
+
+impl Mixed for Both {
+    async fn shared(&self) -> u32 {
+        1
+    }
+
+    async fn local(&self) -> u32 {
+        let held = Rc::new(2);
+        yield_now().await;
+        *held
+    }
+}
+
+#[test]
+fn relaxed_send_on_one_method() {
+    let mixed = DynMixed::boxed(Both);
+    assert_eq!(block_on(assert_send(mixed.shared())), 1);
+    assert_eq!(block_on(mixed.local()), 2);
+}
+
+// ----- generics and associated types through the companion -----
+
+#[async_trait_ext(native)]
+trait Source<K: Clone + Send + Sync, const N: usize> {
+    type Item: Clone + Send;
+    type Error: std::fmt::Debug;
+    async fn fetch(&self, key: K) -> Result<[Self::Item; N], Self::Error>;
+    fn last(&self) -> Option<Self::Item>;
+}
+
+struct Repeat(u8);
+
+impl Source<String, 2> for Repeat {
+    type Item = u8;
+    type Error = String;
+
+    async fn fetch(&self, key: String) -> Result<[u8; 2], String> {
+        yield_now().await;
+        if key.is_empty() {
+            Err("empty key".to_owned())
+        } else {
+            Ok([self.0; 2])
+        }
+    }
+
+    fn last(&self) -> Option<u8> {
+        Some(self.0)
+    }
+}
+
+async fn fetch_generic<S>(source: &S, key: &str) -> Result<[S::Item; 2], S::Error>
+where
+    S: Source<String, 2> + ?Sized,
+{
+    source.fetch(key.to_owned()).await
+}
+
+#[test]
+fn generics_and_associated_types_are_companion_parameters() {
+    let source: Box<DynSource<'static, String, 2, u8, String>> = DynSource::boxed(Repeat(3));
+    assert_eq!(block_on(source.fetch("k".into())), Ok([3, 3]));
+    assert_eq!(
+        block_on(fetch_generic(&*source, "")),
+        Err("empty key".to_owned())
+    );
+    assert_eq!(source.last(), Some(3));
+}
+
+// ----- receivers -----
+
+#[async_trait_ext(native)]
+trait Receivers {
+    async fn by_ref(&self) -> u32;
+    async fn by_mut(&mut self) -> u32;
+    async fn by_box(self: Box<Self>) -> u32;
+    async fn by_arc(self: Arc<Self>) -> u32;
+    async fn by_pin(self: Pin<&mut Self>) -> u32;
+    async fn by_value(self) -> u32
+    where
+        Self: Sized;
+    async fn by_mut_value(mut self) -> u32
+    where
+        Self: Sized,
+    {
+        self.by_mut().await + 100
+    }
+}
+
+struct Number(u32);
+
+impl Receivers for Number {
+    async fn by_ref(&self) -> u32 {
+        self.0
+    }
+
+    async fn by_mut(&mut self) -> u32 {
+        self.0 += 1;
+        self.0
+    }
+
+    async fn by_box(self: Box<Self>) -> u32 {
+        self.0 * 10
+    }
+
+    async fn by_arc(self: Arc<Self>) -> u32 {
+        self.0 * 20
+    }
+
+    async fn by_pin(mut self: Pin<&mut Self>) -> u32 {
+        self.0 += 5;
+        self.0
+    }
+
+    async fn by_value(self) -> u32 {
+        self.0
+    }
+}
+
+#[test]
+fn every_receiver_works_statically() {
+    block_on(async {
+        let mut number = Number(1);
+        assert_eq!(number.by_ref().await, 1);
+        assert_eq!(number.by_mut().await, 2);
+        assert_eq!(Pin::new(&mut number).by_pin().await, 7);
+        assert_eq!(Box::new(Number(2)).by_box().await, 20);
+        assert_eq!(Arc::new(Number(2)).by_arc().await, 40);
+        assert_eq!(Number(3).by_value().await, 3);
+        assert_eq!(Number(3).by_mut_value().await, 104);
+    });
+}
+
+#[test]
+fn pointer_receivers_work_through_the_companion() {
+    block_on(async {
+        let mut boxed = DynReceivers::boxed(Number(1));
+        assert_eq!(boxed.by_mut().await, 2);
+        assert_eq!(boxed.by_ref().await, 2);
+        let mut pinned = Box::into_pin(boxed);
+        assert_eq!(pinned.as_mut().by_pin().await, 7);
+        assert_eq!(DynReceivers::boxed(Number(4)).by_box().await, 40);
+        let shared: Arc<DynReceivers<'static>> = Arc::new(Number(4));
+        assert_eq!(shared.by_arc().await, 80);
+    });
+}
+
+// ----- lifetimes -----
+
+struct Words<'w>(&'w str);
+
+#[async_trait_ext(native)]
+trait Lifetimes<'a> {
+    async fn pick<'b>(&self, items: &'b [&'a str], index: usize) -> &'b str;
+    async fn measure(&self, first: &str, second: Option<&'_ str>, words: Words<'_>) -> usize;
+    async fn name(&self) -> &str;
+}
+
+struct Picker(String);
+
+impl<'a> Lifetimes<'a> for Picker {
+    async fn pick<'b>(&self, items: &'b [&'a str], index: usize) -> &'b str {
+        yield_now().await;
+        items[index]
+    }
+
+    async fn measure(&self, first: &str, second: Option<&str>, words: Words<'_>) -> usize {
+        yield_now().await;
+        first.len() + second.map_or(0, str::len) + words.0.len()
+    }
+
+    async fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+#[test]
+fn elided_and_named_lifetimes() {
+    let owned = String::from("ccc");
+    let items = ["a", "bb", owned.as_str()];
+    let picker = Picker("picker".to_owned());
+    block_on(async {
+        assert_eq!(picker.pick(&items, 2).await, "ccc");
+        assert_eq!(picker.measure("a", Some("bb"), Words("ccc")).await, 6);
+        let store: &DynLifetimes<'_, '_> = DynLifetimes::from_ref(&picker);
+        assert_eq!(store.pick(&items, 1).await, "bb");
+        assert_eq!(store.measure("a", None, Words(&owned)).await, 4);
+        assert_eq!(store.name().await, "picker");
+    });
+}
+
+// ----- generic methods, `impl Trait` arguments, `where` clauses -----
+
+#[async_trait_ext(native)]
+trait Render {
+    async fn render<T: std::fmt::Display + Send>(&self, value: T) -> String
+    where
+        Self: Sized;
+    async fn render_all(&self, values: impl Into<Vec<u32>> + Send) -> String
+    where
+        Self: Sized,
+    {
+        let mut out = String::new();
+        for value in values.into() {
+            out.push_str(&self.render(value).await);
+        }
+        out
+    }
+    async fn prefix(&self) -> String;
+}
+
+struct Brackets;
+
+impl Render for Brackets {
+    async fn render<T: std::fmt::Display + Send>(&self, value: T) -> String {
+        format!("[{}{value}]", self.prefix().await)
+    }
+
+    async fn prefix(&self) -> String {
+        "#".to_owned()
+    }
+}
+
+#[test]
+fn generic_methods_and_impl_trait_arguments_stay_out_of_the_companion() {
+    assert_eq!(block_on(Brackets.render(1)), "[#1]");
+    assert_eq!(block_on(Brackets.render_all([1, 2])), "[#1][#2]");
+    let dynamic = DynRender::boxed(Brackets);
+    assert_eq!(block_on(dynamic.prefix()), "#");
+}
+
+#[async_trait_ext(native)]
+trait Bounded<T>
+where
+    T: Clone + Send + Sync,
+{
+    async fn duplicate(&self, value: T) -> (T, T) {
+        (value.clone(), value)
+    }
+}
+
+impl Bounded<String> for Brackets {}
+
+#[test]
+fn where_clauses_on_the_trait() {
+    let dynamic: &DynBounded<'_, String> = DynBounded::from_ref(&Brackets);
+    assert_eq!(
+        block_on(dynamic.duplicate("x".to_owned())),
+        ("x".to_owned(), "x".to_owned())
+    );
+}
+
+// ----- default bodies: arguments move into the future, patterns bind inside -----
+
+struct Guard(&'static str, Log);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.1.push(format!("drop {}", self.0));
+    }
+}
+
+#[async_trait_ext(native)]
+trait Patterns {
+    async fn consume(&self, _: Guard, (a, b): (u32, u32), mut c: u32, kept: Guard) -> u32 {
+        yield_now().await;
+        c += 1;
+        kept.1.push("body");
+        a + b + c
+    }
+}
+
+impl Patterns for Brackets {}
+
+#[test]
+fn default_body_arguments_live_until_the_future_ends() {
+    let log = Log::default();
+    let mut future = pin!(Brackets.consume(
+        Guard("wild", log.clone()),
+        (1, 2),
+        3,
+        Guard("kept", log.clone())
+    ));
+    assert!(poll_once(future.as_mut()).is_pending());
+    // As with a native `async fn`, nothing is dropped when the method is called.
+    assert_eq!(log.events(), Vec::<String>::new());
+    assert_eq!(poll_once(future.as_mut()), Poll::Ready(7));
+    // Then, at the end of the body, in reverse order of declaration.
+    assert_eq!(log.events(), ["body", "drop kept", "drop wild"]);
+}
+
+// ----- `#[cfg]` -----
+
+#[async_trait_ext(native)]
+trait Configured {
+    #[cfg(not(test))]
+    async fn never(&self) -> u32;
+    #[cfg(test)]
+    async fn always(&self) -> u32 {
+        1
+    }
+}
+
+impl Configured for Brackets {}
+
+#[async_trait_ext(native, dyn = none)]
+trait ConfiguredArguments {
+    async fn sum(&self, a: u32, #[cfg(test)] b: u32, #[cfg(not(test))] c: u32) -> u32 {
+        a + b
+    }
+}
+
+impl ConfiguredArguments for Brackets {}
+
+#[test]
+fn cfg_on_methods_and_arguments() {
+    assert_eq!(block_on(DynConfigured::boxed(Brackets).always()), 1);
+    assert_eq!(block_on(Brackets.sum(1, 2)), 3);
+}
+
+// ----- supertraits, `unsafe trait`, traits made by `macro_rules!` -----
+
+#[async_trait_ext(native)]
+trait Shared: Send + Sync {
+    async fn value(&self) -> u32;
+}
+
+impl Shared for Brackets {
+    async fn value(&self) -> u32 {
+        5
+    }
+}
+
+/// # Safety
+///
+/// No contract: the test only checks that an `unsafe trait` expands.
+#[async_trait_ext(native, dyn = none)]
+unsafe trait Marked {
+    async fn mark(&self) -> u32;
+}
+
+// SAFETY: `Marked` has no safety contract; the test only checks that `unsafe trait` expands.
+unsafe impl Marked for Brackets {
+    async fn mark(&self) -> u32 {
+        9
+    }
+}
+
+macro_rules! define_trait {
+    ($name:ident) => {
+        #[async_trait_ext(native)]
+        trait $name {
+            fn base(&self) -> u32;
+            async fn next(&self) -> u32 {
+                self.base() + 1
+            }
+        }
+    };
+}
+
+define_trait!(FromMacro);
+
+impl FromMacro for Brackets {
+    fn base(&self) -> u32 {
+        1
+    }
+}
+
+#[test]
+fn supertraits_unsafe_traits_and_macro_rules() {
+    let shared = DynShared::boxed(Brackets);
+    assert_eq!(block_on(shared.value()), 5);
+    assert_eq!(block_on(Brackets.mark()), 9);
+    assert_eq!(block_on(Brackets.next()), 2);
+    assert_eq!(block_on(DynFromMacro::from_ref(&Brackets).next()), 2);
+}
+
+// ----- hygiene: generated code names only absolute paths -----
+
+mod hygiene {
+    #![allow(dead_code, non_camel_case_types)]
+
+    use async_ext::async_trait_ext;
+
+    // Shadow everything generated code could name unqualified.
+    mod core {}
+    mod std {}
+    struct Box;
+    struct Pin;
+    struct Option;
+    trait Send {}
+    trait Sync {}
+    trait Future {}
+
+    #[async_trait_ext(native)]
+    pub(super) trait Shadowed {
+        async fn get(&self, key: &str, (a, b): (usize, usize)) -> usize {
+            key.len() + a + b
+        }
+        async fn boxed(self: ::std::boxed::Box<Self>) -> u32;
+    }
+
+    pub(super) struct Plain;
+
+    impl Shadowed for Plain {
+        async fn boxed(self: ::std::boxed::Box<Self>) -> u32 {
+            7
+        }
+    }
+}
+
+#[test]
+fn generated_code_survives_shadowed_names() {
+    use hygiene::{DynShadowed, Plain, Shadowed};
+    assert_eq!(block_on(Plain.get("ab", (1, 2))), 5);
+    assert_eq!(
+        block_on(DynShadowed::from_ref(&Plain).get("abc", (0, 0))),
+        3
+    );
+    assert_eq!(block_on(DynShadowed::boxed(Plain).boxed()), 7);
+}
+
+// ----- a trait generic with a default -----
+
+#[async_trait_ext(native)]
+trait Convert<T = u32> {
+    type Error;
+    async fn convert(&self, input: &str) -> Result<T, Self::Error>;
+}
+
+struct Parser;
+
+impl Convert for Parser {
+    type Error = std::num::ParseIntError;
+
+    async fn convert(&self, input: &str) -> Result<u32, Self::Error> {
+        input.parse()
+    }
+}
+
+#[test]
+fn trait_generic_defaults_are_companion_parameters() {
+    let parser: &DynConvert<'_, u32, std::num::ParseIntError> = DynConvert::from_ref(&Parser);
+    assert_eq!(block_on(parser.convert("12")), Ok(12));
+    assert!(block_on(parser.convert("x")).is_err());
+}
+
+// ----- where the trait lives: a fn body, a module; a renamed crate path -----
+
+mod nested {
+    use async_ext::async_trait_ext;
+
+    #[async_trait_ext(native, crate = ::async_ext)]
+    pub(crate) trait Named {
+        async fn name(&self) -> String;
+    }
+
+    pub(crate) struct Anna;
+
+    impl Named for Anna {
+        async fn name(&self) -> String {
+            "Anna".to_owned()
+        }
+    }
+}
+
+#[test]
+fn traits_in_modules_and_fn_bodies() {
+    use nested::{Anna, DynNamed, Named};
+
+    #[async_trait_ext(native)]
+    trait Local {
+        async fn value(&self) -> u8;
+    }
+    struct Seven;
+    impl Local for Seven {
+        async fn value(&self) -> u8 {
+            7
+        }
+    }
+
+    assert_eq!(block_on(DynNamed::from_ref(&Anna).name()), "Anna");
+    assert_eq!(block_on(Anna.name()), "Anna");
+    assert_eq!(block_on(DynLocal::boxed(Seven).value()), 7);
+}

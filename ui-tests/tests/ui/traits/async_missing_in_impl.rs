@@ -1,0 +1,17 @@
+use async_ext::async_trait_ext;
+
+#[async_trait_ext]
+trait Store {
+    async fn get(&self, key: &str) -> usize;
+}
+
+struct Memory;
+
+#[async_trait_ext]
+impl Store for Memory {
+    fn get(&self, key: &str) -> usize {
+        key.len()
+    }
+}
+
+fn main() {}

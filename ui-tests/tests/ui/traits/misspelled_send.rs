@@ -1,0 +1,8 @@
+use async_ext::async_trait_ext;
+
+#[async_trait_ext(?send)]
+trait Store {
+    async fn get(&self) -> u8;
+}
+
+fn main() {}

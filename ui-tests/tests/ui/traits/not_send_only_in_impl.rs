@@ -1,0 +1,18 @@
+use async_ext::async_trait_ext;
+
+#[async_trait_ext]
+trait Cache {
+    async fn local(&self) -> usize;
+}
+
+struct Impl;
+
+#[async_trait_ext]
+impl Cache for Impl {
+    #[async_trait_ext(?Send)]
+    async fn local(&self) -> usize {
+        1
+    }
+}
+
+fn main() {}
