@@ -40,10 +40,6 @@ const METHODS: usize = 300;
 
 /// Rows that performance.md asks for and this run does not measure, with the reason.
 const NOT_MEASURED: &[&str] = &[
-    "async-ext `#[async_trait_ext]` boxed mode (static not inlined, `dyn`) and its `cargo check` \
-     row: not yet measured, the extension has not landed on `main`.",
-    "async-ext `#[async_trait_ext(native)]` (static not inlined, through `DynGet`) and its \
-     `cargo check` row: not yet measured, native mode has not landed on `main`.",
     "async-ext `stream!` (per item, per stream, size): not yet measured, the extension has not \
      landed on `main`.",
     "async-ext `async_closure!` call: not yet measured, the extension has not landed on `main`.",
@@ -208,6 +204,8 @@ fn check_styles() -> Vec<(Style, Option<(f64, &'static str)>)> {
         (Style::Native, None),
         (Style::AsyncTrait, None),
         (Style::Dynosaur, None),
+        (Style::ExtBoxed, Some((1.5, "boxed ≤ 1.5× native (async-trait: 2.2×)"))),
+        (Style::ExtNative, Some((1.2, "native mode ≤ 1.2× native"))),
     ]
 }
 

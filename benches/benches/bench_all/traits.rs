@@ -12,6 +12,7 @@ use std::hint::black_box;
 
 use async_ext_benches::executor::block_on;
 use async_ext_benches::measure::{Group, Scenario};
+use async_ext_benches::report::Target;
 
 /// Implements every trait here with `#[inline(never)]` methods.
 pub(crate) struct Adder(u64);
@@ -143,7 +144,72 @@ mod with_dynosaur {
     }
 }
 
+mod with_async_ext_boxed {
+    use super::{Adder, Inlined, block_on, work};
+
+    #[async_ext::async_trait_ext]
+    pub(crate) trait Get {
+        async fn get(&self, x: u64) -> u64;
+    }
+
+    #[async_ext::async_trait_ext]
+    impl Get for Adder {
+        #[inline(never)]
+        async fn get(&self, x: u64) -> u64 {
+            work(self.0, x)
+        }
+    }
+
+    #[async_ext::async_trait_ext]
+    impl Get for Inlined {
+        #[inline]
+        async fn get(&self, x: u64) -> u64 {
+            work(self.0, x)
+        }
+    }
+
+    generic_callers!(Get);
+
+    #[inline(never)]
+    pub(crate) fn call_dyn(object: &(dyn Get + 'static), x: u64) -> u64 {
+        block_on(object.get(x))
+    }
+}
+
+mod with_async_ext_native {
+    use super::{Adder, Inlined, block_on, work};
+
+    #[async_ext::async_trait_ext(native)]
+    pub(crate) trait Get {
+        async fn get(&self, x: u64) -> u64;
+    }
+
+    // Native mode: impls are plain `async fn`, no attribute.
+    impl Get for Adder {
+        #[inline(never)]
+        async fn get(&self, x: u64) -> u64 {
+            work(self.0, x)
+        }
+    }
+
+    impl Get for Inlined {
+        #[inline]
+        async fn get(&self, x: u64) -> u64 {
+            work(self.0, x)
+        }
+    }
+
+    generic_callers!(Get);
+
+    #[inline(never)]
+    pub(crate) fn call_companion(object: &DynGet<'_>, x: u64) -> u64 {
+        block_on(object.get(x))
+    }
+}
+
 static_runs!(native => native_never, native_inline);
+static_runs!(with_async_ext_boxed => ext_boxed_never, ext_boxed_inline);
+static_runs!(with_async_ext_native => ext_native_never, ext_native_inline);
 static_runs!(with_async_trait => async_trait_never, async_trait_inline);
 
 fn async_trait_dyn(n: u64) -> u64 {
@@ -154,6 +220,26 @@ fn async_trait_dyn(n: u64) -> u64 {
 fn dynosaur_dyn(n: u64) -> u64 {
     let object = with_dynosaur::DynGet::new_box(Adder(black_box(3)));
     call_loop(&*object, n, |object, x| with_dynosaur::call_dyn(object, x))
+}
+
+fn ext_boxed_dyn(n: u64) -> u64 {
+    let object: Box<dyn with_async_ext_boxed::Get> = Box::new(Adder(black_box(3)));
+    call_loop(&*object, n, with_async_ext_boxed::call_dyn)
+}
+
+fn ext_native_companion_boxed(n: u64) -> u64 {
+    let object = with_async_ext_native::DynGet::boxed(Adder(black_box(3)));
+    call_loop(&*object, n, |object, x| {
+        with_async_ext_native::call_companion(object, x)
+    })
+}
+
+fn ext_native_companion_ref(n: u64) -> u64 {
+    let adder = Adder(black_box(3));
+    let object = with_async_ext_native::DynGet::from_ref(&adder);
+    call_loop(object, n, |object, x| {
+        with_async_ext_native::call_companion(object, x)
+    })
 }
 
 fn scenario(id: &'static str, label: &'static str, run: fn(u64) -> u64) -> Scenario {
@@ -196,6 +282,36 @@ pub(crate) fn static_calls() -> Group {
                 "async-trait, inlined",
                 async_trait_inline,
             ),
+            Scenario {
+                id: "trait.static.ext_native.never",
+                label: "async-ext native, not inlined",
+                run: ext_native_never,
+                targets: vec![Target::Ratio {
+                    against: "trait.static.native.never",
+                    max: 1.1,
+                    allocations: Some(0.0),
+                    text: "0 allocations; ≤ 1.1× native async fn in trait",
+                }],
+            },
+            scenario(
+                "trait.static.ext_native.inline",
+                "async-ext native, inlined",
+                ext_native_inline,
+            ),
+            Scenario {
+                id: "trait.static.ext_boxed.never",
+                label: "async-ext boxed, not inlined",
+                run: ext_boxed_never,
+                targets: vec![Target::Report {
+                    against: "trait.static.async_trait.never",
+                    text: "no target: reported against async-trait",
+                }],
+            },
+            scenario(
+                "trait.static.ext_boxed.inline",
+                "async-ext boxed, inlined",
+                ext_boxed_inline,
+            ),
         ],
     }
 }
@@ -215,6 +331,39 @@ pub(crate) fn dyn_calls() -> Group {
                 async_trait_dyn,
             ),
             scenario("trait.dyn.dynosaur", "dynosaur, `&DynGet`", dynosaur_dyn),
+            Scenario {
+                id: "trait.dyn.ext_boxed",
+                label: "async-ext boxed, `&dyn Get`",
+                run: ext_boxed_dyn,
+                targets: vec![Target::Ratio {
+                    against: "trait.dyn.async_trait",
+                    max: 1.0,
+                    allocations: Some(1.0),
+                    text: "1 allocation; ≤ 1.0× async-trait",
+                }],
+            },
+            Scenario {
+                id: "trait.dyn.ext_native.boxed",
+                label: "async-ext native, companion `DynGet::boxed`",
+                run: ext_native_companion_boxed,
+                targets: vec![
+                    Target::Ratio {
+                        against: "trait.dyn.dynosaur",
+                        max: 1.0,
+                        allocations: None,
+                        text: "≤ 1.0× dynosaur",
+                    },
+                    Target::Allocations {
+                        allocations: 0.0,
+                        text: "stretch: 0 allocations",
+                    },
+                ],
+            },
+            scenario(
+                "trait.dyn.ext_native.from_ref",
+                "async-ext native, companion `DynGet::from_ref`",
+                ext_native_companion_ref,
+            ),
         ],
     }
 }
