@@ -204,8 +204,12 @@ fn check_styles() -> Vec<(Style, Option<(f64, &'static str)>)> {
         (Style::Native, None),
         (Style::AsyncTrait, None),
         (Style::Dynosaur, None),
-        (Style::ExtBoxed, Some((1.5, "boxed ≤ 1.5× native (async-trait: 2.2×)"))),
+        (
+            Style::ExtBoxed,
+            Some((1.5, "boxed ≤ 1.5× native (async-trait: 2.2×)")),
+        ),
         (Style::ExtNative, Some((1.2, "native mode ≤ 1.2× native"))),
+        (Style::ExtNativeNoCompanion, None),
     ]
 }
 
@@ -228,8 +232,9 @@ fn compile_rows(options: &Options) -> Result<(String, Vec<Headline>), String> {
     let _ = writeln!(
         out,
         "### `cargo check` of one trait with {METHODS} async methods plus an impl\n\n\
-         Debug profile, dependencies already built; the time is that of the rustc command \
-         cargo runs for the generated crate (from `cargo check -vv`), run {} times per crate \
+         Debug profile, dependencies already built, incremental compilation off; the time is \
+         that of the rustc command cargo runs for the generated crate (from `cargo check -vv`), \
+         run {} times per crate \
          in interleaved rounds. Ratios use the fastest run of each crate, the figure least \
          disturbed by other work on the machine.\n",
         options.check_runs
