@@ -1,4 +1,139 @@
-//! Runtime of the streams extension.
+//! Async generators on stable Rust: [`stream!`], [`try_stream!`], `#[async_stream]`,
+//! `#[async_try_stream]` and [`yield_!`]. See the [guide chapter](crate::guide::streams).
+
+mod generator;
+
+pub use generator::AsyncStream;
+
+/// An async generator: a block that yields items with `yield expr;` and may `.await`,
+/// evaluated lazily as a [`Stream`](futures_core::Stream).
+///
+/// The syntax is async-stream's: `yield expr;`, `for await pat in stream { … }`, `.await`.
+/// `?` is a compile error here (use [`try_stream!`](crate::try_stream!)). Name the item type
+/// where inference cannot with a leading `<T>`: `stream!(<u32> { … })`.
+///
+/// ```
+/// use async_ext::stream;
+/// use futures::StreamExt;
+///
+/// let numbers = stream! {
+///     for i in 0..3u32 {
+///         yield i * 10;
+///     }
+/// };
+/// let items: Vec<u32> = futures::executor::block_on(numbers.collect());
+/// assert_eq!(items, [0, 10, 20]);
+/// ```
+///
+/// See the [guide chapter](crate::guide::streams).
+#[macro_export]
+macro_rules! stream {
+    ($($tokens:tt)*) => {
+        $crate::__private::stream_inner!(($crate) $($tokens)*)
+    };
+}
+
+/// An async generator of `Result`s: `yield value;` yields `Ok(value)`, and `?` yields
+/// `Err(From::from(error))` and ends the stream.
+///
+/// Name the item and error types where inference cannot with a leading `<T, E>` (either may
+/// be `_`): `try_stream!(<_, std::io::Error> { … })`.
+///
+/// ```
+/// use async_ext::try_stream;
+/// use futures::StreamExt;
+///
+/// let parsed = try_stream!(<_, std::num::ParseIntError> {
+///     for text in ["1", "2", "x", "4"] {
+///         let n: u32 = text.parse()?;
+///         yield n;
+///     }
+/// });
+/// let items: Vec<_> = futures::executor::block_on(parsed.collect());
+/// assert_eq!(items.len(), 3);
+/// assert_eq!(items[..2], [Ok(1), Ok(2)]);
+/// assert!(items[2].is_err());
+/// ```
+///
+/// See the [guide chapter](crate::guide::streams).
+#[macro_export]
+macro_rules! try_stream {
+    ($($tokens:tt)*) => {
+        $crate::__private::try_stream_inner!(($crate) $($tokens)*)
+    };
+}
+
+/// Yields one item from the body of an `#[async_stream]` or `#[async_try_stream]` fn.
+///
+/// The attribute rewrites every `yield_!(expr)` in its body (and `stream!` accepts it too);
+/// anywhere else this macro is a compile error.
+///
+/// ```
+/// use async_ext::async_stream;
+/// use futures::StreamExt;
+///
+/// #[async_stream(item = u32)]
+/// async fn countdown(from: u32) {
+///     for i in (1..=from).rev() {
+///         yield_!(i);
+///     }
+/// }
+///
+/// let items: Vec<u32> = futures::executor::block_on(countdown(3).collect());
+/// assert_eq!(items, [3, 2, 1]);
+/// ```
+#[macro_export]
+macro_rules! yield_ {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`yield_!` can only be used in the body of an `#[async_stream]` or \
+             `#[async_try_stream]` fn (or inside `stream!`/`try_stream!`), not in a closure \
+             or an async block nested in it"
+        )
+    };
+}
 
 /// Items that generated code reaches through `async_ext::__private`.
-pub(crate) mod private {}
+pub(crate) mod private {
+    use core::future::Future;
+
+    use super::generator::AsyncStream;
+    pub use super::generator::{BodyOutput, YieldFuture, Yielder};
+
+    /// The `Stream` trait, so generated signatures (`impl Stream<Item = T>`) need no
+    /// `futures-core` dependency in the user's crate.
+    pub use futures_core::Stream;
+
+    /// Builds the stream of `stream!` and `#[async_stream]`; the macro passes
+    /// `move |hidden_yielder| async move { body }`.
+    #[inline]
+    pub fn stream_new<T, F, Fut>(build_body: F) -> AsyncStream<T, F, Fut>
+    where
+        F: FnOnce(Yielder<T>) -> Fut,
+        Fut: Future<Output = ()>,
+    {
+        AsyncStream::new(build_body)
+    }
+
+    /// Builds the stream of `try_stream!` and `#[async_try_stream]`: the body returns
+    /// `Result<(), E>` so `?` works natively, and its `Err` becomes the last item. Tying `E`
+    /// to the item type here is what lets `?` infer the error type from the item type.
+    #[inline]
+    pub fn try_stream_new<T, E, F, Fut>(build_body: F) -> AsyncStream<Result<T, E>, F, Fut>
+    where
+        F: FnOnce(Yielder<Result<T, E>>) -> Fut,
+        Fut: Future<Output = Result<(), E>>,
+    {
+        AsyncStream::new(build_body)
+    }
+
+    /// Lets an `impl Stream` return type capture lifetimes in every edition:
+    /// `impl Stream<Item = T> + Captures<(&'a (), &'b ())>` (edition 2021 captures only
+    /// the lifetimes named in the bounds).
+    pub trait Captures<T: ?Sized> {}
+
+    impl<T: ?Sized, U: ?Sized> Captures<U> for T {}
+
+    /// `Pin`, for the return type of `boxed` attribute forms.
+    pub use core::pin::Pin;
+}

@@ -1,16 +1,22 @@
-//! Async drop: `#[async_scope]` and `#[derive(AsyncDrop)]`.
+//! Async drop: `#[async_scope]` (with `#[async_drop]` bindings, `defer_async!` and `disarm!`
+//! inside it) and `#[derive(AsyncDrop)]`.
+//!
+//! * `scope.rs`: the body rewrite, shared by `#[async_scope]` and `#[async_trait_ext]`
+//!   ([`rewrite_scope_fn`]);
+//! * `markers.rs`: the visitor that finds the markers in a body and rewrites them in place;
+//! * `derive.rs`: `#[derive(AsyncDrop)]`.
+
+mod derive;
+mod markers;
+mod scope;
 
 use proc_macro2::TokenStream;
 
 use crate::common::crate_path::CratePath;
 
+/// `#[async_scope]` on an `async fn`.
 pub(crate) fn expand_scope(args: TokenStream, input: TokenStream) -> TokenStream {
-    let _ = args;
-    let error = syn::Error::new(
-        proc_macro2::Span::call_site(),
-        "`#[async_scope]` is not implemented yet",
-    );
-    crate::common::errors::error_with_fallback(&error, input)
+    scope::expand(args, input)
 }
 
 /// Rewrites one `#[async_scope]` async fn in place; the fn stays `async fn`, its body now
@@ -19,23 +25,160 @@ pub(crate) fn expand_scope(args: TokenStream, input: TokenStream) -> TokenStream
 /// Used by `#[async_scope]` itself and by `#[async_trait_ext]`, which expands first and so
 /// must apply the scope to a method marked `#[async_scope]` before it boxes the body (it
 /// removes the `#[async_scope]` attribute and calls this).
+///
+/// On error the fn is still left compilable as far as possible (markers removed, the macros
+/// replaced), so that the caller can emit it next to the error and one mistake gives one
+/// error.
 pub(crate) fn rewrite_scope_fn(
     sig: &mut syn::Signature,
     block: &mut syn::Block,
     krate: &CratePath,
 ) -> syn::Result<()> {
-    let _ = (block, krate);
-    Err(syn::Error::new_spanned(
-        &sig.ident,
-        "`#[async_scope]` is not implemented yet",
-    ))
+    scope::rewrite(sig, block, krate)
 }
 
+/// `#[derive(AsyncDrop)]`.
 pub(crate) fn expand_derive(input: TokenStream) -> TokenStream {
-    let _ = input;
-    syn::Error::new(
-        proc_macro2::Span::call_site(),
-        "`#[derive(AsyncDrop)]` is not implemented yet",
-    )
-    .to_compile_error()
+    derive::expand(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::{expand_derive, expand_scope};
+
+    /// Broken and unusual inputs give an expansion or a `compile_error!`, never a panic.
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let scopes = [
+            quote!(),
+            quote!(
+                struct S;
+            ),
+            quote!(
+                fn f() {
+                    #[async_drop]
+                    let (a, b) = c;
+                    defer_async!();
+                    disarm!(x);
+                }
+            ),
+            quote!(
+                async fn f(#[async_drop] self, #[async_drop] (a, b): T) {}
+            ),
+            quote!(
+                async fn f() {
+                    #[async_drop]
+                    let a;
+                    #[async_drop]
+                    let b = c else { return };
+                }
+            ),
+            quote!(
+                async fn f() {
+                    defer_async!(,,);
+                    disarm!(a.b);
+                    disarm!();
+                    disarm!(r#type);
+                }
+            ),
+            quote!(
+                async fn f(#[async_drop] r#type: T) -> impl Tr {
+                    disarm!(r#type)
+                }
+            ),
+            quote!(
+                async fn f() {
+                    || {
+                        #[async_drop]
+                        let a = b;
+                        defer_async!(c);
+                        disarm!(a)
+                    };
+                }
+            ),
+            quote!(
+                async fn f() {
+                    #[async_drop(x = )]
+                    let a = b;
+                }
+            ),
+        ];
+        for input in scopes {
+            let _ = expand_scope(quote!(), input.clone());
+            let _ = expand_scope(quote!(crate = ), input.clone());
+            let _ = expand_scope(quote!(crate = ::x, Send), input);
+        }
+        let derives = [
+            quote!(),
+            quote!(union U { a: u8 }),
+            quote!(
+                fn f() {}
+            ),
+            quote!(
+                #[async_drop]
+                #[async_drop(hook = )]
+                #[async_drop(hook = 1, hook = x)]
+                struct S;
+            ),
+            quote!(
+                #[async_drop(send, send, crate = )]
+                enum E {
+                    #[async_drop]
+                    A(#[async_drop(x)] u8),
+                }
+            ),
+            quote!(
+                enum E {}
+            ),
+            quote!(
+                struct S<T, const N: usize>(#[async_drop] [T; N])
+                where
+                    T: Clone;
+            ),
+        ];
+        for input in derives {
+            let _ = expand_derive(input);
+        }
+    }
+
+    #[test]
+    fn a_scope_without_markers_keeps_its_body() {
+        let input = quote!(
+            async fn f(x: u8) -> u8 {
+                x + 1
+            }
+        );
+        let output = expand_scope(quote!(), input.clone());
+        assert_eq!(output.to_string(), input.to_string());
+    }
+
+    #[test]
+    fn every_marker_is_rewritten() {
+        let output = expand_scope(
+            quote!(),
+            quote!(
+                async fn f(#[async_drop] a: A) {
+                    #[async_drop]
+                    let b = B;
+                    defer_async!(c);
+                    let _ = disarm!(b);
+                }
+            ),
+        )
+        .to_string();
+        assert!(!output.contains("compile_error"), "{output}");
+        assert!(!output.contains("# [async_drop]"), "{output}");
+        for needle in [
+            "fill",
+            "defer",
+            "disarm (& mut",
+            "scope_body",
+            "finish",
+            "latest",
+        ] {
+            assert!(output.contains(needle), "missing {needle}: {output}");
+        }
+    }
 }

@@ -1,0 +1,517 @@
+//! `#[async_stream(item = T)]` and `#[async_try_stream(ok = T, error = E)]` on an `async fn`
+//! (free fn, inherent method, trait method with or without a body, trait impl method).
+//!
+//! Input:  `#[async_stream(item = u32)] async fn evens(&self, limit: u32) { … yield_!(i); … }`
+//! Output: `fn evens<'__life0>(&'__life0 self, limit: u32)
+//!              -> impl Stream<Item = u32> + Captures<(&'__life0 (),)>
+//!          { stream_new::<u32, _, _>(move |mut HIDDEN_YIELDER: Yielder<u32>| async move {
+//!                let _ = &self; let _ = &limit;      // every argument moves into the stream
+//!                { … HIDDEN_YIELDER.yield_item(i).await; … } }) }`
+//!         (try: `async move { ARGS…; STMTS…; Ok(()) }`, `yield_ok`)
+//!
+//! `boxed` returns `Pin<Box<dyn Stream<Item = u32> + Send + '__stream>>` with every lifetime,
+//! type parameter and `Self` outliving `'__stream` (async-trait's scheme); `boxed_local` the
+//! same without `Send`. The try flavour's body returns `Result<(), E>`, so `?` is native, and
+//! its item is `Result<T, E>`. Without a body (a trait declaration), only the signature is
+//! rewritten, the same way, so the trait and its impls agree.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{
+    Attribute, Block, FnArg, GenericParam, Ident, Lifetime, LifetimeParam, Pat, ReturnType,
+    Signature, Token, Type, Visibility, WherePredicate, parse_quote, parse_quote_spanned,
+};
+
+use super::Flavor;
+use super::body::{BodyRewriter, Form, allow_placeholders, yielder_ident};
+use super::lifetimes::{fill_elided, name_elided, output_lifetime};
+use crate::common::crate_path::CratePath;
+use crate::common::errors::{Errors, error_with_fallback};
+use crate::common::for_await;
+use crate::common::options::Options;
+
+/// The fn the attribute sits on; `body` is `None` in a trait declaration.
+struct StreamFn {
+    attrs: Vec<Attribute>,
+    vis: Visibility,
+    sig: Signature,
+    body: Option<Block>,
+}
+
+impl Parse for StreamFn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let sig: Signature = input.parse()?;
+        let body = if input.peek(Token![;]) {
+            input.parse::<Token![;]>()?;
+            None
+        } else {
+            Some(input.parse()?)
+        };
+        Ok(StreamFn {
+            attrs,
+            vis,
+            sig,
+            body,
+        })
+    }
+}
+
+/// What the stream yields.
+#[derive(Clone)]
+enum ItemType {
+    Plain(Box<Type>),
+    Try { ok: Box<Type>, error: Box<Type> },
+}
+
+impl ItemType {
+    fn to_type(&self) -> TokenStream {
+        match self {
+            ItemType::Plain(item) => item.to_token_stream(),
+            ItemType::Try { ok, error } => quote!(::core::result::Result<#ok, #error>),
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Boxing {
+    Unboxed,
+    Send,
+    Local,
+}
+
+struct StreamOptions {
+    item: Option<ItemType>,
+    boxing: Boxing,
+    krate: CratePath,
+}
+
+fn attribute_name(flavor: Flavor) -> &'static str {
+    match flavor {
+        Flavor::Plain => "async_stream",
+        Flavor::Try => "async_try_stream",
+    }
+}
+
+fn parse_options(args: TokenStream, flavor: Flavor) -> syn::Result<StreamOptions> {
+    let name = attribute_name(flavor);
+    let mut options = Options::parse(args, name)?;
+    let mut errors = Errors::default();
+    let item = match flavor {
+        Flavor::Plain => {
+            let item = errors
+                .push_result(options.take_parsed::<Type>("item"))
+                .flatten();
+            if item.is_none() {
+                errors.push(syn::Error::new(
+                    Span::call_site(),
+                    "`#[async_stream]` needs the type of the items: write \
+                     `#[async_stream(item = T)]`",
+                ));
+            }
+            item.map(|item| ItemType::Plain(Box::new(item)))
+        }
+        Flavor::Try => {
+            let ok = errors
+                .push_result(options.take_parsed::<Type>("ok"))
+                .flatten();
+            let error = errors
+                .push_result(options.take_parsed::<Type>("error"))
+                .flatten();
+            match (ok, error) {
+                (Some(ok), Some(error)) => Some(ItemType::Try {
+                    ok: Box::new(ok),
+                    error: Box::new(error),
+                }),
+                (ok, error) => {
+                    let missing = match (ok.is_none(), error.is_none()) {
+                        (true, true) => "the `Ok` type and the error type",
+                        (true, false) => "the `Ok` type",
+                        _ => "the error type",
+                    };
+                    errors.push(syn::Error::new(
+                        Span::call_site(),
+                        format!(
+                            "`#[async_try_stream]` needs {missing}: write \
+                             `#[async_try_stream(ok = T, error = E)]`"
+                        ),
+                    ));
+                    None
+                }
+            }
+        }
+    };
+    let boxed = errors.push_result(options.take_flag("boxed")).flatten();
+    let boxed_local = errors
+        .push_result(options.take_flag("boxed_local"))
+        .flatten();
+    let boxing = match (boxed, boxed_local) {
+        (Some(_), Some(local)) => {
+            errors.push(syn::Error::new(
+                local.span(),
+                "`boxed` and `boxed_local` exclude each other: `boxed` gives a `Send` stream, \
+                 `boxed_local` one without `Send`; keep one",
+            ));
+            Boxing::Send
+        }
+        (Some(_), None) => Boxing::Send,
+        (None, Some(_)) => Boxing::Local,
+        (None, None) => Boxing::Unboxed,
+    };
+    let krate = errors
+        .push_result(options.take_crate_path())
+        .unwrap_or_default();
+    let accepted: &[&str] = match flavor {
+        Flavor::Plain => &["item = T", "boxed", "boxed_local", "crate = path"],
+        Flavor::Try => &[
+            "ok = T",
+            "error = E",
+            "boxed",
+            "boxed_local",
+            "crate = path",
+        ],
+    };
+    errors.push_result(options.finish(accepted));
+    errors.finish()?;
+    Ok(StreamOptions {
+        item,
+        boxing,
+        krate,
+    })
+}
+
+pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> TokenStream {
+    let name = attribute_name(flavor);
+    let mut function = match syn::parse2::<StreamFn>(input.clone()) {
+        Ok(function) => function,
+        // A fn syn cannot parse (rustc reports its own syntax errors there, e.g. for a
+        // `for await` loop): syn's error is at the right token.
+        Err(error) if has_fn_keyword(&input) => return error_with_fallback(&error, input),
+        Err(_) => {
+            let error = syn::Error::new(
+                Span::call_site(),
+                format!(
+                    "`#[{name}]` goes on an `async fn` whose body yields with `yield_!(value)`"
+                ),
+            );
+            return error_with_fallback(&error, input);
+        }
+    };
+    let mut errors = Errors::default();
+    let options = errors.push_result(parse_options(args, flavor));
+    if function.sig.asyncness.is_none() {
+        errors.push(syn::Error::new(
+            function.sig.fn_token.span,
+            format!(
+                "`#[{name}]` goes on an `async fn`: write `async fn {}`",
+                function.sig.ident
+            ),
+        ));
+    }
+    if let ReturnType::Type(_, ty) = &function.sig.output {
+        let what = match flavor {
+            Flavor::Plain => "give the item type as `#[async_stream(item = T)]`",
+            Flavor::Try => "give the item types as `#[async_try_stream(ok = T, error = E)]`",
+        };
+        errors.push(syn::Error::new(
+            ty.span(),
+            format!("an `#[{name}]` fn returns its stream: remove the return type and {what}"),
+        ));
+    }
+    let Some(StreamOptions {
+        item: Some(item),
+        boxing,
+        krate,
+    }) = options
+    else {
+        let error = errors.finish().err().unwrap_or_else(|| {
+            syn::Error::new(
+                Span::call_site(),
+                format!("invalid options for `#[{name}]`"),
+            )
+        });
+        return error_with_fallback(&error, stub(function));
+    };
+    let generator = match flavor {
+        Flavor::Plain => "`#[async_stream]` fn",
+        Flavor::Try => "`#[async_try_stream]` fn",
+    };
+    let mut has_placeholders = false;
+    if let Some(body) = &mut function.body {
+        errors.push_result(for_await::rewrite(body, &krate));
+        let declared_item = match &item {
+            ItemType::Plain(item) => item.to_token_stream(),
+            ItemType::Try { ok, .. } => ok.to_token_stream(),
+        };
+        let mut rewriter =
+            BodyRewriter::new(flavor, Form::Attribute, generator, Some(declared_item));
+        rewriter.visit_block_mut(body);
+        if flavor == Flavor::Try {
+            super::body::terminate_tail(body);
+        }
+        if let Err(error) = rewriter.errors.finish() {
+            has_placeholders = true;
+            errors.push(error);
+        }
+    }
+    let expanded = build(function, flavor, &item, boxing, &krate, has_placeholders);
+    match errors.finish() {
+        Ok(()) => expanded,
+        Err(error) => error_with_fallback(&error, expanded),
+    }
+}
+
+/// The fn with an empty body, for options too broken to expand: one error, no cascade.
+fn stub(mut function: StreamFn) -> TokenStream {
+    function.sig.asyncness = None;
+    let StreamFn {
+        attrs, vis, sig, ..
+    } = function;
+    quote! {
+        #(#attrs)*
+        #[allow(unused_variables, clippy::unused_async)]
+        #vis #sig { ::core::unimplemented!() }
+    }
+}
+
+fn build(
+    function: StreamFn,
+    flavor: Flavor,
+    item: &ItemType,
+    boxing: Boxing,
+    krate: &CratePath,
+    has_placeholders: bool,
+) -> TokenStream {
+    let private = krate.private();
+    let StreamFn {
+        attrs,
+        vis,
+        mut sig,
+        body,
+    } = function;
+    let async_span = sig
+        .asyncness
+        .take()
+        .map_or_else(|| sig.fn_token.span, |token| token.span);
+    let mentions = bind_arguments(&mut sig);
+    let item = rewrite_signature(&mut sig, item, boxing, &private, async_span);
+    let item = &item;
+    let item_type = item.to_type();
+    let Some(body) = body else {
+        return quote!(#(#attrs)* #vis #sig;);
+    };
+    let yielder = yielder_ident();
+    let allow = allow_placeholders(has_placeholders);
+    let (constructor, async_body) = match (flavor, item) {
+        (Flavor::Try, ItemType::Try { ok, error }) => {
+            (quote!(#private::try_stream_new::<#ok, #error, _, _>), {
+                let stmts = &body.stmts;
+                let end_ok = super::body::end_ok();
+                quote_spanned! {async_span=> async move {
+                    #mentions
+                    #(#stmts)*
+                    #end_ok
+                }}
+            })
+        }
+        _ => (
+            quote!(#private::stream_new::<#item_type, _, _>),
+            quote_spanned!(async_span=> async move { #mentions #body }),
+        ),
+    };
+    let stream = quote! {
+        #constructor(
+            move |#[allow(unused_mut)] mut #yielder: #private::Yielder<#item_type>| #async_body
+        )
+    };
+    let stream = match boxing {
+        Boxing::Unboxed => stream,
+        Boxing::Send | Boxing::Local => quote!(#private::Box::pin(#stream)),
+    };
+    let result = Ident::new("__async_ext_stream", Span::mixed_site());
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            #allow
+            let #result = #stream;
+            #result
+        }
+    }
+}
+
+/// The signature of the stream fn: elided input lifetimes named, the return type set (with
+/// `Captures` or the `boxed` bounds). Returns the item type with its elided lifetimes named
+/// as output elision would.
+fn rewrite_signature(
+    sig: &mut Signature,
+    item: &ItemType,
+    boxing: Boxing,
+    private: &TokenStream,
+    async_span: Span,
+) -> ItemType {
+    let named = name_elided(sig);
+    let first_type_param = sig
+        .generics
+        .params
+        .iter()
+        .position(|param| !matches!(param, GenericParam::Lifetime(_)))
+        .unwrap_or(sig.generics.params.len());
+    for (offset, lifetime) in named.iter().enumerate() {
+        sig.generics.params.insert(
+            first_type_param + offset,
+            GenericParam::Lifetime(LifetimeParam::new(lifetime.clone())),
+        );
+    }
+    let mut item = item.clone();
+    if let Some(lifetime) = output_lifetime(sig) {
+        match &mut item {
+            ItemType::Plain(ty) => fill_elided(ty, &lifetime),
+            ItemType::Try { ok, error } => {
+                fill_elided(ok, &lifetime);
+                fill_elided(error, &lifetime);
+            }
+        }
+    }
+    let item_type = item.to_type();
+    let stream_type = quote_spanned!(async_span=> #private::Stream<Item = #item_type>);
+    match boxing {
+        Boxing::Unboxed => {
+            let lifetimes: Vec<Lifetime> = sig
+                .generics
+                .lifetimes()
+                .map(|param| param.lifetime.clone())
+                .collect();
+            let captures = if lifetimes.is_empty() {
+                TokenStream::new()
+            } else {
+                quote_spanned!(async_span=> + #private::Captures<(#(&#lifetimes (),)*)>)
+            };
+            sig.output = return_type(async_span, quote!(impl #stream_type #captures));
+        }
+        Boxing::Send | Boxing::Local => {
+            bound_everything(sig);
+            let send = (boxing == Boxing::Send).then(|| quote!(+ ::core::marker::Send));
+            sig.output = return_type(
+                async_span,
+                quote!(#private::Pin<#private::Box<dyn #stream_type #send + '__stream>>),
+            );
+        }
+    }
+    generics_brackets(sig);
+    item
+}
+
+/// `let _ = &arg;` for every argument, so each moves into the stream like an `async fn`'s
+/// arguments move into its future (and is dropped when the stream is, not when the fn
+/// returns). `_` patterns get a hidden name for that.
+fn bind_arguments(sig: &mut Signature) -> TokenStream {
+    let mut mentions = TokenStream::new();
+    for (index, arg) in sig.inputs.iter_mut().enumerate() {
+        match arg {
+            FnArg::Receiver(receiver) => {
+                let self_token = receiver.self_token;
+                mentions.extend(quote!(let _ = &#self_token;));
+            }
+            FnArg::Typed(pat_type) => {
+                if let Pat::Wild(wild) = &*pat_type.pat {
+                    let hidden = Ident::new(&format!("__async_ext_arg{index}"), Span::mixed_site());
+                    let span = wild.underscore_token.span;
+                    *pat_type.pat = parse_quote_spanned!(span=> #hidden);
+                }
+                let mut idents = Vec::new();
+                collect_idents(&pat_type.pat, &mut idents);
+                for ident in idents {
+                    mentions.extend(quote!(let _ = &#ident;));
+                }
+            }
+        }
+    }
+    mentions
+}
+
+fn collect_idents(pat: &Pat, idents: &mut Vec<Ident>) {
+    struct Collect<'a>(&'a mut Vec<Ident>);
+    impl<'ast> syn::visit::Visit<'ast> for Collect<'_> {
+        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+            self.0.push(pat.ident.clone());
+            syn::visit::visit_pat_ident(self, pat);
+        }
+    }
+    syn::visit::Visit::visit_pat(&mut Collect(idents), pat);
+}
+
+/// `boxed`: adds `'__stream` and makes every lifetime, type parameter, `impl Trait` argument
+/// and (for methods) `Self` outlive it, so the boxed stream may hold all of them.
+fn bound_everything(sig: &mut Signature) {
+    let stream_lifetime = Lifetime::new("'__stream", Span::call_site());
+    let lifetimes: Vec<Lifetime> = sig
+        .generics
+        .lifetimes()
+        .map(|param| param.lifetime.clone())
+        .collect();
+    let types: Vec<Ident> = sig
+        .generics
+        .type_params()
+        .map(|param| param.ident.clone())
+        .collect();
+    let has_receiver = sig.receiver().is_some();
+    for arg in &mut sig.inputs {
+        if let FnArg::Typed(pat_type) = arg {
+            AddBound(&stream_lifetime).visit_type_mut(&mut pat_type.ty);
+        }
+    }
+    sig.generics.params.insert(
+        0,
+        GenericParam::Lifetime(LifetimeParam::new(stream_lifetime.clone())),
+    );
+    let where_clause = sig.generics.make_where_clause();
+    for lifetime in lifetimes {
+        where_clause
+            .predicates
+            .push(parse_quote!(#lifetime: #stream_lifetime));
+    }
+    for ty in types {
+        where_clause
+            .predicates
+            .push(parse_quote!(#ty: #stream_lifetime));
+    }
+    if has_receiver {
+        let predicate: WherePredicate = parse_quote!(Self: #stream_lifetime);
+        where_clause.predicates.push(predicate);
+    }
+}
+
+/// Adds `+ 'lifetime` to every `impl Trait` argument type.
+struct AddBound<'a>(&'a Lifetime);
+
+impl VisitMut for AddBound<'_> {
+    fn visit_type_impl_trait_mut(&mut self, impl_trait: &mut syn::TypeImplTrait) {
+        syn::visit_mut::visit_type_impl_trait_mut(self, impl_trait);
+        let lifetime = self.0;
+        impl_trait.bounds.push(parse_quote!(#lifetime));
+    }
+}
+
+/// Generics that gained parameters need their `<` `>` even if the user wrote none.
+fn generics_brackets(sig: &mut Signature) {
+    if !sig.generics.params.is_empty() {
+        sig.generics.lt_token.get_or_insert_with(Default::default);
+        sig.generics.gt_token.get_or_insert_with(Default::default);
+    }
+}
+
+fn has_fn_keyword(input: &TokenStream) -> bool {
+    input
+        .clone()
+        .into_iter()
+        .any(|tree| matches!(tree, proc_macro2::TokenTree::Ident(ident) if ident == "fn"))
+}
+
+/// `-> TYPE` from tokens, without re-parsing them (the item type is the user's, already parsed).
+fn return_type(span: Span, ty: TokenStream) -> ReturnType {
+    ReturnType::Type(Token![->](span), Box::new(Type::Verbatim(ty)))
+}

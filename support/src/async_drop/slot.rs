@@ -1,0 +1,330 @@
+//! The slots an `#[async_scope]` fn keeps its `#[async_drop]` values and `defer_async!`
+//! futures in. They live in the fn's future, outside the user's body, so the body can end in
+//! any way (value, `return`, `?`, panic) and the epilogue still finds them.
+//!
+//! Every fill takes the next number of the scope's counter; the epilogue repeatedly cleans
+//! the slot holding the highest number ([`latest`]), which is reverse order of filling even
+//! when loops and branches fill slots out of their textual order. A slot still holding a value
+//! when it is dropped (the fn's future was cancelled) drops it and reports an orphan.
+
+use alloc::vec::Vec;
+use core::future::Future;
+use core::pin::pin;
+
+use super::orphan::{Orphan, OrphanReport};
+use super::unwind::{self, Payload};
+use super::{AsyncDrop, AsyncDropSend};
+
+/// The slot of one `#[async_drop]` binding (a `let` or a parameter).
+#[derive(Debug)]
+pub struct Slot<T> {
+    value: Option<T>,
+    /// The counter's value when `value` was stored.
+    seq: u64,
+}
+
+impl<T> Slot<T> {
+    /// An empty slot.
+    #[must_use]
+    pub const fn new() -> Self {
+        Slot {
+            value: None,
+            seq: 0,
+        }
+    }
+
+    /// The fill number of the value held, 0 when empty.
+    #[must_use]
+    pub fn latest_seq(&self) -> u64 {
+        if self.value.is_some() { self.seq } else { 0 }
+    }
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Drop for Slot<T> {
+    fn drop(&mut self) {
+        if let Some(value) = self.value.take() {
+            // Declared first, dropped last: the value's `Drop`, then the hook.
+            let _report = OrphanReport::new(Orphan::value::<T>());
+            drop(value);
+        }
+    }
+}
+
+/// `#[async_drop] let name = value;` after the previous value was cleaned: stores the value
+/// and hands out the `&mut T` the body names. The bound is where a type without `AsyncDrop`
+/// is reported, at the user's binding.
+pub fn fill<'a, T: AsyncDrop>(slot: &'a mut Slot<T>, seq: &mut u64, value: T) -> &'a mut T {
+    // The generated code always empties the slot first; were it not empty, the old value
+    // would still get the orphan treatment through the replaced `Slot`'s drop.
+    if slot.value.is_some() {
+        drop(core::mem::take(slot));
+    }
+    *seq += 1;
+    slot.seq = *seq;
+    slot.value.insert(value)
+}
+
+/// A marked `let` running again: guards the slot while its previous value is async-dropped.
+/// When that ends, or panics, the previous value is dropped; when the fn is cancelled
+/// meanwhile, it stays in the slot, whose own drop gives it the fallback and the orphan
+/// report. So a value whose clean-up panicked is not cleaned a second time at the fn's end.
+#[derive(Debug)]
+pub struct Rebind<'a, T> {
+    slot: &'a mut Slot<T>,
+    done: bool,
+}
+
+/// Starts [`Rebind`] for `slot`.
+pub fn rebind<T>(slot: &mut Slot<T>) -> Rebind<'_, T> {
+    Rebind { slot, done: false }
+}
+
+impl<T> Rebind<'_, T> {
+    /// The slot, for the clean-up call (`(&mut guard.slot()).async_drop_slot()`).
+    pub fn slot(&mut self) -> &mut Slot<T> {
+        self.slot
+    }
+
+    /// The previous value's clean-up ended: drop it now.
+    pub fn finish(mut self) {
+        self.done = true;
+    }
+}
+
+impl<T> Drop for Rebind<'_, T> {
+    fn drop(&mut self) {
+        #[cfg(feature = "std")]
+        let unwinding = std::thread::panicking();
+        #[cfg(not(feature = "std"))]
+        let unwinding = false;
+        if self.done || unwinding {
+            drop(self.slot.value.take());
+        }
+    }
+}
+
+/// `disarm!(name)`: takes the value out of its slot.
+///
+/// # Panics
+///
+/// When the value was already taken out by an earlier `disarm!`.
+pub fn disarm<T>(slot: &mut Slot<T>) -> T {
+    match slot.value.take() {
+        Some(value) => value,
+        None => panic!(
+            "`disarm!` of a value that was already disarmed: each `#[async_drop]` value can be \
+             taken out once"
+        ),
+    }
+}
+
+/// After the value's `async_drop` ended (or panicked): drops it synchronously, as an ordinary
+/// value, catching a panicking `Drop` like a panicking clean-up.
+pub fn end_cleanup<T>(slot: &mut Slot<T>, panic: &mut Option<Payload>) {
+    let value = slot.value.take();
+    unwind::record(panic, unwind::catch_sync(move || drop(value)));
+}
+
+// Choosing the clean-up by the value's traits ("autoref specialization"). The epilogue calls
+// `(&mut &mut slot).async_drop_slot()` with the three traits in scope; method lookup tries the
+// receiver `&mut &mut Slot<T>` first, then `&mut Slot<T>`, then `&&mut Slot<T>`, so:
+// 1. `T: AsyncDropSend + Send` uses `async_drop_send`: a generic `T: AsyncDropSend + Send`
+//    keeps the fn's future `Send`;
+// 2. otherwise `T: AsyncDrop` uses `async_drop`;
+// 3. otherwise a no-op, so that a type without `AsyncDrop` gives one error (at `fill`, at the
+//    binding) and not a second one in the epilogue.
+
+/// Clean-up through [`AsyncDropSend`] (see the comment above).
+pub trait AsyncDropSlotSend {
+    /// Awaits `async_drop_send` of the value held, if any.
+    fn async_drop_slot(self) -> impl Future<Output = ()> + Send;
+}
+
+// The double reference is the point: it ranks this impl first (see the comment above).
+#[allow(clippy::mut_mut)]
+impl<T: AsyncDropSend + Send> AsyncDropSlotSend for &mut &mut Slot<T> {
+    fn async_drop_slot(self) -> impl Future<Output = ()> + Send {
+        let inner = self.value.as_mut().map(T::async_drop_send);
+        async move {
+            if let Some(inner) = inner {
+                inner.await;
+            }
+        }
+    }
+}
+
+/// Clean-up through [`AsyncDrop`] (see the comment above).
+pub trait AsyncDropSlot {
+    /// Awaits `async_drop` of the value held, if any.
+    fn async_drop_slot(self) -> impl Future<Output = ()>;
+}
+
+impl<T: AsyncDrop> AsyncDropSlot for &mut Slot<T> {
+    fn async_drop_slot(self) -> impl Future<Output = ()> {
+        let inner = self.value.as_mut().map(T::async_drop);
+        async move {
+            if let Some(inner) = inner {
+                inner.await;
+            }
+        }
+    }
+}
+
+/// No clean-up: only reached when `T` lacks `AsyncDrop`, which `fill` already reports.
+pub trait AsyncDropSlotFallback {
+    /// Does nothing.
+    fn async_drop_slot(&self) -> core::future::Ready<()>;
+}
+
+impl<T> AsyncDropSlotFallback for &mut Slot<T> {
+    fn async_drop_slot(&self) -> core::future::Ready<()> {
+        core::future::ready(())
+    }
+}
+
+/// The slot of one `defer_async!` site. The first future is stored inline; a site that runs
+/// again (in a loop) queues the later ones in a `Vec`, so every scheduled future runs.
+#[derive(Debug)]
+pub struct DeferSlot<F> {
+    first: Option<(u64, F)>,
+    more: Vec<(u64, F)>,
+}
+
+impl<F> DeferSlot<F> {
+    /// An empty slot.
+    #[must_use]
+    pub const fn new() -> Self {
+        DeferSlot {
+            first: None,
+            more: Vec::new(),
+        }
+    }
+
+    /// The fill number of the latest future held, 0 when empty.
+    #[must_use]
+    pub fn latest_seq(&self) -> u64 {
+        match (self.more.last(), &self.first) {
+            (Some((seq, _)), _) | (None, Some((seq, _))) => *seq,
+            (None, None) => 0,
+        }
+    }
+
+    fn pop(&mut self) -> Option<F> {
+        match self.more.pop() {
+            Some((_, future)) => Some(future),
+            None => self.first.take().map(|(_, future)| future),
+        }
+    }
+
+    /// Takes the latest future out and awaits it. If the fn is cancelled while it runs, the
+    /// future is dropped and reported as an orphan like a pending one.
+    pub fn run_latest(&mut self) -> impl Future<Output = ()> + use<F>
+    where
+        F: Future,
+    {
+        let future = self.pop();
+        async move {
+            if let Some(future) = future {
+                // Declared before the pinned future, so dropped after it.
+                let report = OrphanReport::while_running(Orphan::deferred::<F>());
+                pin!(future).await;
+                report.disarm();
+            }
+        }
+    }
+}
+
+impl<F> Default for DeferSlot<F> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<F> Drop for DeferSlot<F> {
+    fn drop(&mut self) {
+        while let Some(future) = self.pop() {
+            let _report = OrphanReport::new(Orphan::deferred::<F>());
+            drop(future);
+        }
+    }
+}
+
+/// `defer_async!(future)`: schedules `future` for the end of the fn.
+pub fn defer<F: Future>(slot: &mut DeferSlot<F>, seq: &mut u64, future: F) {
+    *seq += 1;
+    if slot.first.is_none() && slot.more.is_empty() {
+        slot.first = Some((*seq, future));
+    } else {
+        slot.more.push((*seq, future));
+    }
+}
+
+/// The index of the slot holding the most recently filled value, if any is filled.
+#[must_use]
+pub fn latest<const N: usize>(seqs: [u64; N]) -> Option<usize> {
+    let mut best: Option<(usize, u64)> = None;
+    for (index, seq) in seqs.into_iter().enumerate() {
+        if seq != 0 && best.is_none_or(|(_, top)| seq > top) {
+            best = Some((index, seq));
+        }
+    }
+    best.map(|(index, _)| index)
+}
+
+/// Unifies the slot's type with the new value's before the clean-up method is looked up (the
+/// lookup by the value's traits needs the type known). Does nothing at run time.
+#[inline(always)]
+pub fn same_type<T>(_: &Slot<T>, _: &T) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latest_picks_the_highest_filled_number() {
+        assert_eq!(latest([]), None);
+        assert_eq!(latest([0, 0]), None);
+        assert_eq!(latest([3, 0, 5, 4]), Some(2));
+        assert_eq!(latest([7, 2]), Some(0));
+    }
+
+    #[test]
+    fn a_defer_slot_hands_out_its_futures_newest_first() {
+        let mut seq = 0;
+        let mut slot = DeferSlot::new();
+        for value in 1..=3_u8 {
+            defer(&mut slot, &mut seq, core::future::ready(value));
+        }
+        let mut order = alloc::vec::Vec::new();
+        while slot.latest_seq() != 0 {
+            order.push(slot.latest_seq());
+            assert!(slot.pop().is_some());
+        }
+        assert_eq!(order, [3, 2, 1]);
+        assert!(slot.pop().is_none());
+    }
+
+    #[test]
+    fn disarm_takes_the_value_once() {
+        struct Value;
+        impl AsyncDrop for Value {
+            async fn async_drop(&mut self) {}
+        }
+        let mut seq = 0;
+        let mut slot = Slot::new();
+        fill(&mut slot, &mut seq, Value);
+        assert_eq!(slot.latest_seq(), 1);
+        let Value = disarm(&mut slot);
+        assert_eq!(slot.latest_seq(), 0);
+        #[cfg(feature = "std")]
+        assert!(
+            std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| disarm(&mut slot))).is_err()
+        );
+    }
+}

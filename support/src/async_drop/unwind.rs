@@ -1,0 +1,129 @@
+//! Polling an `#[async_scope]` body and its clean-ups so that a panic is caught, every
+//! clean-up still runs, and the first panic resumes at the end.
+//!
+//! With `std` a panic is caught with `catch_unwind`; without it panics cannot be caught
+//! ([`Payload`] is uninhabited), so a panic leaves the fn's future to be dropped by its
+//! executor, and its pending values get the cancellation fallback.
+
+use core::future::{Future, poll_fn};
+use core::pin::{Pin, pin};
+use core::task::{Context, Poll};
+
+/// What a caught panic carries: `Box<dyn Any + Send>` with `std`, nothing without it (the
+/// type is then uninhabited, since nothing can be caught).
+#[cfg(feature = "std")]
+pub type Payload = alloc::boxed::Box<dyn core::any::Any + Send>;
+
+/// What a caught panic carries: uninhabited without `std`, since nothing can be caught.
+#[cfg(not(feature = "std"))]
+#[derive(Debug)]
+pub enum Payload {}
+
+/// Runs `f`, catching a panic.
+#[cfg(feature = "std")]
+pub(super) fn catch_sync<R>(f: impl FnOnce() -> R) -> Result<R, Payload> {
+    // Unwind safety: after a panic the scope only cleans its slots (each clean-up sees its own
+    // value, as an ordinary `Drop` would) and then resumes the panic; nothing observes state
+    // the panic left half-updated except what an ordinary unwind would let `Drop` see.
+    std::panic::catch_unwind(core::panic::AssertUnwindSafe(f))
+}
+
+// Same signature as the `std` version; `Err` is uninhabited here.
+#[cfg(not(feature = "std"))]
+#[allow(clippy::unnecessary_wraps)]
+pub(super) fn catch_sync<R>(f: impl FnOnce() -> R) -> Result<R, Payload> {
+    Ok(f())
+}
+
+/// Keeps the first panic of a scope; later ones are dropped (as a panic during unwinding
+/// would be, minus the abort).
+pub(super) fn record(first: &mut Option<Payload>, result: Result<(), Payload>) {
+    if let Err(payload) = result
+        && first.is_none()
+    {
+        *first = Some(payload);
+    }
+}
+
+/// The scope's body, polled with panics caught. Graceful cancellation
+/// ([`cancel_gracefully`](crate::cancel_gracefully)) also acts here: when it is cancelling and
+/// the body is suspended without a nested scope below it, the body is abandoned (dropped) and
+/// the scope cleans up as if it had panicked with [`Cancelled`](crate::Cancelled).
+#[derive(Debug)]
+#[must_use = "futures do nothing unless awaited"]
+pub struct ScopeBody<'a, F: ?Sized> {
+    body: Pin<&'a mut F>,
+}
+
+/// Polls the pinned body of a scope, catching a panic.
+pub fn scope_body<F: Future + ?Sized>(body: Pin<&mut F>) -> ScopeBody<'_, F> {
+    ScopeBody { body }
+}
+
+impl<F: Future + ?Sized> Future for ScopeBody<'_, F> {
+    type Output = Result<F::Output, Payload>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let body = &mut self.get_mut().body;
+        #[cfg(feature = "std")]
+        {
+            super::cancel::enter_scope();
+            let polled = catch_sync(|| body.as_mut().poll(cx));
+            let nested = super::cancel::leave_scope();
+            match polled {
+                Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+                Err(payload) => Poll::Ready(Err(payload)),
+                Ok(Poll::Pending) if !nested && super::cancel::is_cancelling() => {
+                    Poll::Ready(Err(super::cancel::cancelled_payload()))
+                }
+                Ok(Poll::Pending) => Poll::Pending,
+            }
+        }
+        #[cfg(not(feature = "std"))]
+        body.as_mut().poll(cx).map(Ok)
+    }
+}
+
+/// Splits the body's outcome into its value and the panic to resume after the clean-up.
+pub fn split<R>(outcome: Result<R, Payload>) -> (Option<R>, Option<Payload>) {
+    match outcome {
+        Ok(value) => (Some(value), None),
+        Err(payload) => (None, Some(payload)),
+    }
+}
+
+/// Awaits one clean-up with panics caught; the first panic of the scope is kept in `panic`.
+pub async fn run_cleanup<F: Future<Output = ()>>(cleanup: F, panic: &mut Option<Payload>) {
+    let mut cleanup = pin!(cleanup);
+    let result = poll_fn(|cx| {
+        #[cfg(feature = "std")]
+        super::cancel::mark_scope_active();
+        match catch_sync(|| cleanup.as_mut().poll(cx)) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
+    })
+    .await;
+    record(panic, result);
+}
+
+/// The end of a scope: resumes the first panic (the body's, else a clean-up's), or returns
+/// the body's value.
+pub fn finish<R>(value: Option<R>, panic: Option<Payload>) -> R {
+    match (value, panic) {
+        (_, Some(payload)) => resume(payload),
+        (Some(value), None) => value,
+        (None, None) => unreachable!("an `#[async_scope]` body ended without a value or a panic"),
+    }
+}
+
+#[cfg(feature = "std")]
+fn resume(payload: Payload) -> ! {
+    std::panic::resume_unwind(payload)
+}
+
+#[cfg(not(feature = "std"))]
+fn resume(payload: Payload) -> ! {
+    match payload {}
+}

@@ -1,0 +1,1234 @@
+//! Behaviour of `stream!`, `try_stream!`, `#[async_stream]`, `#[async_try_stream]`: the items
+//! produced, `?`, `for await`, the attribute forms, `Send`, allocations, drops, and the
+//! attacks the runtime's `unsafe` module must survive (see `guide::soundness`).
+
+use std::cell::Cell;
+use std::pin::{Pin, pin};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::Poll;
+
+use async_ext::{async_stream, async_try_stream, stream, try_stream};
+use async_ext_tests::{CountingAllocator, Log, count_allocations, poll_once, yield_now};
+use futures::executor::block_on;
+use futures::stream::FusedStream;
+use futures::{Stream, StreamExt};
+
+#[global_allocator]
+static ALLOC: CountingAllocator = CountingAllocator;
+
+fn collect<S: Stream>(stream: S) -> Vec<S::Item> {
+    block_on(stream.collect())
+}
+
+/// Polls a pinned stream once with a no-op waker.
+fn poll_next<S: Stream + ?Sized>(stream: Pin<&mut S>) -> Poll<Option<S::Item>> {
+    poll_once(pin!(async_ext::__private::next(stream)))
+}
+
+/// Counts drops; clones share the counter.
+#[derive(Clone, Debug)]
+struct DropCounter(Arc<AtomicUsize>);
+
+impl DropCounter {
+    fn new() -> Self {
+        DropCounter(Arc::new(AtomicUsize::new(0)))
+    }
+    fn token(&self) -> DropToken {
+        DropToken(Arc::clone(&self.0))
+    }
+    fn dropped(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[derive(Debug)]
+struct DropToken(Arc<AtomicUsize>);
+
+impl Drop for DropToken {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+// Autoref specialisation: `is_send!(value)` is true exactly when the value's type is `Send`.
+struct SendProbe<T>(std::marker::PhantomData<T>);
+trait IsSend {
+    fn is_send(&self) -> bool {
+        true
+    }
+}
+impl<T: Send> IsSend for SendProbe<T> {}
+trait NotSend {
+    fn is_send(&self) -> bool {
+        false
+    }
+}
+impl<T> NotSend for &SendProbe<T> {}
+fn probe<T>(_: &T) -> SendProbe<T> {
+    SendProbe(std::marker::PhantomData)
+}
+macro_rules! is_send {
+    ($value:expr) => {
+        (&probe(&$value)).is_send()
+    };
+}
+
+mod macro_form {
+    use super::*;
+
+    #[test]
+    fn yields_items_in_order() {
+        let numbers = stream! {
+            for i in 0..4u32 {
+                yield i * i;
+            }
+        };
+        assert_eq!(collect(numbers), [0, 1, 4, 9]);
+    }
+
+    #[test]
+    fn an_empty_body_ends_at_once() {
+        let nothing = stream!(<u8> {});
+        assert_eq!(collect(nothing), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn awaits_between_yields_really_suspend() {
+        let log = Log::default();
+        let body_log = log.clone();
+        let mut numbers = pin!(stream! {
+            body_log.push("start");
+            yield_now().await;
+            body_log.push("after await");
+            yield 1u8;
+            body_log.push("resumed");
+            yield_now().await;
+            yield 2;
+        });
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Pending);
+        assert_eq!(log.events(), ["start"]);
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(Some(1)));
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Pending);
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(Some(2)));
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(None));
+        assert_eq!(log.events(), ["start", "after await", "resumed"]);
+    }
+
+    #[test]
+    fn nothing_runs_before_the_first_poll() {
+        let log = Log::default();
+        let body_log = log.clone();
+        let numbers = stream! {
+            body_log.push("body");
+            yield 1u8;
+        };
+        assert!(log.events().is_empty());
+        assert_eq!(collect(numbers), [1]);
+        assert_eq!(log.events(), ["body"]);
+    }
+
+    #[test]
+    fn for_await_loops_over_another_stream() {
+        let inner = stream! { for i in 1..=6u32 { yield i; } };
+        let doubled_odds = stream! {
+            'outer: for await x in inner {
+                if x % 2 == 0 {
+                    continue;
+                }
+                for await y in futures::stream::iter([x * 2]) {
+                    if y > 8 {
+                        break 'outer;
+                    }
+                    yield y;
+                }
+            }
+            yield 0;
+        };
+        assert_eq!(collect(doubled_odds), [2, 6, 0]);
+    }
+
+    #[test]
+    fn for_await_takes_a_stream_by_mut_reference() {
+        let mut source = futures::stream::iter([1u8, 2, 3]);
+        // The body is `async move`, as in async-stream: borrow outside, move the borrow in.
+        let borrowed = &mut source;
+        let first_two = stream! {
+            let mut seen = 0;
+            for await x in borrowed {
+                yield x;
+                seen += 1;
+                if seen == 2 {
+                    break;
+                }
+            }
+        };
+        assert_eq!(collect(first_two), [1, 2]);
+        assert_eq!(block_on(source.next()), Some(3));
+    }
+
+    #[test]
+    fn yield_macro_works_inside_stream_too() {
+        let numbers = stream! {
+            yield 1u8;
+            async_ext::yield_!(2);
+        };
+        assert_eq!(collect(numbers), [1, 2]);
+    }
+
+    #[test]
+    fn return_ends_the_stream() {
+        let numbers = stream! {
+            for i in 0u8.. {
+                if i == 3 {
+                    return;
+                }
+                yield i;
+            }
+        };
+        assert_eq!(collect(numbers), [0, 1, 2]);
+        let results = try_stream!(<u8, String> {
+            yield 1;
+            return;
+        });
+        assert_eq!(collect(results), [Ok(1)]);
+    }
+
+    #[test]
+    fn nested_generators_yield_into_their_own_stream() {
+        let outer = stream! {
+            yield "outer 1".to_string();
+            let inner = stream! {
+                yield 10u32;
+                yield 20;
+            };
+            for await x in inner {
+                yield format!("inner {x}");
+            }
+            yield "outer 2".to_string();
+        };
+        assert_eq!(
+            collect(outer),
+            ["outer 1", "inner 10", "inner 20", "outer 2"]
+        );
+    }
+
+    #[test]
+    fn the_item_type_can_be_named_in_front() {
+        let mut numbers = pin!(stream!(<u64> {
+            yield 1;
+            yield 2;
+        }));
+        // Nothing else fixes the item type: without `<u64>` this would not infer.
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(Some(1)));
+        let _ = stream!(<Vec<u8>> { yield vec![1]; });
+    }
+
+    #[test]
+    fn a_body_starting_with_a_qualified_path_is_not_a_type_header() {
+        let numbers = stream! {
+            <u32 as Default>::default();
+            yield <u32 as From<u8>>::from(7);
+        };
+        assert_eq!(collect(numbers), [7]);
+    }
+
+    fn numbers_up_to(n: u32) -> impl Stream<Item = u32> {
+        stream! {
+            for i in 0..n {
+                yield i;
+            }
+        }
+    }
+
+    fn words<'a>(text: &'a str, min_len: &'a usize) -> impl Stream<Item = &'a str> + 'a {
+        stream! {
+            for word in text.split(' ') {
+                if word.len() >= *min_len {
+                    yield word;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn streams_returned_from_fns_may_borrow_arguments() {
+        assert_eq!(collect(numbers_up_to(3)), [0, 1, 2]);
+        let text = String::from("a quick brown fox");
+        let min = 4;
+        assert_eq!(collect(words(&text, &min)), ["quick", "brown"]);
+    }
+}
+
+mod try_form {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum AppError {
+        Parse(String),
+        Other(&'static str),
+    }
+
+    impl From<std::num::ParseIntError> for AppError {
+        fn from(error: std::num::ParseIntError) -> Self {
+            AppError::Parse(error.to_string())
+        }
+    }
+
+    fn parse_all(texts: &[&'static str]) -> impl Stream<Item = Result<u32, AppError>> {
+        try_stream! {
+            for text in texts {
+                let n: u32 = text.parse()?;
+                yield n;
+            }
+        }
+    }
+
+    #[test]
+    fn question_mark_converts_with_from_and_ends_the_stream() {
+        let log = Log::default();
+        let body_log = log.clone();
+        let items = collect(
+            try_stream! {
+                for text in ["1", "2", "x", "4"] {
+                    let n: u32 = text.parse::<u32>()?;
+                    body_log.push(format!("parsed {n}"));
+                    yield n;
+                }
+                body_log.push("end of body");
+            }
+            .map(|item: Result<u32, AppError>| item),
+        );
+        assert_eq!(
+            items,
+            [
+                Ok(1),
+                Ok(2),
+                Err(AppError::Parse("invalid digit found in string".into()))
+            ]
+        );
+        assert_eq!(log.events(), ["parsed 1", "parsed 2"]);
+    }
+
+    #[test]
+    fn a_stream_without_errors_yields_only_oks() {
+        assert_eq!(collect(parse_all(&["5", "6"])), [Ok(5), Ok(6)]);
+        assert_eq!(collect(parse_all(&[])), []);
+    }
+
+    #[test]
+    fn the_stream_ends_after_the_error() {
+        let mut items = pin!(parse_all(&["x", "1"]));
+        assert!(matches!(
+            poll_next(items.as_mut()),
+            Poll::Ready(Some(Err(AppError::Parse(_))))
+        ));
+        assert_eq!(poll_next(items.as_mut()), Poll::Ready(None));
+        assert_eq!(poll_next(items.as_mut()), Poll::Ready(None));
+    }
+
+    #[test]
+    fn a_question_mark_in_a_nested_closure_or_async_block_is_theirs() {
+        let items = collect(try_stream!(<u32, AppError> {
+            let parse = |text: &str| -> Result<u32, std::num::ParseIntError> {
+                let n = text.parse::<u32>()?;
+                Ok(n + 1)
+            };
+            // The closure's `?` returns from the closure: the stream goes on.
+            yield parse("x").unwrap_or(100);
+            yield parse("1").unwrap_or(100);
+            let checked = async { Err::<u32, &'static str>("inner")? ; Ok::<u32, &'static str>(0) }.await;
+            yield checked.unwrap_or(200);
+            Err(AppError::Other("outer"))?;
+            yield 300;
+        }));
+        assert_eq!(
+            items,
+            [Ok(100), Ok(2), Ok(200), Err(AppError::Other("outer"))]
+        );
+    }
+
+    #[test]
+    fn the_error_type_can_be_named_in_front() {
+        // Nothing but the header says what the error is.
+        let mut items = pin!(try_stream!(<_, std::io::Error> {
+            let n: u8 = 3;
+            yield n;
+            Err(std::io::Error::other("disk"))?;
+        }));
+        assert!(matches!(
+            poll_next(items.as_mut()),
+            Poll::Ready(Some(Ok(3)))
+        ));
+        match poll_next(items.as_mut()) {
+            Poll::Ready(Some(Err(error))) => assert_eq!(error.to_string(), "disk"),
+            other => panic!("expected the error, got {other:?}"),
+        }
+        assert!(matches!(poll_next(items.as_mut()), Poll::Ready(None)));
+    }
+
+    #[test]
+    fn for_await_and_question_mark_together() {
+        let source = stream! {
+            yield "7";
+            yield "eight";
+        };
+        let parsed = try_stream!(<u32, AppError> {
+            for await text in source {
+                yield text.parse::<u32>()?;
+            }
+        });
+        let items = collect(parsed);
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0], Ok(7));
+        assert!(matches!(items[1], Err(AppError::Parse(_))));
+    }
+}
+
+mod attribute_form {
+    use super::*;
+
+    #[async_stream(item = u32)]
+    async fn evens(limit: u32) {
+        for i in (0..limit).step_by(2) {
+            yield_!(i);
+        }
+    }
+
+    #[async_try_stream(ok = u32, error = String)]
+    async fn parse_all(texts: Vec<&'static str>) {
+        for text in texts {
+            let n: u32 = text.parse().map_err(|_| format!("bad {text}"))?;
+            yield_!(n);
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct ParseError(String);
+
+    impl From<std::num::ParseIntError> for ParseError {
+        fn from(error: std::num::ParseIntError) -> Self {
+            ParseError(error.to_string())
+        }
+    }
+
+    #[async_try_stream(ok = u32, error = ParseError)]
+    async fn parse_with_from(texts: &[&str]) {
+        for text in texts {
+            yield_!(text.parse::<u32>()?);
+        }
+    }
+
+    #[async_stream(item = u32)]
+    async fn sum_pairs(pairs: impl Stream<Item = (u32, u32)>) {
+        #[for_await]
+        for (a, b) in pairs {
+            yield_!(a + b);
+        }
+    }
+
+    #[async_stream(item = T)]
+    async fn repeat<T>(value: T, times: usize)
+    where
+        T: Clone,
+    {
+        for _ in 0..times {
+            yield_!(value.clone());
+        }
+    }
+
+    #[async_stream(item = u8)]
+    async fn patterns((a, b): (u8, u8), mut extra: u8, _: DropToken) {
+        yield_!(a);
+        yield_!(b);
+        extra += 1;
+        yield_!(extra);
+    }
+
+    #[async_stream(item = u32, crate = ::async_ext)]
+    async fn renamed_crate_path() {
+        yield_!(1);
+    }
+
+    #[async_stream(item = String)]
+    async fn with_a_nested_generator(limit: u32) {
+        let inner = stream! {
+            for i in 0..limit {
+                yield i;
+            }
+        };
+        yield_!("start".to_string());
+        #[for_await]
+        for i in inner {
+            yield_!(format!("inner {i}"));
+        }
+    }
+
+    #[test]
+    fn a_generator_nested_in_an_attribute_fn_yields_into_its_own_stream() {
+        assert_eq!(
+            collect(with_a_nested_generator(2)),
+            ["start", "inner 0", "inner 1"]
+        );
+    }
+
+    #[test]
+    fn a_free_fn_yields_its_items() {
+        assert_eq!(collect(evens(7)), [0, 2, 4, 6]);
+        assert_eq!(collect(repeat("x", 3)), ["x", "x", "x"]);
+        assert_eq!(collect(renamed_crate_path()), [1]);
+    }
+
+    #[test]
+    fn the_try_form_uses_native_question_mark() {
+        assert_eq!(
+            collect(parse_all(vec!["1", "x", "2"])),
+            [Ok(1), Err("bad x".to_string())]
+        );
+        assert_eq!(
+            collect(parse_with_from(&["4", "-1", "5"])),
+            [
+                Ok(4),
+                Err(ParseError("invalid digit found in string".into()))
+            ]
+        );
+    }
+
+    #[test]
+    fn for_await_loops_are_rewritten_in_the_body() {
+        let pairs = futures::stream::iter([(1, 2), (10, 20)]);
+        assert_eq!(collect(sum_pairs(pairs)), [3, 30]);
+    }
+
+    #[test]
+    fn pattern_arguments_bind_and_every_argument_lives_as_long_as_the_stream() {
+        let counter = DropCounter::new();
+        let numbers = patterns((1, 2), 6, counter.token());
+        // The unused `_` argument moved into the stream, like an `async fn`'s argument.
+        assert_eq!(counter.dropped(), 0);
+        assert_eq!(collect(numbers), [1, 2, 7]);
+        assert_eq!(counter.dropped(), 1);
+    }
+
+    struct Library {
+        titles: Vec<String>,
+    }
+
+    impl Library {
+        #[async_stream(item = &str)]
+        async fn starting_with(&self, prefix: &str) {
+            for title in &self.titles {
+                if title.starts_with(prefix) {
+                    yield_!(title.as_str());
+                }
+            }
+        }
+
+        #[async_stream(item = usize, boxed)]
+        async fn lengths(&self) {
+            for title in &self.titles {
+                yield_nothing().await;
+                yield_!(title.len());
+            }
+        }
+
+        #[async_stream(item = String, boxed_local)]
+        async fn shared(self: Rc<Self>) {
+            for title in &self.titles {
+                yield_!(title.clone());
+            }
+        }
+
+        #[async_try_stream(ok = usize, error = String, boxed)]
+        async fn checked_lengths(&mut self, limit: usize) {
+            for title in &mut self.titles {
+                title.push('!');
+                if title.len() > limit {
+                    Err(format!("{title} is too long"))?;
+                }
+                yield_!(title.len());
+            }
+        }
+    }
+
+    async fn yield_nothing() {
+        futures::future::ready(()).await;
+    }
+
+    fn library() -> Library {
+        Library {
+            titles: vec!["Dune".into(), "Emma".into(), "Dracula".into()],
+        }
+    }
+
+    #[test]
+    fn methods_borrow_self_and_arguments() {
+        let library = library();
+        let prefix = String::from("D");
+        assert_eq!(collect(library.starting_with(&prefix)), ["Dune", "Dracula"]);
+        assert_eq!(collect(library.lengths()), [4, 4, 7]);
+        let boxed: Pin<Box<dyn Stream<Item = usize> + Send + '_>> = library.lengths();
+        assert_eq!(collect(boxed), [4, 4, 7]);
+        assert_eq!(
+            collect(Rc::new(library).shared()),
+            ["Dune", "Emma", "Dracula"]
+        );
+    }
+
+    #[test]
+    fn a_boxed_try_method_may_take_mut_self() {
+        let mut library = library();
+        assert_eq!(
+            collect(library.checked_lengths(5)),
+            [Ok(5), Ok(5), Err("Dracula! is too long".to_string())]
+        );
+        assert_eq!(library.titles, ["Dune!", "Emma!", "Dracula!"]);
+    }
+
+    /// A trait whose methods are generators, declared without bodies: the attribute turns
+    /// each declaration into a method returning the stream type, the impls agree.
+    trait Source {
+        #[async_stream(item = u32)]
+        async fn evens(&self, n: u32);
+
+        #[async_stream(item = u32, boxed)]
+        async fn boxed_evens(&self, n: u32);
+
+        #[async_stream(item = String)]
+        async fn labelled(&self, n: u32) {
+            #[for_await]
+            for x in self.evens(n) {
+                yield_!(format!("#{x}"));
+            }
+        }
+    }
+
+    struct Stepper(u32);
+
+    impl Source for Stepper {
+        #[async_stream(item = u32)]
+        async fn evens(&self, n: u32) {
+            for i in 0..n {
+                yield_!(i * self.0);
+            }
+        }
+
+        #[async_stream(item = u32, boxed)]
+        async fn boxed_evens(&self, n: u32) {
+            for i in 0..n {
+                yield_!(i * self.0);
+            }
+        }
+    }
+
+    #[test]
+    fn trait_methods_with_and_without_default_bodies() {
+        let stepper = Stepper(2);
+        assert_eq!(collect(stepper.evens(3)), [0, 2, 4]);
+        assert_eq!(collect(stepper.labelled(2)), ["#0", "#2"]);
+        let boxed: Pin<Box<dyn Stream<Item = u32> + Send + '_>> = stepper.boxed_evens(3);
+        assert_eq!(collect(boxed), [0, 3 - 1, 4]);
+    }
+
+    /// `boxed` makes a generator method dyn-compatible.
+    trait DynSource {
+        #[async_stream(item = u32, boxed)]
+        async fn numbers(&self);
+    }
+
+    impl DynSource for Stepper {
+        #[async_stream(item = u32, boxed)]
+        async fn numbers(&self) {
+            yield_!(self.0);
+            yield_!(self.0 + 1);
+        }
+    }
+
+    #[test]
+    fn boxed_trait_methods_work_through_dyn() {
+        let sources: Vec<Box<dyn DynSource + Send + Sync>> =
+            vec![Box::new(Stepper(1)), Box::new(Stepper(10))];
+        let all: Vec<u32> = sources
+            .iter()
+            .flat_map(|source| collect(source.numbers()))
+            .collect();
+        assert_eq!(all, [1, 2, 10, 11]);
+    }
+
+    #[test]
+    fn boxed_streams_run_as_tasks_on_a_multi_threaded_runtime() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        let library = Arc::new(library());
+        let totals = runtime.block_on(async {
+            let tasks: Vec<_> = (0..8)
+                .map(|task| {
+                    let library = Arc::clone(&library);
+                    tokio::spawn(async move {
+                        let mut total = task;
+                        let mut lengths = library.lengths();
+                        while let Some(length) = lengths.next().await {
+                            tokio::task::yield_now().await;
+                            total += length;
+                        }
+                        total
+                    })
+                })
+                .collect();
+            let mut totals = Vec::new();
+            for task in tasks {
+                totals.push(task.await.unwrap());
+            }
+            totals
+        });
+        assert_eq!(totals, (0..8).map(|task| task + 15).collect::<Vec<_>>());
+    }
+
+    #[async_stream(item = u32, boxed)]
+    async fn spawned_counter(limit: u32) {
+        for i in 0..limit {
+            tokio::task::yield_now().await;
+            yield_!(i);
+        }
+    }
+
+    #[test]
+    fn a_boxed_stream_itself_moves_between_worker_threads() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        let sums = runtime.block_on(async {
+            let tasks: Vec<_> = (1..=6)
+                .map(|limit| {
+                    let stream = spawned_counter(limit * 10);
+                    tokio::spawn(
+                        async move { stream.fold(0, |sum, x| async move { sum + x }).await },
+                    )
+                })
+                .collect();
+            let mut sums = Vec::new();
+            for task in tasks {
+                sums.push(task.await.unwrap());
+            }
+            sums
+        });
+        let expected: Vec<u32> = (1..=6).map(|limit| (0..limit * 10).sum()).collect();
+        assert_eq!(sums, expected);
+    }
+}
+
+mod runtime {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    // Each probed stream comes from its own fn: auto traits of a closure type are only
+    // known outside the fn that creates it.
+    fn plain() -> impl Stream<Item = u32> {
+        stream! { yield 1u32; }
+    }
+
+    fn holds_rc_across_yield() -> impl Stream<Item = u32> {
+        stream! {
+            let shared = Rc::new(5u32);
+            yield *shared;
+            yield *shared + 1;
+        }
+    }
+
+    fn rc_only_between_yields() -> impl Stream<Item = u32> {
+        stream! {
+            let value = *Rc::new(5u32);
+            yield value;
+        }
+    }
+
+    fn yields_rc() -> impl Stream<Item = Rc<u8>> {
+        stream! { yield Rc::new(1u8); }
+    }
+
+    fn captures_rc(captured: Rc<u8>) -> impl Stream<Item = u8> {
+        stream! { yield *captured; }
+    }
+
+    async fn native_holds_rc() -> u32 {
+        let shared = Rc::new(5u32);
+        yield_now().await;
+        *shared
+    }
+
+    #[test]
+    fn streams_are_send_exactly_when_their_state_is() {
+        assert_send(&plain());
+        assert!(is_send!(plain()));
+        assert!(is_send!(rc_only_between_yields()));
+        assert!(!is_send!(holds_rc_across_yield()));
+        assert!(!is_send!(yields_rc()));
+        assert!(!is_send!(captures_rc(Rc::new(1))));
+        // Native async blocks treat the same body the same way.
+        assert!(!is_send!(native_holds_rc()));
+        assert!(is_send!(attribute_form_evens()));
+        assert_eq!(collect(holds_rc_across_yield()), [5, 6]);
+        assert_eq!(collect(rc_only_between_yields()), [5]);
+    }
+
+    // Autoref specialisation again, for `Sync`.
+    struct SyncProbe<T>(std::marker::PhantomData<T>);
+    trait IsSync {
+        fn is_sync(&self) -> bool {
+            true
+        }
+    }
+    impl<T: Sync> IsSync for SyncProbe<T> {}
+    trait NotSync {
+        fn is_sync(&self) -> bool {
+            false
+        }
+    }
+    impl<T> NotSync for &SyncProbe<T> {}
+    fn sync_probe<T>(_: &T) -> SyncProbe<T> {
+        SyncProbe(std::marker::PhantomData)
+    }
+    macro_rules! is_sync {
+        ($value:expr) => {
+            (&sync_probe(&$value)).is_sync()
+        };
+    }
+
+    fn holds_cell_across_yield() -> impl Stream<Item = u32> {
+        stream! {
+            let counter = Cell::new(1u32);
+            yield counter.get();
+            counter.set(2);
+            yield counter.get();
+        }
+    }
+
+    #[test]
+    fn a_shared_stream_is_sync_when_its_state_is_and_gives_nothing_to_race_on() {
+        let numbers = stream! {
+            yield 1u32;
+            yield 2;
+        };
+        // `&AsyncStream` reaches only the state's name: threads sharing it cannot race.
+        let described: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| scope.spawn(|| format!("{numbers:?}")))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(described, ["AsyncStream { state: \"not started\", .. }"; 2]);
+        assert_eq!(collect(numbers), [1, 2]);
+        assert!(is_sync!(plain()));
+        assert!(!is_sync!(holds_cell_across_yield()));
+        assert_eq!(collect(holds_cell_across_yield()), [1, 2]);
+    }
+
+    #[async_stream(item = u8)]
+    async fn attribute_form_evens() {
+        yield_!(0);
+    }
+
+    #[test]
+    fn zero_allocations_per_stream_and_per_item() {
+        let log_nothing = Cell::new(0u64);
+        let (sum, allocations) = count_allocations(|| {
+            let mut numbers = pin!(stream! {
+                for i in 0..1000u64 {
+                    yield i;
+                    if i % 100 == 0 {
+                        yield_now().await;
+                    }
+                }
+            });
+            let mut sum = 0;
+            loop {
+                match poll_next(numbers.as_mut()) {
+                    Poll::Ready(Some(i)) => sum += i,
+                    Poll::Ready(None) => break,
+                    Poll::Pending => log_nothing.set(log_nothing.get() + 1),
+                }
+            }
+            sum
+        });
+        assert_eq!(sum, 499_500);
+        assert_eq!(log_nothing.get(), 10);
+        assert_eq!(allocations, 0);
+        let ((), allocations) = count_allocations(|| {
+            let mut items = pin!(try_stream!(<u64, String> {
+                for i in 0..100 {
+                    yield i;
+                }
+                Err(String::new())?;
+            }));
+            while let Poll::Ready(Some(_)) = poll_next(items.as_mut()) {}
+        });
+        assert_eq!(allocations, 0);
+    }
+
+    #[test]
+    fn a_boxed_stream_allocates_once_per_stream_and_never_per_item() {
+        let library = vec![1u32, 2, 3];
+        let (sum, allocations) = count_allocations(|| {
+            let mut boxed: Pin<Box<dyn Stream<Item = u32>>> = Box::pin(stream! {
+                for x in &library {
+                    yield *x;
+                }
+            });
+            let mut sum = 0;
+            while let Poll::Ready(Some(x)) = poll_next(boxed.as_mut()) {
+                sum += x;
+            }
+            sum
+        });
+        assert_eq!(sum, 6);
+        assert_eq!(allocations, 1);
+    }
+
+    #[test]
+    fn dropping_a_half_consumed_stream_drops_its_locals() {
+        let counter = DropCounter::new();
+        let captured = counter.token();
+        let body_counter = counter.clone();
+        let mut numbers = Box::pin(stream! {
+            let _captured = captured;
+            let _before_loop = body_counter.token();
+            for i in 0..10u32 {
+                let _in_loop = body_counter.token();
+                yield i;
+            }
+        });
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(Some(0)));
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(Some(1)));
+        // The first iteration's local is gone, the second one's is alive at the yield.
+        assert_eq!(counter.dropped(), 1);
+        drop(numbers);
+        // `_captured`, `_before_loop` and the second `_in_loop`.
+        assert_eq!(counter.dropped(), 4);
+    }
+
+    #[test]
+    fn a_stream_never_polled_drops_its_captures() {
+        let counter = DropCounter::new();
+        let token = counter.token();
+        let numbers = stream! {
+            let _token = token;
+            yield 1u8;
+        };
+        assert_eq!(counter.dropped(), 0);
+        drop(numbers);
+        assert_eq!(counter.dropped(), 1);
+    }
+
+    #[test]
+    fn polling_after_completion_returns_none() {
+        let mut numbers = pin!(stream! { yield 1u8; });
+        assert!(!numbers.is_terminated());
+        assert_eq!(numbers.size_hint(), (0, None));
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(Some(1)));
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(None));
+        assert!(numbers.is_terminated());
+        assert_eq!(numbers.size_hint(), (0, Some(0)));
+        for _ in 0..3 {
+            assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(None));
+        }
+    }
+
+    #[test]
+    fn polling_after_the_body_panicked_panics_again_and_drops_cleanly() {
+        let counter = DropCounter::new();
+        let token = counter.token();
+        let mut numbers = Box::pin(stream! {
+            let _token = token;
+            yield 1u8;
+            panic!("body failed");
+        });
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(Some(1)));
+        let first =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poll_next(numbers.as_mut())));
+        let message = first.unwrap_err();
+        assert_eq!(message.downcast_ref::<&str>(), Some(&"body failed"));
+        // The panic unwound through the body: its local is dropped.
+        assert_eq!(counter.dropped(), 1);
+        let second =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poll_next(numbers.as_mut())));
+        let message = second.unwrap_err();
+        let text = message
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| message.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        assert!(text.contains("resumed after panicking"), "{text}");
+        drop(numbers);
+        assert_eq!(counter.dropped(), 1);
+    }
+
+    #[test]
+    fn a_panic_before_the_first_yield_leaves_the_stream_sound() {
+        let mut numbers = Box::pin(stream! {
+            assert!(std::hint::black_box(false), "at once");
+            yield 1u8;
+        });
+        assert!(
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poll_next(numbers.as_mut())))
+                .is_err()
+        );
+        drop(numbers);
+    }
+}
+
+/// The attacks the runtime's `unsafe` module is tested against (guide::soundness).
+mod attacks {
+    use super::*;
+
+    fn counter_from(start: u32) -> impl Stream<Item = u32> {
+        stream! {
+            for i in start.. {
+                yield i;
+                yield_now().await;
+            }
+        }
+    }
+
+    #[test]
+    fn two_streams_of_the_same_type_polled_in_turn_keep_their_items_apart() {
+        let mut a = pin!(counter_from(0));
+        let mut b = pin!(counter_from(100));
+        let mut from_a = Vec::new();
+        let mut from_b = Vec::new();
+        for _ in 0..6 {
+            from_a.push(poll_next(a.as_mut()));
+            from_b.push(poll_next(b.as_mut()));
+        }
+        let expected = |start| {
+            vec![
+                Poll::Ready(Some(start)),
+                Poll::Pending,
+                Poll::Ready(Some(start + 1)),
+                Poll::Pending,
+                Poll::Ready(Some(start + 2)),
+                Poll::Pending,
+            ]
+        };
+        assert_eq!(from_a, expected(0));
+        assert_eq!(from_b, expected(100));
+    }
+
+    #[test]
+    fn a_stream_moved_to_another_thread_mid_way_keeps_yielding_there() {
+        let mut numbers = Box::pin(stream! {
+            let mut local = vec![0u64];
+            for i in 1..=100u64 {
+                local.push(i);
+                yield i;
+            }
+            yield local.iter().sum();
+        });
+        assert_eq!(poll_next(numbers.as_mut()), Poll::Ready(Some(1)));
+        let rest = std::thread::spawn(move || collect(numbers)).join().unwrap();
+        assert_eq!(rest.len(), 100);
+        assert_eq!(rest[..2], [2, 3]);
+        assert_eq!(rest[99], 5050);
+    }
+
+    #[test]
+    fn streams_moved_before_their_first_poll_work_wherever_they_land() {
+        // Moving is allowed until the first poll: the yielder does not exist yet.
+        let streams: Vec<_> = (0..3u32)
+            .map(|n| stream! { yield n; yield n * 10; })
+            .collect();
+        let moved: Vec<_> = streams.into_iter().rev().collect();
+        let all: Vec<Vec<u32>> = moved.into_iter().map(collect).collect();
+        assert_eq!(all, [vec![2, 20], vec![1, 10], vec![0, 0]]);
+    }
+
+    #[test]
+    fn an_inner_generator_escaping_its_parent_keeps_its_own_slot() {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let outer = stream! {
+            let inner = stream! {
+                yield 7u32;
+                yield 8;
+            };
+            sender.send(Box::pin(inner)).unwrap();
+            yield 1u32;
+        };
+        assert_eq!(collect(outer), [1]);
+        // The parent is gone; its child still yields into its own slot.
+        let inner = receiver.recv().unwrap();
+        assert_eq!(collect(inner), [7, 8]);
+    }
+
+    #[test]
+    fn interleaved_nested_generators_each_get_their_own_items() {
+        let outer = stream! {
+            let mut left = pin!(stream! { for i in 0..3u32 { yield i; } });
+            let mut right = pin!(stream! { for i in 10..13u32 { yield i; } });
+            loop {
+                let l = left.next().await;
+                let r = right.next().await;
+                match (l, r) {
+                    (Some(l), Some(r)) => {
+                        yield l;
+                        yield r;
+                    }
+                    _ => break,
+                }
+            }
+        };
+        assert_eq!(collect(outer), [0, 10, 1, 11, 2, 12]);
+    }
+
+    #[test]
+    fn a_generator_polled_from_inside_another_generator_running_on_other_threads() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        let result = runtime.block_on(async {
+            let outer = stream! {
+                let inner = stream! {
+                    for i in 0..50u32 {
+                        tokio::task::yield_now().await;
+                        yield i;
+                    }
+                };
+                for await x in inner {
+                    tokio::task::yield_now().await;
+                    yield x * 2;
+                }
+            };
+            tokio::spawn(outer.collect::<Vec<u32>>()).await.unwrap()
+        });
+        assert_eq!(result, (0..50).map(|x| x * 2).collect::<Vec<_>>());
+    }
+}
+
+/// `#[async_trait_ext]` methods with generator attributes: the trait macro leaves them to the
+/// generator attribute, which expands them afterwards.
+mod with_async_trait_ext {
+    use super::*;
+    use async_ext::async_trait_ext;
+
+    #[async_trait_ext]
+    trait Feed {
+        async fn name(&self) -> String;
+
+        #[async_stream(item = u32, boxed)]
+        async fn evens(&self, n: u32);
+    }
+
+    struct Numbers;
+
+    #[async_trait_ext]
+    impl Feed for Numbers {
+        async fn name(&self) -> String {
+            "numbers".to_string()
+        }
+
+        #[async_stream(item = u32, boxed)]
+        async fn evens(&self, n: u32) {
+            for i in 0..n {
+                yield_!(i * 2);
+            }
+        }
+    }
+
+    #[test]
+    fn generator_methods_of_an_async_trait_ext_trait_work_through_dyn() {
+        let feed: Box<dyn Feed + Send + Sync> = Box::new(Numbers);
+        assert_eq!(block_on(feed.name()), "numbers");
+        assert_eq!(collect(feed.evens(3)), [0, 2, 4]);
+    }
+
+    #[async_trait_ext(native, dyn = none)]
+    trait NativeFeed {
+        async fn name(&self) -> String;
+
+        #[async_stream(item = u32)]
+        async fn odds(&self, n: u32);
+    }
+
+    // Native mode: plain impl, no attribute.
+    impl NativeFeed for Numbers {
+        async fn name(&self) -> String {
+            "native".to_string()
+        }
+
+        #[async_stream(item = u32)]
+        async fn odds(&self, n: u32) {
+            for i in 0..n {
+                yield_!(i * 2 + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn generator_methods_of_a_native_trait_work_statically() {
+        assert_eq!(block_on(NativeFeed::name(&Numbers)), "native");
+        assert_eq!(collect(Numbers.odds(3)), [1, 3, 5]);
+    }
+}
+
+/// Generated code names only absolute paths: user items called `core`, `Box`, `Pin`,
+/// `Result`, `Ok`, `Option`, `Some` or `Send` cannot capture it.
+#[allow(dead_code, non_camel_case_types)]
+mod hygiene {
+    mod core {}
+    struct Box;
+    struct Pin;
+    struct Result;
+    struct Ok;
+    struct Option;
+    struct Some;
+    struct Send;
+    struct Stream;
+
+    use async_ext::{async_stream, async_try_stream, stream, try_stream};
+
+    #[async_try_stream(ok = u8, error = String, boxed)]
+    async fn checked(limit: u8) {
+        for i in 0..limit {
+            if i == 2 {
+                Err(String::from("two"))?;
+            }
+            yield_!(i);
+        }
+    }
+
+    #[async_stream(item = u8)]
+    async fn plain(limit: u8) {
+        for i in 0..limit {
+            yield_!(i);
+        }
+    }
+
+    #[test]
+    fn generated_code_ignores_shadowing_names() {
+        use futures::StreamExt;
+        let items = futures::executor::block_on(checked(5).collect::<Vec<_>>());
+        assert_eq!(items.len(), 3);
+        assert!(items[..2].iter().all(::core::result::Result::is_ok));
+        assert_eq!(items[2].as_ref().unwrap_err(), "two");
+        assert_eq!(
+            futures::executor::block_on(plain(3).collect::<Vec<_>>()),
+            [0, 1, 2]
+        );
+        let macro_made = stream!(<u8> {
+            yield 1;
+        });
+        assert_eq!(
+            futures::executor::block_on(macro_made.collect::<Vec<_>>()),
+            [1]
+        );
+        let try_made = try_stream!(<u8, String> {
+            yield 1;
+            Err(String::from("end"))?;
+        });
+        assert_eq!(futures::executor::block_on(try_made.count()), 2);
+    }
+}

@@ -1,0 +1,6 @@
+use async_ext::async_scope;
+
+#[async_scope]
+struct Handler;
+
+fn main() {}

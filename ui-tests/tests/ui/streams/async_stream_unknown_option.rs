@@ -1,0 +1,10 @@
+use async_ext::async_stream;
+
+#[async_stream(item = u32, send)]
+async fn numbers() {
+    yield_!(1);
+}
+
+fn main() {
+    let _ = numbers();
+}
