@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 
 use async_ext_benches::executor::block_on;
 use async_ext_benches::measure::{Group, Scenario};
+use async_ext_benches::report::Target;
 use futures::stream::{Stream, StreamExt};
 
 /// The hand-written stream: a counter.
@@ -48,6 +49,21 @@ pub(crate) fn async_stream(end: u64) -> impl Stream<Item = u64> {
         for i in 0..end {
             yield black_box(i);
         }
+    }
+}
+
+pub(crate) fn ext_stream(end: u64) -> impl Stream<Item = u64> {
+    async_ext::stream! {
+        for i in 0..end {
+            yield black_box(i);
+        }
+    }
+}
+
+#[async_ext::async_stream(item = u64)]
+pub(crate) async fn ext_attribute(end: u64) {
+    for i in 0..end {
+        yield_!(black_box(i));
     }
 }
 
@@ -104,6 +120,8 @@ macro_rules! stream_runs {
 stream_runs!(Counter::new => hand_static, hand_dyn, hand_stream);
 stream_runs!(unfold => unfold_static, unfold_dyn, unfold_stream);
 stream_runs!(async_stream => async_stream_static, async_stream_dyn, async_stream_stream);
+stream_runs!(ext_stream => ext_static, ext_dyn, ext_stream_stream);
+stream_runs!(ext_attribute => ext_attribute_static, ext_attribute_dyn, ext_attribute_stream);
 
 fn scenario(id: &'static str, label: &'static str, run: fn(u64) -> u64) -> Scenario {
     Scenario {
@@ -138,6 +156,30 @@ pub(crate) fn per_item_static() -> Group {
                 "async-stream `stream!`",
                 async_stream_static,
             ),
+            Scenario {
+                id: "stream.item.static.ext",
+                label: "async-ext `stream!`",
+                run: ext_static,
+                targets: vec![
+                    Target::Ratio {
+                        against: "stream.item.static.async_stream",
+                        max: 1.0,
+                        allocations: Some(0.0),
+                        text: "≤ 1.0× async-stream",
+                    },
+                    Target::Ratio {
+                        against: "stream.item.static.hand",
+                        max: 3.0,
+                        allocations: None,
+                        text: "aim: ≤ 3× hand-written (native `async gen`)",
+                    },
+                ],
+            },
+            scenario(
+                "stream.item.static.ext_attribute",
+                "async-ext `#[async_stream]`",
+                ext_attribute_static,
+            ),
         ],
     }
 }
@@ -160,6 +202,22 @@ pub(crate) fn per_item_dyn() -> Group {
                 "stream.item.dyn.async_stream",
                 "async-stream `stream!`",
                 async_stream_dyn,
+            ),
+            Scenario {
+                id: "stream.item.dyn.ext",
+                label: "async-ext `stream!`",
+                run: ext_dyn,
+                targets: vec![Target::Ratio {
+                    against: "stream.item.dyn.async_stream",
+                    max: 1.0,
+                    allocations: Some(0.0),
+                    text: "≤ 1.0× async-stream",
+                }],
+            },
+            scenario(
+                "stream.item.dyn.ext_attribute",
+                "async-ext `#[async_stream]`",
+                ext_attribute_dyn,
             ),
         ],
     }
@@ -185,6 +243,24 @@ pub(crate) fn per_stream() -> Group {
                 "async-stream `stream!`",
                 async_stream_stream,
             ),
+            Scenario {
+                id: "stream.stream.ext",
+                label: "async-ext `stream!`",
+                run: ext_stream_stream,
+                targets: vec![Target::Allocations {
+                    allocations: 0.0,
+                    text: "0 allocations",
+                }],
+            },
+            Scenario {
+                id: "stream.stream.ext_attribute",
+                label: "async-ext `#[async_stream]`",
+                run: ext_attribute_stream,
+                targets: vec![Target::Allocations {
+                    allocations: 0.0,
+                    text: "0 allocations",
+                }],
+            },
         ],
     }
 }
@@ -192,13 +268,20 @@ pub(crate) fn per_stream() -> Group {
 /// `size_of` of each stream for the same body: the row's label, the size, and for async-ext's
 /// rows the size of async-stream's, which is the target.
 pub(crate) fn sizes() -> Vec<(&'static str, usize, Option<usize>)> {
+    let async_stream_size = size_of_val(&async_stream(0));
     vec![
         ("hand-written `Stream`", size_of_val(&Counter::new(0)), None),
         ("`futures::stream::unfold`", size_of_val(&unfold(0)), None),
+        ("async-stream `stream!`", async_stream_size, None),
         (
-            "async-stream `stream!`",
-            size_of_val(&async_stream(0)),
-            None,
+            "async-ext `stream!`",
+            size_of_val(&ext_stream(0)),
+            Some(async_stream_size),
+        ),
+        (
+            "async-ext `#[async_stream]`",
+            size_of_val(&ext_attribute(0)),
+            Some(async_stream_size),
         ),
     ]
 }
