@@ -44,10 +44,13 @@ mod traits;
 pub mod __private;
 pub mod guide;
 
+/// The `Stream` trait of `futures-core` (what generators return and `for await` consumes),
+/// re-exported so users need no extra dependency to name it.
+pub use futures_core::Stream;
+
 pub use async_drop::*;
 pub use closures::*;
 pub use streams::*;
-pub use traits::*;
 
 /// Async fn in traits that work with `dyn` and promise `Send` futures.
 ///

@@ -101,7 +101,9 @@ pub(crate) mod private {
     pub use super::generator::{BodyOutput, YieldFuture, Yielder};
 
     /// The `Stream` trait, so generated signatures (`impl Stream<Item = T>`) need no
-    /// `futures-core` dependency in the user's crate.
+    /// `futures-core` dependency in the user's crate. Hidden, so diagnostics name the public
+    /// `async_ext::Stream` instead.
+    #[doc(hidden)]
     pub use futures_core::Stream;
 
     /// Builds the stream of `stream!` and `#[async_stream]`; the macro passes

@@ -1195,3 +1195,104 @@ mod graceful {
             .unwrap();
     }
 }
+
+// ----- scopes on methods of #[async_trait_ext] impls --------------------------------------
+
+/// `#[async_trait_ext]` expands before `#[async_scope]`, so it applies the scope to a marked
+/// method itself (boxed mode); native impls are plain and `#[async_scope]` expands as usual.
+mod trait_methods {
+    use super::{Log, Res, async_scope, yield_now};
+    use async_ext::{async_trait_ext, defer_async};
+    use futures::stream;
+
+    #[async_trait_ext]
+    pub(super) trait Handler {
+        async fn handle(&self, conn: Res, ok: bool) -> Result<u32, String>;
+    }
+
+    pub(super) struct Boxed(pub(super) Log);
+
+    #[async_trait_ext]
+    impl Handler for Boxed {
+        #[async_scope]
+        async fn handle(&self, #[async_drop] conn: Res, ok: bool) -> Result<u32, String> {
+            let log = self.0.clone();
+            defer_async!(async move {
+                yield_now().await;
+                log.push("deferred");
+            });
+            #[async_drop]
+            let tx = Res::new("tx", &self.0);
+            let mut sum = 0;
+            #[for_await]
+            for x in stream::iter([1, 2, 3]) {
+                sum += x;
+            }
+            self.0
+                .push(format!("body with {} and {}", conn.name, tx.name));
+            if !ok {
+                return Err("refused".to_owned());
+            }
+            Ok(sum)
+        }
+    }
+
+    #[async_trait_ext(native)]
+    pub(super) trait NativeHandler {
+        async fn handle(&self, conn: Res) -> u32;
+    }
+
+    pub(super) struct Native(pub(super) Log);
+
+    impl NativeHandler for Native {
+        #[async_scope]
+        async fn handle(&self, #[async_drop] conn: Res) -> u32 {
+            #[async_drop]
+            let tx = Res::new("tx", &self.0);
+            self.0
+                .push(format!("native body with {} and {}", conn.name, tx.name));
+            7
+        }
+    }
+}
+
+#[test]
+fn scopes_on_boxed_trait_methods_clean_up_on_every_exit() {
+    use trait_methods::{Boxed, Handler};
+    for ok in [true, false] {
+        let log = Log::default();
+        let handler: Box<dyn Handler + Send + Sync> = Box::new(Boxed(log.clone()));
+        let result = futures::executor::block_on(handler.handle(Res::new("conn", &log), ok));
+        assert_eq!(result, if ok { Ok(6) } else { Err("refused".to_owned()) });
+        assert_eq!(
+            log.events(),
+            [
+                "body with conn and tx",
+                "tx closing",
+                "tx closed",
+                "deferred",
+                "conn closing",
+                "conn closed",
+            ]
+        );
+    }
+}
+
+#[test]
+fn scopes_on_native_trait_methods_clean_up() {
+    use trait_methods::{Native, NativeHandler};
+    let log = Log::default();
+    let handler = Native(log.clone());
+    let result = futures::executor::block_on(handler.handle(Res::new("conn", &log)));
+    assert_eq!(result, 7);
+    assert_eq!(
+        log.events(),
+        [
+            "native body with conn and tx",
+            "tx closing",
+            "tx closed",
+            "conn closing",
+            "conn closed",
+        ]
+    );
+}

@@ -323,3 +323,104 @@ mod hygiene {
         assert_eq!(block_on(no_prelude::count(stream::iter([1, 2, 3]))), 3);
     }
 }
+
+/// `#[for_await]` loops inside every attribute that owns a body, and `for await` in
+/// `stream!`, all go through the one rewriter.
+mod inside_other_macros {
+    use async_ext::{async_stream, async_trait_ext, stream};
+    use futures::executor::block_on;
+    use futures::stream::{self as futures_stream, Stream, StreamExt};
+
+    #[async_trait_ext]
+    trait Summer {
+        async fn sum(&self, s: futures_stream::Iter<std::vec::IntoIter<u32>>) -> u32;
+
+        async fn doubled_sum(&self, s: futures_stream::Iter<std::vec::IntoIter<u32>>) -> u32 {
+            let mut total = 0;
+            #[for_await]
+            for x in s {
+                total += 2 * x;
+            }
+            total
+        }
+    }
+
+    struct Boxed;
+
+    #[async_trait_ext]
+    impl Summer for Boxed {
+        async fn sum(&self, s: futures_stream::Iter<std::vec::IntoIter<u32>>) -> u32 {
+            let mut total = 0;
+            #[for_await]
+            for x in s {
+                total += x;
+            }
+            total
+        }
+    }
+
+    #[async_trait_ext(native)]
+    trait NativeSummer {
+        async fn sum(&self, s: futures_stream::Iter<std::vec::IntoIter<u32>>) -> u32 {
+            let mut total = 0;
+            #[for_await]
+            for x in s {
+                total += x;
+            }
+            total
+        }
+    }
+
+    struct Native;
+
+    impl NativeSummer for Native {}
+
+    #[test]
+    fn loops_in_boxed_trait_methods_and_default_bodies() {
+        // A default `&self` body of a Send trait needs `Self: Sync`: `dyn Summer + Sync`.
+        let summer: &(dyn Summer + Sync) = &Boxed;
+        assert_eq!(block_on(summer.sum(futures_stream::iter(vec![1, 2, 3]))), 6);
+        assert_eq!(
+            block_on(summer.doubled_sum(futures_stream::iter(vec![1, 2]))),
+            6
+        );
+    }
+
+    #[test]
+    fn loops_in_native_trait_default_bodies_and_through_the_companion() {
+        assert_eq!(block_on(Native.sum(futures_stream::iter(vec![4, 5]))), 9);
+        let companion = DynNativeSummer::from_ref(&Native);
+        assert_eq!(block_on(companion.sum(futures_stream::iter(vec![1, 1]))), 2);
+    }
+
+    #[async_stream(item = String)]
+    async fn labelled(s: impl Stream<Item = u32>) {
+        #[for_await]
+        for x in s {
+            yield_!(format!("#{x}"));
+        }
+    }
+
+    #[test]
+    fn loops_in_async_stream_fns() {
+        let items: Vec<String> = block_on(labelled(futures_stream::iter([1, 2])).collect());
+        assert_eq!(items, ["#1", "#2"]);
+    }
+
+    #[test]
+    fn for_await_in_stream_macro_with_break_and_continue() {
+        let evens = stream! {
+            'outer: for await x in futures_stream::iter(0..10u32) {
+                if x % 2 == 1 {
+                    continue 'outer;
+                }
+                if x > 6 {
+                    break;
+                }
+                yield x;
+            }
+        };
+        let items: Vec<u32> = block_on(evens.collect());
+        assert_eq!(items, [0, 2, 4, 6]);
+    }
+}

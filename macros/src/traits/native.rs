@@ -8,9 +8,9 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
 
-use super::{asyncness, companion};
 use super::native_receiver::ReceiverShape;
 use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
+use super::{asyncness, companion};
 use crate::common::errors::{Errors, error_with_fallback};
 
 /// What native mode made of one method of the trait; the companion reads it.

@@ -1,0 +1,5 @@
+use async_ext::async_closure;
+
+fn main() {
+    let _c = async_closure!({ let n = 1u32; } |x: u32| n + x);
+}
