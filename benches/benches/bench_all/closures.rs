@@ -5,8 +5,10 @@ use std::future::Future;
 use std::hint::black_box;
 use std::pin::Pin;
 
+use async_ext::{AsyncFn as ExtAsyncFn, DynAsyncFn, async_closure};
 use async_ext_benches::executor::block_on;
 use async_ext_benches::measure::{Group, Scenario};
+use async_ext_benches::report::Target;
 
 /// The future of a boxed-funnel closure: the stable work-around for storing async closures
 /// (a `Box<dyn Fn(..) -> Pin<Box<dyn Future>>>`), which allocates on every call.
@@ -20,6 +22,19 @@ fn call_native<F: AsyncFn(u64) -> u64>(closure: &F, x: u64) -> u64 {
 #[inline(never)]
 fn call_boxed(closure: &(dyn Fn(u64) -> BoxedFuture + 'static), x: u64) -> u64 {
     block_on(closure(x))
+}
+
+#[inline(never)]
+fn call_ext<F: ExtAsyncFn<(u64,), Output = u64>>(closure: &F, x: u64) -> u64 {
+    block_on(closure.call((x,)))
+}
+
+/// async-ext's dyn form, boxed once; each call boxes its future.
+type ExtDyn = Box<dyn DynAsyncFn<(u64,), u64> + Send>;
+
+#[inline(never)]
+fn call_ext_dyn(closure: &ExtDyn, x: u64) -> u64 {
+    block_on(closure.call((x,)))
 }
 
 #[inline(always)]
@@ -44,6 +59,22 @@ fn boxed_funnel(n: u64) -> u64 {
     call_loop(&*closure, n, call_boxed)
 }
 
+fn ext(n: u64) -> u64 {
+    let closure = async_closure!({ let step = black_box(3u64); } async |x: u64| -> u64 {
+        step.wrapping_add(x)
+    });
+    call_loop(&closure, n, call_ext)
+}
+
+fn ext_dyn(n: u64) -> u64 {
+    let closure: ExtDyn = Box::new(
+        async_closure!({ let step = black_box(3u64); } async |x: u64| -> u64 {
+            step.wrapping_add(x)
+        }),
+    );
+    call_loop(&closure, n, call_ext_dyn)
+}
+
 pub(crate) fn group() -> Group {
     Group {
         title: "Async closure call",
@@ -63,6 +94,26 @@ pub(crate) fn group() -> Group {
                 label: "boxed funnel: `&dyn Fn(u64) -> Pin<Box<dyn Future>>`",
                 run: boxed_funnel,
                 targets: Vec::new(),
+            },
+            Scenario {
+                id: "closure.ext",
+                label: "async-ext `async_closure!` (`AsyncFn` bound)",
+                run: ext,
+                targets: vec![Target::Ratio {
+                    against: "closure.native",
+                    max: 1.1,
+                    allocations: Some(0.0),
+                    text: "0 allocations; ≤ 1.1× a native async closure",
+                }],
+            },
+            Scenario {
+                id: "closure.ext_dyn",
+                label: "async-ext `Box<dyn DynAsyncFn>`",
+                run: ext_dyn,
+                targets: vec![Target::Report {
+                    against: "closure.boxed_funnel",
+                    text: "no target: reported against the boxed funnel",
+                }],
             },
         ],
     }

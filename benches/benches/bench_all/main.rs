@@ -39,8 +39,7 @@ const ALLOCATION_OPS: u64 = 10_000;
 const METHODS: usize = 300;
 
 /// Rows that performance.md asks for and this run does not measure, with the reason.
-const NOT_MEASURED: &[&str] =
-    &["async-ext `async_closure!` call: not yet measured, the extension has not landed on `main`."];
+const NOT_MEASURED: &[&str] = &[];
 
 fn groups() -> Vec<Group> {
     vec![
