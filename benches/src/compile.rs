@@ -113,6 +113,15 @@ impl Style {
     }
 }
 
+/// What [`Scratch::check`] measured, one entry per style.
+#[derive(Debug)]
+pub struct CheckRuns {
+    /// Seconds of every run.
+    pub seconds: Vec<Vec<f64>>,
+    /// Instructions of one run under callgrind, when valgrind ran.
+    pub instructions: Option<Vec<f64>>,
+}
+
 /// The generated workspace under `<workspace>/target/bench-compile`.
 #[derive(Debug)]
 pub struct Scratch {
@@ -185,8 +194,17 @@ impl Scratch {
         command
     }
 
-    /// Seconds of each `cargo check` rustc invocation, `runs` rounds, styles interleaved.
-    pub fn check_times(&self, styles: &[Style], runs: usize) -> Result<Vec<Vec<f64>>, String> {
+    /// The `cargo check` rows: seconds of each style's rustc invocation (`runs` rounds, styles
+    /// interleaved) and, with `valgrind`, its instruction count (one callgrind run each: rustc
+    /// is deterministic, so the count repeats).
+    // Instruction counts of one rustc run are far below 2^52: `as f64` is exact.
+    #[allow(clippy::cast_precision_loss)]
+    pub fn check(
+        &self,
+        styles: &[Style],
+        runs: usize,
+        valgrind: bool,
+    ) -> Result<CheckRuns, String> {
         let target = self.dir.join("target");
         let packages: Vec<String> = styles
             .iter()
@@ -230,12 +248,40 @@ impl Scratch {
                 out.push(start.elapsed().as_secs_f64());
             }
         }
-        Ok(times)
+        let instructions = if valgrind {
+            let mut counts = Vec::with_capacity(commands.len());
+            for command in &commands {
+                let command = under_callgrind(command)
+                    .ok_or_else(|| format!("cannot find rustc in `{command}`"))?;
+                let output = Command::new("sh")
+                    .arg("-c")
+                    .arg(&command)
+                    .current_dir(&self.dir)
+                    .output()
+                    .map_err(|error| format!("cannot run valgrind: {error}"))?;
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                if !output.status.success() {
+                    return Err(format!("callgrind of rustc failed:\n{stderr}"));
+                }
+                let count = crate::measure::parse_collected(&stderr)
+                    .ok_or_else(|| format!("no `Collected :` line in:\n{stderr}"))?;
+                counts.push(count as f64);
+            }
+            Some(counts)
+        } else {
+            None
+        };
+        Ok(CheckRuns {
+            seconds: times,
+            instructions,
+        })
     }
 
-    /// Seconds of a clean debug `cargo build` of a crate depending on async-ext and of one
-    /// depending on async-trait (every dependency built from scratch), `runs` rounds each.
-    pub fn clean_build_times(&self, runs: usize) -> Result<[Vec<f64>; 2], String> {
+    /// A clean debug `cargo build` of a crate depending on async-ext and of one depending on
+    /// async-trait (every dependency built from scratch), `runs` rounds each: wall seconds and
+    /// CPU seconds (user + system of cargo and everything it ran, which other work on the
+    /// machine disturbs far less than wall time).
+    pub fn clean_builds(&self, runs: usize) -> Result<[Vec<BuildTime>; 2], String> {
         let mut times = [Vec::with_capacity(runs), Vec::with_capacity(runs)];
         for _ in 0..runs {
             for (package, out) in ["clean-async-ext", "clean-async-trait"]
@@ -246,17 +292,67 @@ impl Scratch {
                 if target.exists() {
                     fs::remove_dir_all(&target).map_err(|error| format!("{error}"))?;
                 }
+                // `times` prints the CPU time of the shell's children on its second line.
+                let command = self.cargo(&target);
+                let program = command.get_program().to_owned();
+                let mut shell = Command::new("sh");
+                shell
+                    .arg("-c")
+                    .arg("\"$0\" \"$@\" && times")
+                    .arg(program)
+                    .args(["build", "--offline", "--quiet", "-p", package])
+                    .current_dir(&self.dir);
+                for (key, value) in command.get_envs() {
+                    match value {
+                        Some(value) => shell.env(key, value),
+                        None => shell.env_remove(key),
+                    };
+                }
                 let start = Instant::now();
-                run_ok(
-                    self.cargo(&target)
-                        .args(["build", "--offline", "--quiet", "-p", package]),
-                )?;
-                out.push(start.elapsed().as_secs_f64());
+                let output = shell
+                    .output()
+                    .map_err(|error| format!("cannot run cargo: {error}"))?;
+                let wall = start.elapsed().as_secs_f64();
+                if !output.status.success() {
+                    return Err(format!(
+                        "clean build of {package} failed:\n{}",
+                        String::from_utf8_lossy(&output.stderr)
+                    ));
+                }
+                let stdout = String::from_utf8_lossy(&output.stdout);
+                let cpu = children_cpu_seconds(&stdout)
+                    .ok_or_else(|| format!("cannot read `times` output: {stdout}"))?;
+                out.push(BuildTime { wall, cpu });
                 fs::remove_dir_all(&target).map_err(|error| format!("{error}"))?;
             }
         }
         Ok(times)
     }
+}
+
+/// Wall and CPU seconds of one build.
+#[derive(Clone, Copy, Debug)]
+pub struct BuildTime {
+    pub wall: f64,
+    pub cpu: f64,
+}
+
+/// User + system seconds of the children, from the shell builtin `times` (its second line,
+/// `0m12.345s 0m1.234s`).
+#[must_use]
+pub fn children_cpu_seconds(times_output: &str) -> Option<f64> {
+    let line = times_output
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())?;
+    let mut total = 0.0;
+    let mut fields = 0;
+    for field in line.split_whitespace() {
+        let (minutes, seconds) = field.strip_suffix('s')?.split_once('m')?;
+        total += minutes.parse::<f64>().ok()? * 60.0 + seconds.parse::<f64>().ok()?;
+        fields += 1;
+    }
+    (fields == 2).then_some(total)
 }
 
 fn write_package(dir: &Path, name: &str, dependencies: &str, source: &str) -> std::io::Result<()> {
@@ -302,9 +398,47 @@ pub fn rustc_command(cargo_stderr: &str, crate_name: &str) -> Option<String> {
     })
 }
 
+/// The same shell command with rustc (the word before `--crate-name`) run under callgrind;
+/// the environment assignments in front of it pass through valgrind to rustc.
+#[must_use]
+pub fn under_callgrind(command: &str) -> Option<String> {
+    let crate_name = command.find(" --crate-name ")?;
+    let program = command[..crate_name]
+        .rfind(' ')
+        .map_or(0, |space| space + 1);
+    Some(format!(
+        "{}valgrind --tool=callgrind --callgrind-out-file=/dev/null {}",
+        &command[..program],
+        &command[program..]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Style, rustc_command};
+    use super::{Style, rustc_command, under_callgrind};
+
+    #[test]
+    fn reads_children_cpu_time() {
+        let total = super::children_cpu_seconds("0m0.010s 0m0.002s\n1m2.500s 0m1.250s\n");
+        assert!((total.unwrap_or_default() - 63.75).abs() < 1e-9);
+        assert_eq!(super::children_cpu_seconds("garbage\n"), None);
+    }
+
+    #[test]
+    fn puts_valgrind_before_rustc() {
+        assert_eq!(
+            under_callgrind("A=1 B='x y' /t/bin/rustc --crate-name c src/lib.rs").as_deref(),
+            Some(
+                "A=1 B='x y' valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+                 /t/bin/rustc --crate-name c src/lib.rs"
+            )
+        );
+        assert_eq!(
+            under_callgrind("rustc --crate-name c").as_deref(),
+            Some("valgrind --tool=callgrind --callgrind-out-file=/dev/null rustc --crate-name c")
+        );
+        assert_eq!(under_callgrind("rustc src/lib.rs"), None);
+    }
 
     #[test]
     fn finds_the_rustc_command_of_one_crate() {
