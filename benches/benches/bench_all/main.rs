@@ -299,7 +299,7 @@ fn clean_build_rows(scratch: &Scratch) -> Result<(String, Headline), String> {
     let verdict = if (cpu_ratio * 100.0).round() / 100.0 <= 1.2 {
         Verdict::Pass
     } else {
-        Verdict::Miss(format!("{}× > 1.2× (CPU time)", fmt_ratio(cpu_ratio)))
+        Verdict::Miss(format!("{}× > 1.2×", fmt_ratio(cpu_ratio)))
     };
     let _ = writeln!(
         out,
