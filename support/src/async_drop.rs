@@ -304,5 +304,5 @@ pub(crate) mod private {
     };
     // Polling the body and each clean-up so that a panic is caught, the clean-up runs, and
     // the panic resumes afterwards.
-    pub use super::unwind::{Payload, finish, run_cleanup, scope_body, split};
+    pub use super::unwind::{Payload, finish, rebind_cleanup, run_cleanup, scope_body, split};
 }

@@ -42,6 +42,11 @@ mod traits;
 
 #[doc(hidden)]
 pub mod __private;
+
+// Every Rust example of the README is a doctest, so the README cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
 pub mod guide;
 
 /// The `Stream` trait of `futures-core` (what generators return and `for await` consumes),

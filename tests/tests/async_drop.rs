@@ -320,7 +320,10 @@ async fn a_panicking_clean_up_on_rebinding_is_not_run_twice() {
             "use p0",
             "p0 closing",
             "p0 dropped without clean-up",
-            "r1 dropped without clean-up",
+            // The new value was made before the old one's clean-up panicked: it is not
+            // dropped as a plain local but stored, and cleaned at the fn's end.
+            "r1 closing",
+            "r1 closed",
         ]
     );
 }
@@ -1295,4 +1298,857 @@ fn scopes_on_native_trait_methods_clean_up() {
             "conn closed",
         ]
     );
+}
+
+// ----- the example of api.md §5, verbatim -----------------------------------------------------
+
+/// The types of the api.md §5 example. `metrics::flush` takes no argument, so it logs into a
+/// process-wide log: only `api_example_on_every_executor` uses it, one executor after another.
+mod api {
+    use super::{Log, yield_now};
+    use std::sync::LazyLock;
+
+    pub(super) static LOG: LazyLock<Log> = LazyLock::new(Log::default);
+
+    pub(super) mod metrics {
+        pub(crate) async fn flush() {
+            super::yield_now().await;
+            super::LOG.push("metrics flushed");
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub(super) struct DbError(pub(super) &'static str);
+
+    #[derive(Debug, PartialEq)]
+    pub(super) enum Error {
+        Db(&'static str),
+    }
+
+    impl From<DbError> for Error {
+        fn from(error: DbError) -> Self {
+            Error::Db(error.0)
+        }
+    }
+
+    pub(super) struct Conn {
+        pub(super) begin_fails: bool,
+    }
+
+    impl Conn {
+        pub(super) async fn begin(&mut self) -> Result<Tx, DbError> {
+            yield_now().await;
+            LOG.push("begin");
+            if self.begin_fails {
+                Err(DbError("begin refused"))
+            } else {
+                Ok(Tx { done: false })
+            }
+        }
+
+        async fn close(&mut self) {
+            yield_now().await;
+            LOG.push("conn closed");
+        }
+    }
+
+    impl async_ext::AsyncDrop for Conn {
+        async fn async_drop(&mut self) {
+            self.close().await;
+        }
+    }
+
+    pub(super) struct Tx {
+        done: bool,
+    }
+
+    pub(super) enum Req {
+        Ok(u32),
+        Fails,
+        Panics,
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub(super) struct Resp(pub(super) u32);
+
+    impl Tx {
+        pub(super) async fn exec(&mut self, req: Req) -> Result<Resp, DbError> {
+            yield_now().await;
+            match req {
+                Req::Ok(n) => {
+                    LOG.push(format!("exec {n}"));
+                    self.done = true;
+                    Ok(Resp(n))
+                }
+                Req::Fails => Err(DbError("exec refused")),
+                Req::Panics => panic!("exec panicked"),
+            }
+        }
+    }
+
+    impl async_ext::AsyncDrop for Tx {
+        async fn async_drop(&mut self) {
+            yield_now().await;
+            LOG.push(if self.done {
+                "tx committed"
+            } else {
+                "tx rolled back"
+            });
+        }
+    }
+}
+
+use api::{Conn, Error, Req, Resp, metrics};
+
+#[async_scope]
+async fn handle(#[async_drop] conn: Conn, req: Req) -> Result<Resp, Error> {
+    #[async_drop]
+    let tx = conn.begin().await?;
+    defer_async!(async { metrics::flush().await });
+    let r = tx.exec(req).await?; // on `?`, `return`, normal end or panic: tx, defer, conn cleaned up
+    Ok(r)
+}
+
+/// Each exit of the example: its value, and the events its clean-up logged.
+async fn api_example_exits() -> Vec<(String, Vec<String>)> {
+    let mut outcomes = Vec::new();
+    let cases = [
+        (false, Req::Ok(5)),
+        (true, Req::Ok(5)),
+        (false, Req::Fails),
+        (false, Req::Panics),
+    ];
+    for (begin_fails, req) in cases {
+        let before = api::LOG.events().len();
+        let result = AssertUnwindSafe(handle(Conn { begin_fails }, req))
+            .catch_unwind()
+            .await;
+        let shown = match result {
+            Ok(value) => format!("{value:?}"),
+            Err(payload) => format!("panic: {}", message(&*payload)),
+        };
+        outcomes.push((shown, api::LOG.events().split_off(before)));
+    }
+    outcomes
+}
+
+#[test]
+fn api_example_on_every_executor() {
+    let expected = [
+        (
+            "Ok(Resp(5))",
+            vec![
+                "begin",
+                "exec 5",
+                "metrics flushed",
+                "tx committed",
+                "conn closed",
+            ],
+        ),
+        // `?` on `begin`: no `tx`, no defer yet; the `From` conversion to `Error` happened.
+        ("Err(Db(\"begin refused\"))", vec!["begin", "conn closed"]),
+        (
+            "Err(Db(\"exec refused\"))",
+            vec!["begin", "metrics flushed", "tx rolled back", "conn closed"],
+        ),
+        (
+            "panic: exec panicked",
+            vec!["begin", "metrics flushed", "tx rolled back", "conn closed"],
+        ),
+    ];
+    let expected: Vec<(String, Vec<String>)> = expected
+        .into_iter()
+        .map(|(value, events)| {
+            (
+                value.to_owned(),
+                events.into_iter().map(str::to_owned).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(futures::executor::block_on(api_example_exits()), expected);
+    let current = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    assert_eq!(current.block_on(api_example_exits()), expected);
+    let multi = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let spawned = multi.block_on(async { tokio::spawn(api_example_exits()).await });
+    assert_eq!(spawned.unwrap(), expected);
+}
+
+// ----- containers in a scope ----------------------------------------------------------------
+
+#[async_scope]
+async fn containers_fn(log: &Log) {
+    let r = |name: &str| Res::new(name, log);
+    #[async_drop]
+    let pair = (r("pair0"), r("pair1"));
+    #[async_drop]
+    let all = (
+        Some(r("some")),
+        None::<Res>,
+        Box::new(r("boxed")),
+        vec![r("vec0"), r("vec1")],
+        [r("array0"), r("array1")],
+    );
+    log.push(format!("body with {} and {}", pair.0.name, all.2.name));
+}
+
+async fn containers_clean_up_their_elements_in_order() {
+    let log = Log::default();
+    containers_fn(&log).await;
+    let mut expected = vec!["body with pair0 and boxed".to_owned()];
+    expected.extend(closing_events(&[
+        "some", "boxed", "vec0", "vec1", "array0", "array1", "pair0", "pair1",
+    ]));
+    assert_eq!(log.events(), expected);
+
+    // The same containers as a generic `T: AsyncDropSend + Send`: the scope stays `Send`.
+    let log = Log::default();
+    let value = (
+        Some(Res::new("some", &log)),
+        Box::new(Res::new("boxed", &log)),
+        vec![Res::new("vec0", &log)],
+        [Res::new("array0", &log)],
+    );
+    let size = assert_send(generic_scope(value, log.clone())).await;
+    assert_eq!(
+        size,
+        std::mem::size_of::<(Option<Res>, Box<Res>, Vec<Res>, [Res; 1])>()
+    );
+    let mut expected = vec!["generic body second".to_owned()];
+    expected.extend(closing_events(&[
+        "second", "some", "boxed", "vec0", "array0",
+    ]));
+    assert_eq!(log.events(), expected);
+}
+
+mod containers_on_every_executor {
+    #[test]
+    fn block_on() {
+        futures::executor::block_on(super::containers_clean_up_their_elements_in_order());
+    }
+
+    #[test]
+    fn tokio_current_thread() {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(super::containers_clean_up_their_elements_in_order());
+    }
+
+    #[test]
+    fn tokio_multi_thread() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        runtime
+            .block_on(async {
+                tokio::spawn(super::containers_clean_up_their_elements_in_order()).await
+            })
+            .unwrap();
+    }
+}
+
+// ----- the orphan hook: replacing it, concurrency, strict_orphans, type names ---------------
+
+/// A value whose clean-up suspends twice; it logs into [`EVENTS`] when made, cleaned and
+/// dropped, so a test can count, per type, that each value was dropped once and either
+/// cleaned or reported.
+struct Probe<const N: usize>;
+
+impl<const N: usize> Probe<N> {
+    fn new() -> Self {
+        EVENTS.lock().unwrap().push(format!("made Probe<{N}>"));
+        Probe
+    }
+}
+
+impl<const N: usize> AsyncDrop for Probe<N> {
+    async fn async_drop(&mut self) {
+        yield_now().await;
+        yield_now().await;
+        EVENTS.lock().unwrap().push(format!("cleaned Probe<{N}>"));
+    }
+}
+
+impl<const N: usize> Drop for Probe<N> {
+    fn drop(&mut self) {
+        EVENTS.lock().unwrap().push(format!("drop Probe<{N}>"));
+    }
+}
+
+/// Removes and returns the events that mention `tag`.
+fn take_events(tag: &str) -> Vec<String> {
+    let mut events = EVENTS.lock().unwrap();
+    let (mine, rest) = events.drain(..).partition(|event| event.contains(tag));
+    *events = rest;
+    mine
+}
+
+fn count(events: &[String], event: &str) -> usize {
+    events.iter().filter(|e| *e == event).count()
+}
+
+/// Each `Probe<N>` made was dropped exactly once, and either cleaned or reported to the hook
+/// (never both, never neither); each report comes right after the value's `Drop`. Returns
+/// how many were reported.
+fn assert_each_probe_once<const N: usize>(events: &[String]) -> usize {
+    let made = count(events, &format!("made Probe<{N}>"));
+    let drops = count(events, &format!("drop Probe<{N}>"));
+    let cleaned = count(events, &format!("cleaned Probe<{N}>"));
+    let orphan = format!("orphan value async_drop::Probe<{N}>");
+    let orphans = count(events, &orphan);
+    assert_eq!(drops, made, "Probe<{N}> dropped once per value: {events:?}");
+    assert_eq!(
+        cleaned + orphans,
+        made,
+        "Probe<{N}> cleaned or reported: {events:?}"
+    );
+    let mine: Vec<&String> = events
+        .iter()
+        .filter(|e| e.ends_with(&format!("Probe<{N}>")))
+        .collect();
+    for (index, event) in mine.iter().enumerate() {
+        if **event == orphan {
+            assert!(
+                index > 0 && *mine[index - 1] == format!("drop Probe<{N}>"),
+                "the hook comes right after the value's `Drop`: {events:?}"
+            );
+        }
+    }
+    orphans
+}
+
+/// What every hook of this binary does: record the orphan in [`EVENTS`]; for `Strict<…>`
+/// values, then hand it to `strict_orphans`.
+fn record_orphan(orphan: &async_ext::Orphan) {
+    let kind = if orphan.is_deferred() {
+        "deferred"
+    } else {
+        "value"
+    };
+    EVENTS
+        .lock()
+        .unwrap()
+        .push(format!("orphan {kind} {}", orphan.type_name()));
+    if orphan.type_name().contains("Strict<") {
+        async_ext::strict_orphans(orphan);
+    }
+}
+
+// `strict_orphans` is a hook as it stands (this only has to compile: installing it for real
+// would turn the orphans of the other tests of this binary into panics).
+#[allow(dead_code)]
+fn strict_orphans_is_a_hook() {
+    async_ext::set_orphan_hook(async_ext::strict_orphans);
+}
+
+#[async_scope]
+async fn hold_until_dropped<T: AsyncDrop>(#[async_drop] value: T) {
+    let _ = value;
+    std::future::pending::<()>().await;
+}
+
+/// Polls `future` once (it must suspend), then drops it: the scope is cancelled.
+fn cancel_after_one_poll<F: Future>(future: F) {
+    let mut future = Box::pin(future);
+    assert!(poll_once(future.as_mut()).is_pending());
+    drop(future);
+}
+
+/// The parts run one after the other: each replaces the process-wide hook (every hook set
+/// here records into [`EVENTS`] like [`install_hook`]'s, so other tests are not disturbed).
+#[test]
+fn orphan_hook_replacement_concurrency_and_strict_orphans() {
+    install_hook();
+    replacing_the_hook();
+    exact_type_names();
+    hooks_replaced_while_values_are_orphaned();
+    strict_orphans_panics_once();
+}
+
+fn replacing_the_hook() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Replacing the hook: the new one is called, the old one no longer.
+    let replaced = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&replaced);
+    async_ext::set_orphan_hook(move |orphan| {
+        if orphan.type_name().contains("Probe<20>") {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+        record_orphan(orphan);
+    });
+    cancel_after_one_poll(hold_until_dropped(Probe::<20>::new()));
+    assert_eq!(replaced.load(Ordering::SeqCst), 1);
+    let events = take_events("Probe<20>");
+    assert_eq!(
+        assert_each_probe_once::<20>(&events),
+        1,
+        "reported once: {events:?}"
+    );
+}
+
+fn exact_type_names() {
+    // `Orphan::type_name()`, exactly, for containers and generic types.
+    cancel_after_one_poll(hold_until_dropped(vec![Probe::<21>::new()]));
+    cancel_after_one_poll(hold_until_dropped((
+        Some(Probe::<22>::new()),
+        Box::new(Probe::<22>::new()),
+    )));
+    assert_eq!(
+        take_events("orphan value alloc::vec::Vec<async_drop::Probe<21>>"),
+        ["orphan value alloc::vec::Vec<async_drop::Probe<21>>"]
+    );
+    assert_eq!(
+        take_events("Option<async_drop::Probe<22>>"),
+        [
+            "orphan value (core::option::Option<async_drop::Probe<22>>, alloc::boxed::Box<async_drop::Probe<22>>)"
+        ]
+    );
+    take_events("Probe<21>");
+    take_events("Probe<22>");
+}
+
+fn hooks_replaced_while_values_are_orphaned() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const CANCELLED_PER_THREAD: usize = 300;
+    // Hooks replaced from two threads while two others cancel scopes: every orphan is
+    // reported exactly once, by whichever hook is current (never a torn or freed one).
+    let reports = Arc::new(AtomicUsize::new(0));
+    let setters: Vec<_> = (0..2)
+        .map(|_| {
+            let reports = Arc::clone(&reports);
+            std::thread::spawn(move || {
+                for _ in 0..200 {
+                    let reports = Arc::clone(&reports);
+                    async_ext::set_orphan_hook(move |orphan| {
+                        if orphan.type_name() == "async_drop::Hammered" {
+                            reports.fetch_add(1, Ordering::SeqCst);
+                        } else {
+                            record_orphan(orphan);
+                        }
+                    });
+                }
+            })
+        })
+        .collect();
+    let cancellers: Vec<_> = (0..2)
+        .map(|_| {
+            std::thread::spawn(|| {
+                for _ in 0..CANCELLED_PER_THREAD {
+                    cancel_after_one_poll(hold_until_dropped(Hammered));
+                }
+            })
+        })
+        .collect();
+    for thread in setters.into_iter().chain(cancellers) {
+        thread.join().unwrap();
+    }
+    // A hook installed before the first setter ran counts nothing: finish with one that does.
+    let before = reports.load(Ordering::SeqCst);
+    let last = Arc::clone(&reports);
+    async_ext::set_orphan_hook(move |orphan| {
+        if orphan.type_name() == "async_drop::Hammered" {
+            last.fetch_add(1, Ordering::SeqCst);
+        } else {
+            record_orphan(orphan);
+        }
+    });
+    cancel_after_one_poll(hold_until_dropped(Hammered));
+    assert_eq!(reports.load(Ordering::SeqCst), before + 1);
+    let hammered = take_events("Hammered");
+    // Those reported through `record_orphan` (a hook set before the setters' first one).
+    assert_eq!(
+        before + hammered.len(),
+        2 * CANCELLED_PER_THREAD,
+        "{hammered:?}"
+    );
+}
+
+fn strict_orphans_panics_once() {
+    // `strict_orphans` (called by `record_orphan` for `Strict<…>`): dropping the cancelled
+    // future panics, naming the type; the second orphan, met while that panic unwinds, is
+    // printed rather than panicking again (which would abort).
+    let mut future = Box::pin(two_strict_values(Strict::<1>, Strict::<2>));
+    assert!(poll_once(future.as_mut()).is_pending());
+    let payload = std::panic::catch_unwind(AssertUnwindSafe(|| drop(future))).unwrap_err();
+    let text = message(&*payload);
+    assert!(
+        text.starts_with(
+            "async-ext strict_orphans: a value of type `async_drop::Strict<2>` was dropped \
+             without its async clean-up"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        take_events("Strict<"),
+        [
+            "drop Strict<2>",
+            "orphan value async_drop::Strict<2>",
+            "drop Strict<1>",
+            "orphan value async_drop::Strict<1>",
+        ]
+    );
+}
+
+struct Hammered;
+
+impl AsyncDrop for Hammered {
+    async fn async_drop(&mut self) {}
+}
+
+struct Strict<const N: usize>;
+
+impl<const N: usize> AsyncDrop for Strict<N> {
+    async fn async_drop(&mut self) {}
+}
+
+impl<const N: usize> Drop for Strict<N> {
+    fn drop(&mut self) {
+        EVENTS.lock().unwrap().push(format!("drop Strict<{N}>"));
+    }
+}
+
+#[async_scope]
+async fn two_strict_values(#[async_drop] first: Strict<1>, #[async_drop] second: Strict<2>) {
+    let _ = (first, second);
+    std::future::pending::<()>().await;
+}
+
+// ----- cancellation at every suspension point -----------------------------------------------
+
+#[async_scope]
+async fn every_await_fn(#[async_drop] param: Probe<40>) -> u32 {
+    #[async_drop]
+    let first = Probe::<41>::new();
+    let flag = DropFlag("every-await defer");
+    defer_async!(async move {
+        let _flag = flag;
+        yield_now().await;
+        yield_now().await;
+        EVENTS
+            .lock()
+            .unwrap()
+            .push("ran every-await defer".to_owned());
+    });
+    yield_now().await;
+    let mut total = 0;
+    for _ in 0..2 {
+        // The second time round, the first `Probe<42>` is async-dropped first.
+        #[async_drop]
+        let looped = Probe::<42>::new();
+        yield_now().await;
+        let _ = &looped;
+        total += 1;
+    }
+    yield_now().await;
+    let _ = (param, first);
+    total
+}
+
+/// The events of one run of [`every_await_fn`]; checks the defer's future ran or was
+/// reported, once, and returns how many values and futures were reported.
+fn check_every_await_run(never_polled: bool) -> usize {
+    let events = take_events("Probe<4");
+    if never_polled {
+        // No code of an `async fn` runs before its first poll: the parameter never reached
+        // its slot, so it is dropped as a plain value, once, and not reported (a limit the
+        // guide documents). Nothing else was made.
+        assert_eq!(events, ["made Probe<40>", "drop Probe<40>"]);
+        assert!(take_events("every-await").is_empty());
+        return 0;
+    }
+    let defer = take_events("every-await");
+    let deferred_orphans = take_events("orphan deferred async_drop::every_await_fn");
+    // The defer's future (and the flag it owns) exists once the body has run that far.
+    let flags = count(&defer, "drop every-await defer");
+    assert!(flags <= 1, "{defer:?}");
+    assert_eq!(
+        count(&defer, "ran every-await defer") + deferred_orphans.len(),
+        flags,
+        "{defer:?} {deferred_orphans:?}"
+    );
+    assert_each_probe_once::<40>(&events)
+        + assert_each_probe_once::<41>(&events)
+        + assert_each_probe_once::<42>(&events)
+        + deferred_orphans.len()
+}
+
+#[test]
+fn cancellation_at_every_suspension_point() {
+    install_hook();
+    let mut k = 0;
+    loop {
+        let mut future = Box::pin(every_await_fn(Probe::<40>::new()));
+        let mut ended = None;
+        for _ in 0..k {
+            if let std::task::Poll::Ready(value) = poll_once(future.as_mut()) {
+                ended = Some(value);
+                break;
+            }
+        }
+        drop(future);
+        let reported = check_every_await_run(k == 0);
+        if k == 0 {
+            assert_eq!(reported, 0);
+        } else if let Some(value) = ended {
+            assert_eq!((value, reported), (2, 0));
+            break;
+        } else {
+            assert!(
+                reported > 0,
+                "cancelled after {k} polls: something was pending"
+            );
+        }
+        k += 1;
+    }
+    // Every suspension was tried: 6 in the body (4 `yield_now`s, 2 in the rebinding's
+    // clean-up), then 2 for each of the defer and the three values of the epilogue.
+    assert_eq!(k, 15);
+}
+
+/// A signal that fires on its `n + 1`-th poll.
+struct AfterPolls(usize);
+
+impl Future for AfterPolls {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 == 0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 -= 1;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
+#[test]
+fn graceful_cancellation_at_every_suspension_point() {
+    install_hook();
+    for k in 0.. {
+        let result = futures::executor::block_on(cancel_gracefully(
+            every_await_fn(Probe::<40>::new()),
+            AfterPolls(k),
+        ));
+        // Gracefully: every value and the defer get their async clean-up, none is reported.
+        assert_eq!(check_every_await_run(false), 0, "cancelled after {k} polls");
+        if result == Ok(2) {
+            // The body suspends 6 times (4 `yield_now`s, 2 in the rebinding's clean-up): a
+            // signal before each of them was tried. After that the body has ended, and the
+            // epilogue is never cut short.
+            assert_eq!(k, 6);
+            break;
+        }
+        assert_eq!(result, Err(Cancelled), "cancelled after {k} polls");
+    }
+}
+
+// ----- panics meeting cancellation ----------------------------------------------------------
+
+#[async_scope]
+async fn panics_then_cleans(#[async_drop] outer: Probe<60>) {
+    #[async_drop]
+    let inner = Probe::<61>::new();
+    let _ = (outer, inner);
+    panic!("body panicked before the cancellation");
+}
+
+#[test]
+fn a_panic_then_cancellation_during_the_clean_up() {
+    install_hook();
+    // First poll: the body panics, `inner`'s clean-up starts and suspends. Second poll: it
+    // suspends again. Then the future is dropped: the panic is never resumed (nobody polls
+    // any more), `inner` and `outer` get the fallback and the hook.
+    for polls in 1..=2 {
+        let mut future = Box::pin(panics_then_cleans(Probe::<60>::new()));
+        for _ in 0..polls {
+            assert!(poll_once(future.as_mut()).is_pending());
+        }
+        drop(future);
+        let events = take_events("Probe<6");
+        assert_eq!(assert_each_probe_once::<60>(&events), 1, "{events:?}");
+        assert_eq!(assert_each_probe_once::<61>(&events), 1, "{events:?}");
+    }
+    // Polled to the end: both cleaned, the panic resumes.
+    let caught = std::panic::catch_unwind(|| {
+        futures::executor::block_on(panics_then_cleans(Probe::<60>::new()));
+    })
+    .unwrap_err();
+    assert_eq!(message(&*caught), "body panicked before the cancellation");
+    let events = take_events("Probe<6");
+    assert_eq!(assert_each_probe_once::<60>(&events), 0, "{events:?}");
+    assert_eq!(assert_each_probe_once::<61>(&events), 0, "{events:?}");
+}
+
+#[async_scope]
+async fn inner_with_panicking_cleanup(log: &Log) {
+    #[async_drop]
+    let a = Res::new("a", log);
+    #[async_drop]
+    let b = Res::panicking("b", log);
+    log.push(format!("{} and {} wait", a.name, b.name));
+    std::future::pending::<()>().await;
+}
+
+#[async_scope]
+async fn outer_of_panicking_cleanup(log: &Log) {
+    #[async_drop]
+    let outer = Res::new("outer", log);
+    log.push(format!("{} calls inner", outer.name));
+    inner_with_panicking_cleanup(log).await;
+}
+
+#[test]
+fn a_clean_up_that_panics_during_graceful_cancellation() {
+    let log = Log::default();
+    let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        futures::executor::block_on(cancel_gracefully(
+            outer_of_panicking_cleanup(&log),
+            yield_now(),
+        ))
+    }));
+    // The clean-up's panic is a real failure: it wins over the cancellation, the other
+    // clean-ups still run (inner first, then outer), and it reaches the caller.
+    let payload = caught.expect_err("the clean-up's panic is not swallowed");
+    assert_eq!(message(&*payload), "b clean-up panicked");
+    assert_eq!(
+        log.events(),
+        [
+            "outer calls inner",
+            "a and b wait",
+            "b closing",
+            "b dropped without clean-up",
+            "a closing",
+            "a closed",
+            "outer closing",
+            "outer closed",
+        ]
+    );
+}
+
+// ----- cancelled while the thread unwinds from another panic --------------------------------
+
+#[async_scope]
+async fn rebinds_then_waits() {
+    for _ in 0..2 {
+        #[async_drop]
+        let value = Probe::<70>::new();
+        yield_now().await;
+        let _ = &value;
+    }
+    std::future::pending::<()>().await;
+}
+
+#[async_scope]
+async fn defers_then_ends() {
+    let flag = DropFlag("unwind-defer");
+    defer_async!(async move {
+        let _flag = flag;
+        yield_now().await;
+    });
+}
+
+/// Drops `future` while the thread unwinds from a panic of its own.
+fn drop_during_a_panic<F>(future: F) {
+    let caught = std::panic::catch_unwind(AssertUnwindSafe(move || {
+        let _owned = future;
+        panic!("an unrelated panic");
+    }));
+    assert_eq!(message(&*caught.unwrap_err()), "an unrelated panic");
+}
+
+#[test]
+fn cancellation_during_an_unrelated_unwind_still_reports() {
+    install_hook();
+    // Suspended in the rebinding's clean-up of the first value, the second one made: both
+    // are pending, neither is mistaken for a panicking clean-up.
+    let mut future = Box::pin(rebinds_then_waits());
+    for _ in 0..2 {
+        assert!(poll_once(future.as_mut()).is_pending());
+    }
+    drop_during_a_panic(future);
+    let events = take_events("Probe<70>");
+    assert_eq!(count(&events, "made Probe<70>"), 2, "{events:?}");
+    assert_eq!(assert_each_probe_once::<70>(&events), 2, "{events:?}");
+
+    // Suspended in a `defer_async!` future that the epilogue is running.
+    let mut future = Box::pin(defers_then_ends());
+    assert!(poll_once(future.as_mut()).is_pending());
+    drop_during_a_panic(future);
+    let events = take_events("unwind-defer");
+    assert_eq!(events, ["drop unwind-defer"]);
+    let orphans = take_events("orphan deferred async_drop::defers_then_ends");
+    assert_eq!(orphans.len(), 1, "{orphans:?}");
+}
+
+// ----- limits the guide documents -----------------------------------------------------------
+
+#[async_scope]
+async fn limits_fn(log: &Log) {
+    {
+        #[async_drop]
+        let inner = Res::new("inner", log);
+        log.push(format!("block with {}", inner.name));
+    }
+    log.push("after the block");
+    #[async_drop]
+    let conn = Res::new("conn", log);
+    // Forgets the `&mut`, not the value (the lint says as much): `conn` is still cleaned.
+    #[allow(forgetting_references)]
+    std::mem::forget(conn);
+    let _local = Flag(log.clone());
+    yield_now().await;
+}
+
+struct Flag(Log);
+
+impl Drop for Flag {
+    fn drop(&mut self) {
+        self.0.push("plain local dropped");
+    }
+}
+
+#[test]
+fn inner_blocks_forgotten_references_and_plain_locals() {
+    let log = Log::default();
+    futures::executor::block_on(limits_fn(&log));
+    let mut expected = vec![
+        "block with inner".to_owned(),
+        "after the block".to_owned(),
+        "plain local dropped".to_owned(),
+    ];
+    expected.extend(closing_events(&["conn", "inner"]));
+    assert_eq!(log.events(), expected);
+}
+
+#[async_scope]
+async fn panicking_defer_fn(log: &Log) {
+    #[async_drop]
+    let a = Res::new("a", log);
+    defer_async!(async {
+        yield_now().await;
+        panic!("deferred future panicked");
+    });
+    log.push(format!("body with {}", a.name));
+}
+
+#[test]
+fn a_panicking_deferred_future_is_not_an_orphan() {
+    install_hook();
+    let log = Log::default();
+    let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        futures::executor::block_on(panicking_defer_fn(&log));
+    }));
+    assert_eq!(message(&*caught.unwrap_err()), "deferred future panicked");
+    assert_eq!(log.events(), ["body with a", "a closing", "a closed"]);
+    assert!(events_with("panicking_defer_fn").is_empty());
 }

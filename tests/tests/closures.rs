@@ -616,3 +616,1009 @@ fn references_to_closures_are_closures() {
     assert_eq!(block_on(call_twice(&mut shared)), (5, 10));
     assert_eq!(call_send_with_two(&&shared), 10);
 }
+
+// ---------------------------------------------------------------------------------------
+// Review of issue 4: the contract bullet by bullet, edge cases, panics and cancellation.
+// ---------------------------------------------------------------------------------------
+
+/// api.md §2's example, verbatim, with a `some_io()` that really suspends.
+mod api_example {
+    use super::{run, yield_now};
+    // The example's `use` line; it imports `AsyncFn` and `AsyncFnOnce` without using them.
+    #[allow(unused_imports)]
+    use async_ext::{AsyncFn, AsyncFnMut, AsyncFnOnce, async_closure};
+
+    async fn some_io() {
+        yield_now().await;
+    }
+
+    #[test]
+    fn api_md_example_verbatim() {
+        let (output, pending) = run(async {
+            let prefix = String::from("item-");
+            let mut next = async_closure!({ let mut n = 0u32; let prefix = prefix.clone(); }
+            async |step: u32| -> String {
+                n += step;                          // captured state, mutated across calls
+                some_io().await;                    // the future may hold borrows of `n`/`prefix` here
+                format!("{prefix}{n}")
+            });
+            assert_eq!(next.call_mut((2,)).await, "item-2");
+            // And the state carries over to the next call.
+            next.call_mut((3,)).await
+        });
+        assert_eq!(output, "item-5");
+        assert_eq!(pending, 2, "each call really suspended in `some_io`");
+    }
+}
+
+#[test]
+fn a_body_that_is_not_a_block() {
+    let plus_one = async_closure!(async |x: u32| x + 1);
+    let scaled = async_closure!({ let k = 3u32; } async |x: u32| x * k);
+    let mut bump = async_closure!({ let mut n = 0u32; } async |x: u32| -> u32 { n += x; n });
+    let owned =
+        async_closure!(once { let s = String::from("owned"); } async |x: usize| s.len() + x);
+    let call = async_closure!({ let v = vec![1u32, 2]; } async |i: usize| v[i]);
+    assert_eq!(block_on(plus_one.call((1,))), 2);
+    assert_eq!(block_on(scaled.call((2,))), 6);
+    assert_eq!(block_on(bump.call_mut((2,))), 2);
+    assert_eq!(block_on(owned.call_once((1,))), 6);
+    assert_eq!(block_on(call.call((1,))), 2);
+}
+
+/// Generic code bounded by `AsyncFnMut` (or `AsyncFnOnce`) accepts an `AsyncFn` closure.
+fn forward_to_mut<F: AsyncFn<(u32,), Output = u32>>(f: F) -> (u32, u32) {
+    block_on(call_twice(f))
+}
+
+#[test]
+fn async_fn_implies_async_fn_mut_and_async_fn_once() {
+    let shared = async_closure!({ let k = 10u32; let unit = String::new(); } async |x: u32| -> u32 {
+        yield_now().await;
+        x * k + u32::try_from(unit.len()).unwrap_or(0)
+    });
+    assert_eq!(forward_to_mut(&shared), (10, 20));
+    assert_eq!(forward_to_mut(shared), (10, 20));
+    assert_eq!(forward_to_mut(double), (2, 4));
+}
+
+fn spawn_shared<F>(f: F) -> tokio::task::JoinHandle<(u32, u32)>
+where
+    F: AsyncFnSend<(u32,), Output = u32> + Send + Sync + 'static,
+{
+    tokio::spawn(async move {
+        // Two calls through `&self` at once, both borrowing the closure inside the task.
+        let (a, b) = tokio::join!(f.call_send((1,)), f.call_send((2,)));
+        (a, b)
+    })
+}
+
+fn spawn_once<F>(f: F) -> tokio::task::JoinHandle<String>
+where
+    F: AsyncFnOnceSend<(u32,), Output = String> + Send + 'static,
+    F::CallOnceSendFuture: 'static,
+{
+    // The future itself is spawned: it owns the closure's state.
+    tokio::spawn(f.call_once_send((7,)))
+}
+
+fn spawn_once_inside<F>(f: F) -> tokio::task::JoinHandle<String>
+where
+    F: AsyncFnOnceSend<(u32,), Output = String> + Send + 'static,
+{
+    tokio::spawn(async move { f.call_once_send((8,)).await })
+}
+
+#[test]
+fn every_send_trait_is_a_bound_for_tokio_spawn() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let outputs = runtime.block_on(async {
+        let shared = async_closure!({ let k = 3u32; let name = String::from("k"); }
+        async |x: u32| -> u32 {
+            tokio::task::yield_now().await;
+            assert_eq!(name, "k");
+            x * k
+        });
+        let once = async_closure!(once { let mut s = String::from("once"); } async |x: u32| -> String {
+            tokio::task::yield_now().await;
+            s.push_str(&x.to_string());
+            s
+        });
+        let mutable = async_closure!({ let mut s = String::from("mut"); } async |x: u32| -> String {
+            tokio::task::yield_now().await;
+            s.push_str(&x.to_string());
+            s.clone()
+        });
+        let shared = spawn_shared(shared).await.unwrap();
+        let fn_item = spawn_shared(double).await.unwrap();
+        let once_future = spawn_once(once).await.unwrap();
+        let mut_future = spawn_once(mutable).await.unwrap();
+        let plain = spawn_once_inside(|x: u32| async move { format!("plain{x}") })
+            .await
+            .unwrap();
+        let once_inside = spawn_once_inside(
+            async_closure!(once { let s = String::from("in"); } async |x: u32| format!("{s}{x}")),
+        )
+        .await
+        .unwrap();
+        (shared, fn_item, once_future, mut_future, plain, once_inside)
+    });
+    assert_eq!(
+        outputs,
+        (
+            (3, 6),
+            (2, 4),
+            "once7".to_string(),
+            "mut7".to_string(),
+            "plain8".to_string(),
+            "in8".to_string()
+        )
+    );
+}
+
+fn send_future<F: Future + Send>(future: F) -> F {
+    future
+}
+
+fn call_send_generic<F: AsyncFnSend<(u32,), Output = usize>>(f: &F) -> usize {
+    block_on(send_future(f.call_send((1,))))
+}
+
+fn call_once_send_generic<F: AsyncFnOnceSend<(u32,), Output = usize>>(f: F) -> usize {
+    block_on(send_future(f.call_once_send((1,))))
+}
+
+#[test]
+fn every_send_trait_accepts_state_that_borrows_a_local_when_not_spawned() {
+    let local = String::from("local");
+    let borrowed: &str = &local;
+    let shared = async_closure!({ let s = borrowed; } async |x: u32| -> usize {
+        yield_now().await;
+        s.len() + local.len() + x as usize
+    });
+    assert_eq!(call_send_generic(&shared), 11);
+    assert_eq!(block_on(send_future(shared.call_send((2,)))), 12);
+    let mut mutable = async_closure!({ let mut n = 0usize; let s = borrowed; } async |x: u32| -> usize {
+        n += x as usize;
+        yield_now().await;
+        n + s.len()
+    });
+    assert_eq!(block_on(call_generic(&mut mutable)), 6);
+    assert_eq!(call_once_send_generic(mutable), 7);
+    let once = async_closure!(once { let s = borrowed; } async |x: u32| -> usize {
+        yield_now().await;
+        s.len() + x as usize
+    });
+    assert_eq!(call_once_send_generic(once), 6);
+    // `&closure` (the closure itself is `Copy` here: its captures are `&str`s).
+    let by_reference = &shared;
+    assert_eq!(call_once_send_generic(by_reference), 11);
+}
+
+fn call_dyn_shared<F: AsyncFn<(&'static str,), Output = usize>>(f: &F) -> usize {
+    block_on(f.call(("abc",))) + block_on(f.call(("de",)))
+}
+
+fn call_dyn_once<F: AsyncFnOnceSend<(u32,), Output = String> + Send + 'static>(f: F) -> String
+where
+    F::CallOnceSendFuture: 'static,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime
+        .block_on(async { tokio::spawn(f.call_once_send((4,))).await })
+        .unwrap()
+}
+
+#[test]
+fn boxed_dyn_closures_of_every_kind_go_where_the_static_traits_are_expected() {
+    // `DynAsyncFn` of a macro-made closure, with and without `Sync`.
+    let shared: Box<dyn DynAsyncFn<(&'static str,), usize> + Send + Sync> = Box::new(
+        async_closure!({ let k = 10usize; } async |s: &str| -> usize {
+            yield_now().await;
+            s.len() * k
+        }),
+    );
+    assert_eq!(call_dyn_shared(&shared), 50);
+    let shared_send: Box<dyn DynAsyncFn<(&'static str,), usize> + Send> =
+        Box::new(|s: &'static str| async move { s.len() });
+    assert_eq!(call_dyn_shared(&shared_send), 5);
+    let plain: Box<dyn DynAsyncFn<(&'static str,), usize>> = Box::new(shared_send);
+    assert_eq!(call_dyn_shared(&plain), 5);
+
+    // `DynAsyncFnMut` borrowing a local (not `'static`).
+    let mut seen = Vec::new();
+    {
+        let mut record: Box<dyn DynAsyncFnMut<(u32,), String> + Send + '_> = Box::new(
+            async_closure!({ let mut calls = 0u32; } async |x: u32| -> String {
+                calls += 1;
+                yield_now().await;
+                format!("{x}/{calls}")
+            }),
+        );
+        seen.push(call_dyn_mut(&mut record));
+        seen.push(block_on(record.call_once((9,))));
+    }
+    assert_eq!(seen, ["1/1,2/2", "9/3"]);
+
+    // `DynAsyncFnOnce` of each kind, spawned through `AsyncFnOnceSend`.
+    let once: Box<dyn DynAsyncFnOnce<(u32,), String> + Send> = Box::new(
+        async_closure!(once { let s = String::from("o"); } async |x: u32| format!("{s}{x}")),
+    );
+    assert_eq!(call_dyn_once(once), "o4");
+    let mutable: Box<dyn DynAsyncFnOnce<(u32,), String> + Send> = Box::new(
+        async_closure!({ let mut s = String::from("m"); } async |x: u32| -> String {
+            s.push('!');
+            format!("{s}{x}")
+        }),
+    );
+    assert_eq!(call_dyn_once(mutable), "m!4");
+    let from_mut: Box<dyn DynAsyncFnMut<(u32,), String> + Send> =
+        Box::new(|x: u32| async move { format!("p{x}") });
+    assert_eq!(call_dyn_once(from_mut), "p4");
+}
+
+#[test]
+#[allow(clippy::many_single_char_names)] // twelve arguments, `a` to `l`
+fn twelve_arguments_of_which_several_are_references() {
+    let mut gather = async_closure!({ let mut calls = 0usize; }
+    async |a: &str,
+           b: &mut Vec<u8>,
+           c: &[u8],
+           d: Option<&str>,
+           e: &&str,
+           f: (&str, &str),
+           g: &mut String,
+           h: u8,
+           i: &u16,
+           j: Box<&str>,
+           k: &'static str,
+           l: &mut [u8]| -> usize {
+        calls += 1;
+        yield_now().await;
+        b.extend_from_slice(c);
+        b.push(h);
+        l[0] = u8::try_from(*i).unwrap_or(u8::MAX);
+        g.push_str(a);
+        g.push_str(d.unwrap_or("-"));
+        g.push_str(e);
+        g.push_str(f.0);
+        g.push_str(f.1);
+        g.push_str(*j);
+        g.push_str(k);
+        calls
+    });
+    let mut bytes = Vec::new();
+    let mut text = String::new();
+    let mut slice = [0u8; 2];
+    {
+        // Arguments of a lifetime local to this block.
+        let local = String::from("a");
+        let e = "e";
+        let n = block_on(gather.call_mut((
+            &local,
+            &mut bytes,
+            &[1, 2],
+            Some("d"),
+            &e,
+            ("f", "F"),
+            &mut text,
+            3,
+            &4,
+            Box::new("j"),
+            "k",
+            &mut slice,
+        )));
+        assert_eq!(n, 1);
+    }
+    let n = block_on(gather.call_mut((
+        "x",
+        &mut bytes,
+        &[],
+        None,
+        &"y",
+        ("", ""),
+        &mut text,
+        5,
+        &300,
+        Box::new(""),
+        "",
+        &mut slice[1..],
+    )));
+    assert_eq!(n, 2);
+    assert_eq!(bytes, [1, 2, 3, 5]);
+    assert_eq!(text, "adefFjkx-y");
+    assert_eq!(slice, [4, 255]);
+}
+
+/// Generic code over a higher-ranked twelve-argument signature with references.
+fn call_twelve<F>(f: &F) -> usize
+where
+    F: for<'a, 'b> AsyncFn<
+            (
+                &'a str,
+                &'b str,
+                &'a str,
+                &'b str,
+                &'a str,
+                &'b str,
+                &'a str,
+                &'b str,
+                &'a str,
+                &'b str,
+                &'a str,
+                &'b str,
+            ),
+            Output = usize,
+        >,
+{
+    let one = String::from("1");
+    let two = String::from("22");
+    block_on(f.call((
+        &one, &two, &one, &two, &one, &two, &one, &two, &one, &two, &one, &two,
+    )))
+}
+
+#[test]
+#[allow(clippy::many_single_char_names)] // twelve arguments, `a` to `l`
+fn twelve_higher_ranked_reference_arguments() {
+    let sum = async_closure!(async |a: &str,
+                                    b: &str,
+                                    c: &str,
+                                    d: &str,
+                                    e: &str,
+                                    f: &str,
+                                    g: &str,
+                                    h: &str,
+                                    i: &str,
+                                    j: &str,
+                                    k: &str,
+                                    l: &str|
+           -> usize {
+        [a, b, c, d, e, f, g, h, i, j, k, l]
+            .iter()
+            .map(|s| s.len())
+            .sum()
+    });
+    assert_eq!(call_twelve(&sum), 18);
+}
+
+#[test]
+fn native_async_closures_that_do_not_borrow_their_captures() {
+    let offset = 5u32;
+    let label = String::from("x");
+    // Captures nothing: a plain `Fn`.
+    assert_eq!(block_on(call_twice(async |x: u32| x * 3)), (3, 6));
+    // Borrows outer locals only (captures references, copied into each future).
+    let by_ref = async |x: u32| -> u32 {
+        yield_now().await;
+        x + offset + u32::try_from(label.len()).unwrap_or(0)
+    };
+    assert!(implements!(by_ref, AsyncFn<(u32,)>));
+    assert!(implements!(by_ref, AsyncFnSend<(u32,)>));
+    assert_eq!(block_on(call_twice(&by_ref)), (7, 8));
+    assert_eq!(block_on(by_ref.call_send((0,))), 6);
+    // A native closure whose future borrows its own (moved-in) state is lending: rustc
+    // rejects it where these traits are expected (the UI test
+    // `native_lending_closure_where_async_fn_mut_is_expected`; the guide's limits say so).
+    // With a reference argument, through the blanket impls, higher-ranked.
+    assert_eq!(takes_any_str(&async |s: &str| s.len()), 18);
+}
+
+#[test]
+fn every_call_path_allocates_nothing() {
+    let shared = async_closure!({ let k = 3u64; } async |x: u64| -> u64 {
+        yield_now().await;
+        x * k
+    });
+    let mut mutable = async_closure!({ let mut total = 0u64; } async |x: u64| -> u64 {
+        total += x;
+        yield_now().await;
+        total
+    });
+    let ((), counted) = count_allocations(|| {
+        assert_eq!(run(shared.call((1,))), (3, 1));
+        assert_eq!(run(shared.call_send((1,))), (3, 1));
+        let mut shared_mut = &shared;
+        assert_eq!(run(AsyncFnMut::call_mut(&mut shared_mut, (2,))), (6, 1));
+        assert_eq!(
+            run(AsyncFnMutSend::call_mut_send(&mut shared_mut, (2,))),
+            (6, 1)
+        );
+        assert_eq!(run(AsyncFnOnce::call_once(&shared, (3,))), (9, 1));
+        assert_eq!(run(AsyncFnOnceSend::call_once_send(&shared, (3,))), (9, 1));
+        assert_eq!(run(mutable.call_mut((1,))), (1, 1));
+        assert_eq!(run(mutable.call_mut_send((1,))), (2, 1));
+        assert_eq!(run(AsyncFnOnce::call_once(&mut mutable, (1,))), (3, 1));
+        assert_eq!(
+            run(AsyncFnOnceSend::call_once_send(&mut mutable, (1,))),
+            (4, 1)
+        );
+    });
+    assert_eq!(
+        counted, 0,
+        "call, call_mut and their Send and by-reference forms"
+    );
+
+    let ((), counted) = count_allocations(|| {
+        let make_shared = || {
+            async_closure!({ let k = 2u64; } async |x: u64| -> u64 {
+                yield_now().await;
+                x * k
+            })
+        };
+        assert_eq!(run(make_shared().call_once((1,))), (2, 1));
+        assert_eq!(run(make_shared().call_once_send((2,))), (4, 1));
+        assert_eq!(run(mutable.call_once((1,))), (5, 1));
+    });
+    assert_eq!(counted, 0, "call_once of the borrowing kinds");
+
+    let ((), counted) = count_allocations(|| {
+        let make_once = || {
+            async_closure!(once { let v = [1u64, 2]; } async |x: u64| -> u64 {
+                yield_now().await;
+                v.iter().sum::<u64>() + x
+            })
+        };
+        assert_eq!(run(make_once().call_once((1,))), (4, 1));
+        assert_eq!(run(make_once().call_once_send((2,))), (5, 1));
+    });
+    assert_eq!(
+        counted, 0,
+        "call_once and call_once_send of a `once` closure"
+    );
+}
+
+#[test]
+fn return_and_question_mark_inside_the_body() {
+    let mut parse = async_closure!({ let mut total = 0i64; let limit = 100i64; }
+    async |text: &str| -> Result<i64, String> {
+        if text.is_empty() {
+            return Ok(total);
+        }
+        let value: i64 = text.parse().map_err(|e| format!("{text}: {e}"))?;
+        yield_now().await;
+        if value > limit {
+            return Err(format!("{value} > {limit}"));
+        }
+        total += value;
+        Ok(total)
+    });
+    assert_eq!(block_on(parse.call_mut(("5",))), Ok(5));
+    assert_eq!(
+        block_on(parse.call_mut(("x",))),
+        Err("x: invalid digit found in string".to_string())
+    );
+    assert_eq!(
+        block_on(parse.call_mut(("500",))),
+        Err("500 > 100".to_string())
+    );
+    assert_eq!(block_on(parse.call_mut(("",))), Ok(5));
+    let once = async_closure!(once { let v = vec![1u8]; } async |fail: bool| -> Option<Vec<u8>> {
+        let first = v.first().copied()?;
+        if fail {
+            return None;
+        }
+        Some(vec![first; 2])
+    });
+    assert_eq!(block_on(once.call_once((false,))), Some(vec![1, 1]));
+}
+
+#[test]
+fn captures_inside_nested_closures_and_async_blocks() {
+    let mut closure = async_closure!({ let mut n = 0u32; let words = vec!["a", "bb"]; }
+    async |x: u32| -> (u32, Vec<usize>, usize) {
+        let lengths: Vec<usize> = words.iter().map(|w| w.len() + n as usize).collect();
+        let mut bump = |by: u32| n += by;
+        bump(x);
+        let inner = async {
+            yield_now().await;
+            n += 1;
+            words.len()
+        };
+        let count = inner.await;
+        let read = async { n * 10 }.await;
+        (read, lengths, count)
+    });
+    assert_eq!(block_on(closure.call_mut((2,))), (30, vec![1, 2], 2));
+    assert_eq!(block_on(closure.call_mut((1,))), (50, vec![4, 5], 2));
+}
+
+/// Panics, as a capture's value (the compiler cannot see that it never returns).
+fn failing(drops: &Drops) -> Tracked {
+    assert!(drops.get() == usize::MAX, "while making");
+    tracked(drops, 0)
+}
+
+/// Counts the drops of [`Tracked`] values (`Send`, so closures holding one are too).
+#[derive(Clone, Default)]
+struct Drops(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drops {
+    fn get(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// A capture whose drops are counted.
+struct Tracked {
+    drops: Drops,
+    value: u32,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.drops
+            .0
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+fn tracked(drops: &Drops, value: u32) -> Tracked {
+    Tracked {
+        drops: drops.clone(),
+        value,
+    }
+}
+
+#[test]
+fn a_panic_in_the_body_leaves_the_state_usable() {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    let drops = Drops::default();
+    let mut closure = async_closure!({ let mut seen: Vec<u32> = Vec::new(); let t = tracked(&drops, 7); }
+    async |x: u32| -> Vec<u32> {
+        seen.push(x);
+        yield_now().await;
+        assert!(x != 0, "zero is refused");
+        seen.push(t.value);
+        seen.clone()
+    });
+    assert_eq!(block_on(closure.call_mut((1,))), [1, 7]);
+    let panicked = catch_unwind(AssertUnwindSafe(|| block_on(closure.call_mut((0,)))));
+    assert!(panicked.is_err());
+    // The state holds what the panicking call did before the panic, and is still usable.
+    assert_eq!(block_on(closure.call_mut((2,))), [1, 7, 0, 2, 7]);
+    assert_eq!(drops.get(), 0);
+    // A panic in `call_once` drops the state once, while unwinding.
+    let panicked = catch_unwind(AssertUnwindSafe(|| block_on(closure.call_once((0,)))));
+    assert!(panicked.is_err());
+    assert_eq!(drops.get(), 1);
+
+    let shared = async_closure!({ let t = tracked(&drops, 3); } async |x: u32| -> u32 {
+        yield_now().await;
+        assert!(x != 0, "zero is refused");
+        t.value * x
+    });
+    assert!(catch_unwind(AssertUnwindSafe(|| block_on(shared.call((0,))))).is_err());
+    assert_eq!(block_on(shared.call((2,))), 6);
+    drop(shared);
+    assert_eq!(drops.get(), 2);
+
+    // A `once` body that panics drops its captures once, while unwinding.
+    let once = async_closure!(once { let t = tracked(&drops, 1); let u = tracked(&drops, 2); }
+    async |x: u32| -> u32 {
+        yield_now().await;
+        assert!(x != 0, "zero is refused");
+        t.value + u.value
+    });
+    assert!(catch_unwind(AssertUnwindSafe(|| block_on(once.call_once((0,))))).is_err());
+    assert_eq!(drops.get(), 4);
+
+    // A panic in the capture block drops the captures made before it, once.
+    let made = catch_unwind(AssertUnwindSafe(|| {
+        let closure = async_closure!({ let t = tracked(&drops, 1); let u = failing(&drops); }
+        async || t.value + u.value);
+        drop(closure);
+    }));
+    assert!(made.is_err());
+    assert_eq!(drops.get(), 5);
+}
+
+#[test]
+fn a_call_dropped_mid_way_leaves_the_state_usable() {
+    let drops = Drops::default();
+    let mut closure = async_closure!({ let mut n = 0u32; let t = tracked(&drops, 100); }
+    async |x: u32| -> u32 {
+        n += x;
+        yield_now().await;
+        n += t.value;
+        n
+    });
+    {
+        let mut future = pin!(closure.call_mut((1,)));
+        assert!(poll_once(future.as_mut()).is_pending());
+        // Dropped after the first half of the body ran.
+    }
+    assert_eq!(block_on(closure.call_mut((2,))), 103);
+    // A call never polled changes nothing.
+    drop(closure.call_mut((50,)));
+    assert_eq!(block_on(closure.call_mut((0,))), 203);
+    assert_eq!(drops.get(), 0);
+    // A `call_once` future dropped mid-way drops the state, once.
+    let mut future = Box::pin(closure.call_once((1,)));
+    assert!(poll_once(future.as_mut()).is_pending());
+    assert_eq!(drops.get(), 0);
+    drop(future);
+    assert_eq!(drops.get(), 1);
+}
+
+#[test]
+fn captures_are_dropped_exactly_once() {
+    let drops = Drops::default();
+    let make_shared = || async_closure!({ let t = tracked(&drops, 1); } async |x: u32| t.value + x);
+    let make_mut = || {
+        async_closure!({ let mut t = tracked(&drops, 1); } async |x: u32| -> u32 {
+            t.value += x;
+            t.value
+        })
+    };
+    let make_once =
+        || async_closure!(once { let t = tracked(&drops, 1); } async |x: u32| t.value + x);
+
+    // Never called.
+    drop((make_shared(), make_mut(), make_once()));
+    assert_eq!(drops.get(), 3);
+
+    // Called by reference, then dropped.
+    let shared = make_shared();
+    let mut mutable = make_mut();
+    assert_eq!(block_on(shared.call((1,))), 2);
+    assert_eq!(block_on(mutable.call_mut((1,))), 2);
+    assert_eq!(drops.get(), 3);
+    drop((shared, mutable));
+    assert_eq!(drops.get(), 5);
+
+    // `call_once`: the state goes with the future and is dropped when it completes.
+    assert_eq!(block_on(make_shared().call_once((1,))), 2);
+    assert_eq!(block_on(make_mut().call_once_send((2,))), 3);
+    assert_eq!(block_on(make_once().call_once((3,))), 4);
+    assert_eq!(drops.get(), 8);
+
+    // `call_once` futures never polled.
+    drop(make_shared().call_once((1,)));
+    drop(make_mut().call_once((1,)));
+    drop(make_once().call_once_send((1,)));
+    assert_eq!(drops.get(), 11);
+
+    // A `once` body that moves the capture out: dropped by whoever receives it.
+    let give = async_closure!(once { let t = tracked(&drops, 9); } async || t);
+    let given = block_on(give.call_once(()));
+    assert_eq!((given.value, drops.get()), (9, 11));
+    drop(given);
+    assert_eq!(drops.get(), 12);
+
+    // Through a `dyn` box.
+    let boxed: Box<dyn DynAsyncFnOnce<(u32,), u32>> = Box::new(make_once());
+    drop(boxed);
+    let boxed: Box<dyn DynAsyncFnMut<(u32,), u32> + Send> = Box::new(make_mut());
+    assert_eq!(block_on(boxed.call_once((1,))), 2);
+    assert_eq!(drops.get(), 14);
+}
+
+struct Greeter {
+    greeting: String,
+}
+
+impl Greeter {
+    /// `self` in the capture block and in the body (borrowed, like any outer local).
+    fn closures(
+        &self,
+    ) -> (
+        impl AsyncFn<(&str,), Output = String> + '_,
+        impl AsyncFnOnce<(), Output = usize> + use<>,
+    ) {
+        let by_ref = async_closure!(async |name: &str| -> String {
+            yield_now().await;
+            format!("{} {name}", self.greeting)
+        });
+        let owned = async_closure!(once { let this = Self { greeting: self.greeting.clone() }; } async || this.greeting.len());
+        (by_ref, owned)
+    }
+}
+
+/// A capture whose type names the enclosing fn's type parameter.
+fn collect_defaults<T: Default + Clone + Send>(n: usize) -> impl AsyncFnMut<(T,), Output = Vec<T>> {
+    async_closure!({ let mut v: Vec<T> = Vec::new(); let first: T = T::default(); let n = n; } async |x: T| -> Vec<T> {
+        if v.is_empty() {
+            v.push(first.clone());
+        }
+        v.push(x);
+        v.truncate(n);
+        v.clone()
+    })
+}
+
+#[test]
+fn self_and_generic_capture_types() {
+    let greeter = Greeter {
+        greeting: String::from("hello"),
+    };
+    let (by_ref, owned) = greeter.closures();
+    assert_eq!(block_on(by_ref.call(("ferris",))), "hello ferris");
+    drop(greeter.closures());
+    assert_eq!(block_on(owned.call_once(())), 5);
+
+    let mut collect = collect_defaults::<u8>(3);
+    assert_eq!(block_on(collect.call_mut((4,))), [0, 4]);
+    assert_eq!(block_on(collect.call_mut((5,))), [0, 4, 5]);
+    assert_eq!(block_on(collect.call_mut((6,))), [0, 4, 5]);
+}
+
+/// Like the unstable `std::assert_matches::assert_matches!`, with message arguments.
+macro_rules! assert_matches {
+    ($value:expr, $pattern:pat $(if $guard:expr)?, $($message:tt)+) => {
+        assert!(matches!($value, $pattern $(if $guard)?), $($message)+)
+    };
+}
+
+#[test]
+fn capture_names_inside_macro_patterns_closures_and_named_arguments() {
+    #[derive(Debug, PartialEq)]
+    struct Point {
+        n: u32,
+        m: u32,
+    }
+    let mut closure = async_closure!({ let mut n = 1u32; let m = 2u32; } async |x: Option<u32>| -> String {
+        n += 1;
+        // A pattern binding `n` inside `matches!` shadows the capture in the guard.
+        let positive = matches!(x, Some(n) if n > 0);
+        let big = matches!(x, Some(v) if v > n);
+        // Without a guard too: `Some(n)` is a pattern, not a call with the capture (which
+        // would not compile), and the message arguments of a pattern macro see the capture.
+        #[allow(unused_variables)] // the pattern's `n`, as it would be in a native closure
+        let some = matches!(x, Some(n));
+        assert_eq!(some, x.is_some());
+        assert_matches!(x, Some(v) if v + 10 > n, "{x:?} and {}", n + 1);
+        assert!(matches!(Some(n), Some(2..)));
+        // A closure parameter shadows the capture inside a macro too.
+        let doubled: Vec<u32> = vec![1u32, 2].into_iter().map(|n| n * m).collect();
+        assert_eq!(Point { n, m }, Point { n, m: 2 });
+        let repeated = vec![n; 2];
+        format!("{positive} {big} {doubled:?} {repeated:?} {k} {m} {n}", k = n + m, m = m)
+    });
+    // `k` and `m` are named arguments: the names are not captures, the values are.
+    assert_eq!(
+        block_on(closure.call_mut((Some(5),))),
+        "true true [2, 4] [2, 2] 4 2 2"
+    );
+    assert_eq!(
+        block_on(closure.call_mut((Some(0),))),
+        "false false [2, 4] [3, 3] 5 2 3"
+    );
+}
+
+#[test]
+fn a_block_body_with_a_return_type_is_warning_free() {
+    // `#![deny(warnings)]` above: no `unused_braces` on a one-expression block after `-> R`.
+    let plus = async_closure!(async |x: u32| -> u32 { x + 1 });
+    let scaled = async_closure!({ let k = 2u32; } async |x: u32| -> u32 { x * k });
+    let mut bump =
+        async_closure!({ let mut n = 0u32; } async || -> u32 { std::mem::replace(&mut n, 5) });
+    let once = async_closure!(once { let s = String::from("s"); } async || -> String { s });
+    let empty = async_closure!(async || -> () {});
+    assert_eq!(block_on(plus.call((1,))), 2);
+    assert_eq!(block_on(scaled.call((2,))), 4);
+    assert_eq!(block_on(bump.call_mut(())), 0);
+    assert_eq!(block_on(bump.call_mut(())), 5);
+    assert_eq!(block_on(once.call_once(())), "s");
+    block_on(empty.call(()));
+}
+
+/// The output may borrow data from outside the closure through a named lifetime.
+fn first_word<'a>(text: &'a str) -> impl AsyncFn<(usize,), Output = &'a str> {
+    async_closure!({ let words: Vec<&'a str> = text.split(' ').collect(); } async |i: usize| -> &'a str {
+        yield_now().await;
+        words.get(i).copied().unwrap_or("")
+    })
+}
+
+#[test]
+fn the_output_may_borrow_through_a_named_lifetime() {
+    let text = String::from("hello lending world");
+    let words = first_word(&text);
+    assert_eq!(block_on(words.call((1,))), "lending");
+    let pick = async_closure!(async |upper: bool| -> fn(&str) -> String {
+        if upper {
+            str::to_uppercase
+        } else {
+            str::to_lowercase
+        }
+    });
+    assert_eq!(block_on(pick.call((true,)))("aB"), "AB");
+    let fixed = async_closure!(async || -> &'static str { "static" });
+    assert_eq!(block_on(fixed.call(())), "static");
+}
+
+/// A struct field of the closure's future type: the futures are nameable.
+struct InFlight<'a, F: AsyncFnMut<(u32,)> + 'a> {
+    future: std::pin::Pin<Box<F::CallRefFuture<'a>>>,
+}
+
+impl<'a, F: AsyncFnMut<(u32,)> + 'a> InFlight<'a, F> {
+    fn start(f: &'a mut F, x: u32) -> Self {
+        InFlight {
+            future: Box::pin(f.call_mut((x,))),
+        }
+    }
+}
+
+fn start_once<F: AsyncFnOnceSend<(u32,)>>(f: F) -> F::CallOnceSendFuture {
+    f.call_once_send((1,))
+}
+
+#[test]
+fn the_future_types_are_nameable() {
+    let mut counter = async_closure!({ let mut n = 0u32; } async |x: u32| -> u32 {
+        n += x;
+        yield_now().await;
+        n
+    });
+    let mut in_flight = InFlight::start(&mut counter, 5);
+    assert!(poll_once(in_flight.future.as_mut()).is_pending());
+    assert_eq!(poll_once(in_flight.future.as_mut()), Poll::Ready(5));
+    drop(in_flight);
+    let future = start_once(counter);
+    assert_eq!(block_on(assert_send(future)), 6);
+}
+
+async fn native_bound_shared(f: impl std::ops::AsyncFn(u32) -> u32) -> u32 {
+    f(1).await + f(2).await
+}
+
+async fn native_bound_mut(mut f: impl std::ops::AsyncFnMut(u32) -> u32) -> u32 {
+    f(1).await + f(2).await
+}
+
+#[test]
+fn a_native_async_closure_wraps_a_macro_made_one_for_native_bounds() {
+    let shared = async_closure!({ let k = 10u32; } async |x: u32| -> u32 {
+        yield_now().await;
+        x * k
+    });
+    assert_eq!(
+        block_on(native_bound_shared(async |x: u32| shared.call((x,)).await)),
+        30
+    );
+    let mut counter = async_closure!({ let mut n = 0u32; } async |x: u32| -> u32 {
+        n += x;
+        yield_now().await;
+        n
+    });
+    assert_eq!(
+        block_on(native_bound_mut(async |x: u32| counter
+            .call_mut((x,))
+            .await)),
+        1 + 3
+    );
+    assert_eq!(block_on(counter.call_mut((0,))), 3);
+}
+
+#[test]
+fn an_async_closure_inside_another() {
+    let outer = async_closure!({ let k = 2u32; } async |x: u32| -> u32 {
+        let inner = async_closure!({ let base = k * 10; } async |y: u32| -> u32 { base + y + k });
+        inner.call((x,)).await
+    });
+    assert_eq!(block_on(outer.call((1,))), 23);
+}
+
+#[test]
+fn let_chains_bind_left_to_right() {
+    let mut closure = async_closure!({ let mut n = 100u32; } async |x: Option<u32>| -> u32 {
+        n += 1;
+        // The `n` after `&&` is the one bound by `let Some(n)`, not the capture.
+        if let Some(n) = x
+            && n > 1
+            && let Some(m) = n.checked_mul(2)
+        {
+            return m;
+        }
+        #[allow(clippy::never_loop)] // a `while let` chain, left on its first pass
+        while let Some(n) = x
+            && n == 0
+        {
+            return n + 7;
+        }
+        n
+    });
+    assert_eq!(block_on(closure.call_mut((Some(5),))), 10);
+    assert_eq!(block_on(closure.call_mut((Some(0),))), 7);
+    assert_eq!(block_on(closure.call_mut((None,))), 103);
+}
+
+fn spawn_clones<F>(f: &F) -> Vec<tokio::task::JoinHandle<u32>>
+where
+    F: AsyncFnSend<(u32,), Output = u32> + Clone + Send + Sync + 'static,
+{
+    (1..=3)
+        .map(|x| {
+            let f = f.clone();
+            tokio::spawn(async move { f.call_send((x,)).await })
+        })
+        .collect()
+}
+
+#[test]
+fn a_closure_is_clone_when_its_captures_are() {
+    struct Unique;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let outputs = runtime.block_on(async {
+        let scale = async_closure!({ let k = 10u32; let name = String::from("k"); } async |x: u32| -> u32 {
+            tokio::task::yield_now().await;
+            x * k + u32::try_from(name.len()).unwrap_or(0)
+        });
+        let mut outputs = Vec::new();
+        for handle in spawn_clones(&scale) {
+            outputs.push(handle.await.unwrap());
+        }
+        outputs
+    });
+    assert_eq!(outputs, [11, 21, 31]);
+
+    // A copy has its own state.
+    let mut counter = async_closure!({ let mut n = 0u32; } async |x: u32| -> u32 { n += x; n });
+    assert_eq!(block_on(counter.call_mut((1,))), 1);
+    let mut copy = counter;
+    assert_eq!(block_on(copy.call_mut((10,))), 11);
+    assert_eq!(block_on(counter.call_mut((1,))), 2);
+    let once = async_closure!(once { let v = vec![1u8]; } async || v);
+    assert_eq!(block_on(once.clone().call_once(())), [1]);
+    assert_eq!(block_on(once.call_once(())), [1]);
+    // Not `Clone` when a capture is not.
+    let unique = async_closure!({ let u = Unique; } async || { let _ = &u; });
+    assert!(!implements!(unique, Clone));
+    assert!(implements!(scale_copy(), Copy));
+}
+
+fn scale_copy() -> impl AsyncFn<(u32,), Output = u32> + Copy {
+    async_closure!({ let k = 3u32; } async |x: u32| x * k)
+}
+
+#[test]
+fn an_async_closure_inside_another_shadows_like_a_native_one() {
+    let mut outer = async_closure!({ let mut n = 1u32; let k = 2u32; } async |x: u32| -> u32 {
+        n += x;
+        // The inner closure's capture `k` and argument `n` shadow the outer ones in its body;
+        // its capture values see the outer captures.
+        let inner = async_closure!({ let k = k * 10 + n; let mut calls = 0u32; }
+        async |n: u32| -> u32 {
+            calls += 1;
+            k + n + calls
+        });
+        let mut first = inner; // a copy: the inner closure is `Copy`
+        first.call_mut((100,)).await + inner.call_once((1000,)).await
+    });
+    // n = 2, inner k = 22: (22 + 100 + 1) + (22 + 1000 + 1)
+    assert_eq!(block_on(outer.call_mut((1,))), 123 + 1023);
+    // n = 3, inner k = 23
+    assert_eq!(block_on(outer.call_mut((1,))), 124 + 1024);
+}
+
+#[test]
+fn a_mutable_reference_capture_mutates_an_outer_variable() {
+    let mut log: Vec<u32> = Vec::new();
+    let mut total = 0u32;
+    {
+        // Outer variables are borrowed shared; a `let mut` capture of a `&mut` mutates one
+        // (api.md: `let mut` makes the closure `AsyncFnMut`).
+        let mut push = async_closure!({ let mut log = &mut log; let mut total = &mut total; }
+        async |x: u32| -> usize {
+            log.push(x);
+            yield_now().await;
+            *total += x;
+            log.len()
+        });
+        assert!(!implements!(push, AsyncFn<(u32,)>));
+        assert_eq!(block_on(push.call_mut((1,))), 1);
+        assert_eq!(block_on(push.call_mut((2,))), 2);
+        assert_eq!(block_on(push.call_once((3,))), 3);
+    }
+    assert_eq!((log, total), (vec![1, 2, 3], 6));
+}

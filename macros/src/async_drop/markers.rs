@@ -113,8 +113,10 @@ impl MarkerRewriter {
     /// async-dropped, and the new one stored.
     // Input:  `#[async_drop] let tx: Tx = conn.begin().await?;`
     // Output: `let tx = { let value: Tx = conn.begin().await?; same_type(&SLOT, &value);
-    //                     use …; let mut previous = rebind(&mut SLOT);
-    //                     (&mut previous.slot()).async_drop_slot().await; previous.finish();
+    //                     use …; let mut previous = rebind(&mut SLOT, &mut SEQ, value);
+    //                     let cleaned = rebind_cleanup((&mut previous.slot())
+    //                                                  .async_drop_slot()).await;
+    //                     let value = previous.finish(cleaned);
     //                     fill(&mut SLOT, &mut SEQ, value) };`
     fn rewrite_local(&mut self, marker: &Attribute, local: &mut Local) {
         let Some(binding) = self.check_local(marker, local) else {
@@ -136,6 +138,7 @@ impl MarkerRewriter {
         );
         let ty = binding.ty.map(|ty| quote!(: #ty));
         let previous = hidden("__async_ext_previous");
+        let cleaned = hidden("__async_ext_cleaned");
         let fill_path = respan(quote!(#private::fill), name.span());
         let mut located_slot = slot.clone();
         located_slot.set_span(Span::mixed_site().located_at(name.span()));
@@ -150,9 +153,10 @@ impl MarkerRewriter {
                 use #private::{
                     AsyncDropSlot as _, AsyncDropSlotFallback as _, AsyncDropSlotSend as _,
                 };
-                let mut #previous = #private::rebind(&mut #slot);
-                (&mut #previous.slot()).async_drop_slot().await;
-                #previous.finish();
+                let mut #previous = #private::rebind(&mut #slot, &mut #seq, #value);
+                let #cleaned =
+                    #private::rebind_cleanup((&mut #previous.slot()).async_drop_slot()).await;
+                let #value = #previous.finish(#cleaned);
                 #fill
             };
         };

@@ -1,10 +1,10 @@
 //! Code generation for `async_closure!`: reads the parsed model only.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
-use syn::{Ident, Index};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::{Expr, Ident, Index};
 
-use super::holes::hole_type;
+use super::holes::{check_output, hole_type};
 use super::parse::ClosureInput;
 use super::places::rewrite_body;
 use crate::common::crate_path::CratePath;
@@ -31,7 +31,7 @@ enum Kind {
 //                 async |__s: &mut _, __a0: u32| -> String {
 //                     let (n, p,) = (&mut __s.0.value, &__s.1.value,);
 //                     let step = __a0;
-//                     BODY                       // with `n` used as `*n`
+//                     BODY                       // its statements, in its braces; `n` as `*n`
 //                 },
 //                 async |(mut __s, __body): (_, _), __a0: u32| -> String {
 //                     __body(&mut __s, __a0).await
@@ -103,8 +103,10 @@ impl Generator<'_> {
         let hidden = self.hidden;
         let value = &self.value;
         let wrappers = self.wrappers.iter().map(|wrapper| {
+            // `Clone`/`Copy` when the value is, so the closure is, as a native one would be.
             quote_spanned! {hidden=>
                 #[allow(non_camel_case_types)]
+                #[derive(::core::clone::Clone, ::core::marker::Copy)]
                 struct #wrapper<T> { #value: T }
             }
         });
@@ -159,6 +161,9 @@ impl Generator<'_> {
         let private = &self.private;
         let input = self.input;
         let module = format_ident!("a{}", input.args.len(), span = hidden);
+        if let syn::ReturnType::Type(_, ty) = &input.output {
+            check_output(ty)?;
+        }
         let mut holes = Vec::with_capacity(input.args.len());
         for arg in &input.args {
             holes.push(hole_type(&arg.ty, private)?);
@@ -171,23 +176,19 @@ impl Generator<'_> {
         let output = &input.output;
 
         if self.kind == Kind::Once {
-            let body = &input.body;
             let bind = self.bind_owned();
+            let body = self.body_block(&quote!(#bind #arg_lets), &input.body);
             return Ok(quote_spanned! {hidden=>
                 #private::#module::closure_once::<#(#holes,)* _, _, _>(
                     #state_value,
-                    #async_token #or1 #state: _ #params #or2 #output {
-                        #bind
-                        #arg_lets
-                        #body
-                    },
+                    #async_token #or1 #state: _ #params #or2 #output #body,
                 )
             });
         }
 
         let body = self.rewritten_body()?;
         let bind = self.bind_borrowed();
-        let inner = quote!(#bind #arg_lets #body);
+        let body = self.body_block(&quote!(#bind #arg_lets), &body);
         let (funnel, by_ref, borrow, owned) = if self.kind == Kind::Mut {
             (
                 quote_spanned!(hidden=> closure_mut),
@@ -210,12 +211,34 @@ impl Generator<'_> {
         Ok(quote_spanned! {hidden=>
             #private::#module::#funnel::<#(#holes,)* _, _, _, _>(
                 #state_value,
-                #async_token #or1 #by_ref #params #or2 #output { #inner },
+                #async_token #or1 #by_ref #params #or2 #output #body,
                 #async_token #or1 (#owned, #body_fn): (_, _) #params #or2 #output {
                     #body_fn(#borrow #(, #forwarded)*).await
                 },
             )
         })
+    }
+
+    // Input:  `{ x + 1 }` (a block) or `x + 1`, and the bindings of captures and arguments
+    // Output: `{ BINDINGS x + 1 }`, in the user's braces, or `{ BINDINGS x + 1 }`
+    // A block body is not nested in another block: `{ BINDINGS { x + 1 } }` would make rustc
+    // flag the user's braces as `unused_braces`. Its statements follow the bindings inside
+    // the user's own braces, so spans (and errors about the block's value) stay the user's.
+    // A labelled block or one with attributes stays whole, as an expression.
+    fn body_block(&self, prelude: &TokenStream, body: &Expr) -> TokenStream {
+        match body {
+            Expr::Block(block) if block.attrs.is_empty() && block.label.is_none() => {
+                let mut out = TokenStream::new();
+                block.block.brace_token.surround(&mut out, |out| {
+                    prelude.to_tokens(out);
+                    for stmt in &block.block.stmts {
+                        stmt.to_tokens(out);
+                    }
+                });
+                out
+            }
+            other => quote_spanned!(self.hidden=> { #prelude #other }),
+        }
     }
 
     /// The body with each capture used as a place (`n` becomes `*n`).

@@ -85,3 +85,50 @@ impl VisitMut for HoleFiller {
     ) {
     }
 }
+
+// Input: the return type after `->`, e.g. `&str` or `Option<&'_ u8>` or `fn(&str) -> &str`
+// Output: an error at the first elided lifetime outside `fn(..)`/`Fn(..)` (where elision is
+//         higher-ranked and fine): the output is one type for every call, so it cannot borrow
+//         from a call's arguments or from the closure's state; rustc would report a lifetime
+//         or type mismatch inside the expansion instead.
+pub(crate) fn check_output(ty: &Type) -> syn::Result<()> {
+    let mut finder = ElidedFinder { found: None };
+    let mut ty = ty.clone();
+    finder.visit_type_mut(&mut ty);
+    match finder.found {
+        None => Ok(()),
+        Some(span) => Err(syn::Error::new(
+            span,
+            "the output of `async_closure!` cannot borrow from the arguments or the captures: \
+             return an owned value (e.g. `String` instead of `&str`), or name a lifetime of the \
+             enclosing fn (`&'a str`) for data borrowed from outside the closure",
+        )),
+    }
+}
+
+struct ElidedFinder {
+    found: Option<Span>,
+}
+
+impl VisitMut for ElidedFinder {
+    fn visit_type_reference_mut(&mut self, node: &mut syn::TypeReference) {
+        if node.lifetime.is_none() && self.found.is_none() {
+            self.found = Some(node.and_token.span);
+        }
+        visit_mut::visit_type_reference_mut(self, node);
+    }
+
+    fn visit_lifetime_mut(&mut self, node: &mut Lifetime) {
+        if node.ident == "_" && self.found.is_none() {
+            self.found = Some(node.apostrophe);
+        }
+    }
+
+    fn visit_type_fn_ptr_mut(&mut self, _: &mut syn::TypeFnPtr) {}
+
+    fn visit_parenthesized_generic_arguments_mut(
+        &mut self,
+        _: &mut syn::ParenthesizedGenericArguments,
+    ) {
+    }
+}

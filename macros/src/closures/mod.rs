@@ -16,21 +16,41 @@ use crate::common::crate_path::split_dollar_crate;
 use crate::common::errors::error_with_fallback;
 
 /// `async_closure_inner!(($crate) tokens…)`: the whole macro.
+// Input:  `($crate) [once] [{ captures }] async |ARGS| [-> RET] BODY`
+// Output: the closure (see `expand`); on an error, `compile_error!` and a stand-in closure
+//         whose output is the declared `RET` (so code using the closure adds no errors); an
+//         `async move` is reported and then expanded as `async`, the closure it meant.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let (krate, tokens) = split_dollar_crate(input);
     let private = krate.private();
-    // On error, a closure value that implements every `AsyncFn*` trait for any arguments, so
-    // code using the closure does not add errors of its own.
-    let fallback = quote!(#private::ErrorClosure);
-    let result = syn::parse2::<parse::ClosureInput>(tokens)
-        .and_then(|closure| expand::expand(closure, &krate));
-    match result {
-        Ok(tokens) => tokens,
+    let fallback = |output: TokenStream| quote!(#private::ErrorClosure::<#output>::new());
+    let infallible = quote!(::core::convert::Infallible);
+    let mut closure = match syn::parse2::<parse::ClosureInput>(tokens) {
+        Ok(closure) => closure,
         Err(error) => {
-            let out = error_with_fallback(&error, fallback);
-            quote!({ #out })
+            let out = error_with_fallback(&error, fallback(infallible));
+            return quote!({ #out });
         }
-    }
+    };
+    let recovered = closure.recovered.take();
+    let output = match &closure.output {
+        syn::ReturnType::Type(_, ty) if holes::check_output(ty).is_ok() => quote!(#ty),
+        _ => infallible,
+    };
+    let error = match (recovered, expand::expand(closure, &krate)) {
+        (None, Ok(tokens)) => return tokens,
+        (Some(error), Ok(tokens)) => {
+            let out = error_with_fallback(&error, tokens);
+            return quote!({ #out });
+        }
+        (None, Err(error)) => error,
+        (Some(mut first), Err(error)) => {
+            first.combine(error);
+            first
+        }
+    };
+    let out = error_with_fallback(&error, fallback(output));
+    quote!({ #out })
 }
 
 #[cfg(test)]
@@ -76,7 +96,11 @@ mod tests {
             "($crate) { let Self = 1; } async || 1",
             "($crate) { #[cfg(all())] let x = 1; } async || 1",
             "() async || 1",
+            "($crate) async |s: &str| -> &str { s }",
+            "($crate) async || -> Option<&'_ u8> { None }",
+            "($crate) once async || -> Vec<&str> { Vec::new() }",
             "(::async_ext) { let n = 1; } async || { n = 2; &mut n }",
+            "($crate) { let n = 1; } async || async_closure!({ let m = 1; } async || { n = m; })",
         ];
         for input in inputs {
             let output = expand_str(input);
@@ -96,6 +120,11 @@ mod tests {
             "($crate) { let r#type = 1; } async |r#fn: u8| r#type + r#fn",
             "($crate) async |(a, b): (u8, u8), mut c: &mut Vec<&str>| { c.push(\"x\"); a + b }",
             "($crate) once { let v = vec![1]; } async |x: fn(&str) -> &str| v",
+            "($crate) async || -> fn(&str) -> &str { |s| s }",
+            "($crate) async || -> &'static str { \"s\" }",
+            "($crate) { let n = 1; } async || async_closure!({ let n = n; } async |m: u8| { n + m })",
+            "($crate) { let n = 1; } async || async_closure!(async move || n)",
+            "($crate) async || -> Box<dyn Fn(&str) -> &str> { Box::new(|s| s) }",
         ];
         for input in inputs {
             let output = expand_str(input);

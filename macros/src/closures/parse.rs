@@ -23,6 +23,9 @@ pub(crate) struct ClosureInput {
     pub(crate) or2: Token![|],
     pub(crate) output: ReturnType,
     pub(crate) body: Expr,
+    /// An error reported while the rest still parsed (`async move`): the macro reports it
+    /// and expands the closure as if it were not there.
+    pub(crate) recovered: Option<syn::Error>,
 }
 
 /// `let [mut] NAME [: TYPE] = EXPR;` in the capture block.
@@ -73,9 +76,10 @@ impl Parse for ClosureInput {
             ));
         }
         let async_token: Token![async] = input.parse()?;
+        let mut recovered = None;
         if input.peek(Token![move]) {
             let move_token: Token![move] = input.parse()?;
-            return Err(syn::Error::new(
+            recovered = Some(syn::Error::new(
                 move_token.span,
                 "`async_closure!` does not take `async move`: list what the closure owns in a \
                  capture block before `async`, e.g. `async_closure!({ let name = name.clone(); } \
@@ -100,7 +104,44 @@ impl Parse for ClosureInput {
             or2,
             output,
             body,
+            recovered,
         })
+    }
+}
+
+// Input:  a parsed call (only when nothing was recovered: `async move` is not kept)
+// Output: its tokens again, `once { let …; } async |ARGS| -> RET BODY`, for rewriting an
+//         `async_closure!` nested in another one's body.
+impl quote::ToTokens for ClosureInput {
+    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
+        self.once.to_tokens(tokens);
+        syn::token::Brace::default().surround(tokens, |tokens| {
+            for capture in &self.captures {
+                capture.let_token.to_tokens(tokens);
+                capture.mutability.to_tokens(tokens);
+                capture.name.to_tokens(tokens);
+                if let Some((colon, ty)) = &capture.ty {
+                    colon.to_tokens(tokens);
+                    ty.to_tokens(tokens);
+                }
+                capture.eq_token.to_tokens(tokens);
+                capture.expr.to_tokens(tokens);
+                capture.semi_token.to_tokens(tokens);
+            }
+        });
+        self.async_token.to_tokens(tokens);
+        self.or1.to_tokens(tokens);
+        for (index, arg) in self.args.iter().enumerate() {
+            if index > 0 {
+                Token![,](arg.pat.span()).to_tokens(tokens);
+            }
+            arg.pat.to_tokens(tokens);
+            arg.colon_token.to_tokens(tokens);
+            arg.ty.to_tokens(tokens);
+        }
+        self.or2.to_tokens(tokens);
+        self.output.to_tokens(tokens);
+        self.body.to_tokens(tokens);
     }
 }
 

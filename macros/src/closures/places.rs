@@ -4,9 +4,13 @@
 use std::collections::HashSet;
 
 use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Pat, Stmt};
+use syn::{Expr, Pat, Stmt, Token};
 
+use super::parse::ClosureInput;
 use crate::common::errors::Errors;
 
 // Input: the body, with the captures `n` and `prefix` bound as `&mut u32` and `&String`:
@@ -122,6 +126,72 @@ impl PlaceRewriter {
         }
         visit(self);
         self.active = saved;
+    }
+
+    /// Comma-separated macro arguments, each an expression or a named argument.
+    fn visit_macro_args(&mut self, args: &mut Punctuated<Expr, Token![,]>) {
+        for arg in args {
+            match arg {
+                // A named argument, `format!("{x}", x = n)`: the name is not a capture.
+                Expr::Assign(assign) if matches!(&*assign.left, Expr::Path(_)) => {
+                    self.visit_expr_mut(&mut assign.right);
+                }
+                other => self.visit_expr_mut(other),
+            }
+        }
+    }
+
+    /// `EXPR, PATTERN [if GUARD] [, ARGS…]`: the pattern's names shadow in the guard only.
+    fn visit_matches_shape(&mut self, shape: &mut MatchesShape) {
+        self.visit_expr_mut(&mut shape.expr);
+        let pat = shape.pat.clone();
+        self.shadowed([&pat], |this| {
+            if let Some((_, guard)) = &mut shape.guard {
+                this.visit_expr_mut(guard);
+            }
+        });
+        if let Some((_, rest)) = &mut shape.rest {
+            self.visit_macro_args(rest);
+        }
+    }
+
+    // Input:  an `async_closure!` inside the body: `{ let m = n + 1; } async |x: u32| x + m + n`
+    // Output: `{ let m = *n + 1; } async |x: u32| x + m + *n`: each capture value sees the
+    //         captures before it, and the inner closure's own captures and arguments shadow
+    //         the outer ones in its body.
+    fn visit_nested_closure(&mut self, closure: &mut ClosureInput) {
+        let saved = self.active.clone();
+        for capture in &mut closure.captures {
+            self.visit_expr_mut(&mut capture.expr);
+            self.active.remove(&capture.name.to_string());
+        }
+        let pats: Vec<Pat> = closure.args.iter().map(|arg| arg.pat.clone()).collect();
+        self.shadowed(&pats, |this| this.visit_expr_mut(&mut closure.body));
+        self.active = saved;
+    }
+
+    // Input:  `let Some(n) = a && n > 0 && let Some(m) = f(n)`, then the branch
+    // Output: the same, each operand visited with the names bound by the `let`s before it
+    //         shadowed, and the branch with all of them shadowed (a `let` chain binds left to
+    //         right).
+    fn visit_condition(&mut self, cond: &mut Expr, then: &mut dyn FnMut(&mut Self)) {
+        match cond {
+            Expr::Binary(node) if matches!(node.op, syn::BinOp::And(_)) => {
+                let right = &mut node.right;
+                self.visit_condition(&mut node.left, &mut |this| {
+                    this.visit_condition(right, then);
+                });
+            }
+            Expr::Let(node) => {
+                self.visit_expr_mut(&mut node.expr);
+                let pat = (*node.pat).clone();
+                self.shadowed([&pat], |this| then(this));
+            }
+            other => {
+                self.visit_expr_mut(other);
+                then(self);
+            }
+        }
     }
 
     /// Visits the sub-expression unless it is a capture used where Rust auto-derefs.
@@ -267,17 +337,17 @@ impl VisitMut for PlaceRewriter {
                 }
             }
             Expr::If(node) => {
-                self.visit_expr_mut(&mut node.cond);
-                let lets = let_patterns(&node.cond);
-                self.shadowed(&lets, |this| this.visit_block_mut(&mut node.then_branch));
+                let then_branch = &mut node.then_branch;
+                self.visit_condition(&mut node.cond, &mut |this| {
+                    this.visit_block_mut(then_branch);
+                });
                 if let Some((_, else_branch)) = &mut node.else_branch {
                     self.visit_expr_mut(else_branch);
                 }
             }
             Expr::While(node) => {
-                self.visit_expr_mut(&mut node.cond);
-                let lets = let_patterns(&node.cond);
-                self.shadowed(&lets, |this| this.visit_block_mut(&mut node.body));
+                let body = &mut node.body;
+                self.visit_condition(&mut node.cond, &mut |this| this.visit_block_mut(body));
             }
             Expr::ForLoop(node) => {
                 self.visit_expr_mut(&mut node.expr);
@@ -311,8 +381,47 @@ impl VisitMut for PlaceRewriter {
         self.active = saved;
     }
 
+    // Input: `assert_eq!(n, 2, "{name}")`, `matches!(x, Some(n) if n > 0)`, `vec![n; 3]`
+    // Output: `assert_eq!(*n, 2, "{name}")`, unchanged (the pattern binds `n`), `vec![*n; 3]`
+    // Arguments that parse as comma-separated expressions (most macros: `format!`, `assert!`,
+    // `dbg!`, `join!`) or as `matches!`'s `EXPR, PATTERN [if GUARD]` are rewritten as
+    // expressions, so patterns, closures and struct shorthands in them behave as in the body;
+    // other macros' tokens are rewritten token by token.
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        mac.tokens = self.rewrite_tokens(mac.tokens.clone());
+        use syn::parse::Parser;
+        let tokens = mac.tokens.clone();
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string())
+            .unwrap_or_default();
+        // `matches!(x, Some(n))` would also parse as two expressions.
+        let takes_a_pattern = matches!(
+            name.as_str(),
+            "matches" | "assert_matches" | "debug_assert_matches"
+        );
+        if name == "async_closure"
+            && let Ok(mut closure) = ClosureInput::parse.parse2(tokens.clone())
+            && closure.recovered.is_none()
+        {
+            self.visit_nested_closure(&mut closure);
+            mac.tokens = closure.into_token_stream();
+        } else if takes_a_pattern && let Ok(mut shape) = MatchesShape::parse.parse2(tokens.clone())
+        {
+            self.visit_matches_shape(&mut shape);
+            mac.tokens = shape.into_token_stream();
+        } else if let Ok(mut args) =
+            Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone())
+        {
+            self.visit_macro_args(&mut args);
+            mac.tokens = args.into_token_stream();
+        } else if let Ok(mut shape) = MatchesShape::parse.parse2(tokens.clone()) {
+            self.visit_matches_shape(&mut shape);
+            mac.tokens = shape.into_token_stream();
+        } else {
+            mac.tokens = self.rewrite_tokens(tokens);
+        }
     }
 
     // Nested items cannot see the closure's locals; patterns and types hold no uses.
@@ -321,6 +430,57 @@ impl VisitMut for PlaceRewriter {
     fn visit_pat_mut(&mut self, _: &mut Pat) {}
 
     fn visit_type_mut(&mut self, _: &mut syn::Type) {}
+}
+
+/// The arguments of `matches!`-like macros: `EXPR, PATTERN [if GUARD] [, ARGS…]` (the
+/// message arguments of `assert_matches!`).
+struct MatchesShape {
+    expr: Expr,
+    comma: Token![,],
+    pat: Pat,
+    guard: Option<(Token![if], Expr)>,
+    rest: Option<(Token![,], Punctuated<Expr, Token![,]>)>,
+}
+
+impl Parse for MatchesShape {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let expr = input.parse()?;
+        let comma = input.parse()?;
+        let pat = Pat::parse_multi_with_leading_vert(input)?;
+        let guard = if input.peek(Token![if]) {
+            Some((input.parse()?, input.parse()?))
+        } else {
+            None
+        };
+        let rest = if input.is_empty() {
+            None
+        } else {
+            Some((input.parse()?, Punctuated::parse_terminated(input)?))
+        };
+        Ok(MatchesShape {
+            expr,
+            comma,
+            pat,
+            guard,
+            rest,
+        })
+    }
+}
+
+impl ToTokens for MatchesShape {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.expr.to_tokens(tokens);
+        self.comma.to_tokens(tokens);
+        self.pat.to_tokens(tokens);
+        if let Some((if_token, guard)) = &self.guard {
+            if_token.to_tokens(tokens);
+            guard.to_tokens(tokens);
+        }
+        if let Some((comma, rest)) = &self.rest {
+            comma.to_tokens(tokens);
+            rest.to_tokens(tokens);
+        }
+    }
 }
 
 trait MemberSpan {
@@ -354,20 +514,6 @@ fn is_compound_assignment(op: &syn::BinOp) -> bool {
             | ShlAssign(_)
             | ShrAssign(_)
     )
-}
-
-/// The patterns of the `let`s in an `if`/`while` condition (`let` chains included).
-fn let_patterns(cond: &Expr) -> Vec<Pat> {
-    match cond {
-        Expr::Let(node) => vec![(*node.pat).clone()],
-        Expr::Binary(node) if matches!(node.op, syn::BinOp::And(_)) => {
-            let mut pats = let_patterns(&node.left);
-            pats.extend(let_patterns(&node.right));
-            pats
-        }
-        Expr::Paren(node) => let_patterns(&node.expr),
-        _ => Vec::new(),
-    }
 }
 
 /// Every name a pattern binds.

@@ -26,6 +26,7 @@ use syn::ext::IdentExt;
 use syn::visit::Visit;
 use syn::{Attribute, Ident, ItemImpl, Signature, TraitItem};
 
+use super::attributes::{cfg_attrs, is_stream_method};
 use super::spans::located_at;
 use crate::common::crate_path::CratePath;
 
@@ -37,10 +38,6 @@ fn marker_name(method: &Ident) -> Ident {
     )
 }
 
-fn cfg_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
-    attrs.iter().filter(|attr| attr.path().is_ident("cfg"))
-}
-
 /// The hidden method recording whether `sig` is `async` in the trait; `None` for methods
 /// another attribute (`#[async_stream]`) turns into something else.
 pub(crate) fn trait_marker(
@@ -49,7 +46,7 @@ pub(crate) fn trait_marker(
     send: bool,
     krate: &CratePath,
 ) -> Option<TraitItem> {
-    if is_other_macro_method(attrs) {
+    if is_stream_method(attrs) {
         return None;
     }
     let private = krate.private();
@@ -93,14 +90,6 @@ pub(crate) fn native_trait_marker(
     Some(item)
 }
 
-fn is_other_macro_method(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        attr.path().segments.last().is_some_and(|segment| {
-            segment.ident == "async_stream" || segment.ident == "async_try_stream"
-        })
-    })
-}
-
 /// An impl's method as written, before boxing.
 pub(crate) struct WrittenMethod {
     pub(crate) attrs: Vec<Attribute>,
@@ -121,7 +110,7 @@ pub(crate) fn impl_probes(
     };
     let methods: Vec<_> = methods
         .iter()
-        .filter(|method| !is_other_macro_method(&method.attrs))
+        .filter(|method| !is_stream_method(&method.attrs))
         .collect();
     if methods.is_empty() || !restatable(item) {
         return TokenStream::new();

@@ -25,7 +25,7 @@
 //! its methods against the records.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
@@ -35,9 +35,11 @@ use syn::{
     WherePredicate,
 };
 
+use super::arguments::{boxed_argument_name, plain_binding};
 use super::asyncness;
+use super::attributes::{apply_async_scope, cfg_attrs, is_stream_method, take_async_scope};
 use super::dyn_hint::dyn_hint;
-use super::lifetimes::{bound_impl_trait_arguments, name_elided_input_lifetimes};
+use super::lifetimes::{Naming, bound_impl_trait_arguments, name_elided_input_lifetimes};
 use super::receiver::{
     RenameSelf, SelfNeeds, mentions_self_in_block, mentions_self_in_sig, renamed_self,
 };
@@ -113,12 +115,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
         let TraitItem::Fn(method) = trait_item else {
             continue;
         };
-        // A bad option is reported, and the method is still expanded (as if the option were
-        // absent), so that its impls do not add errors of their own.
-        let relaxed = errors
-            .push_result(take_method_options(&mut method.attrs))
-            .flatten();
-        let send = options.relaxed_send.is_none() && relaxed.is_none();
+        let send = take_method_send(&mut method.attrs, &method.sig, options, &mut errors);
         markers.push(asyncness::trait_marker(
             &method.attrs,
             &method.sig,
@@ -128,13 +125,12 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
         if !context.supertraits_include("Sized") {
             markers.push(dyn_hint(&method.sig));
         }
-        errors.push_result(check_method_options(relaxed, &method.sig));
         if method.sig.asyncness.is_none() || is_stream_method(&method.attrs) {
             continue;
         }
         let plan = MethodPlan {
             context: &context,
-            send: options.relaxed_send.is_none() && relaxed.is_none(),
+            send,
             krate: &options.krate,
         };
         let mut mentions_self = mentions_self_in_sig(&mut method.sig);
@@ -147,8 +143,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             }
             mentions_self |= mentions_self_in_block(block);
             box_body(&mut method.sig, block, &plan);
-        } else if let Some(index) = method.attrs.iter().position(is_async_scope) {
-            let attr = method.attrs.remove(index);
+        } else if let Some(attr) = take_async_scope(&mut method.attrs) {
             errors.push(syn::Error::new_spanned(
                 attr,
                 "`#[async_scope]` on a trait method without a body means nothing; \
@@ -185,23 +180,18 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         let ImplItem::Fn(method) = impl_item else {
             continue;
         };
-        // A bad option is reported, and the method is still expanded (as if the option were
-        // absent), so that its impls do not add errors of their own.
-        let relaxed = errors
-            .push_result(take_method_options(&mut method.attrs))
-            .flatten();
+        let send = take_method_send(&mut method.attrs, &method.sig, options, &mut errors);
         written_methods.push(asyncness::WrittenMethod {
             attrs: method.attrs.clone(),
             sig: method.sig.clone(),
-            send: options.relaxed_send.is_none() && relaxed.is_none(),
+            send,
         });
-        errors.push_result(check_method_options(relaxed, &method.sig));
         if method.sig.asyncness.is_none() || is_stream_method(&method.attrs) {
             continue;
         }
         let plan = MethodPlan {
             context: &context,
-            send: options.relaxed_send.is_none() && relaxed.is_none(),
+            send,
             krate: &options.krate,
         };
         if let Err(error) = apply_async_scope(
@@ -229,6 +219,21 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
     }
 }
 
+/// Takes a method's own `#[async_trait_ext(?Send)]` from `attrs` and returns whether its
+/// future is `Send` (no `?Send` on the trait/impl or on the method). A bad option is
+/// reported, and the method is still expanded (as if the option were absent), so that its
+/// impls do not add errors of their own.
+fn take_method_send(
+    attrs: &mut Vec<Attribute>,
+    sig: &Signature,
+    options: &TraitOptions,
+    errors: &mut Errors,
+) -> bool {
+    let relaxed = errors.push_result(take_method_options(attrs)).flatten();
+    errors.push_result(check_method_options(relaxed, sig));
+    options.relaxed_send.is_none() && relaxed.is_none()
+}
+
 /// `#[async_trait_ext(?Send)]` on a method that is not `async fn` means nothing.
 fn check_method_options(relaxed: Option<Span>, sig: &Signature) -> syn::Result<()> {
     match relaxed {
@@ -239,38 +244,6 @@ fn check_method_options(relaxed: Option<Span>, sig: &Signature) -> syn::Result<(
         )),
         _ => Ok(()),
     }
-}
-
-/// A method carrying `#[async_stream]`/`#[async_try_stream]` is a stream, which that attribute
-/// expands after us: it is not an async fn to box.
-fn is_stream_method(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        attr.path().segments.last().is_some_and(|segment| {
-            segment.ident == "async_stream" || segment.ident == "async_try_stream"
-        })
-    })
-}
-
-fn is_async_scope(attr: &Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|segment| segment.ident == "async_scope")
-}
-
-/// `#[async_scope]` on a method: we expand first, so we apply the scope rewrite (which keeps the
-/// fn `async`) before boxing, and remove the attribute.
-fn apply_async_scope(
-    attrs: &mut Vec<Attribute>,
-    sig: &mut Signature,
-    block: &mut Block,
-    krate: &CratePath,
-) -> syn::Result<()> {
-    let Some(index) = attrs.iter().position(is_async_scope) else {
-        return Ok(());
-    };
-    attrs.remove(index);
-    crate::async_drop::rewrite_scope_fn(sig, block, krate)
 }
 
 /// Lints that fire on the boxed signature itself, not on anything the user wrote:
@@ -323,7 +296,7 @@ fn box_signature(
         ReturnType::Type(arrow, _) => arrow.to_token_stream(),
     };
 
-    let lifetimes = name_elided_input_lifetimes(sig);
+    let lifetimes = name_elided_input_lifetimes(sig, Naming::AsyncTraitCompatible);
     let mut predicates = bound_method_generics(sig);
     let mut bounded_outer: Vec<&Lifetime> = Vec::new();
     for param in plan.context.outer_generics().lifetimes() {
@@ -418,7 +391,7 @@ fn bound_method_generics(sig: &mut Signature) -> Vec<WherePredicate> {
 /// (an impl's body knows its `Self`). Located at the receiver, so "required by this bound"
 /// points at the receiver that needs it.
 fn self_predicate(sig: &Signature, plan: &MethodPlan<'_>, has_default: bool) -> WherePredicate {
-    let needs = SelfNeeds::of(sig.receiver());
+    let needs = SelfNeeds::inferred_like_async_trait(sig.receiver());
     let span = sig
         .receiver()
         .map_or_else(|| sig.ident.span(), Spanned::span);
@@ -448,31 +421,11 @@ fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime) {
                     Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
                         pat.mutability = None;
                     }
-                    pat => *pat = Pat::Ident(plain_binding(positional_argument(index, pat))),
+                    pat => *pat = plain_binding(boxed_argument_name(index, pat)),
                 }
                 bound_impl_trait_arguments(&mut argument.ty, async_trait);
             }
         }
-    }
-}
-
-/// `__async_ext_arg2`, for an argument bound by a pattern; mixed-site, so it cannot collide
-/// with a user's local variable.
-fn positional_argument(index: usize, pat: &Pat) -> syn::Ident {
-    format_ident!(
-        "__async_ext_arg{}",
-        index,
-        span = pat.span().resolved_at(Span::mixed_site())
-    )
-}
-
-fn plain_binding(ident: syn::Ident) -> PatIdent {
-    PatIdent {
-        attrs: Vec::new(),
-        by_ref: None,
-        mutability: None,
-        ident,
-        subpat: None,
     }
 }
 
@@ -504,10 +457,7 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
                 bindings.push(quote!(let #mutability #renamed = #self_token;));
             }
             FnArg::Typed(argument) => {
-                let cfgs = argument
-                    .attrs
-                    .iter()
-                    .filter(|attr| attr.path().is_ident("cfg"));
+                let cfgs = cfg_attrs(&argument.attrs);
                 let binding = match &*argument.pat {
                     Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
                         let PatIdent {
@@ -516,11 +466,11 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
                         quote!(let #mutability #ident = #ident;)
                     }
                     Pat::Wild(_) => {
-                        let positional = positional_argument(index, &argument.pat);
+                        let positional = boxed_argument_name(index, &argument.pat);
                         quote!(let #positional = #positional;)
                     }
                     pat => {
-                        let positional = positional_argument(index, pat);
+                        let positional = boxed_argument_name(index, pat);
                         quote!(let #pat = #positional;)
                     }
                 };

@@ -19,14 +19,17 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    Attribute, FnArg, GenericParam, Ident, ItemTrait, Lifetime, Pat, PatIdent, Signature,
-    TraitItem, TraitItemFn, TraitItemType, Type, TypeParamBound, WherePredicate,
+    FnArg, GenericParam, Ident, ItemTrait, Lifetime, Signature, TraitItem, TraitItemFn,
+    TraitItemType, Type, TypeParamBound, WherePredicate,
 };
 
 use super::TraitOptions;
+use super::arguments::{native_argument_name, plain_binding};
+use super::attributes::{cfg_attrs, has_cfg};
+use super::dyn_hint::{contains_impl_trait, requires_sized_self};
+use super::lifetimes::{Naming, elide_output_lifetimes, name_elided_input_lifetimes};
 use super::native::MethodKind;
-use super::native_lifetimes::name_elided_lifetimes;
-use super::native_receiver::ReceiverShape;
+use super::receiver::ReceiverShape;
 use crate::common::errors::Errors;
 
 /// One associated type of the trait: it becomes a parameter of the companion.
@@ -68,44 +71,6 @@ struct Model<'t> {
     /// Lifetime supertraits (`trait Store: 'static`): the companion's lifetime must outlive them.
     lifetime_supertraits: Vec<&'t Lifetime>,
     private: TokenStream,
-}
-
-fn has_cfg(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .any(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
-}
-
-fn cfg_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
-    attrs.iter().filter(|attr| attr.path().is_ident("cfg"))
-}
-
-/// Whether the method has `where Self: Sized`, which leaves it out of the companion.
-fn requires_sized(sig: &Signature) -> bool {
-    sig.generics.where_clause.as_ref().is_some_and(|clause| {
-        clause.predicates.iter().any(|predicate| match predicate {
-            WherePredicate::Type(predicate) => {
-                matches!(&predicate.bounded_ty, Type::Path(path) if path.qself.is_none() && path.path.is_ident("Self"))
-                    && predicate.bounds.iter().any(|bound| {
-                        matches!(bound, TypeParamBound::Trait(bound)
-                            if bound.maybe.is_none() && bound.path.segments.last().is_some_and(|s| s.ident == "Sized"))
-                    })
-            }
-            _ => false,
-        })
-    })
-}
-
-fn contains_impl_trait(ty: &Type) -> bool {
-    struct Finder(bool);
-    impl syn::visit::Visit<'_> for Finder {
-        fn visit_type_impl_trait(&mut self, _: &syn::TypeImplTrait) {
-            self.0 = true;
-        }
-    }
-    let mut finder = Finder(false);
-    syn::visit::Visit::visit_type(&mut finder, ty);
-    finder.0
 }
 
 /// The blanket impl's type parameter: every implementor of the trait.
@@ -163,7 +128,7 @@ impl<'t> Model<'t> {
                     assoc.push(AssocType { item: ty, param });
                 }
                 TraitItem::Fn(method) => {
-                    if requires_sized(&method.sig) {
+                    if requires_sized_self(&method.sig) {
                         continue;
                     }
                     if let Some(kind) = kind {
@@ -412,7 +377,9 @@ impl<'t> Model<'t> {
             let mut output: Type = (**output).clone();
             SubstituteSelfAssoc(&substitutions).visit_type_mut(&mut output);
             let span = sig.ident.span();
-            let fresh_lifetimes = name_elided_lifetimes(&mut sig, &mut output);
+            let inputs = name_elided_input_lifetimes(&mut sig, Naming::Companion);
+            elide_output_lifetimes(&mut output, &inputs);
+            let fresh_lifetimes = inputs.elided;
             let fut = Lifetime::new("'__fut", Span::mixed_site());
             let mut outlives: Vec<TokenStream> = Vec::new();
             for lifetime in &fresh_lifetimes {
@@ -777,15 +744,9 @@ fn rename_arguments(sig: &mut Signature) -> Vec<TokenStream> {
                 names.push(receiver.self_token.to_token_stream());
             }
             FnArg::Typed(arg) => {
-                let name = format_ident!("__arg{}", index, span = Span::mixed_site());
+                let name = native_argument_name(index);
                 arg.attrs.clear();
-                *arg.pat = Pat::Ident(PatIdent {
-                    attrs: Vec::new(),
-                    by_ref: None,
-                    mutability: None,
-                    ident: name.clone(),
-                    subpat: None,
-                });
+                *arg.pat = plain_binding(name.clone());
                 names.push(name.into_token_stream());
             }
         }
@@ -843,23 +804,17 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
             }
         }
     }
-    if let syn::ReturnType::Type(_, ty) = &sig.output
-        && matches!(kind, MethodKind::Sync)
-        && contains_impl_trait(ty)
+    // What the method returns (an async method: its future's output).
+    let returned = match (kind, &sig.output) {
+        (MethodKind::Sync, syn::ReturnType::Type(_, ty))
+        | (MethodKind::Async { output: ty, .. }, _) => Some(ty),
+        _ => None,
+    };
+    if let Some(returned) = returned
+        && contains_impl_trait(returned)
     {
         return Err(syn::Error::new_spanned(
-            ty,
-            format!(
-                "method `{ident}` returns an `impl Trait`, which the `{name}` companion cannot \
-                 erase; {FIX}"
-            ),
-        ));
-    }
-    if let MethodKind::Async { output, .. } = kind
-        && contains_impl_trait(output)
-    {
-        return Err(syn::Error::new_spanned(
-            output,
+            returned,
             format!(
                 "method `{ident}` returns an `impl Trait`, which the `{name}` companion cannot \
                  erase; {FIX}"

@@ -5,6 +5,9 @@
 //! E0038 lists it as "...because it contains associated const
 //! `put_needs_where_Self_Sized_for_dyn`". The trait was dyn-incompatible already, so the const
 //! changes nothing else.
+//!
+//! The two tests this needs, whether a method is generic through an `impl Trait` argument and
+//! whether it has `where Self: Sized`, also decide which methods the native companion forwards.
 
 use proc_macro2::Span;
 use quote::format_ident;
@@ -37,7 +40,8 @@ pub(crate) fn dyn_hint(sig: &Signature) -> Option<TraitItem> {
     })
 }
 
-fn contains_impl_trait(ty: &Type) -> bool {
+/// Whether `ty` contains an `impl Trait`.
+pub(crate) fn contains_impl_trait(ty: &Type) -> bool {
     struct Finder(bool);
     impl syn::visit::Visit<'_> for Finder {
         fn visit_type_impl_trait(&mut self, _: &syn::TypeImplTrait) {
@@ -49,7 +53,8 @@ fn contains_impl_trait(ty: &Type) -> bool {
     finder.0
 }
 
-/// `where Self: Sized` (possibly among other bounds).
+/// `where Self: Sized` (possibly among other bounds): such a method is left out of `dyn Trait`
+/// and of the companion.
 pub(crate) fn requires_sized_self(sig: &Signature) -> bool {
     let Some(where_clause) = &sig.generics.where_clause else {
         return false;
@@ -61,10 +66,12 @@ pub(crate) fn requires_sized_self(sig: &Signature) -> bool {
         let Type::Path(bounded) = &predicate.bounded_ty else {
             return false;
         };
-        bounded.path.is_ident("Self")
+        bounded.qself.is_none()
+            && bounded.path.is_ident("Self")
             && predicate.bounds.iter().any(|bound| {
                 matches!(bound, TypeParamBound::Trait(bound)
-                    if bound.path.segments.last().is_some_and(|segment| segment.ident == "Sized"))
+                    if bound.maybe.is_none()
+                        && bound.path.segments.last().is_some_and(|segment| segment.ident == "Sized"))
             })
     })
 }

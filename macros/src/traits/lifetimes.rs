@@ -1,14 +1,29 @@
 //! Lifetimes of a method signature: naming the elided ones (`&self`, `&str`, `Ref<'_, T>`)
-//! so they can be bounded, and collecting the named ones.
+//! so they can be bounded, collecting the named ones, and giving an output type the lifetime
+//! elision would give it.
 //!
-//! Shared by boxed and native mode.
+//! Shared by boxed mode and native mode's companion.
 
 use proc_macro2::Span;
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    Expr, FnArg, GenericArgument, Lifetime, ReceiverKind, ReturnType, Signature, Token, Type,
-    TypeImplTrait, TypeParamBound, TypeParen, TypeReference, token,
+    Expr, FnArg, GenericArgument, Lifetime, ParenthesizedGenericArguments, ReceiverKind,
+    ReturnType, Signature, Token, Type, TypeFnPtr, TypeImplTrait, TypeParamBound, TypeParen,
+    TypeReference, token,
 };
+
+/// Which signature the elided lifetimes are named for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Naming {
+    /// A boxed method: async-trait's names (`'life0`, `'life1`, …, each at the `&` or `'_` it
+    /// replaces) for async-trait's set of lifetimes (those of references and generic
+    /// arguments, not `dyn Trait + '_`), so that the signature is async-trait's to the letter
+    /// and traits and impls of the two crates mix.
+    AsyncTraitCompatible,
+    /// An erased method of the companion: hidden names (`'__life0`, …, mixed-site), and also
+    /// every `'_` in bounds (`Box<dyn Trait + '_>`), which the erased future must outlive too.
+    Companion,
+}
 
 /// The lifetimes of a signature's inputs, after [`name_elided_input_lifetimes`].
 #[derive(Default)]
@@ -17,34 +32,65 @@ pub(crate) struct InputLifetimes {
     pub(crate) elided: Vec<Lifetime>,
     /// The lifetimes the user named, in order of appearance (may repeat).
     pub(crate) explicit: Vec<Lifetime>,
+    /// Every lifetime of the inputs but `'static`, named by us or the user, in order.
+    in_order: Vec<Lifetime>,
+    /// The receiver's first lifetime (`&'a self`, `self: Pin<&'a mut Self>`).
+    receiver: Option<Lifetime>,
 }
 
-/// Input: `fn f(&self, x: &str, r: Ref<'_, u8>, y: &'a u8)`
-/// Output: `fn f(&'life0 self, x: &'life1 str, r: Ref<'life2, u8>, y: &'a u8)`, returning
-/// `elided = ['life0, 'life1, 'life2]`, `explicit = ['a]`. Each new name keeps the span of
-/// the `&` or `'_` it replaces. Lifetimes elided entirely in paths (`Ref<u8>`) stay elided,
-/// as in async-trait.
-pub(crate) fn name_elided_input_lifetimes(sig: &mut Signature) -> InputLifetimes {
-    let mut namer = NameElided::default();
+// Input:  fn f(&self, x: &str, r: Ref<'_, u8>, y: &'a u8)
+// Output: fn f(&'life0 self, x: &'life1 str, r: Ref<'life2, u8>, y: &'a u8), returning
+//         `elided = ['life0, 'life1, 'life2]`, `explicit = ['a]` (with `Naming::Companion`:
+//         `'__life0`, …). Lifetimes elided entirely in paths (`Ref<u8>`) stay elided, as in
+//         async-trait, and so do those of `fn(&u8)` and `Fn(&u8)`, which are higher-ranked.
+pub(crate) fn name_elided_input_lifetimes(sig: &mut Signature, naming: Naming) -> InputLifetimes {
+    let mut namer = NameElided {
+        naming,
+        lifetimes: InputLifetimes::default(),
+    };
     for input in &mut sig.inputs {
         match input {
-            FnArg::Receiver(receiver) => namer.visit_receiver_kind_mut(&mut receiver.kind),
+            FnArg::Receiver(receiver) => {
+                namer.visit_receiver_kind_mut(&mut receiver.kind);
+                namer.lifetimes.receiver = namer.lifetimes.in_order.first().cloned();
+            }
             FnArg::Typed(argument) => namer.visit_type_mut(&mut argument.ty),
         }
     }
     namer.lifetimes
 }
 
-#[derive(Default)]
+// Input:  `&str` as the output of `fn get(&'l0 self, key: &'l1 str)`
+// Output: `&'l0 str`: every elided lifetime of `output` gets the one elision picks (the
+//         receiver's, or the only input lifetime), so no lint sees a lifetime named on one
+//         side and elided on the other. Unchanged when elision picks none.
+pub(crate) fn elide_output_lifetimes(output: &mut Type, inputs: &InputLifetimes) {
+    let target = inputs
+        .receiver
+        .clone()
+        .or_else(|| match inputs.in_order.as_slice() {
+            [only] => Some(only.clone()),
+            _ => None,
+        });
+    if let Some(target) = target {
+        OutputElision(target).visit_type_mut(output);
+    }
+}
+
 struct NameElided {
+    naming: Naming,
     lifetimes: InputLifetimes,
 }
 
 impl NameElided {
     fn next_name(&mut self, span: Span) -> Lifetime {
-        let name = format!("'life{}", self.lifetimes.elided.len());
-        let lifetime = Lifetime::new(&name, span);
+        let index = self.lifetimes.elided.len();
+        let lifetime = match self.naming {
+            Naming::AsyncTraitCompatible => Lifetime::new(&format!("'life{index}"), span),
+            Naming::Companion => Lifetime::new(&format!("'__life{index}"), Span::mixed_site()),
+        };
         self.lifetimes.elided.push(lifetime.clone());
+        self.lifetimes.in_order.push(lifetime.clone());
         lifetime
     }
 
@@ -60,6 +106,7 @@ impl NameElided {
             *lifetime = self.next_name(lifetime.span());
         } else if lifetime.ident != "static" {
             self.lifetimes.explicit.push(lifetime.clone());
+            self.lifetimes.in_order.push(lifetime.clone());
         }
     }
 }
@@ -77,25 +124,53 @@ impl VisitMut for NameElided {
 
     fn visit_type_reference_mut(&mut self, ty: &mut TypeReference) {
         self.visit_reference_lifetime(ty.and_token, &mut ty.lifetime);
-        visit_mut::visit_type_reference_mut(self, ty);
+        self.visit_type_mut(&mut ty.elem);
     }
 
     fn visit_generic_argument_mut(&mut self, argument: &mut GenericArgument) {
         if let GenericArgument::Lifetime(lifetime) = argument {
             self.visit_named_or_underscore(lifetime);
+        } else {
+            visit_mut::visit_generic_argument_mut(self, argument);
         }
-        visit_mut::visit_generic_argument_mut(self, argument);
     }
 
-    fn visit_type_fn_ptr_mut(&mut self, _: &mut syn::TypeFnPtr) {
+    /// Any lifetime not in a reference or a generic argument: `dyn Trait + '_`, `for<'a>`.
+    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+        if self.naming == Naming::Companion {
+            self.visit_named_or_underscore(lifetime);
+        }
+    }
+
+    fn visit_type_fn_ptr_mut(&mut self, _: &mut TypeFnPtr) {
         // `fn(&u8)` has its own higher-ranked lifetimes.
     }
 
-    fn visit_parenthesized_generic_arguments_mut(
-        &mut self,
-        _: &mut syn::ParenthesizedGenericArguments,
-    ) {
+    fn visit_parenthesized_generic_arguments_mut(&mut self, _: &mut ParenthesizedGenericArguments) {
         // `impl Fn(&u8)`: the elided lifetime is higher-ranked, not the method's.
+    }
+}
+
+/// Fills the elided lifetimes of an output type with the one elision picks.
+struct OutputElision(Lifetime);
+
+impl VisitMut for OutputElision {
+    fn visit_type_reference_mut(&mut self, reference: &mut TypeReference) {
+        if reference.lifetime.is_none() {
+            reference.lifetime = Some(self.0.clone());
+        }
+        visit_mut::visit_type_reference_mut(self, reference);
+    }
+
+    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+        if lifetime.ident == "_" {
+            *lifetime = self.0.clone();
+        }
+    }
+
+    fn visit_type_fn_ptr_mut(&mut self, _: &mut TypeFnPtr) {}
+
+    fn visit_parenthesized_generic_arguments_mut(&mut self, _: &mut ParenthesizedGenericArguments) {
     }
 }
 
@@ -128,7 +203,7 @@ impl VisitMut for BoundImplTrait<'_> {
         visit_mut::visit_type_ptr_mut(self, ty);
     }
 
-    fn visit_type_fn_ptr_mut(&mut self, ty: &mut syn::TypeFnPtr) {
+    fn visit_type_fn_ptr_mut(&mut self, ty: &mut TypeFnPtr) {
         if let ReturnType::Type(arrow, output) = &mut ty.output {
             parenthesize_impl_trait(output, arrow.spans[0]);
         }
@@ -149,5 +224,79 @@ fn parenthesize_impl_trait(elem: &mut Type, span: Span) {
             paren_token: token::Paren(span),
             elem: Box::new(inner),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::{ToTokens, quote};
+    use syn::{Signature, Type};
+
+    use super::{Naming, elide_output_lifetimes, name_elided_input_lifetimes};
+
+    fn names(lifetimes: &[syn::Lifetime]) -> Vec<String> {
+        lifetimes.iter().map(ToString::to_string).collect()
+    }
+
+    fn text(tokens: impl ToTokens) -> String {
+        tokens.into_token_stream().to_string()
+    }
+
+    #[test]
+    fn async_trait_names_leave_bound_lifetimes_elided() {
+        let mut sig: Signature = syn::parse_quote! {
+            fn f(&self, x: &str, r: Ref<'_, u8>, y: &'a u8, d: Box<dyn Tr + '_>, g: fn(&u8))
+        };
+        let lifetimes = name_elided_input_lifetimes(&mut sig, Naming::AsyncTraitCompatible);
+        assert_eq!(names(&lifetimes.elided), ["'life0", "'life1", "'life2"]);
+        assert_eq!(names(&lifetimes.explicit), ["'a"]);
+        let expected: Signature = syn::parse_quote! {
+            fn f(&'life0 self, x: &'life1 str, r: Ref<'life2, u8>, y: &'a u8,
+                 d: Box<dyn Tr + '_>, g: fn(&u8))
+        };
+        assert_eq!(text(&sig), text(&expected));
+    }
+
+    #[test]
+    fn companion_names_every_elided_lifetime_once() {
+        let mut sig: Signature = syn::parse_quote! {
+            fn f(&self, x: &str, d: Box<dyn Tr + '_>, e: &'static str)
+        };
+        let lifetimes = name_elided_input_lifetimes(&mut sig, Naming::Companion);
+        assert_eq!(
+            names(&lifetimes.elided),
+            ["'__life0", "'__life1", "'__life2"]
+        );
+        assert!(lifetimes.explicit.is_empty());
+        assert_eq!(
+            text(&sig),
+            text(quote! {
+                fn f(&'__life0 self, x: &'__life1 str, d: Box<dyn Tr + '__life2>, e: &'static str)
+            })
+        );
+    }
+
+    #[test]
+    fn output_takes_the_receivers_lifetime_else_the_only_one() {
+        let cases = [
+            (quote!(fn f(&self, x: &str)), "& '__life0 str"),
+            (
+                quote!(fn f(self: Pin<&mut Self>, x: &str)),
+                "& '__life0 str",
+            ),
+            // No lifetime in the receiver: the only input lifetime, counted once although
+            // it is both named and visited.
+            (quote!(fn f(self: Box<Self>, x: &str)), "& '__life0 str"),
+            (quote!(fn f(self: Box<Self>, x: &'a str)), "& 'a str"),
+            (quote!(fn f(self: Box<Self>, x: &str, y: &str)), "& str"),
+            (quote!(fn f(self: Box<Self>)), "& str"),
+        ];
+        for (sig, expected) in cases {
+            let mut sig: Signature = syn::parse2(sig).unwrap();
+            let mut output: Type = syn::parse_quote!(&str);
+            let lifetimes = name_elided_input_lifetimes(&mut sig, Naming::Companion);
+            elide_output_lifetimes(&mut output, &lifetimes);
+            assert_eq!(text(&output), expected, "{}", text(&sig));
+        }
     }
 }

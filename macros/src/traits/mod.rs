@@ -8,19 +8,20 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::{Attribute, Ident, Item};
 
+use self::attributes::is_own_attribute;
 use crate::common::crate_path::CratePath;
-use crate::common::errors::error_with_fallback;
+use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::for_await;
 use crate::common::options::Options;
 
+mod arguments;
 mod asyncness;
+mod attributes;
 mod boxed;
 mod companion;
 mod dyn_hint;
 pub(crate) mod lifetimes;
 mod native;
-mod native_lifetimes;
-mod native_receiver;
 pub(crate) mod receiver;
 pub(crate) mod spans;
 
@@ -54,28 +55,48 @@ const ACCEPTED: &[&str] = &[
 ];
 
 impl TraitOptions {
-    fn parse(args: TokenStream) -> syn::Result<Self> {
-        let mut options = Options::parse(args, "async_trait_ext")?;
-        let relaxed_send = options.take_relaxed("Send")?;
-        let native = options.take_flag("native")?;
-        let companion = match options.take_parsed::<Ident>("dyn")? {
-            None => CompanionName::Default,
-            Some(name) if name == "none" => CompanionName::Disabled,
-            Some(name) => CompanionName::Named(name),
+    /// The options as given, and the error for any mistake among them. On a mistake the
+    /// options that did parse still count and the rest take their defaults, so that the item
+    /// is expanded anyway and its impls and callers add no errors of their own (a trait left
+    /// unexpanded would give each boxed impl a lifetime mismatch, E0195).
+    fn parse(args: TokenStream) -> (Self, Option<syn::Error>) {
+        let mut errors = Errors::default();
+        let mut parsed = TraitOptions {
+            relaxed_send: None,
+            native: None,
+            companion: CompanionName::Default,
+            krate: CratePath::default(),
         };
-        let krate = options.take_crate_path()?;
-        options.finish(ACCEPTED)?;
-        Ok(TraitOptions {
-            relaxed_send,
-            native,
-            companion,
-            krate,
-        })
+        let Some(mut options) = errors.push_result(Options::parse(args, "async_trait_ext")) else {
+            return (parsed, errors.finish().err());
+        };
+        // `take_relaxed` and `take_flag` fail only on an option given twice: it is given.
+        let mut given_twice = |error: syn::Error| {
+            let span = error.span();
+            errors.push(error);
+            span
+        };
+        parsed.relaxed_send = options
+            .take_relaxed("Send")
+            .unwrap_or_else(|error| Some(given_twice(error)));
+        parsed.native = options
+            .take_flag("native")
+            .unwrap_or_else(|error| Some(Ident::new("native", given_twice(error))));
+        parsed.companion = match errors.push_result(options.take_parsed::<Ident>("dyn")) {
+            Some(Some(name)) if name == "none" => CompanionName::Disabled,
+            Some(Some(name)) => CompanionName::Named(name),
+            Some(None) | None => CompanionName::Default,
+        };
+        if let Some(krate) = errors.push_result(options.take_crate_path()) {
+            parsed.krate = krate;
+        }
+        errors.push_result(options.finish(ACCEPTED));
+        (parsed, errors.finish().err())
     }
 }
 
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
-    let mut item = match syn::parse2::<Item>(input.clone()) {
+    let item = match syn::parse2::<Item>(input.clone()) {
         Ok(item @ (Item::Trait(_) | Item::Impl(_))) => item,
         Ok(other) => {
             let error = syn::Error::new_spanned(
@@ -86,10 +107,16 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         }
         Err(error) => return error_with_fallback(&error, input),
     };
-    let options = match TraitOptions::parse(args) {
-        Ok(options) => options,
-        Err(error) => return error_with_fallback(&error, strip_method_options(item)),
-    };
+    let (options, options_error) = TraitOptions::parse(args);
+    let expansion = expand_with(item, &options);
+    match options_error {
+        Some(error) => error_with_fallback(&error, expansion),
+        None => expansion,
+    }
+}
+
+/// The item expanded with `options`.
+fn expand_with(mut item: Item, options: &TraitOptions) -> TokenStream {
     let loops = match &mut item {
         Item::Trait(item_trait) => for_await::rewrite(item_trait, &options.krate),
         Item::Impl(item_impl) => for_await::rewrite(item_impl, &options.krate),
@@ -100,9 +127,9 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     }
     match item {
         Item::Trait(item_trait) if options.native.is_some() => {
-            native::expand_trait(item_trait, &options)
+            native::expand_trait(item_trait, options)
         }
-        Item::Trait(item_trait) => boxed::expand_trait(item_trait, &options),
+        Item::Trait(item_trait) => boxed::expand_trait(item_trait, options),
         Item::Impl(item_impl) => {
             if let Some(native) = &options.native {
                 let error = syn::Error::new(
@@ -112,9 +139,9 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
                 );
                 return error_with_fallback(&error, strip_method_options(Item::Impl(item_impl)));
             }
-            boxed::expand_impl(item_impl, &options)
+            boxed::expand_impl(item_impl, options)
         }
-        _ => unreachable!("checked above"),
+        other => other.into_token_stream(),
     }
 }
 
@@ -145,13 +172,6 @@ pub(crate) fn take_method_options(attrs: &mut Vec<Attribute>) -> syn::Result<Opt
         ));
     }
     Ok(relaxed_send)
-}
-
-fn is_own_attribute(attr: &Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|segment| segment.ident == "async_trait_ext")
 }
 
 /// The item without per-method `#[async_trait_ext(..)]` attributes, for error fallbacks (so
@@ -185,5 +205,67 @@ fn item_keyword(item: &Item) -> TokenStream {
         Item::Fn(item) => item.sig.fn_token.into_token_stream(),
         Item::Mod(item) => item.mod_token.into_token_stream(),
         other => other.into_token_stream(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::{CompanionName, TraitOptions};
+
+    #[test]
+    fn a_bad_option_keeps_the_options_that_parsed() {
+        let (options, error) = TraitOptions::parse(quote!(native, ?Send, dyn = Other, bogus));
+        assert!(options.native.is_some());
+        assert!(options.relaxed_send.is_some());
+        assert!(matches!(&options.companion, CompanionName::Named(name) if name == "Other"));
+        let error = error.map(|error| error.to_string()).unwrap_or_default();
+        assert!(error.starts_with("unknown option `bogus`"), "{error}");
+    }
+
+    #[test]
+    fn an_option_given_twice_is_given() {
+        let (options, error) = TraitOptions::parse(quote!(native, native, ?Send, ?Send));
+        assert!(options.native.is_some());
+        assert!(options.relaxed_send.is_some());
+        let messages: Vec<String> = error
+            .into_iter()
+            .flat_map(|error| error.into_iter().map(|error| error.to_string()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "option `Send` is given twice; remove one",
+                "option `native` is given twice; remove one",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_value_or_list_falls_back_to_the_defaults() {
+        let (options, error) = TraitOptions::parse(quote!(native, dyn = 3));
+        assert!(options.native.is_some());
+        assert!(matches!(options.companion, CompanionName::Default));
+        assert!(error.is_some());
+        let (options, error) = TraitOptions::parse(quote!(native, dyn =));
+        assert!(options.native.is_none());
+        assert!(error.is_some());
+    }
+
+    #[test]
+    fn an_options_error_is_reported_beside_the_expanded_trait() {
+        let expansion = super::expand(
+            quote!(bogus),
+            quote! {
+                trait Store {
+                    async fn get(&self) -> u8;
+                }
+            },
+        )
+        .to_string();
+        assert!(expansion.contains("compile_error"), "{expansion}");
+        assert!(expansion.contains("'async_trait"), "{expansion}");
+        assert!(!expansion.contains("async fn"), "{expansion}");
     }
 }

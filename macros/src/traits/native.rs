@@ -3,12 +3,14 @@
 //! plain `async fn`s and static calls allocate nothing; the `Dyn` companion (`companion.rs`)
 //! gives dynamic dispatch.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
 
-use super::native_receiver::ReceiverShape;
+use super::arguments::{native_argument_name, plain_binding};
+use super::attributes::{apply_async_scope, is_stream_method};
+use super::receiver::{ReceiverShape, SelfNeeds};
 use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
 use super::{asyncness, companion};
 use crate::common::errors::{Errors, error_with_fallback};
@@ -74,19 +76,6 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
     }
 }
 
-fn is_stream_attribute(attr: &syn::Attribute) -> bool {
-    attr.path().segments.last().is_some_and(|segment| {
-        segment.ident == "async_stream" || segment.ident == "async_try_stream"
-    })
-}
-
-fn is_scope_attribute(attr: &syn::Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|segment| segment.ident == "async_scope")
-}
-
 // Input:  async fn get(&self, key: &str) -> Option<Vec<u8>>;
 // Output: fn get(&self, key: &str)
 //             -> impl ::core::future::Future<Output = Option<Vec<u8>>> + ::core::marker::Send;
@@ -96,7 +85,7 @@ fn is_scope_attribute(attr: &syn::Attribute) -> bool {
 //         where Self: ::core::marker::Sync
 //         { async move { let (a, b) = __arg1; body } }
 fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Result<MethodKind> {
-    if method.attrs.iter().any(is_stream_attribute) {
+    if is_stream_method(&method.attrs) {
         return Ok(MethodKind::Stream);
     }
     let method_relaxed = take_method_options(&mut method.attrs)?;
@@ -113,13 +102,9 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
     let span = async_token.span;
     let send = options.relaxed_send.is_none() && method_relaxed.is_none();
 
-    if let Some(block) = &mut method.default
-        && let Some(index) = method.attrs.iter().position(is_scope_attribute)
-    {
-        // `#[async_scope]` expands after us and wants an `async fn`: apply it here, while the
-        // method is still one.
-        method.attrs.remove(index);
-        crate::async_drop::rewrite_scope_fn(&mut method.sig, block, &options.krate)?;
+    if let Some(block) = &mut method.default {
+        // Applied here, while the method is still an `async fn`.
+        apply_async_scope(&mut method.attrs, &mut method.sig, block, &options.krate)?;
     }
 
     let sig = &mut method.sig;
@@ -143,11 +128,14 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
 
     if let Some(block) = method.default.take() {
         let shape = ReceiverShape::of(sig);
-        if send && let Some(bound) = self_bound_for_send(shape) {
+        if send && let Some(needs) = SelfNeeds::of_shape(shape) {
+            let send = needs.needs_send().then(|| quote!(::core::marker::Send));
+            let sync = needs.needs_sync().then(|| quote!(::core::marker::Sync));
+            let bounds = send.into_iter().chain(sync);
             sig.generics
                 .make_where_clause()
                 .predicates
-                .push(syn::parse_quote_spanned!(span=> Self: #bound));
+                .push(syn::parse_quote_spanned!(span=> Self: #(#bounds)+*));
         }
         let rebinds = move_arguments_into_future(sig, shape);
         let body = quote_spanned! {span=>
@@ -159,23 +147,6 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
         method.default = Some(syn::parse2(quote_spanned!(span=> { #body }))?);
     }
     Ok(MethodKind::Async { output, send })
-}
-
-/// The bound on `Self` that makes a default body's future `Send`, given how it holds `self`
-/// (as async-trait does: `&self` needs `Self: Sync`, an owned or `&mut` self `Self: Send`).
-fn self_bound_for_send(shape: ReceiverShape) -> Option<TokenStream> {
-    match shape {
-        ReceiverShape::None => None,
-        ReceiverShape::Ref | ReceiverShape::PinRef => Some(quote!(::core::marker::Sync)),
-        ReceiverShape::Rc | ReceiverShape::Arc => {
-            Some(quote!(::core::marker::Send + ::core::marker::Sync))
-        }
-        ReceiverShape::RefMut
-        | ReceiverShape::PinMut
-        | ReceiverShape::Value
-        | ReceiverShape::Boxed
-        | ReceiverShape::Other => Some(quote!(::core::marker::Send)),
-    }
 }
 
 /// Rewrites the arguments of a default body so that, as in a native `async fn`, every argument
@@ -212,17 +183,8 @@ fn move_arguments_into_future(sig: &mut syn::Signature, shape: ReceiverShape) ->
                         });
                     }
                     pat => {
-                        let name = format_ident!("__arg{}", index, span = Span::mixed_site());
-                        let user_pat = std::mem::replace(
-                            pat,
-                            Pat::Ident(PatIdent {
-                                attrs: Vec::new(),
-                                by_ref: None,
-                                mutability: None,
-                                ident: name.clone(),
-                                subpat: None,
-                            }),
-                        );
+                        let name = native_argument_name(index);
+                        let user_pat = std::mem::replace(pat, plain_binding(name.clone()));
                         let user_pat = user_pat.into_token_stream();
                         // Move the whole argument in first: `let (a, _) = __arg1;` alone would
                         // capture only `__arg1.0` and drop the rest when the method is called.

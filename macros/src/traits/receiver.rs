@@ -1,20 +1,26 @@
-//! Method receivers: what kind of `self` a method takes, whether a signature or body mentions
-//! `self`/`Self`, and renaming `self` so an `async move` block can own it.
+//! Method receivers: what kind of `self` a method takes ([`ReceiverShape`]), what a `Send`
+//! future built from a default body needs of `Self` ([`SelfNeeds`]), whether a signature or
+//! body mentions `self`/`Self`, and renaming `self` so an `async move` block can own it.
 //!
-//! Shared by boxed and native mode.
+//! Shared by boxed mode, native mode and the companion.
 
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    Block, ExprPath, GenericArgument, Ident, Item, Macro, PathArguments, Receiver, ReceiverKind,
-    Signature, Type, TypePath,
+    Block, ExprPath, FnArg, GenericArgument, Ident, Item, Macro, PathArguments, Receiver,
+    ReceiverKind, Signature, Type, TypePath,
 };
 
-/// What a `Send` future built from a default body needs of `Self`, by receiver.
+/// What a `Send` future built from a default body needs of `Self`: the future holds the
+/// receiver, and `&Self` is `Send` only when `Self: Sync`, `Arc<Self>` only when
+/// `Self: Send + Sync`, an owned or `&mut` receiver when `Self: Send`.
 ///
-/// The future holds the receiver: `&Self` is `Send` only when `Self: Sync`, `Arc<Self>` only
-/// when `Self: Send + Sync`, and every owning receiver (`self`, `&mut self`, `Box<Self>`,
-/// `Pin<&mut Self>`, no receiver but `Self` in the body) when `Self: Send`.
+/// The two modes infer it by different rules, each kept as it was released:
+/// [`SelfNeeds::inferred_like_async_trait`] for boxed mode, whose bounds must stay those of
+/// async-trait (so traits and impls of the two crates mix), and [`SelfNeeds::of_shape`] for
+/// native mode, which follows the receiver's shape. They differ for `self: Pin<&Self>` (boxed:
+/// `Send`, native: `Sync`), `self: Rc<Self>` (`Send` / `Send + Sync`), a shared reference to
+/// another pointer such as `self: &Box<Self>` (`Sync` / `Send`) and no receiver (`Send` / none).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SelfNeeds {
     Sync,
@@ -23,7 +29,9 @@ pub(crate) enum SelfNeeds {
 }
 
 impl SelfNeeds {
-    pub(crate) fn of(receiver: Option<&Receiver>) -> Self {
+    /// Boxed mode, as async-trait infers it: a shared reference needs `Sync`, `Arc<Self>`
+    /// needs `Send + Sync`, anything else (also no receiver, with `Self` in the body) `Send`.
+    pub(crate) fn inferred_like_async_trait(receiver: Option<&Receiver>) -> Self {
         let Some(receiver) = receiver else {
             return SelfNeeds::Send;
         };
@@ -38,6 +46,20 @@ impl SelfNeeds {
         }
     }
 
+    /// Native mode, by the receiver's shape; `None` without a receiver.
+    pub(crate) fn of_shape(shape: ReceiverShape) -> Option<Self> {
+        match shape {
+            ReceiverShape::None => None,
+            ReceiverShape::Ref | ReceiverShape::PinRef => Some(SelfNeeds::Sync),
+            ReceiverShape::Rc | ReceiverShape::Arc => Some(SelfNeeds::SendAndSync),
+            ReceiverShape::RefMut
+            | ReceiverShape::PinMut
+            | ReceiverShape::Value
+            | ReceiverShape::Boxed
+            | ReceiverShape::Other => Some(SelfNeeds::Send),
+        }
+    }
+
     pub(crate) fn needs_sync(self) -> bool {
         matches!(self, SelfNeeds::Sync | SelfNeeds::SendAndSync)
     }
@@ -47,22 +69,120 @@ impl SelfNeeds {
     }
 }
 
-/// `Arc<Self>`, however the path to `Arc` is spelled.
+/// `Arc<Self>`, however the path to `Arc` is spelled (`Self` written plainly).
 fn is_arc_of_self(path: &TypePath) -> bool {
-    let Some(last) = path.path.segments.last() else {
-        return false;
-    };
-    if last.ident != "Arc" {
-        return false;
+    path.path.segments.last().is_some_and(|last| {
+        last.ident == "Arc"
+            && matches!(
+                single_type_argument(&last.arguments),
+                Some(Type::Path(inner)) if inner.path.is_ident("Self")
+            )
+    })
+}
+
+/// How a method takes `self`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReceiverShape {
+    /// No receiver: an associated function.
+    None,
+    /// `&self`, `self: &Self`.
+    Ref,
+    /// `&mut self`, `self: &mut Self`.
+    RefMut,
+    /// `self`, `mut self`, `self: Self`.
+    Value,
+    /// `self: Box<Self>`.
+    Boxed,
+    /// `self: Rc<Self>`.
+    Rc,
+    /// `self: Arc<Self>`.
+    Arc,
+    /// `self: Pin<&Self>`.
+    PinRef,
+    /// `self: Pin<&mut Self>`.
+    PinMut,
+    /// Any other `self: Type`.
+    Other,
+}
+
+impl ReceiverShape {
+    pub(crate) fn of(sig: &Signature) -> Self {
+        match sig.inputs.first() {
+            Some(FnArg::Receiver(receiver)) => Self::of_receiver(receiver),
+            _ => Self::None,
+        }
     }
-    let PathArguments::AngleBracketed(arguments) = &last.arguments else {
-        return false;
+
+    fn of_receiver(receiver: &Receiver) -> Self {
+        match &receiver.kind {
+            ReceiverKind::Value => Self::Value,
+            ReceiverKind::Reference(_, _, None) => Self::Ref,
+            ReceiverKind::Reference(_, _, Some(_)) => Self::RefMut,
+            ReceiverKind::Typed(_, ty) => Self::of_type(ty),
+            _ => Self::Other,
+        }
+    }
+
+    fn of_type(ty: &Type) -> Self {
+        match ty {
+            Type::Paren(paren) => Self::of_type(&paren.elem),
+            Type::Group(group) => Self::of_type(&group.elem),
+            _ if is_self(ty) => Self::Value,
+            Type::Reference(reference) if is_self(&reference.elem) => {
+                if reference.mutability.is_some() {
+                    Self::RefMut
+                } else {
+                    Self::Ref
+                }
+            }
+            Type::Path(path) if path.qself.is_none() => {
+                let Some(last) = path.path.segments.last() else {
+                    return Self::Other;
+                };
+                let Some(inner) = single_type_argument(&last.arguments) else {
+                    return Self::Other;
+                };
+                let name = last.ident.to_string();
+                match name.as_str() {
+                    "Box" if is_self(inner) => Self::Boxed,
+                    "Rc" if is_self(inner) => Self::Rc,
+                    "Arc" if is_self(inner) => Self::Arc,
+                    "Pin" => match Self::of_type(inner) {
+                        Self::Ref => Self::PinRef,
+                        Self::RefMut => Self::PinMut,
+                        _ => Self::Other,
+                    },
+                    _ => Self::Other,
+                }
+            }
+            _ => Self::Other,
+        }
+    }
+
+    /// Whether the method owns `self` (so a default body must move it into its future).
+    pub(crate) fn owns_self(self) -> bool {
+        matches!(self, Self::Value | Self::Boxed | Self::Rc | Self::Arc)
+    }
+}
+
+fn is_self(ty: &Type) -> bool {
+    match ty {
+        Type::Path(path) => path.qself.is_none() && path.path.is_ident("Self"),
+        Type::Paren(paren) => is_self(&paren.elem),
+        Type::Group(group) => is_self(&group.elem),
+        _ => false,
+    }
+}
+
+fn single_type_argument(arguments: &PathArguments) -> Option<&Type> {
+    let PathArguments::AngleBracketed(arguments) = arguments else {
+        return None;
     };
-    let mut args = arguments.args.iter();
-    matches!(
-        (args.next(), args.next()),
-        (Some(GenericArgument::Type(Type::Path(inner))), None) if inner.path.is_ident("Self")
-    )
+    let mut iter = arguments.args.iter();
+    match (iter.next(), iter.next()) {
+        (Some(GenericArgument::Type(ty)), None) => Some(ty),
+        _ => None,
+    }
 }
 
 /// Whether the signature has a receiver or names `Self`.

@@ -1,5 +1,6 @@
 //! Tour stop: async drop. A connection and a transaction are cleaned up with `.await` on every
-//! exit path of an `#[async_scope]` fn, in reverse order, on `futures::executor::block_on`.
+//! exit path of an `#[async_scope]` fn, in reverse order, on `futures::executor::block_on`;
+//! a graceful cancellation cleans up too, and a plain one reports the orphan to the hook.
 
 use std::sync::{Arc, Mutex};
 
@@ -82,4 +83,19 @@ pub(crate) fn run() {
     ));
     assert_eq!(cancelled, Err(Cancelled));
     show("cancel_gracefully -> Err(Cancelled)", &log);
+
+    // Dropped after one poll (a `select!` loser, a timeout): nothing can be awaited, so the
+    // value gets its `Drop` and the orphan hook reports it.
+    let hook_log = log.clone();
+    async_ext::set_orphan_hook(move |orphan| {
+        note(&hook_log, format!("orphan hook: {}", orphan.type_name()));
+    });
+    let mut future = Box::pin(serve_forever(conn()));
+    let waker = std::task::Waker::noop();
+    let polled = future
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(waker));
+    assert!(polled.is_pending());
+    drop(future);
+    show("dropped after one poll -> the orphan hook", &log);
 }

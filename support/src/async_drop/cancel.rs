@@ -113,7 +113,9 @@ fn poll_cancelling<R>(f: impl FnOnce() -> R) -> (R, bool) {
 /// awaits its clean-up (its `#[async_drop]` values and `defer_async!` futures, in reverse
 /// order), and hands the cancellation to the scope around it, which does the same, until the
 /// whole future is cleaned up; then `Err(Cancelled)` is returned. If the future ends on its
-/// own meanwhile, its value is returned.
+/// own meanwhile, its value is returned. A clean-up that panics meanwhile does not skip the
+/// others, and its panic, a real failure, wins over the cancellation: it resumes from this
+/// helper instead of `Err(Cancelled)`.
 ///
 /// Dropping a future (a `select!` loser, a timeout) cannot await anything, so its values get
 /// only the `Drop` fallback; this helper is the way to cancel with the async clean-up.

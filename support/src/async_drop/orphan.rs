@@ -10,6 +10,9 @@
 
 use alloc::boxed::Box;
 use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use super::hook_cell;
 
@@ -129,9 +132,11 @@ fn default_report(_: &Orphan) {}
 /// panics.
 pub(super) struct OrphanReport {
     orphan: Option<Orphan>,
-    /// Set while a clean-up runs: a panic of the clean-up itself unwinds through the report,
-    /// and that is not an orphan (the scope resumes the panic instead).
-    skip_when_unwinding: bool,
+    /// Set while the guarded future is being polled: if the report is dropped meanwhile, the
+    /// poll panicked (a clean-up that panics is not an orphan; the scope resumes the panic).
+    /// A report dropped while the future is suspended is an orphan, even when the thread is
+    /// unwinding for another reason (the fn's future dropped during someone else's panic).
+    polling: bool,
 }
 
 impl OrphanReport {
@@ -139,16 +144,20 @@ impl OrphanReport {
     pub(super) fn new(orphan: Orphan) -> Self {
         OrphanReport {
             orphan: Some(orphan),
-            skip_when_unwinding: false,
+            polling: false,
         }
     }
 
-    /// Reports on drop, except during an unwind (a clean-up that panics is not an orphan).
-    pub(super) fn while_running(orphan: Orphan) -> Self {
-        OrphanReport {
-            orphan: Some(orphan),
-            skip_when_unwinding: true,
-        }
+    /// Polls `future`, which this report guards: a panic of that poll is not an orphan.
+    pub(super) fn poll_guarded<F: Future + ?Sized>(
+        &mut self,
+        future: Pin<&mut F>,
+        cx: &mut Context<'_>,
+    ) -> Poll<F::Output> {
+        self.polling = true;
+        let polled = future.poll(cx);
+        self.polling = false;
+        polled
     }
 
     pub(super) fn disarm(mut self) {
@@ -158,12 +167,9 @@ impl OrphanReport {
 
 impl Drop for OrphanReport {
     fn drop(&mut self) {
-        #[cfg(feature = "std")]
-        if self.skip_when_unwinding && std::thread::panicking() {
+        if self.polling {
             return;
         }
-        #[cfg(not(feature = "std"))]
-        let _ = self.skip_when_unwinding;
         if let Some(orphan) = self.orphan.take() {
             report(&orphan);
         }

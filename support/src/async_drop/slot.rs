@@ -8,7 +8,7 @@
 //! when it is dropped (the fn's future was cancelled) drops it and reports an orphan.
 
 use alloc::vec::Vec;
-use core::future::Future;
+use core::future::{Future, poll_fn};
 use core::pin::pin;
 
 use super::orphan::{Orphan, OrphanReport};
@@ -70,19 +70,30 @@ pub fn fill<'a, T: AsyncDrop>(slot: &'a mut Slot<T>, seq: &mut u64, value: T) ->
     slot.value.insert(value)
 }
 
-/// A marked `let` running again: guards the slot while its previous value is async-dropped.
-/// When that ends, or panics, the previous value is dropped; when the fn is cancelled
-/// meanwhile, it stays in the slot, whose own drop gives it the fallback and the orphan
-/// report. So a value whose clean-up panicked is not cleaned a second time at the fn's end.
+/// A marked `let` running again: holds the new value and guards the slot while its previous
+/// value is async-dropped.
+/// * The clean-up ends: [`Rebind::finish`] drops the previous value and hands the new one to
+///   `fill`.
+/// * The clean-up (or the previous value's `Drop`) panics: the previous value is dropped (not
+///   cleaned a second time at the fn's end), the new one is stored in the slot, so that the
+///   scope's epilogue async-drops it, and the panic resumes.
+/// * The fn is cancelled meanwhile (this guard is dropped without `finish`): the previous
+///   value stays in the slot, whose own drop gives it the fallback and the orphan report; the
+///   new one gets them at once.
 #[derive(Debug)]
 pub struct Rebind<'a, T> {
     slot: &'a mut Slot<T>,
-    done: bool,
+    seq: &'a mut u64,
+    new: Option<T>,
 }
 
-/// Starts [`Rebind`] for `slot`.
-pub fn rebind<T>(slot: &mut Slot<T>) -> Rebind<'_, T> {
-    Rebind { slot, done: false }
+/// Starts [`Rebind`] for `slot`, holding `new` until the previous value is cleaned.
+pub fn rebind<'a, T>(slot: &'a mut Slot<T>, seq: &'a mut u64, new: T) -> Rebind<'a, T> {
+    Rebind {
+        slot,
+        seq,
+        new: Some(new),
+    }
 }
 
 impl<T> Rebind<'_, T> {
@@ -91,20 +102,34 @@ impl<T> Rebind<'_, T> {
         self.slot
     }
 
-    /// The previous value's clean-up ended: drop it now.
-    pub fn finish(mut self) {
-        self.done = true;
+    /// The previous value's clean-up ended (`cleaned` says how, see
+    /// [`rebind_cleanup`](super::unwind::rebind_cleanup)): drops it, and returns the new value,
+    /// or stores the new value and resumes the panic.
+    pub fn finish(mut self, cleaned: Result<(), Payload>) -> T {
+        let previous = self.slot.value.take();
+        let mut panic = cleaned.err();
+        unwind::record(&mut panic, unwind::catch_sync(move || drop(previous)));
+        // `new` is only taken here or in `drop`, which has not run.
+        let Some(new) = self.new.take() else {
+            unreachable!("`Rebind` finished twice")
+        };
+        if let Some(payload) = panic {
+            *self.seq += 1;
+            self.slot.seq = *self.seq;
+            self.slot.value = Some(new);
+            unwind::resume(payload);
+        }
+        new
     }
 }
 
 impl<T> Drop for Rebind<'_, T> {
     fn drop(&mut self) {
-        #[cfg(feature = "std")]
-        let unwinding = std::thread::panicking();
-        #[cfg(not(feature = "std"))]
-        let unwinding = false;
-        if self.done || unwinding {
-            drop(self.slot.value.take());
+        if let Some(new) = self.new.take() {
+            // Cancelled while the previous value was cleaned: nothing can be awaited any
+            // more. Declared first, dropped last: the value's `Drop`, then the hook.
+            let _report = OrphanReport::new(Orphan::value::<T>());
+            drop(new);
         }
     }
 }
@@ -232,8 +257,9 @@ impl<F> DeferSlot<F> {
         async move {
             if let Some(future) = future {
                 // Declared before the pinned future, so dropped after it.
-                let report = OrphanReport::while_running(Orphan::deferred::<F>());
-                pin!(future).await;
+                let mut report = OrphanReport::new(Orphan::deferred::<F>());
+                let mut future = pin!(future);
+                poll_fn(|cx| report.poll_guarded(future.as_mut(), cx)).await;
                 report.disarm();
             }
         }

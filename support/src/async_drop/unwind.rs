@@ -36,13 +36,46 @@ pub(super) fn catch_sync<R>(f: impl FnOnce() -> R) -> Result<R, Payload> {
 }
 
 /// Keeps the first panic of a scope; later ones are dropped (as a panic during unwinding
-/// would be, minus the abort).
+/// would be, minus the abort). A graceful cancellation is not a failure: a real panic
+/// replaces it, so a clean-up that panics while the scope is cancelled gracefully reaches
+/// the caller of `cancel_gracefully` instead of being swallowed.
 pub(super) fn record(first: &mut Option<Payload>, result: Result<(), Payload>) {
     if let Err(payload) = result
-        && first.is_none()
+        && first
+            .as_ref()
+            .is_none_or(|kept| is_cancellation(kept) && !is_cancellation(&payload))
     {
         *first = Some(payload);
     }
+}
+
+#[cfg(feature = "std")]
+fn is_cancellation(payload: &Payload) -> bool {
+    payload.is::<super::cancel::Cancelled>()
+}
+
+#[cfg(not(feature = "std"))]
+fn is_cancellation(payload: &Payload) -> bool {
+    match *payload {}
+}
+
+/// The clean-up of a marked `let` running again (in a loop), awaited inside the body: polled
+/// with panics caught (the outcome goes to `Rebind::finish`, which resumes a panic after
+/// storing the new value), and marking the scope as active on every poll, so that
+/// [`cancel_gracefully`](crate::cancel_gracefully) lets it finish instead of abandoning the
+/// body in the middle of it.
+pub async fn rebind_cleanup<F: Future<Output = ()>>(cleanup: F) -> Result<(), Payload> {
+    let mut cleanup = pin!(cleanup);
+    poll_fn(|cx| {
+        #[cfg(feature = "std")]
+        super::cancel::mark_scope_active();
+        match catch_sync(|| cleanup.as_mut().poll(cx)) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
+    })
+    .await
 }
 
 /// The scope's body, polled with panics caught. Graceful cancellation
@@ -119,11 +152,11 @@ pub fn finish<R>(value: Option<R>, panic: Option<Payload>) -> R {
 }
 
 #[cfg(feature = "std")]
-fn resume(payload: Payload) -> ! {
+pub(super) fn resume(payload: Payload) -> ! {
     std::panic::resume_unwind(payload)
 }
 
 #[cfg(not(feature = "std"))]
-fn resume(payload: Payload) -> ! {
+pub(super) fn resume(payload: Payload) -> ! {
     match payload {}
 }

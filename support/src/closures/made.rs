@@ -38,6 +38,9 @@ pub trait BodyFnOnce<S, Args> {
 ///
 /// `S` is the tuple of captured values, `B` the body (taking the state by reference) and `BO`
 /// the trampoline that owns the state and calls `B` on it, for `call_once`.
+// `Clone` and `Copy` when the captures are, as for a native closure (the bodies capture at
+// most references to outer locals, so they are `Copy`).
+#[derive(Clone, Copy)]
 pub struct AsyncClosure<S, B, BO> {
     state: S,
     body: B,
@@ -46,6 +49,9 @@ pub struct AsyncClosure<S, B, BO> {
 
 /// An `async_closure!` with at least one `let mut` capture: implements [`AsyncFnMut`] and
 /// [`AsyncFnOnce`], and their `…Send` forms when its futures are `Send`.
+// `Clone` and `Copy` when the captures are, as for a native closure (the bodies capture at
+// most references to outer locals, so they are `Copy`).
+#[derive(Clone, Copy)]
 pub struct AsyncClosureMut<S, B, BO> {
     state: S,
     body: B,
@@ -54,6 +60,9 @@ pub struct AsyncClosureMut<S, B, BO> {
 
 /// An `async_closure!(once …)`: implements only [`AsyncFnOnce`] (and [`AsyncFnOnceSend`] when
 /// its future is `Send`); the body may move captures out.
+// `Clone` and `Copy` when the captures are, as for a native closure (the bodies capture at
+// most references to outer locals, so they are `Copy`).
+#[derive(Clone, Copy)]
 pub struct AsyncClosureOnce<S, BO> {
     state: S,
     body_once: BO,
