@@ -7,6 +7,7 @@
 //! bench target, which `benches/run.sh` builds with fat LTO and runs.
 
 pub mod alloc_counter;
+pub mod clock;
 pub mod compile;
 pub mod executor;
 pub mod measure;

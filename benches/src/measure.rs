@@ -1,10 +1,10 @@
 //! Measuring one scenario: time per operation, allocations per operation, instructions per
 //! operation.
 //!
-//! Each scenario is a `fn(n) -> checksum` doing `n` operations (calls, items, streams). Every
-//! per-operation figure is a difference between a run of `2n` and a run of `n` operations,
-//! divided by `n`, so set-up costs (building the object, the first poll, lazy
-//! initialisation) drop out and only the measured loop remains.
+//! Each scenario is a `fn(n) -> checksum` doing `n` operations (calls, items, streams). The
+//! instruction and allocation counts are differences between a run of `2n` and a run of `n`
+//! operations, divided by `n`, so set-up costs (building the object, the first poll, lazy
+//! initialisation) drop out exactly and only the measured loop remains.
 
 // Operation counts stay far below 2^52, so converting them to `f64` loses nothing, and the
 // calibrated sizes are positive and clamped before they are converted back.
@@ -17,9 +17,9 @@
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
 
 use crate::alloc_counter::allocations;
+use crate::clock::elapsed_ns;
 
 /// One way of doing a group's work.
 #[derive(Debug)]
@@ -65,9 +65,8 @@ pub struct Measured {
 pub fn calibrate(run: fn(u64) -> u64, sample_ms: f64) -> u64 {
     let mut n = 1_000u64;
     loop {
-        let start = Instant::now();
-        black_box(run(black_box(n)));
-        let elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
+        let (ns, _) = elapsed_ns(|| black_box(run(black_box(n))));
+        let elapsed_ms = ns / 1e6;
         if elapsed_ms >= sample_ms / 4.0 || n >= 1 << 30 {
             // Scale to the wanted duration from the last measurement.
             let scaled = (n as f64 * sample_ms / elapsed_ms.max(1e-3)).round();
@@ -79,20 +78,16 @@ pub fn calibrate(run: fn(u64) -> u64, sample_ms: f64) -> u64 {
 
 /// Nanoseconds per operation of each scenario, median of `samples` samples taken in
 /// interleaved rounds (every scenario once per round), so that the machine's drift hits every
-/// row of a group alike. A sample is the time of `2n` operations minus that of `n`.
+/// row of a group alike. A sample is the [clock](crate::clock) time of `n` operations over
+/// `n`, with `n` calibrated to about `sample_ms` (set-up, once per sample, is negligible).
 #[must_use]
 pub fn time_interleaved(runs: &[fn(u64) -> u64], samples: usize, sample_ms: f64) -> Vec<f64> {
     let sizes: Vec<u64> = runs.iter().map(|run| calibrate(*run, sample_ms)).collect();
     let mut per_op: Vec<Vec<f64>> = vec![Vec::with_capacity(samples); runs.len()];
     for _ in 0..samples {
         for ((run, &n), out) in runs.iter().zip(&sizes).zip(&mut per_op) {
-            let start = Instant::now();
-            black_box(run(black_box(n)));
-            let single = start.elapsed().as_secs_f64();
-            let start = Instant::now();
-            black_box(run(black_box(2 * n)));
-            let double = start.elapsed().as_secs_f64();
-            out.push((double - single).max(0.0) * 1e9 / n as f64);
+            let (ns, _) = elapsed_ns(|| black_box(run(black_box(n))));
+            out.push(ns / n as f64);
         }
     }
     per_op.into_iter().map(median).collect()

@@ -415,7 +415,8 @@ fn render(
     out.push_str(
         "**How to read it.** The machine is a shared 2-core VM with other builds running: \
          absolute times drift by 2× from one minute to the next, so a time is only ever shown \
-         as a ratio against a peer measured in the same run (medians of interleaved samples). \
+         as a ratio against a peer measured in the same run (interleaved samples: every row \
+         of a group once per round). \
          What repeats exactly, and what the verdicts are judged on, are the **instruction \
          counts** (callgrind: the difference between a run of 2N operations and one of N, \
          divided by N) and the **allocation counts** (a counting global allocator, likewise a \
@@ -434,8 +435,10 @@ fn render(
     }
     let _ = writeln!(
         out,
-        "Samples per row: {}, of about {} ms each.\n",
-        options.samples, options.sample_ms
+        "Times: the median of {} samples per row of about {} ms each, on {}.\n",
+        options.samples,
+        options.sample_ms,
+        async_ext_benches::clock::description()
     );
     out.push_str("## Headline: the targets of performance.md\n\n");
     out.push_str(&headline_markdown(headlines));
