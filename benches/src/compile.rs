@@ -116,7 +116,7 @@ impl Style {
 /// What [`Scratch::check`] measured, one entry per style.
 #[derive(Debug)]
 pub struct CheckRuns {
-    /// Seconds of every run.
+    /// CPU seconds (user + system) of every run.
     pub seconds: Vec<Vec<f64>>,
     /// Instructions of one run under callgrind, when valgrind ran.
     pub instructions: Option<Vec<f64>>,
@@ -194,8 +194,8 @@ impl Scratch {
         command
     }
 
-    /// The `cargo check` rows: seconds of each style's rustc invocation (`runs` rounds, styles
-    /// interleaved) and, with `valgrind`, its instruction count (one callgrind run each: rustc
+    /// The `cargo check` rows: CPU seconds of each style's rustc invocation (`runs` rounds,
+    /// styles interleaved) and, with `valgrind`, its instruction count (one callgrind run each: rustc
     /// is deterministic, so the count repeats).
     // Instruction counts of one rustc run are far below 2^52: `as f64` is exact.
     #[allow(clippy::cast_precision_loss)]
@@ -238,14 +238,25 @@ impl Scratch {
         let mut times = vec![Vec::with_capacity(runs); styles.len()];
         for _ in 0..runs {
             for (command, out) in commands.iter().zip(&mut times) {
-                let start = Instant::now();
-                run_ok(
-                    Command::new("sh")
-                        .arg("-c")
-                        .arg(command)
-                        .current_dir(&self.dir),
-                )?;
-                out.push(start.elapsed().as_secs_f64());
+                // rustc's own output goes to stderr; `times` prints the CPU time of the
+                // shell's children (rustc) on stdout.
+                let output = Command::new("sh")
+                    .arg("-c")
+                    .arg(format!("{command} && times"))
+                    .current_dir(&self.dir)
+                    .output()
+                    .map_err(|error| format!("cannot run rustc: {error}"))?;
+                let stdout = String::from_utf8_lossy(&output.stdout);
+                if !output.status.success() {
+                    return Err(format!(
+                        "rustc failed:\n{}",
+                        String::from_utf8_lossy(&output.stderr)
+                    ));
+                }
+                out.push(
+                    children_cpu_seconds(&stdout)
+                        .ok_or_else(|| format!("cannot read `times` output: {stdout}"))?,
+                );
             }
         }
         let instructions = if valgrind {

@@ -230,12 +230,12 @@ fn compile_rows(options: &Options, valgrind: bool) -> Result<(String, Vec<Headli
          Debug profile, dependencies already built, incremental compilation off. The rustc \
          command cargo runs for the generated crate (from `cargo check -vv`) is run once under \
          callgrind (rustc is deterministic: the instruction count repeats, and the verdict is \
-         judged on it) and {} times for the clock, in interleaved rounds; the time ratio uses \
-         the fastest run of each crate, the one least disturbed by other work.\n",
+         judged on it) and {} times for its CPU time (user + system), in interleaved rounds; \
+         the time ratio uses the lowest CPU time of each crate.\n",
         options.check_runs
     );
     out.push_str(
-        "| crate | instructions (millions) | × native | fastest (s) | median (s) | × native | target | verdict |\n",
+        "| crate | instructions (millions) | × native | CPU, lowest (s) | CPU, median (s) | × native | target | verdict |\n",
     );
     out.push_str("|---|---:|---:|---:|---:|---:|---|---|\n");
     for (index, (style, target)) in styles_with_targets.iter().enumerate() {
