@@ -5,7 +5,7 @@ use std::future::Future;
 use std::hint::black_box;
 use std::pin::Pin;
 
-use async_ext::{AsyncFn as ExtAsyncFn, DynAsyncFn, async_closure};
+use async_ext::{AsyncFn as ExtAsyncFn, AsyncFnSend, DynAsyncFn, async_closure};
 use async_ext_benches::executor::block_on;
 use async_ext_benches::measure::{Group, Scenario};
 use async_ext_benches::report::Target;
@@ -27,6 +27,11 @@ fn call_boxed(closure: &(dyn Fn(u64) -> BoxedFuture + 'static), x: u64) -> u64 {
 #[inline(never)]
 fn call_ext<F: ExtAsyncFn<(u64,), Output = u64>>(closure: &F, x: u64) -> u64 {
     block_on(closure.call((x,)))
+}
+
+#[inline(never)]
+fn call_ext_send<F: AsyncFnSend<(u64,), Output = u64>>(closure: &F, x: u64) -> u64 {
+    block_on(closure.call_send((x,)))
 }
 
 /// async-ext's dyn form, boxed once; each call boxes its future.
@@ -66,6 +71,13 @@ fn ext(n: u64) -> u64 {
     call_loop(&closure, n, call_ext)
 }
 
+fn ext_send(n: u64) -> u64 {
+    let closure = async_closure!({ let step = black_box(3u64); } async |x: u64| -> u64 {
+        step.wrapping_add(x)
+    });
+    call_loop(&closure, n, call_ext_send)
+}
+
 fn ext_dyn(n: u64) -> u64 {
     let closure: ExtDyn = Box::new(
         async_closure!({ let step = black_box(3u64); } async |x: u64| -> u64 {
@@ -99,6 +111,17 @@ pub(crate) fn group() -> Group {
                 id: "closure.ext",
                 label: "async-ext `async_closure!` (`AsyncFn` bound)",
                 run: ext,
+                targets: vec![Target::Ratio {
+                    against: "closure.native",
+                    max: 1.1,
+                    allocations: Some(0.0),
+                    text: "0 allocations; ≤ 1.1× a native async closure",
+                }],
+            },
+            Scenario {
+                id: "closure.ext_send",
+                label: "async-ext `async_closure!` (`AsyncFnSend` bound, `call_send`)",
+                run: ext_send,
                 targets: vec![Target::Ratio {
                     against: "closure.native",
                     max: 1.1,

@@ -30,6 +30,26 @@ async fn with_slot(x: u64) -> u64 {
     guard.0.wrapping_add(1)
 }
 
+#[async_scope]
+#[allow(clippy::unused_async)] // the same async fn as the others, with the scope and no slot
+async fn scope_without_slot(x: u64) -> u64 {
+    let guard = Guard(x);
+    guard.0.wrapping_add(1)
+}
+
+#[inline(never)]
+fn call_scope_without_slot(x: u64) -> u64 {
+    block_on(scope_without_slot(x))
+}
+
+fn scope_only(n: u64) -> u64 {
+    let mut sum = 0u64;
+    for i in 0..n {
+        sum = sum.wrapping_add(call_scope_without_slot(black_box(i)));
+    }
+    sum
+}
+
 /// What the scope does on the normal path, written by hand (no panic or cancellation safety).
 async fn by_hand(x: u64) -> u64 {
     let mut guard = Guard(x);
@@ -101,6 +121,12 @@ pub(crate) fn group() -> Group {
                 id: "scope.by_hand",
                 label: "by hand: `guard.async_drop().await` before returning",
                 run: hand,
+                targets: Vec::new(),
+            },
+            Scenario {
+                id: "scope.no_slot",
+                label: "`#[async_scope]` on the same fn, no slot",
+                run: scope_only,
                 targets: Vec::new(),
             },
             Scenario {
