@@ -1,5 +1,6 @@
 #!/bin/sh
-# Runs every benchmark of async-ext against its peers and writes benches/RESULTS.md.
+# Runs every benchmark of async-ext against its peers and writes benches/RESULTS.md (a full
+# run, without flags, also rewrites the "Performance" section of README.md from the same run).
 #
 #   benches/run.sh            # the full run (a few minutes of runtime rows, then compile time)
 #   benches/run.sh --quick    # fewer samples, no compile-time rows (to try a change)

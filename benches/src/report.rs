@@ -316,9 +316,39 @@ pub fn headline_markdown(rows: &[Headline]) -> String {
     out
 }
 
+/// `markdown` with the body of the section under `heading` (a `## ` line) replaced by `body`,
+/// up to the next `## ` heading; `None` when there is no such section.
+#[must_use]
+pub fn replace_section(markdown: &str, heading: &str, body: &str) -> Option<String> {
+    let start = markdown.find(&format!("\n{heading}\n"))? + heading.len() + 2;
+    let rest = markdown[start..]
+        .find("\n## ")
+        .map_or("", |at| &markdown[start + at + 1..]);
+    let gap = if rest.is_empty() { "" } else { "\n" };
+    Some(format!(
+        "{}\n{}\n{gap}{rest}",
+        &markdown[..start],
+        body.trim()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Measured, Target, Verdict, fmt_allocations, judge};
+    use super::{Measured, Target, Verdict, fmt_allocations, judge, replace_section};
+
+    #[test]
+    fn replaces_one_section_only() {
+        let readme = "# t\n\n## A\n\nold a\n\n## Performance\n\nold\ntext\n\n## Layout\n\nkept\n";
+        assert_eq!(
+            replace_section(readme, "## Performance", "new\n").as_deref(),
+            Some("# t\n\n## A\n\nold a\n\n## Performance\n\nnew\n\n## Layout\n\nkept\n")
+        );
+        assert_eq!(
+            replace_section("x\n## Performance\nold\n", "## Performance", "new").as_deref(),
+            Some("x\n## Performance\n\nnew\n")
+        );
+        assert_eq!(replace_section(readme, "## Missing", "new"), None);
+    }
 
     fn measured(instructions: f64, allocations: f64) -> Measured {
         Measured {

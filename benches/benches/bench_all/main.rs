@@ -1,5 +1,5 @@
 //! `bench-all`: every benchmark of async-ext against its peers, in one run, written to
-//! `benches/RESULTS.md`. Run it with `benches/run.sh` (release, fat LTO); see
+//! `benches/RESULTS.md` (and, by a full run, the README's "Performance" section). Run it with `benches/run.sh` (release, fat LTO); see
 //! `benches/README.md`.
 //!
 //! Flags: `--quick` (fewer samples, no compile-time rows), `--no-valgrind`, `--no-compile`,
@@ -26,7 +26,9 @@ use async_ext_benches::compile::{BuildTime, Scratch, Style};
 use async_ext_benches::measure::{
     Group, Measured, allocations_per_op, instructions_per_op, median, time_interleaved,
 };
-use async_ext_benches::report::{GroupResult, Headline, Verdict, fmt_ratio, headline_markdown};
+use async_ext_benches::report::{
+    GroupResult, Headline, Verdict, fmt_ratio, headline_markdown, replace_section,
+};
 
 #[global_allocator]
 static ALLOC: CountingAllocator = CountingAllocator;
@@ -64,17 +66,29 @@ struct Options {
     check_runs: usize,
     runtime: bool,
     out: PathBuf,
+    /// Rewrite the README's "Performance" section: only a full run to `RESULTS.md` does.
+    readme: bool,
 }
 
 impl Options {
     fn parse(args: &[String]) -> Self {
         let quick = args.iter().any(|arg| arg == "--quick");
         let has = |flag: &str| args.iter().any(|arg| arg == flag);
-        let out = args
+        let out_flag = args
             .iter()
             .position(|arg| arg == "--out")
-            .and_then(|at| args.get(at + 1))
-            .map_or_else(|| manifest_dir().join("RESULTS.md"), PathBuf::from);
+            .and_then(|at| args.get(at + 1));
+        let full_run = !quick
+            && out_flag.is_none()
+            && [
+                "--no-valgrind",
+                "--no-compile",
+                "--no-clean-build",
+                "--no-runtime",
+            ]
+            .iter()
+            .all(|flag| !has(flag));
+        let out = out_flag.map_or_else(|| manifest_dir().join("RESULTS.md"), PathBuf::from);
         Options {
             samples: if quick { 5 } else { 21 },
             sample_ms: if quick { 2.0 } else { 5.0 },
@@ -84,6 +98,7 @@ impl Options {
             check_runs: 7,
             runtime: !has("--no-runtime"),
             out,
+            readme: full_run,
         }
     }
 }
@@ -161,10 +176,32 @@ fn run_all(options: &Options) -> Result<(), String> {
         headlines.extend(rows);
     }
 
-    let markdown = render(options, valgrind, &results, &headlines, &compile_section);
+    let date = command_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+    let markdown = render(
+        options,
+        valgrind,
+        &date,
+        &results,
+        &headlines,
+        &compile_section,
+    );
     std::fs::write(&options.out, markdown)
         .map_err(|error| format!("writing {}: {error}", options.out.display()))?;
     eprintln!("bench-all: wrote {}", options.out.display());
+    if options.readme {
+        let path = manifest_dir().join("../README.md");
+        let readme = std::fs::read_to_string(&path)
+            .map_err(|error| format!("reading {}: {error}", path.display()))?;
+        let updated = replace_section(
+            &readme,
+            "## Performance",
+            &readme_section(&date, &headlines),
+        )
+        .ok_or("README.md has no `## Performance` section")?;
+        std::fs::write(&path, updated)
+            .map_err(|error| format!("writing {}: {error}", path.display()))?;
+        eprintln!("bench-all: updated the Performance section of README.md");
+    }
     Ok(())
 }
 
@@ -393,9 +430,36 @@ fn command_line(program: &str, args: &[&str]) -> String {
         .unwrap_or_default()
 }
 
+/// The README's "Performance" section: the headline table of this run and its misses.
+fn readme_section(date: &str, headlines: &[Headline]) -> String {
+    let mut out = format!(
+        "Written by `benches/run.sh` from one run on {date}, on a shared 2-core machine; \
+         [`benches/RESULTS.md`](benches/RESULTS.md) has every row, the method and the raw \
+         figures. Each async-ext row is compared with a peer measured in the same run. The \
+         verdicts are judged on instruction counts (callgrind) and exact allocation counts, \
+         which repeat from run to run; times on this machine do not, so they are only shown \
+         as ratios (\"time ×\").\n\n"
+    );
+    out.push_str(&headline_markdown(headlines));
+    let misses: Vec<&Headline> = headlines
+        .iter()
+        .filter(|row| matches!(row.verdict, Verdict::Miss(_)))
+        .collect();
+    if misses.is_empty() {
+        out.push_str("\nEvery target was met in this run.\n");
+    } else {
+        out.push_str("\nWhere async-ext misses its targets in this run:\n\n");
+        for row in misses {
+            let _ = writeln!(out, "* {}, {}: {}.", row.what, row.row, row.verdict.mark());
+        }
+    }
+    out
+}
+
 fn render(
     options: &Options,
     valgrind: bool,
+    date: &str,
     results: &[GroupResult<'_>],
     headlines: &[Headline],
     compile_section: &str,
@@ -407,7 +471,7 @@ fn render(
          Written by `benches/run.sh` (which runs `cargo bench -p async-ext-benches --bench \
          bench-all` with fat LTO and one codegen unit) on {}, {}, {} CPUs ({}). One run; do \
          not edit by hand.\n",
-        command_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+        date,
         command_line("rustc", &["--version"]),
         std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
         command_line("uname", &["-m"]),
