@@ -1,6 +1,6 @@
 //! `bench-all`: every benchmark of async-ext against its peers, in one run, written to
-//! `benches/RESULTS.md` (and, by a full run, the README's "Performance" section). Run it with `benches/run.sh` (release, fat LTO); see
-//! `benches/README.md`.
+//! `benches/RESULTS.md` (and, by a full run, the README's "Performance" section). Run it with
+//! `benches/run.sh` (release, fat LTO); see `benches/README.md`.
 //!
 //! Flags: `--quick` (fewer samples, no compile-time rows), `--no-valgrind`, `--no-compile`,
 //! `--no-clean-build`, `--no-runtime`, `--out PATH`. `--instr ID N` runs one scenario `N` times and exits: that
