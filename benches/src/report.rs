@@ -103,12 +103,22 @@ pub fn judge(target: &Target, measured: &Measured, group: &[(&str, Measured)]) -
                     if round2(ratio) <= max + 1e-9 {
                         Verdict::Pass
                     } else {
-                        Verdict::Miss(format!("{}× > {max}×", fmt_ratio(ratio)))
+                        Verdict::Miss(format!("{}× > {}×", fmt_ratio(ratio), fmt_limit(max)))
                     }
                 }
                 _ => Verdict::Unknown("no instruction count".to_owned()),
             }
         }
+    }
+}
+
+/// A target's limit as performance.md writes it: `1.0`, `1.05`, `1.2`.
+#[must_use]
+pub fn fmt_limit(limit: f64) -> String {
+    if (limit - limit.round()).abs() < 1e-9 {
+        format!("{limit:.1}")
+    } else {
+        format!("{limit}")
     }
 }
 
@@ -136,8 +146,11 @@ pub fn fmt_allocations(allocations: f64) -> String {
     }
 }
 
+/// Whole counts without decimals (the usual case: the loop is the same every time), others
+/// with one.
 fn fmt_instructions(instructions: Option<f64>) -> String {
     match instructions {
+        Some(value) if (value - value.round()).abs() < 1e-9 => format!("{value:.0}"),
         Some(value) => format!("{value:.1}"),
         None => "–".to_owned(),
     }
@@ -375,6 +388,16 @@ mod tests {
         assert_eq!(
             judge(&WITHIN_TEN_PERCENT, &measured(23.0, 0.0), &group),
             Verdict::Miss("1.15× > 1.1×".to_owned())
+        );
+        let at_most_peer = Target::Ratio {
+            against: "peer",
+            max: 1.0,
+            allocations: None,
+            text: "",
+        };
+        assert_eq!(
+            judge(&at_most_peer, &measured(21.0, 1.0), &group),
+            Verdict::Miss("1.05× > 1.0×".to_owned())
         );
         assert_eq!(
             judge(&WITHIN_TEN_PERCENT, &measured(10.0, 1.0), &group),

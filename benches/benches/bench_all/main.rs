@@ -27,7 +27,7 @@ use async_ext_benches::measure::{
     Group, Measured, allocations_per_op, instructions_per_op, median, time_interleaved,
 };
 use async_ext_benches::report::{
-    GroupResult, Headline, Verdict, fmt_ratio, headline_markdown, replace_section,
+    GroupResult, Headline, Verdict, fmt_limit, fmt_ratio, headline_markdown, replace_section,
 };
 
 #[global_allocator]
@@ -47,6 +47,7 @@ fn groups() -> Vec<Group> {
     vec![
         traits::static_calls(),
         traits::dyn_calls(),
+        traits::dyn_calls_large_future(),
         streams::per_item_static(),
         streams::per_item_dyn(),
         streams::per_stream(),
@@ -287,7 +288,7 @@ fn compile_rows(options: &Options, valgrind: bool) -> Result<(String, Vec<Headli
                 let verdict = if (ratio * 100.0).round() / 100.0 <= *max {
                     Verdict::Pass
                 } else {
-                    Verdict::Miss(format!("{}× > {max}×", fmt_ratio(ratio)))
+                    Verdict::Miss(format!("{}× > {}×", fmt_ratio(ratio), fmt_limit(*max)))
                 };
                 headlines.push(Headline {
                     what: format!("`cargo check`, {METHODS}-method trait"),

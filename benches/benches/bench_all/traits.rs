@@ -367,3 +367,132 @@ pub(crate) fn dyn_calls() -> Group {
         ],
     }
 }
+
+/// The work of the large-future rows: a 256-byte buffer held across an await, so the call's
+/// future is larger than the companion's inline storage (128 bytes).
+#[inline(always)]
+async fn large_work(state: u64, x: u64) -> u64 {
+    let buffer = black_box([x; 32]);
+    std::future::ready(()).await;
+    buffer
+        .iter()
+        .fold(state, |sum, item| sum.wrapping_add(*item))
+}
+
+mod large_dynosaur {
+    #![allow(async_fn_in_trait)] // dynosaur's input is a plain async fn in a trait
+
+    use super::{Adder, block_on, large_work};
+
+    #[dynosaur::dynosaur(pub(crate) DynLarge = dyn(box) Large)]
+    pub(crate) trait Large {
+        async fn get(&self, x: u64) -> u64;
+    }
+
+    impl Large for Adder {
+        #[inline(never)]
+        async fn get(&self, x: u64) -> u64 {
+            large_work(self.0, x).await
+        }
+    }
+
+    #[inline(never)]
+    pub(crate) fn call_dyn(object: &DynLarge<'_>, x: u64) -> u64 {
+        block_on(object.get(x))
+    }
+}
+
+mod large_async_trait {
+    use super::{Adder, block_on, large_work};
+
+    #[async_trait::async_trait]
+    pub(crate) trait Large {
+        async fn get(&self, x: u64) -> u64;
+    }
+
+    #[async_trait::async_trait]
+    impl Large for Adder {
+        #[inline(never)]
+        async fn get(&self, x: u64) -> u64 {
+            large_work(self.0, x).await
+        }
+    }
+
+    #[inline(never)]
+    pub(crate) fn call_dyn(object: &(dyn Large + 'static), x: u64) -> u64 {
+        block_on(object.get(x))
+    }
+}
+
+mod large_async_ext_native {
+    use super::{Adder, block_on, large_work};
+
+    #[async_ext::async_trait_ext(native)]
+    pub(crate) trait Large {
+        async fn get(&self, x: u64) -> u64;
+    }
+
+    impl Large for Adder {
+        #[inline(never)]
+        async fn get(&self, x: u64) -> u64 {
+            large_work(self.0, x).await
+        }
+    }
+
+    #[inline(never)]
+    pub(crate) fn call_companion(object: &DynLarge<'_>, x: u64) -> u64 {
+        block_on(object.get(x))
+    }
+}
+
+fn large_async_trait_dyn(n: u64) -> u64 {
+    let object: Box<dyn large_async_trait::Large> = Box::new(Adder(black_box(3)));
+    call_loop(&*object, n, large_async_trait::call_dyn)
+}
+
+fn large_dynosaur_dyn(n: u64) -> u64 {
+    let object = large_dynosaur::DynLarge::new_box(Adder(black_box(3)));
+    call_loop(&*object, n, |object, x| large_dynosaur::call_dyn(object, x))
+}
+
+fn large_ext_companion(n: u64) -> u64 {
+    let object = large_async_ext_native::DynLarge::boxed(Adder(black_box(3)));
+    call_loop(&*object, n, |object, x| {
+        large_async_ext_native::call_companion(object, x)
+    })
+}
+
+/// Dynamic calls whose future does not fit the companion's inline storage.
+pub(crate) fn dyn_calls_large_future() -> Group {
+    Group {
+        title: "Trait call, dynamic dispatch, future larger than 128 bytes",
+        unit: "call",
+        peer: "trait.dyn_large.async_trait",
+        note: "As above, but the method holds a 256-byte buffer across an `.await`, so its \
+               future is larger than the 128 bytes of inline storage of async-ext's companion, \
+               which then boxes it.",
+        scenarios: vec![
+            scenario(
+                "trait.dyn_large.async_trait",
+                "async-trait, `&dyn Large`",
+                large_async_trait_dyn,
+            ),
+            scenario(
+                "trait.dyn_large.dynosaur",
+                "dynosaur, `&DynLarge`",
+                large_dynosaur_dyn,
+            ),
+            Scenario {
+                id: "trait.dyn_large.ext_native",
+                label: "async-ext native, companion `DynLarge::boxed`",
+                run: large_ext_companion,
+                targets: vec![Target::Ratio {
+                    against: "trait.dyn_large.dynosaur",
+                    max: 1.0,
+                    allocations: None,
+                    text: "≤ 1.0× dynosaur",
+                }],
+            },
+        ],
+    }
+}
