@@ -491,7 +491,8 @@ fn render(
     );
     out.push_str(
         "**Allocation counts** are what the code asks of the global allocator. Where LLVM, after \
-         inlining, removes a malloc/free pair (async-trait's box in the inlined trait row), the \
+         inlining, removes a malloc/free pair (the boxed futures of async-trait and of async-ext's \
+         boxed mode in the inlined trait rows), the \
          count still shows the request while the instruction count shows it gone; on every \
          not-inlined and `dyn` row the count is the number of real heap allocations.\n\n",
     );
