@@ -98,7 +98,10 @@ pub(crate) mod private {
     use core::future::Future;
 
     use super::generator::AsyncStream;
-    pub use super::generator::{BodyOutput, YieldFuture, Yielder};
+    /// The body's output (`()` or `Result<(), E>`), its yielder and a yield's future: the
+    /// types the generated closure and body name. `NeedsStd` is the bound below that turns a
+    /// generator without the `std` feature into one clear error.
+    pub use super::generator::{BodyOutput, NeedsStd, YieldFuture, Yielder};
 
     /// The `Stream` trait, so generated signatures (`impl Stream<Item = T>`) need no
     /// `futures-core` dependency in the user's crate. Hidden, so diagnostics name the public
@@ -107,11 +110,12 @@ pub(crate) mod private {
     pub use futures_core::Stream;
 
     /// Builds the stream of `stream!` and `#[async_stream]`; the macro passes
-    /// `move |hidden_yielder| async move { body }`.
+    /// `move |hidden_yielder| async move { body }`. Safe to call by hand with any closure:
+    /// the yielder panics rather than write outside its own stream's poll (`generator.rs`).
     #[inline]
     pub fn stream_new<T, F, Fut>(build_body: F) -> AsyncStream<T, F, Fut>
     where
-        F: FnOnce(Yielder<T>) -> Fut,
+        F: FnOnce(Yielder<T>) -> Fut + NeedsStd,
         Fut: Future<Output = ()>,
     {
         AsyncStream::new(build_body)
@@ -123,7 +127,7 @@ pub(crate) mod private {
     #[inline]
     pub fn try_stream_new<T, E, F, Fut>(build_body: F) -> AsyncStream<Result<T, E>, F, Fut>
     where
-        F: FnOnce(Yielder<Result<T, E>>) -> Fut,
+        F: FnOnce(Yielder<Result<T, E>>) -> Fut + NeedsStd,
         Fut: Future<Output = Result<(), E>>,
     {
         AsyncStream::new(build_body)

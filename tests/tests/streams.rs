@@ -870,6 +870,56 @@ mod runtime {
         assert_eq!(allocations, 0);
     }
 
+    // The same bodies for async-ext and async-stream, to compare sizes (performance.md:
+    // "size ≤ async-stream's for the same body").
+    macro_rules! twins {
+        ($ours:ident, $theirs:ident, $item:ty, |$n:ident| $($body:tt)*) => {
+            fn $ours($n: u64) -> impl Stream<Item = $item> {
+                stream! { $($body)* }
+            }
+            fn $theirs($n: u64) -> impl Stream<Item = $item> {
+                async_stream::stream! { $($body)* }
+            }
+        };
+    }
+    twins!(ours_u64, theirs_u64, u64, |n| for i in 0..n {
+        yield i;
+    });
+    twins!(ours_string, theirs_string, String, |n| for i in 0..n {
+        yield i.to_string();
+    });
+    twins!(ours_array, theirs_array, [u64; 4], |n| for i in 0..n {
+        yield [i; 4];
+    });
+    twins!(ours_u8, theirs_u8, u8, |n| for i in 0..n {
+        yield u8::try_from(i).unwrap();
+    });
+
+    #[test]
+    fn a_stream_is_no_bigger_than_async_streams_for_the_same_body_with_items_of_8_bytes_or_more() {
+        use std::mem::size_of_val;
+        // Same items from both.
+        assert_eq!(collect(ours_u64(3)), collect(theirs_u64(3)));
+        assert_eq!(collect(ours_string(2)), collect(theirs_string(2)));
+        assert_eq!(collect(ours_array(2)), collect(theirs_array(2)));
+        assert_eq!(collect(ours_u8(2)), collect(theirs_u8(2)));
+        let sizes = |ours: usize, theirs: usize| (ours, theirs);
+        let u64_counter = sizes(size_of_val(&ours_u64(3)), size_of_val(&theirs_u64(3)));
+        let strings = sizes(size_of_val(&ours_string(3)), size_of_val(&theirs_string(3)));
+        let arrays = sizes(size_of_val(&ours_array(3)), size_of_val(&theirs_array(3)));
+        let bytes = sizes(size_of_val(&ours_u8(3)), size_of_val(&theirs_u8(3)));
+        println!("u64 {u64_counter:?} String {strings:?} [u64; 4] {arrays:?} u8 {bytes:?}");
+        // async-stream keeps the item in the body across the yield; async-ext hands it over
+        // through `poll_next`'s stack but keeps two 8-byte ids (the stream's and its
+        // yielder's; the stream's doubles as its state tag).
+        assert_eq!(u64_counter, (48, 56));
+        assert!(strings.0 < strings.1, "{strings:?}");
+        assert!(arrays.0 < arrays.1, "{arrays:?}");
+        // Items smaller than the id: async-stream is smaller by 8 bytes (guide::streams,
+        // "Size"). Asserted so a change either way is seen.
+        assert_eq!(bytes.0, bytes.1 + 8, "{bytes:?}");
+    }
+
     #[test]
     fn a_boxed_stream_allocates_once_per_stream_and_never_per_item() {
         let library = vec![1u32, 2, 3];
@@ -965,6 +1015,39 @@ mod runtime {
         assert!(text.contains("resumed after panicking"), "{text}");
         drop(numbers);
         assert_eq!(counter.dropped(), 1);
+    }
+
+    fn second_poll_panic_message<F: std::future::Future>(future: Pin<&mut F>) -> String {
+        let mut future = future;
+        let first =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poll_once(future.as_mut())));
+        assert!(first.is_err());
+        let second =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| poll_once(future.as_mut())));
+        let payload = second
+            .err()
+            .expect("polling again after a panic must panic");
+        payload
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn polling_after_a_panic_behaves_as_a_native_async_block_does() {
+        let native = pin!(async {
+            assert!(std::hint::black_box(false), "native failed");
+        });
+        let native_message = second_poll_panic_message(native);
+        let mut ours = pin!(stream! {
+            assert!(std::hint::black_box(false), "ours failed");
+            yield 1u8;
+        });
+        let ours_message =
+            second_poll_panic_message(pin!(async_ext::__private::next(ours.as_mut())));
+        assert_eq!(ours_message, native_message);
+        assert!(!ours.is_terminated());
     }
 
     #[test]
@@ -1230,5 +1313,281 @@ mod hygiene {
             Err(String::from("end"))?;
         });
         assert_eq!(futures::executor::block_on(try_made.count()), 2);
+    }
+}
+
+/// Attacks through `async_ext::__private`, which safe code can call: there the yielder is a
+/// plain value that can be smuggled anywhere (a channel, an `Rc<RefCell<_>>`, a static,
+/// another thread, another stream's body). Each misuse must panic with the yielder's message,
+/// never write where it should not (guide::soundness; run under AddressSanitizer too).
+mod private_api_attacks {
+    use std::cell::RefCell;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::sync::Mutex;
+
+    use async_ext::__private::{Yielder, stream_new};
+
+    use super::*;
+
+    fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+        payload
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    }
+
+    /// Runs `f`, which must panic with the yielder-misuse message.
+    #[track_caller]
+    fn assert_misuse<R>(f: impl FnOnce() -> R) {
+        let Err(payload) = catch_unwind(AssertUnwindSafe(f)) else {
+            panic!("the misused yielder did not panic");
+        };
+        let text = panic_text(&*payload);
+        assert!(text.contains("yielder was used outside"), "{text}");
+    }
+
+    type Stash<T> = Rc<RefCell<Option<Yielder<T>>>>;
+
+    /// A stream that gives its yielder away to `out` when it starts, yields once through the
+    /// yielder found in `stale` (if any), and then suspends once.
+    fn hijackable(
+        out: &Stash<String>,
+        stale: &Stash<String>,
+    ) -> Pin<Box<impl Stream<Item = String> + use<>>> {
+        let (out, stale) = (Rc::clone(out), Rc::clone(stale));
+        Box::pin(stream_new(move |own: Yielder<String>| {
+            *out.borrow_mut() = Some(own);
+            async move {
+                let stale = stale.borrow_mut().take();
+                if let Some(mut stale) = stale {
+                    stale.yield_item("forged".to_string()).await;
+                }
+                yield_now().await;
+            }
+        }))
+    }
+
+    #[test]
+    fn a_yielder_used_after_its_stream_was_dropped_panics() {
+        let (out, no_stale) = (Stash::default(), Stash::default());
+        let mut first = hijackable(&out, &no_stale);
+        assert_eq!(poll_next(first.as_mut()), Poll::Pending);
+        drop(first);
+        let mut escaped = out.borrow_mut().take().unwrap();
+        // The stream's memory is freed: a write through a pointer would be a use after free.
+        assert_misuse(|| drop(escaped.yield_item("after free".to_string())));
+    }
+
+    #[test]
+    fn a_yield_ok_after_its_try_stream_ended_panics() {
+        let stash: Stash<Result<String, u8>> = Stash::default();
+        let inner = Rc::clone(&stash);
+        let mut stream = Box::pin(async_ext::__private::try_stream_new(
+            move |y: Yielder<Result<String, u8>>| {
+                *inner.borrow_mut() = Some(y);
+                async { Err(3) }
+            },
+        ));
+        assert_eq!(poll_next(stream.as_mut()), Poll::Ready(Some(Err(3))));
+        assert_eq!(poll_next(stream.as_mut()), Poll::Ready(None));
+        let mut escaped = stash.borrow_mut().take().unwrap();
+        assert_misuse(|| drop(escaped.yield_ok("after the end".to_string())));
+    }
+
+    #[test]
+    fn a_stale_yielder_cannot_feed_a_new_stream_at_the_same_address() {
+        let (out_a, out_b, stale) = (Stash::default(), Stash::default(), Stash::default());
+        let mut a = hijackable(&out_a, &Stash::default());
+        assert_eq!(poll_next(a.as_mut()), Poll::Pending);
+        let address_a = std::ptr::from_ref(&*a).addr();
+        drop(a);
+        *stale.borrow_mut() = out_a.borrow_mut().take();
+        // Same type, same size: the allocator usually hands out the same address again. A
+        // check by address would let the stale yielder write into `b`.
+        let mut b = hijackable(&out_b, &stale);
+        let same_address = std::ptr::from_ref(&*b).addr() == address_a;
+        assert_misuse(|| poll_next(b.as_mut()));
+        // `b` never produced the forged item; its body is poisoned like any panicked async
+        // block, and dropping it is clean.
+        assert!(catch_unwind(AssertUnwindSafe(|| poll_next(b.as_mut()))).is_err());
+        drop(b);
+        // Report, not assert: the allocator decides. (With glibc it is the same address.)
+        println!("same address reused: {same_address}");
+    }
+
+    #[test]
+    fn a_yielder_cannot_feed_another_live_stream() {
+        let (out_a, out_b, stale) = (Stash::default(), Stash::default(), Stash::default());
+        let mut a = hijackable(&out_a, &Stash::default());
+        assert_eq!(poll_next(a.as_mut()), Poll::Pending);
+        // `a` is alive and idle; its yielder is used from `b`'s body.
+        *stale.borrow_mut() = out_a.borrow_mut().take();
+        let mut b = hijackable(&out_b, &stale);
+        assert_misuse(|| poll_next(b.as_mut()));
+        // Nothing reached `a`: it ends without an item.
+        assert_eq!(poll_next(a.as_mut()), Poll::Ready(None));
+    }
+
+    #[test]
+    fn a_parent_yielder_used_in_a_child_body_panics_and_polling_state_is_restored() {
+        let log = Log::default();
+        let child_log = log.clone();
+        let mut parent = Box::pin(stream_new(move |own: Yielder<u32>| async move {
+            // The child's body owns the parent's yielder and yields through it while the
+            // child, not the parent, is being polled.
+            let mut child = pin!(stream_new(move |_child_yielder: Yielder<u32>| async move {
+                let mut own = own;
+                child_log.push("child yields through the parent's yielder");
+                own.yield_item(1).await;
+                child_log.push("unreachable");
+            }));
+            let from_child = child.next().await;
+            assert_eq!(from_child, None, "unreachable");
+        }));
+        assert_misuse(|| poll_next(parent.as_mut()));
+        assert_eq!(log.events(), ["child yields through the parent's yielder"]);
+        drop(parent);
+        // Both guards unwound: a fresh stream polls normally on this thread.
+        let fresh = stream! { yield 5u8; yield 6; };
+        assert_eq!(collect(fresh), [5, 6]);
+    }
+
+    #[test]
+    fn a_panic_in_the_body_does_not_leave_its_stream_marked_as_being_polled() {
+        let stash: Stash<u64> = Stash::default();
+        let inner = Rc::clone(&stash);
+        let mut stream = Box::pin(stream_new(move |y: Yielder<u64>| {
+            *inner.borrow_mut() = Some(y);
+            async {
+                assert!(std::hint::black_box(false), "the body failed");
+            }
+        }));
+        assert!(catch_unwind(AssertUnwindSafe(|| poll_next(stream.as_mut()))).is_err());
+        let mut escaped = stash.borrow_mut().take().unwrap();
+        // The stream is alive but not being polled, and the `poll_next` stack frame that held
+        // its slot is gone: the write must not happen.
+        assert_misuse(|| drop(escaped.yield_item(7)));
+        drop(stream);
+    }
+
+    #[test]
+    fn a_yielder_sent_to_another_thread_cannot_race_its_stream() {
+        let (sender, receiver) = std::sync::mpsc::channel::<Yielder<u64>>();
+        let mut stream = Box::pin(stream_new(move |y: Yielder<u64>| {
+            sender.send(y).unwrap();
+            async {
+                for _ in 0..100 {
+                    yield_now().await;
+                }
+            }
+        }));
+        assert_eq!(poll_next(stream.as_mut()), Poll::Pending);
+        std::thread::scope(|scope| {
+            let attacker = scope.spawn(move || {
+                let mut y = receiver.recv().unwrap();
+                // Bounded, so a regression fails the test instead of hanging it.
+                for i in 0..100_000 {
+                    drop(y.yield_item(i));
+                }
+            });
+            // Meanwhile this thread keeps polling the stream.
+            let mut items = Vec::new();
+            loop {
+                match poll_next(stream.as_mut()) {
+                    Poll::Ready(Some(item)) => items.push(item),
+                    Poll::Ready(None) => break,
+                    Poll::Pending => {}
+                }
+            }
+            assert_eq!(items, Vec::<u64>::new());
+            let payload = attacker.join().unwrap_err();
+            assert!(panic_text(&*payload).contains("yielder was used outside"));
+        });
+    }
+
+    static PARKED: Mutex<Option<Yielder<u64>>> = Mutex::new(None);
+
+    #[test]
+    fn a_yielder_parked_in_a_static_yields_only_while_its_own_stream_polls() {
+        let numbers = stream_new(|y: Yielder<u64>| {
+            *PARKED.lock().unwrap() = Some(y);
+            async {
+                for i in 0..3 {
+                    let mut y = PARKED.lock().unwrap().take().unwrap();
+                    // Its own stream is being polled: the check is by identity, not place.
+                    y.yield_item(i).await;
+                    *PARKED.lock().unwrap() = Some(y);
+                }
+            }
+        });
+        assert_eq!(collect(numbers), [0, 1, 2]);
+        let mut parked = PARKED.lock().unwrap().take().unwrap();
+        assert_misuse(|| drop(parked.yield_item(3)));
+    }
+
+    #[test]
+    fn a_yield_in_the_closure_that_builds_the_body_panics_and_the_stream_ends() {
+        let mut stream = Box::pin(stream_new(|mut y: Yielder<u8>| {
+            drop(y.yield_item(1));
+            async {}
+        }));
+        assert_misuse(|| poll_next(stream.as_mut()));
+        assert_eq!(poll_next(stream.as_mut()), Poll::Ready(None));
+        assert!(stream.is_terminated());
+    }
+
+    #[test]
+    fn items_yielded_without_awaiting_are_dropped_once_never_leaked() {
+        let counter = DropCounter::new();
+        let (first, second, last) = (counter.token(), counter.token(), counter.token());
+        let mut stream = Box::pin(stream_new(move |mut y: Yielder<DropToken>| async move {
+            drop(y.yield_item(first));
+            y.yield_item(second).await;
+            // Not awaited, and the body ends at once.
+            drop(y.yield_item(last));
+        }));
+        // The second yield replaced the first item, which is dropped at once.
+        let Poll::Ready(Some(second)) = poll_next(stream.as_mut()) else {
+            panic!("expected an item");
+        };
+        assert_eq!(counter.dropped(), 1);
+        // The body ended with `last` in the slot: it is dropped, the stream ends.
+        assert!(matches!(poll_next(stream.as_mut()), Poll::Ready(None)));
+        assert_eq!(counter.dropped(), 2);
+        drop(second);
+        drop(stream);
+        assert_eq!(counter.dropped(), 3);
+    }
+
+    struct YieldOnDrop(Yielder<u32>);
+
+    impl Drop for YieldOnDrop {
+        fn drop(&mut self) {
+            drop(self.0.yield_item(9));
+        }
+    }
+
+    #[test]
+    fn a_yield_from_a_destructor_run_by_dropping_the_stream_panics() {
+        let mut stream = Box::pin(stream_new(|y: Yielder<u32>| async move {
+            let _guard = YieldOnDrop(y);
+            yield_now().await;
+        }));
+        assert_eq!(poll_next(stream.as_mut()), Poll::Pending);
+        // Dropping the stream drops the guard outside any poll.
+        assert_misuse(|| drop(stream));
+    }
+
+    #[test]
+    fn a_yield_from_a_destructor_run_inside_the_body_is_an_ordinary_yield() {
+        let mut stream = Box::pin(stream_new(|y: Yielder<u32>| async move {
+            let guard = YieldOnDrop(y);
+            drop(guard);
+            yield_now().await;
+        }));
+        // The guard dropped while its own stream polls: the item is delivered.
+        assert_eq!(poll_next(stream.as_mut()), Poll::Ready(Some(9)));
+        assert_eq!(poll_next(stream.as_mut()), Poll::Ready(None));
     }
 }

@@ -1,27 +1,34 @@
-//! The one `unsafe` module of the streams extension: a stream whose body future writes each
-//! item into a slot inside the stream itself.
+//! The one `unsafe` module of the streams extension: a stream whose body future hands each
+//! item to `poll_next` through a slot on `poll_next`'s own stack.
 //!
-//! `AsyncStream` owns the slot and the body. On the first poll it builds the body from the
-//! closure the macro generated, handing it a [`Yielder`] that points at the slot; from then
-//! on the stream is pinned, so the slot never moves while the body can reach it. A yield
-//! stores its item in the slot and suspends; `poll_next` takes the item out and returns it.
-//! No thread-local, no allocation, no pointer outside the stream.
+//! `AsyncStream` owns the body. On the first poll it draws a fresh, never-reused id and builds
+//! the body from the closure the macro generated, handing it a [`Yielder`] that carries that
+//! id. While `poll_next` polls the body, a thread-local points at a `Slot` on `poll_next`'s
+//! stack: the stream's id and an empty `Option<T>`. A yield checks that the slot's id is its
+//! own, stores the item in the slot and suspends; `poll_next` takes the item out and returns
+//! it. No allocation, nothing stored in the stream but the body and the id. (One thread-local
+//! word rather than id and pointer side by side: the id then travels through the stack, which
+//! the CPU forwards cheaply; 2.5× faster through `dyn` on the machine measured.)
 //!
-//! Soundness rests on three facts, each argued at the `unsafe` block that needs it and
-//! attacked by the tests named in `guide/soundness.md`:
-//! 1. the slot is reached only while `poll_next` polls the body that owns the `Yielder`
-//!    (the macros bind the yielder to a hidden, unnameable name, reject `yield` in nested
-//!    closures, async blocks and fns, and the yielder is neither `Copy` nor `Clone`);
-//! 2. the stream is `!Unpin` and the body is never moved once built, so the pointer stays
-//!    valid for as long as the body exists;
-//! 3. the yielder's item type is invariant, so a slot is only ever written with its own type.
+//! The yielder is a plain value that safe code can get hold of (`__private::stream_new` is
+//! callable, and a closure can smuggle its argument out through a channel, an
+//! `Rc<RefCell<_>>` or a static). Soundness therefore does not depend on where the yielder
+//! is, only on this run-time check: **a yielder writes only while its own stream is the one
+//! being polled on the current thread** (the innermost one, if polls nest), and otherwise
+//! panics. Then the slot it writes into belongs to that very `poll_next`, which is still
+//! running (so the slot is alive and not borrowed elsewhere), and the slot's type is the
+//! yielder's item type (one id
+//! belongs to one stream, whose item type is the yielder's, and `Yielder<T>` is invariant in
+//! `T`). Each `unsafe` block argues its part; `guide/soundness.md` lists the tests that
+//! attack it.
 
-use core::cell::UnsafeCell;
+#[cfg(feature = "std")]
+use core::cell::Cell;
 use core::fmt;
 use core::future::Future;
 use core::marker::{PhantomData, PhantomPinned};
+use core::num::NonZeroU64;
 use core::pin::Pin;
-use core::ptr::NonNull;
 use core::task::{Context, Poll};
 
 use futures_core::{FusedStream, Stream};
@@ -37,34 +44,32 @@ use futures_core::{FusedStream, Stream};
 #[must_use = "streams do nothing unless polled"]
 pub struct AsyncStream<T, F, Fut> {
     state: State<F, Fut>,
-    slot: YieldSlot<T>,
-    // The body holds a pointer to `slot`: the stream must not move once polled.
+    // Items pass through `poll_next`'s stack, never through the stream; this marker makes the
+    // stream `Send`/`Sync` only when its items are (as documented), and invariant in `T`.
+    _item: ItemMarker<T>,
+    // Not needed by this module (nothing points into the stream), but the body is an async
+    // block that may point into itself; `!Unpin` states that honestly.
     _pinned: PhantomPinned,
 }
 
+/// Owns a `T` for auto traits (`Send`/`Sync` when `T` is) and is invariant in `T`.
+type ItemMarker<T> = PhantomData<(T, fn(T) -> T)>;
+
+// Two variants, not three: the tag then fits in the niche of the id (never 0), and the
+// stream needs no separate tag or id field (8 to 16 bytes smaller).
 enum State<F, Fut> {
-    /// Not polled yet: the closure that builds the body from a `Yielder`.
-    Start(F),
-    /// The body; structurally pinned.
-    Running(Fut),
-    /// Finished: every later poll returns `None`.
-    Done,
+    /// `Some`: not polled yet, the closure that builds the body from a `Yielder`.
+    /// `None`: finished, every later poll returns `None`.
+    Idle(Option<F>),
+    /// The body, structurally pinned, and the id its yielder carries.
+    Running { id: NonZeroU64, body: Fut },
 }
-
-/// Where a yield leaves its item for `poll_next`.
-struct YieldSlot<T>(UnsafeCell<Option<T>>);
-
-// SAFETY: `&AsyncStream` gives access to nothing: every method that touches the slot takes
-// `Pin<&mut AsyncStream>`, and the only other access is the `Yielder` inside the body, which
-// runs only inside `poll_next`, under that same exclusive borrow. So sharing a `&YieldSlot`
-// between threads cannot race; `T: Send` because items are handed to whoever polls.
-unsafe impl<T: Send> Sync for YieldSlot<T> {}
 
 impl<T, F, Fut> AsyncStream<T, F, Fut> {
     pub(crate) fn new(build_body: F) -> Self {
         AsyncStream {
-            state: State::Start(build_body),
-            slot: YieldSlot(UnsafeCell::new(None)),
+            state: State::Idle(Some(build_body)),
+            _item: PhantomData,
             _pinned: PhantomPinned,
         }
     }
@@ -102,39 +107,49 @@ where
     #[inline]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         // SAFETY: nothing below moves a structurally pinned value: the body (`Running`) is
-        // pinned again right away and only ever dropped in place (by assigning `Done`); the
-        // closure (`Start`) and the slot's item are not structurally pinned, so moving them
-        // out is fine. `AsyncStream` is `!Unpin`, so `Pin<&mut Self>` really is pinned.
+        // pinned again right away and only ever dropped in place (by assigning `Idle(None)`);
+        // the closure (`Idle(Some(_))`) is not structurally pinned, so moving it out is fine.
         let this = unsafe { self.get_unchecked_mut() };
-        if let State::Start(_) = this.state {
-            let State::Start(build_body) = core::mem::replace(&mut this.state, State::Done) else {
+        if let State::Idle(start) = &mut this.state {
+            // Not started: take the closure, leaving "done". Done: `None` forever.
+            let Some(build_body) = start.take() else {
                 return Poll::Ready(None);
             };
-            // If `build_body` panics, the state is already `Done`: later polls return `None`.
-            let yielder = Yielder {
-                slot: NonNull::from(&this.slot),
-                _not_copy: PhantomData,
-            };
-            this.state = State::Running(build_body(yielder));
+            // If `build_body` panics, the state is already `Idle(None)`: later polls return
+            // `None`.
+            // It runs outside `Polling`: a yield inside it panics.
+            let id = ids::fresh();
+            let body = build_body(Yielder {
+                id: id.get(),
+                _item: PhantomData,
+            });
+            this.state = State::Running { id, body };
         }
-        let State::Running(body) = &mut this.state else {
+        let State::Running { id, body } = &mut this.state else {
             return Poll::Ready(None);
         };
         // SAFETY: `body` lives inside `self`, which is pinned; it is never moved out of
-        // `state`, only dropped in place when the state becomes `Done`.
+        // `state`, only dropped in place when the state becomes `Idle(None)`.
         let body = unsafe { Pin::new_unchecked(body) };
-        match body.poll(cx) {
-            Poll::Pending => {
-                // SAFETY: the body is not running (its poll returned), so nothing else
-                // accesses the slot now; we hold the stream exclusively.
-                let item = unsafe { (*this.slot.0.get()).take() };
-                match item {
-                    Some(item) => Poll::Ready(Some(item)),
-                    None => Poll::Pending,
-                }
-            }
+        let mut slot = Slot {
+            id: id.get(),
+            item: None,
+        };
+        let polled = {
+            // Restores the previous "being polled" on drop, unwinding included, so the
+            // pointer to `slot` never outlives this block.
+            let _polling = Polling::enter((&raw mut slot).cast());
+            body.poll(cx)
+        };
+        match polled {
+            Poll::Pending => match slot.item {
+                Some(item) => Poll::Ready(Some(item)),
+                None => Poll::Pending,
+            },
             Poll::Ready(output) => {
-                this.state = State::Done;
+                this.state = State::Idle(None);
+                // An item stored by a yield that was not awaited (possible only by calling
+                // `Yielder::yield_item` by hand) is dropped here with `slot`.
                 Poll::Ready(output.final_item())
             }
         }
@@ -142,8 +157,8 @@ where
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         match self.state {
-            State::Done => (0, Some(0)),
-            State::Start(_) | State::Running(_) => (0, None),
+            State::Idle(None) => (0, Some(0)),
+            State::Idle(Some(_)) | State::Running { .. } => (0, None),
         }
     }
 }
@@ -155,16 +170,16 @@ where
     Fut::Output: BodyOutput<T>,
 {
     fn is_terminated(&self) -> bool {
-        matches!(self.state, State::Done)
+        matches!(self.state, State::Idle(None))
     }
 }
 
 impl<T, F, Fut> fmt::Debug for AsyncStream<T, F, Fut> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match self.state {
-            State::Start(_) => "not started",
-            State::Running(_) => "running",
-            State::Done => "done",
+            State::Idle(Some(_)) => "not started",
+            State::Running { .. } => "running",
+            State::Idle(None) => "done",
         };
         f.debug_struct("AsyncStream")
             .field("state", &state)
@@ -172,21 +187,143 @@ impl<T, F, Fut> fmt::Debug for AsyncStream<T, F, Fut> {
     }
 }
 
-/// The body's handle on its stream's slot. Made only by `AsyncStream::poll_next` and bound by
-/// the macros to a hidden name; neither `Copy` nor `Clone`.
-pub struct Yielder<T> {
-    // `NonNull<YieldSlot<T>>` is invariant in `T` (through `UnsafeCell`).
-    slot: NonNull<YieldSlot<T>>,
-    // Raw pointers are `Copy`-able, the yielder must not be: this keeps it unique.
-    _not_copy: PhantomData<*mut ()>,
+/// Where a yield leaves its item: a local of `poll_next`, with the id of the stream polling.
+/// `repr(C)` puts `id` first whatever `T` is, so a yielder can read the id before it knows
+/// that the slot is its own, of its own item type.
+#[repr(C)]
+struct Slot<T> {
+    id: u64,
+    item: Option<T>,
 }
 
-// SAFETY: the yielder lives inside the body, inside the stream whose slot it points to, and
-// is only used while that stream is polled (see the module docs): moving it to another thread
-// means moving the whole stream, which is fine when the items are `Send`.
-unsafe impl<T: Send> Send for Yielder<T> {}
-// SAFETY: no method takes `&Yielder`; sharing one gives access to nothing.
-unsafe impl<T: Send> Sync for Yielder<T> {}
+#[cfg(feature = "std")]
+std::thread_local! {
+    // The `Slot` of the stream being polled on this thread, as a pointer to its `id` (null:
+    // none). `const` initialisation and no destructor: a plain `fs:`-relative access, never
+    // destroyed while the thread runs.
+    static CURRENT: Cell<*mut u64> = const { Cell::new(core::ptr::null_mut()) };
+}
+
+/// "This stream is being polled on this thread", from `enter` until drop.
+struct Polling {
+    previous: *mut u64,
+}
+
+impl Polling {
+    #[inline]
+    fn enter(slot: *mut u64) -> Self {
+        Polling {
+            previous: current::replace(slot),
+        }
+    }
+}
+
+impl Drop for Polling {
+    #[inline]
+    fn drop(&mut self) {
+        current::replace(self.previous);
+    }
+}
+
+#[cfg(feature = "std")]
+mod current {
+    use super::CURRENT;
+
+    #[inline]
+    pub(super) fn replace(new: *mut u64) -> *mut u64 {
+        CURRENT.replace(new)
+    }
+
+    #[inline]
+    pub(super) fn get() -> *mut u64 {
+        CURRENT.get()
+    }
+}
+
+// Without `std` there is no thread-local: `stream_new`/`try_stream_new` require
+// `NeedsStd`, which then has no impl, so no `AsyncStream` is ever built and these never run.
+#[cfg(not(feature = "std"))]
+mod current {
+    pub(super) fn replace(_: *mut u64) -> *mut u64 {
+        core::ptr::null_mut()
+    }
+
+    pub(super) fn get() -> *mut u64 {
+        core::ptr::null_mut()
+    }
+}
+
+/// Stream ids: unique for the life of the process, never reused, never an address.
+mod ids {
+    use core::num::NonZeroU64;
+    use core::sync::atomic::{AtomicU64, Ordering};
+
+    #[cfg(feature = "std")]
+    use super::Cell;
+
+    /// Ids are handed to threads in blocks, so making a stream costs no atomic operation
+    /// (and no cache-line ping-pong between threads) 1023 times out of 1024.
+    const BLOCK: u64 = 1024;
+    static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
+
+    #[cfg(feature = "std")]
+    std::thread_local! {
+        // The next id of this thread's block and the end of the block.
+        static RESERVED: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    }
+
+    #[inline]
+    pub(super) fn fresh() -> NonZeroU64 {
+        #[cfg(feature = "std")]
+        {
+            let (next, end) = RESERVED.get();
+            if next < end
+                && let Some(id) = NonZeroU64::new(next)
+            {
+                RESERVED.set((next + 1, end));
+                return id;
+            }
+            let start = new_block();
+            RESERVED.set((start.get() + 1, start.get() + BLOCK));
+            start
+        }
+        #[cfg(not(feature = "std"))]
+        new_block()
+    }
+
+    #[cold]
+    fn new_block() -> NonZeroU64 {
+        let start = NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed);
+        // Reusing an id would let a stale yielder write into another stream. Reaching 2^63
+        // takes centuries; past it, stop rather than risk a wrap (as `Arc` does for its
+        // count). Every thread that gets here stops the process, so the counter cannot be
+        // pushed the remaining 2^63 to the wrap. The counter starts at 1: no id is 0.
+        if start > u64::MAX / 2 {
+            overflow();
+        }
+        NonZeroU64::new(start).unwrap_or_else(|| overflow())
+    }
+
+    #[cold]
+    fn overflow() -> ! {
+        #[cfg(feature = "std")]
+        std::process::abort();
+        #[cfg(not(feature = "std"))]
+        panic!("async-ext: stream ids exhausted");
+    }
+}
+
+/// The body's handle on its stream. Made only by `AsyncStream::poll_next`, bound by the macros
+/// to a hidden name, and neither `Copy` nor `Clone` — but nothing relies on that: wherever a
+/// yielder ends up, it can only yield while its own stream polls it (see the module docs).
+pub struct Yielder<T> {
+    /// The id of the stream that made it.
+    id: u64,
+    // Invariant in `T`: a `Yielder<&'static str>` must not become a `Yielder<&'a str>` or the
+    // other way round, since the slot it writes into has exactly the stream's item type.
+    // `fn(T) -> T` also keeps the yielder `Send` and `Sync`: it holds no `T`.
+    _item: PhantomData<fn(T) -> T>,
+}
 
 impl<T> fmt::Debug for Yielder<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -195,16 +332,35 @@ impl<T> fmt::Debug for Yielder<T> {
 }
 
 impl<T> Yielder<T> {
-    /// One `yield`: stores `item` in the stream's slot at once, and returns the future the
-    /// body awaits right away, which suspends once so `poll_next` can hand the item out.
-    /// (Storing here rather than in the future keeps the item out of the body's state.)
+    /// One `yield`: stores `item` in the slot of the stream being polled at once, and returns
+    /// the future the body awaits right away, which suspends once so `poll_next` can hand the
+    /// item out. (Storing here rather than in the future keeps the item out of the body's
+    /// state.)
+    ///
+    /// # Panics
+    ///
+    /// If this yielder's stream is not the stream being polled on this thread: the yielder
+    /// was taken out of its body (into a closure, a channel, another thread, another
+    /// stream's body) or is used after its stream ended.
     #[inline]
+    #[track_caller]
     pub fn yield_item(&mut self, item: T) -> YieldFuture<'_, T> {
-        // SAFETY: the yielder lives in the body of the stream that owns the slot and cannot
-        // leave it (fact 1), and the body runs only inside that stream's `poll_next`, which
-        // does not touch the slot while the body runs: the access is exclusive. The stream is
-        // pinned (fact 2), so the pointer is valid; the slot's type is `T` exactly (fact 3).
-        unsafe { *(*self.slot.as_ptr()).0.get() = Some(item) };
+        let current = current::get();
+        // SAFETY: a non-null `current` points at the `id` of a live `Slot`: `Polling` publishes
+        // only the address of a `poll_next` local and takes it back (on return and on unwind)
+        // before that local goes away; nested polls restore the outer address. `Slot` is
+        // `repr(C)` with `id: u64` first, so the read is valid whatever that slot's item type.
+        if current.is_null() || unsafe { current.read() } != self.id {
+            misused();
+        }
+        // SAFETY: the slot's id is this yielder's, and ids are unique and never reused, so this
+        // thread is inside the poll of the stream that made this yielder, and `current` is that
+        // `poll_next`'s `slot`: alive (see above), untouched by `poll_next` until the body's
+        // poll returns, and a `Slot<T>` of this yielder's `T` (the stream made the yielder with
+        // its own item type; both are invariant in `T`). The old item is dropped after the
+        // write, so user code in its `Drop` sees no half-written slot.
+        let previous = unsafe { (&raw mut (*current.cast::<Slot<T>>()).item).replace(Some(item)) };
+        drop(previous);
         YieldFuture {
             suspended: false,
             _yielder: PhantomData,
@@ -212,9 +368,20 @@ impl<T> Yielder<T> {
     }
 }
 
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn misused() -> ! {
+    panic!(
+        "a stream's yielder was used outside that stream's poll: it escaped its body, \
+         or its stream ended"
+    )
+}
+
 impl<T, E> Yielder<Result<T, E>> {
     /// `yield value` in `try_stream!`: yields `Ok(value)`.
     #[inline]
+    #[track_caller]
     pub fn yield_ok(&mut self, value: T) -> YieldFuture<'_, Result<T, E>> {
         self.yield_item(Ok(value))
     }
@@ -251,3 +418,15 @@ impl<T> Future for YieldFuture<'_, T> {
         }
     }
 }
+
+/// Async generators need the thread-local above, so the `std` feature: with it every type
+/// implements this; without it none does, and `stream_new` says why at the user's macro.
+#[diagnostic::on_unimplemented(
+    message = "async generators need the `std` feature of async-ext",
+    label = "this generator",
+    note = "a thread-local keeps generators sound; enable `features = [\"std\"]` on async-ext"
+)]
+pub trait NeedsStd {}
+
+#[cfg(feature = "std")]
+impl<T: ?Sized> NeedsStd for T {}
