@@ -113,6 +113,12 @@ fn main() -> ExitCode {
     if let Some(at) = args.iter().position(|arg| arg == "--instr") {
         return run_one(args.get(at + 1), args.get(at + 2));
     }
+    // `cargo bench` passes `--bench`; `cargo test --benches` (or `--all-targets`) runs this
+    // binary without it, and must not start a run of several minutes that rewrites files.
+    if !args.iter().any(|arg| arg == "--bench") {
+        eprintln!("bench-all: not run by `cargo bench`; run `benches/run.sh` to measure");
+        return ExitCode::SUCCESS;
+    }
     let options = Options::parse(&args);
     if let Err(error) = run_all(&options) {
         eprintln!("bench-all: {error}");
