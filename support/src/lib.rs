@@ -23,9 +23,9 @@
 //!
 //! ## Features
 //!
-//! * `std` (default): catching panics in `#[async_scope]`, the process-wide orphan hook, and
-//!   async generators (their soundness check uses a thread-local). Without it the crate is
-//!   `#![no_std]` and needs only `core` and `alloc`.
+//! * `std` (default): catching panics in `#[async_scope]` and the process-wide orphan hook.
+//!   Without it the crate is `#![no_std]` and needs only `core` and `alloc`; async generators
+//!   work either way.
 
 #![no_std]
 #![forbid(unsafe_op_in_unsafe_fn)]

@@ -99,9 +99,8 @@ pub(crate) mod private {
 
     use super::generator::AsyncStream;
     /// The body's output (`()` or `Result<(), E>`), its yielder and a yield's future: the
-    /// types the generated closure and body name. `NeedsStd` is the bound below that turns a
-    /// generator without the `std` feature into one clear error.
-    pub use super::generator::{BodyOutput, NeedsStd, YieldFuture, Yielder};
+    /// types the generated closure and body name.
+    pub use super::generator::{BodyOutput, YieldFuture, Yielder};
 
     /// The `Stream` trait, so generated signatures (`impl Stream<Item = T>`) need no
     /// `futures-core` dependency in the user's crate. Hidden, so diagnostics name the public
@@ -115,7 +114,7 @@ pub(crate) mod private {
     #[inline]
     pub fn stream_new<T, F, Fut>(build_body: F) -> AsyncStream<T, F, Fut>
     where
-        F: FnOnce(Yielder<T>) -> Fut + NeedsStd,
+        F: FnOnce(Yielder<T>) -> Fut,
         Fut: Future<Output = ()>,
     {
         AsyncStream::new(build_body)
@@ -127,7 +126,7 @@ pub(crate) mod private {
     #[inline]
     pub fn try_stream_new<T, E, F, Fut>(build_body: F) -> AsyncStream<Result<T, E>, F, Fut>
     where
-        F: FnOnce(Yielder<Result<T, E>>) -> Fut + NeedsStd,
+        F: FnOnce(Yielder<Result<T, E>>) -> Fut,
         Fut: Future<Output = Result<(), E>>,
     {
         AsyncStream::new(build_body)

@@ -140,6 +140,60 @@ impl Codec for Echo {
     }
 }
 
+/// A public native trait whose companion needs `&T: Send` (so `T: Sync`), with a method
+/// returning a future (no `async_yields_async` from the expansion) and a default body that
+/// ends in `return` (no `diverging_sub_expression`).
+#[async_trait_ext(native)]
+pub trait Lookup<T> {
+    /// Borrows a key of the trait's parameter type.
+    async fn contains(&self, key: &T) -> bool;
+    /// Returns a future.
+    async fn later(&self) -> std::future::Ready<u8> {
+        std::future::ready(1)
+    }
+    /// Ends in `return`.
+    #[allow(clippy::needless_return)]
+    async fn fallback(&self) -> &'static dyn Display {
+        return &"none";
+    }
+}
+
+impl<T: Sync + PartialEq + From<u8>> Lookup<T> for Echo {
+    async fn contains(&self, key: &T) -> bool {
+        *key == T::from(0)
+    }
+}
+
+/// The same in boxed mode.
+#[async_trait_ext]
+pub trait BoxedLookup {
+    /// Returns a future.
+    async fn later(&self) -> std::future::Ready<u8> {
+        std::future::ready(2)
+    }
+    /// Ends in `return`.
+    #[allow(clippy::needless_return)]
+    async fn fallback(&self) -> &'static dyn Display {
+        return &"boxed";
+    }
+}
+
+#[async_trait_ext]
+impl BoxedLookup for Echo {}
+
+#[test]
+fn futures_returned_and_generic_companions() {
+    futures::executor::block_on(async {
+        let echo = Echo::default();
+        let object: &DynLookup<'_, u8> = DynLookup::from_ref(&echo);
+        assert!(object.contains(&0).await);
+        assert_eq!(object.later().await.await, 1);
+        assert_eq!(object.fallback().await.to_string(), "none");
+        assert_eq!(BoxedLookup::later(&echo).await.await, 2);
+        assert_eq!(BoxedLookup::fallback(&echo).await.to_string(), "boxed");
+    });
+}
+
 #[test]
 fn the_public_api_works() {
     let mut echo = Echo::default();

@@ -896,7 +896,7 @@ mod runtime {
     });
 
     #[test]
-    fn a_stream_is_no_bigger_than_async_streams_for_the_same_body_with_items_of_8_bytes_or_more() {
+    fn stream_sizes_against_async_streams_for_the_same_body() {
         use std::mem::size_of_val;
         // Same items from both.
         assert_eq!(collect(ours_u64(3)), collect(theirs_u64(3)));
@@ -909,15 +909,14 @@ mod runtime {
         let arrays = sizes(size_of_val(&ours_array(3)), size_of_val(&theirs_array(3)));
         let bytes = sizes(size_of_val(&ours_u8(3)), size_of_val(&theirs_u8(3)));
         println!("u64 {u64_counter:?} String {strings:?} [u64; 4] {arrays:?} u8 {bytes:?}");
-        // async-stream keeps the item in the body across the yield; async-ext hands it over
-        // through `poll_next`'s stack but keeps two 8-byte ids (the stream's and its
-        // yielder's; the stream's doubles as its state tag).
-        assert_eq!(u64_counter, (48, 56));
-        assert!(strings.0 < strings.1, "{strings:?}");
-        assert!(arrays.0 < arrays.1, "{arrays:?}");
-        // Items smaller than the id: async-stream is smaller by 8 bytes (guide::streams,
-        // "Size"). Asserted so a change either way is seen.
-        assert_eq!(bytes.0, bytes.1 + 8, "{bytes:?}");
+        // Both keep the item in the body's yield future until it is polled; async-ext also
+        // keeps two 8-byte ids there (the yielder's and its yield future's copy; the
+        // stream's own id doubles as its state tag): guide::streams, "Size". Asserted
+        // exactly so a change either way is seen.
+        assert_eq!(u64_counter, (72, 56));
+        assert_eq!(strings.0, strings.1 + 16, "{strings:?}");
+        assert_eq!(arrays.0, arrays.1 + 16, "{arrays:?}");
+        assert_eq!(bytes.0, bytes.1 + 24, "{bytes:?}");
     }
 
     #[test]
@@ -1099,6 +1098,35 @@ mod attacks {
         };
         assert_eq!(from_a, expected(0));
         assert_eq!(from_b, expected(100));
+    }
+
+    #[test]
+    fn yields_after_join_and_select_in_the_body_reach_the_stream() {
+        // `join!`/`select!` poll their futures with the body's `Context` (or one of their
+        // own); a `yield` after them is at the body's top level and sees the stream's waker.
+        let numbers = stream! {
+            let (a, b) = futures::join!(async { yield_now().await; 1u32 }, async { 2u32 });
+            yield a;
+            yield b;
+            let c = futures::select! {
+                x = futures::FutureExt::fuse(async { yield_now().await; 3u32 }) => x,
+            };
+            yield c;
+        };
+        assert_eq!(collect(numbers), [1, 2, 3]);
+        let on_tokio = stream! {
+            let (a, b) = tokio::join!(async { tokio::task::yield_now().await; 4u32 }, async { 5u32 });
+            yield a;
+            yield b;
+            let c = tokio::select! {
+                x = async { tokio::task::yield_now().await; 6u32 } => x,
+            };
+            yield c;
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert_eq!(runtime.block_on(on_tokio.collect::<Vec<_>>()), [4, 5, 6]);
     }
 
     #[test]
@@ -1322,8 +1350,10 @@ mod hygiene {
 /// never write where it should not (guide::soundness; run under AddressSanitizer too).
 mod private_api_attacks {
     use std::cell::RefCell;
+    use std::future::Future;
     use std::panic::{AssertUnwindSafe, catch_unwind};
     use std::sync::Mutex;
+    use std::task::Context;
 
     use async_ext::__private::{Yielder, stream_new};
 
@@ -1345,6 +1375,13 @@ mod private_api_attacks {
         };
         let text = panic_text(&*payload);
         assert!(text.contains("yielder was used outside"), "{text}");
+    }
+
+    /// An escaped yielder's best shot: make a yield and poll it with the waker at hand (here
+    /// the no-op waker of a caller that is not a stream). Making the yield future alone does
+    /// nothing: only a poll can reach a slot.
+    fn force_yield<T>(yielder: &mut Yielder<T>, item: T) -> Poll<()> {
+        poll_once(pin!(yielder.yield_item(item)))
     }
 
     type Stash<T> = Rc<RefCell<Option<Yielder<T>>>>;
@@ -1376,7 +1413,7 @@ mod private_api_attacks {
         drop(first);
         let mut escaped = out.borrow_mut().take().unwrap();
         // The stream's memory is freed: a write through a pointer would be a use after free.
-        assert_misuse(|| drop(escaped.yield_item("after free".to_string())));
+        assert_misuse(|| force_yield(&mut escaped, "after free".to_string()));
     }
 
     #[test]
@@ -1392,7 +1429,7 @@ mod private_api_attacks {
         assert_eq!(poll_next(stream.as_mut()), Poll::Ready(Some(Err(3))));
         assert_eq!(poll_next(stream.as_mut()), Poll::Ready(None));
         let mut escaped = stash.borrow_mut().take().unwrap();
-        assert_misuse(|| drop(escaped.yield_ok("after the end".to_string())));
+        assert_misuse(|| poll_once(pin!(escaped.yield_ok("after the end".to_string()))));
     }
 
     #[test]
@@ -1467,7 +1504,7 @@ mod private_api_attacks {
         let mut escaped = stash.borrow_mut().take().unwrap();
         // The stream is alive but not being polled, and the `poll_next` stack frame that held
         // its slot is gone: the write must not happen.
-        assert_misuse(|| drop(escaped.yield_item(7)));
+        assert_misuse(|| force_yield(&mut escaped, 7));
         drop(stream);
     }
 
@@ -1488,7 +1525,7 @@ mod private_api_attacks {
                 let mut y = receiver.recv().unwrap();
                 // Bounded, so a regression fails the test instead of hanging it.
                 for i in 0..100_000 {
-                    drop(y.yield_item(i));
+                    let _ = force_yield(&mut y, i);
                 }
             });
             // Meanwhile this thread keeps polling the stream.
@@ -1523,13 +1560,13 @@ mod private_api_attacks {
         });
         assert_eq!(collect(numbers), [0, 1, 2]);
         let mut parked = PARKED.lock().unwrap().take().unwrap();
-        assert_misuse(|| drop(parked.yield_item(3)));
+        assert_misuse(|| force_yield(&mut parked, 3));
     }
 
     #[test]
     fn a_yield_in_the_closure_that_builds_the_body_panics_and_the_stream_ends() {
         let mut stream = Box::pin(stream_new(|mut y: Yielder<u8>| {
-            drop(y.yield_item(1));
+            let _ = force_yield(&mut y, 1);
             async {}
         }));
         assert_misuse(|| poll_next(stream.as_mut()));
@@ -1547,7 +1584,7 @@ mod private_api_attacks {
             // Not awaited, and the body ends at once.
             drop(y.yield_item(last));
         }));
-        // The second yield replaced the first item, which is dropped at once.
+        // The first yield was never polled: its item is dropped with its future.
         let Poll::Ready(Some(second)) = poll_next(stream.as_mut()) else {
             panic!("expected an item");
         };
@@ -1564,7 +1601,7 @@ mod private_api_attacks {
 
     impl Drop for YieldOnDrop {
         fn drop(&mut self) {
-            drop(self.0.yield_item(9));
+            let _ = force_yield(&mut self.0, 9);
         }
     }
 
@@ -1580,14 +1617,166 @@ mod private_api_attacks {
     }
 
     #[test]
-    fn a_yield_from_a_destructor_run_inside_the_body_is_an_ordinary_yield() {
+    fn a_yield_from_a_destructor_run_inside_the_body_panics() {
         let mut stream = Box::pin(stream_new(|y: Yielder<u32>| async move {
             let guard = YieldOnDrop(y);
             drop(guard);
             yield_now().await;
         }));
-        // The guard dropped while its own stream polls: the item is delivered.
-        assert_eq!(poll_next(stream.as_mut()), Poll::Ready(Some(9)));
-        assert_eq!(poll_next(stream.as_mut()), Poll::Ready(None));
+        // A destructor has no `Context`: even while its own stream polls, a yield it polls
+        // with any other waker cannot reach the slot.
+        assert_misuse(|| poll_next(stream.as_mut()));
+        assert!(catch_unwind(AssertUnwindSafe(|| poll_next(stream.as_mut()))).is_err());
+    }
+
+    #[test]
+    fn a_yield_polled_with_another_waker_inside_its_own_body_panics() {
+        let mut stream = Box::pin(stream_new(|mut y: Yielder<u32>| async move {
+            // Its own stream is being polled, but not through this `Context`.
+            let _ = force_yield(&mut y, 1);
+            y.yield_item(2).await;
+        }));
+        assert_misuse(|| poll_next(stream.as_mut()));
+    }
+
+    #[test]
+    fn a_parent_yield_polled_with_the_parents_smuggled_waker_in_a_child_body_reaches_the_parent() {
+        // The parent's `Context` is handed to the child's body (a borrow, so only while the
+        // parent's poll runs): the parent's slot is alive and the parent's own yielder writes
+        // it, so the item is an ordinary item of the parent.
+        let parent = stream_new(|mut own: Yielder<u32>| async move {
+            let mut done = false;
+            std::future::poll_fn(|cx| {
+                if done {
+                    return Poll::Ready(());
+                }
+                done = true;
+                let parent_waker = cx.waker();
+                let own = &mut own;
+                // The child lives within this one poll of the parent, as the borrow demands.
+                let mut child = pin!(stream_new(move |_: Yielder<u32>| async move {
+                    let mut theirs = Context::from_waker(parent_waker);
+                    let mut yielded = pin!(own.yield_item(7));
+                    assert_eq!(yielded.as_mut().poll(&mut theirs), Poll::Pending);
+                }));
+                assert_eq!(child.as_mut().poll_next(cx), Poll::Ready(None));
+                // The parent's slot now holds 7: suspend so `poll_next` hands it out.
+                Poll::Pending
+            })
+            .await;
+        });
+        assert_eq!(collect(parent), [7]);
+    }
+
+    #[test]
+    fn a_yield_polled_on_a_scoped_thread_with_its_streams_waker_is_ordered_by_the_join() {
+        // `Context` is `!Send`, but `&Waker` is `Send`: a scoped thread may poll the yield
+        // with the stream's wrapper waker. The thread is joined before the body's poll
+        // returns, so the write happens before `poll_next` reads the slot.
+        let numbers = stream_new(|mut y: Yielder<u64>| async move {
+            for i in 0..3 {
+                let mut yielded = y.yield_item(i);
+                std::future::poll_fn(|cx| {
+                    let waker = cx.waker();
+                    let yielded = &mut yielded;
+                    std::thread::scope(|scope| {
+                        scope
+                            .spawn(move || Pin::new(yielded).poll(&mut Context::from_waker(waker)))
+                            .join()
+                            .unwrap()
+                    })
+                })
+                .await;
+            }
+        });
+        assert_eq!(collect(numbers), [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_foreign_yield_polled_on_a_scoped_thread_with_a_streams_waker_panics() {
+        let (out, no_stale) = (Stash::default(), Stash::default());
+        let mut other = hijackable(&out, &no_stale);
+        assert_eq!(poll_next(other.as_mut()), Poll::Pending);
+        let foreign = out.borrow_mut().take().unwrap();
+        // `String` is `Send`, but the yielder is `Rc`-stashed: move it out first.
+        let foreign = std::sync::Mutex::new(foreign);
+        let mut victim = Box::pin(stream_new(|_: Yielder<String>| async move {
+            std::future::poll_fn(|cx| {
+                let waker = cx.waker();
+                let foreign = &foreign;
+                std::thread::scope(|scope| {
+                    scope
+                        .spawn(move || {
+                            let mut foreign = foreign.lock().unwrap();
+                            let mut yielded = pin!(foreign.yield_item("forged".to_string()));
+                            yielded.as_mut().poll(&mut Context::from_waker(waker))
+                        })
+                        .join()
+                        .map_err(std::panic::resume_unwind)
+                        .unwrap()
+                })
+            })
+            .await;
+        }));
+        assert_misuse(|| poll_next(victim.as_mut()));
+        assert_eq!(poll_next(other.as_mut()), Poll::Ready(None));
+    }
+
+    #[test]
+    fn a_yielder_of_non_send_items_cannot_reach_another_thread() {
+        // A yield polled on a scoped thread moves its item to the stream's thread, so the
+        // yielder (and its future, and `&mut` to either) is `Send` only when the item is.
+        let rc_items = stream_new(|mut y: Yielder<Rc<u8>>| async move {
+            assert!(!is_send!(y));
+            assert!(!is_send!(&mut y));
+            let yielded = y.yield_item(Rc::new(1));
+            assert!(!is_send!(yielded));
+            yielded.await;
+        });
+        assert_eq!(collect(rc_items).len(), 1);
+        let plain = stream_new(|mut y: Yielder<u8>| async move {
+            assert!(is_send!(y));
+            y.yield_item(1).await;
+        });
+        assert_eq!(collect(plain), [1]);
+    }
+
+    #[test]
+    fn a_waker_cloned_in_the_body_is_the_callers_waker() {
+        use std::task::{Wake, Waker};
+        struct Counting(AtomicUsize);
+        impl Wake for Counting {
+            fn wake(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+            fn wake_by_ref(self: &Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let counting = Arc::new(Counting(AtomicUsize::new(0)));
+        let caller = Waker::from(Arc::clone(&counting));
+        let stored: Rc<RefCell<Option<Waker>>> = Rc::default();
+        let inner = Rc::clone(&stored);
+        let mut stream = Box::pin(stream_new(move |mut y: Yielder<u8>| async move {
+            std::future::poll_fn(|cx| {
+                // What a channel or timer does with the waker it is given.
+                *inner.borrow_mut() = Some(cx.waker().clone());
+                cx.waker().wake_by_ref();
+                Poll::Ready(())
+            })
+            .await;
+            y.yield_item(1).await;
+        }));
+        let polled = stream.as_mut().poll_next(&mut Context::from_waker(&caller));
+        assert_eq!(polled, Poll::Ready(Some(1)));
+        // `wake_by_ref` on the body's waker reached the caller's.
+        assert_eq!(counting.0.load(Ordering::SeqCst), 1);
+        // The stored clone is the caller's waker itself (same `Arc`), usable after the poll.
+        // (Not `will_wake`: std's `Arc` waker vtable is a `const`, whose address may differ
+        // between uses, and Miri makes it differ.)
+        let clone = stored.borrow_mut().take().unwrap();
+        assert_eq!(clone.data(), caller.data());
+        clone.wake();
+        assert_eq!(counting.0.load(Ordering::SeqCst), 2);
     }
 }

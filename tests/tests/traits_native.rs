@@ -848,3 +848,683 @@ fn traits_in_modules_and_fn_bodies() {
     assert_eq!(block_on(Anna.name()), "Anna");
     assert_eq!(block_on(DynLocal::boxed(Seven).value()), 7);
 }
+
+// ----- async-trait's regression cases, in native mode -----
+//
+// The cases ported in `traits.rs` (one `mod issue_NNN` each), written as a native trait with
+// plain `async fn` impls, called statically and, where the companion can carry the method,
+// through it. Values are asserted.
+
+mod native_issue_1_57_134 {
+    //! Generic methods (type and const parameters) stay out of the companion with
+    //! `where Self: Sized`; the rest of the trait goes through it.
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait Issue1 {
+        async fn f<U>(&self) -> usize
+        where
+            Self: Sized;
+        async fn consts<T: Send, const C: usize>(&self, values: [T; C]) -> usize
+        where
+            Self: Sized,
+        {
+            values.len() + C
+        }
+        async fn len(&self) -> usize;
+    }
+
+    impl<T: Sync> Issue1 for Vec<T> {
+        async fn f<U>(&self) -> usize {
+            self.len() * 10 + std::mem::size_of::<U>()
+        }
+        async fn len(&self) -> usize {
+            Vec::len(self)
+        }
+    }
+
+    #[test]
+    fn generic_methods_static_and_the_rest_through_the_companion() {
+        assert_eq!(block_on(vec![1u8, 2].f::<u32>()), 24);
+        assert_eq!(block_on(vec![1u8].consts([0u8; 3])), 6);
+        let object = DynIssue1::boxed(vec![1u8, 2, 3]);
+        assert_eq!(block_on(object.len()), 3);
+    }
+}
+
+mod native_issue_2 {
+    //! A `Future` supertrait (no companion) with a default body awaiting `self`.
+    use super::*;
+
+    #[async_trait_ext(native, dyn = none)]
+    trait Issue2: Future {
+        async fn flatten(self) -> <Self::Output as Future>::Output
+        where
+            Self::Output: Future + Send,
+            Self: Sized + Send,
+        {
+            let nested_future = self.await;
+            nested_future.await
+        }
+    }
+
+    impl<F: Future + Send> Issue2 for F {}
+
+    #[test]
+    fn default_body_awaits_self() {
+        let nested = std::future::ready(std::future::ready(5u8));
+        assert_eq!(block_on(nested.flatten()), 5);
+    }
+}
+
+mod native_issue_11_161_210 {
+    //! `self: Arc<Self>` in a default body and in `futures::select!`, through the companion.
+    use super::*;
+    use futures::future::FutureExt;
+
+    #[async_trait_ext(native)]
+    trait Issue11 {
+        async fn example(self: Arc<Self>) -> bool;
+        async fn count(self: Arc<Self>) -> usize {
+            Arc::strong_count(&self)
+        }
+    }
+
+    struct MyStruct(bool);
+
+    impl Issue11 for MyStruct {
+        #[allow(clippy::mut_mut)]
+        async fn example(self: Arc<Self>) -> bool {
+            futures::select! {
+                value = async { self.0 }.fuse() => value,
+            }
+        }
+    }
+
+    #[test]
+    fn arc_self() {
+        let value = Arc::new(MyStruct(true));
+        assert!(block_on(Arc::clone(&value).example()));
+        let object: Arc<DynIssue11<'static>> = value;
+        let other = Arc::clone(&object);
+        assert_eq!(block_on(object.count()), 2);
+        assert!(block_on(other.example()));
+    }
+}
+
+mod native_issue_28_31 {
+    //! Trait lifetimes in arguments and return types, and a default body calling another
+    //! method (associated functions: no companion).
+    use super::*;
+
+    struct Str<'a>(&'a str);
+
+    #[async_trait_ext(native, dyn = none)]
+    trait Trait1<'a> {
+        async fn f(x: Str<'a>) -> &'a str;
+        async fn g(x: Str<'a>) -> &'a str {
+            x.0
+        }
+        async fn twice(one: Str<'a>, two: Str<'a>) -> String {
+            let first = Self::f(one).await;
+            let second = Self::f(two).await;
+            format!("{first}{second}")
+        }
+    }
+
+    impl<'a> Trait1<'a> for str {
+        async fn f(x: Str<'a>) -> &'a str {
+            &x.0[1..]
+        }
+    }
+
+    #[async_trait_ext(native, dyn = none)]
+    trait Trait3<'a, 'b> {
+        async fn f(x: &'a &'b u8) -> u8 {
+            **x
+        }
+    }
+
+    impl Trait3<'_, '_> for () {}
+
+    #[test]
+    fn trait_lifetimes() {
+        let owned = String::from("xyz");
+        let out: &str = block_on(<str as Trait1>::f(Str(&owned)));
+        assert_eq!(out, "yz");
+        assert_eq!(block_on(<str as Trait1>::g(Str(&owned))), "xyz");
+        assert_eq!(block_on(<str as Trait1>::twice(Str("ab"), Str("cd"))), "bd");
+        assert_eq!(block_on(<() as Trait3>::f(&&7)), 7);
+    }
+}
+
+mod native_issue_53_81 {
+    //! `Self` constructors and `Self::Variant` patterns in plain `async fn` impls.
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait Trait {
+        async fn handle(&self) -> u8;
+    }
+
+    enum Tuple {
+        V(u8),
+    }
+
+    enum Struct {
+        V { x: u8 },
+    }
+
+    impl Trait for Tuple {
+        async fn handle(&self) -> u8 {
+            let Self::V(x) = self;
+            let Self::V(y) = Self::V(*x + 1);
+            y
+        }
+    }
+
+    impl Trait for Struct {
+        async fn handle(&self) -> u8 {
+            let Self::V { x } = self;
+            let Self::V { x: y } = Self::V { x: *x * 2 };
+            y
+        }
+    }
+
+    #[test]
+    fn self_variants() {
+        assert_eq!(block_on(Tuple::V(86).handle()), 87);
+        assert_eq!(
+            block_on(DynTrait::from_ref(&Struct::V { x: 4 }).handle()),
+            8
+        );
+    }
+}
+
+mod native_issue_68_92_158 {
+    //! Default bodies with a `macro_rules!` naming `self` and `Self`, `Self::CONST` through a
+    //! macro, and `self::f()` (a module path, not the receiver).
+    use super::*;
+
+    macro_rules! mac {
+        ($($tt:tt)*) => {
+            $($tt)*
+        };
+    }
+
+    fn f() -> u8 {
+        158
+    }
+
+    #[async_trait_ext(native, dyn = none)]
+    trait Example {
+        const ASSOCIATED: u8;
+        fn id(&self) -> u8;
+        async fn method(&self) -> u8 {
+            macro_rules! t {
+                () => {{
+                    let this: &Self = self;
+                    this.id()
+                }};
+            }
+            t!() + mac!(Self::ASSOCIATED + <Self as Example>::ASSOCIATED)
+        }
+        #[allow(unused_qualifications)]
+        async fn module_path(&self) -> u8 {
+            self::f()
+        }
+    }
+
+    impl Example for u8 {
+        const ASSOCIATED: u8 = 1;
+        fn id(&self) -> u8 {
+            *self
+        }
+    }
+
+    #[test]
+    fn self_in_macros_and_module_paths() {
+        assert_eq!(block_on(66u8.method()), 68);
+        assert_eq!(block_on(0u8.module_path()), 158);
+    }
+}
+
+mod native_issue_85_104 {
+    //! Attributes kept under a module-level `deny`, and impls produced by `macro_rules!`.
+    #![deny(non_snake_case)]
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait T1 {
+        #[allow(non_snake_case)]
+        async fn camelCase(&self) -> i32;
+    }
+
+    macro_rules! impl_t1 {
+        ($ty:ty, $id:expr) => {
+            impl T1 for $ty {
+                #[allow(non_snake_case)]
+                async fn camelCase(&self) -> i32 {
+                    $id
+                }
+            }
+        };
+    }
+
+    struct Foo;
+    struct Bar;
+
+    impl_t1!(Foo, 1);
+    impl_t1!(Bar, 2 + 40);
+
+    #[test]
+    fn impls_from_macro() {
+        assert_eq!(block_on(Foo.camelCase()), 1);
+        let objects = [DynT1::boxed(Foo), DynT1::boxed(Bar)];
+        let values: Vec<i32> = objects.iter().map(|o| block_on(o.camelCase())).collect();
+        assert_eq!(values, [1, 42]);
+    }
+}
+
+mod native_issue_106 {
+    //! A generic method whose bounds name an associated type, in a forwarding impl for `&P`
+    //! with `P: ?Sized`; generic, so out of the companion.
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait ProcessPool: Send + Sync {
+        type ThreadPool;
+
+        async fn spawn<F, Fut, T>(&self, work: F) -> T
+        where
+            F: FnOnce(&Self::ThreadPool) -> Fut + Send,
+            Fut: Future<Output = T> + Send + 'static,
+            Self: Sized;
+        fn size(&self) -> usize;
+    }
+
+    struct Pool(u32);
+
+    impl ProcessPool for Pool {
+        type ThreadPool = u32;
+
+        async fn spawn<F, Fut, T>(&self, work: F) -> T
+        where
+            F: FnOnce(&Self::ThreadPool) -> Fut + Send,
+            Fut: Future<Output = T> + Send + 'static,
+        {
+            work(&self.0).await
+        }
+        fn size(&self) -> usize {
+            1
+        }
+    }
+
+    impl<P: ProcessPool> ProcessPool for &P {
+        type ThreadPool = P::ThreadPool;
+
+        async fn spawn<F, Fut, T>(&self, work: F) -> T
+        where
+            F: FnOnce(&Self::ThreadPool) -> Fut + Send,
+            Fut: Future<Output = T> + Send + 'static,
+        {
+            (**self).spawn(work).await
+        }
+        fn size(&self) -> usize {
+            (**self).size() + 1
+        }
+    }
+
+    #[test]
+    fn forwarding_impl_for_a_reference() {
+        let pool = Pool(106);
+        let by_ref = &pool;
+        let out = block_on(by_ref.spawn(|n: &u32| std::future::ready(*n + 1)));
+        assert_eq!(out, 107);
+        let object: &DynProcessPool<'_, u32> = DynProcessPool::from_ref(&by_ref);
+        assert_eq!(object.size(), 2);
+    }
+}
+
+mod native_issue_149_177_236 {
+    //! `return` of a `&'static dyn Trait` from a default body, an `impl FnMut(&str)`
+    //! argument, and a method returning a future, under `deny(clippy::async_yields_async)`.
+    #![deny(clippy::async_yields_async)]
+    use super::*;
+    use std::future::Ready;
+
+    trait Ret {
+        fn n(&self) -> u8;
+    }
+    struct Thing;
+    impl Ret for Thing {
+        fn n(&self) -> u8 {
+            149
+        }
+    }
+
+    #[async_trait_ext(native)]
+    trait Trait {
+        #[allow(clippy::needless_return)] // the `return` is the case
+        async fn fail(&self) -> &'static dyn Ret {
+            return &Thing;
+        }
+        async fn foo(&self, mut callback: impl FnMut(&str) + Send)
+        where
+            Self: Sized,
+        {
+            callback("default");
+        }
+        async fn ready(&self) -> Ready<u8> {
+            std::future::ready(236)
+        }
+    }
+
+    impl Trait for () {}
+
+    #[test]
+    fn bodies_of_every_shape() {
+        assert_eq!(block_on(().fail()).n(), 149);
+        let mut seen = Vec::new();
+        block_on(().foo(|s| seen.push(s.to_owned())));
+        assert_eq!(seen, ["default"]);
+        let object = DynTrait::from_ref(&());
+        assert_eq!(block_on(block_on(object.ready())), 236);
+        assert_eq!(block_on(object.fail()).n(), 149);
+    }
+}
+
+mod native_issue_199_234_drop_order {
+    //! Arguments of default bodies move into the future: dropped with an unpolled future, and
+    //! after the body (not at the call) when a pattern ignores part of them; `?Send` trait.
+    use super::*;
+
+    struct Droppable<'a>(&'a Log);
+
+    impl Drop for Droppable<'_> {
+        fn drop(&mut self) {
+            self.0.push("drop");
+        }
+    }
+
+    struct Tuple<T, U>(T, U);
+
+    #[async_trait_ext(native, ?Send)]
+    trait Trait {
+        async fn f(&self, Tuple(_, int): Tuple<Droppable<'_>, i32>, log: &Log) {
+            log.push(format!("body {int}"));
+        }
+        async fn g(&self, _: Droppable<'_>, log: &Log) {
+            log.push("g");
+        }
+    }
+
+    impl Trait for () {}
+
+    #[test]
+    fn arguments_drop_with_the_future() {
+        let log = Log::default();
+        block_on(().f(Tuple(Droppable(&log), 1), &log));
+        block_on(().g(Droppable(&log), &log));
+        assert_eq!(log.events(), ["body 1", "drop", "g", "drop"]);
+        let log = Log::default();
+        let future = ().f(Tuple(Droppable(&log), 3), &log);
+        assert!(log.events().is_empty());
+        drop(future);
+        let object = DynTrait::from_ref(&());
+        let future = object.g(Droppable(&log), &log);
+        assert_eq!(log.events(), ["drop"]);
+        drop(future);
+        assert_eq!(log.events(), ["drop", "drop"]);
+    }
+}
+
+mod native_issue_226_232 {
+    //! `#[cfg]` on impl arguments and patterns against a reference to a trait parameter.
+    #![allow(clippy::non_minimal_cfg)] // `any()`/`all()`: always off/on, as in async-trait's test
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait Generic<T> {
+        async fn take_ref(&self, thing: &T) -> usize;
+        async fn cfg_param(&self, param: u8) -> u8;
+    }
+
+    struct Two;
+
+    impl<T: Sync + Copy + Into<usize>> Generic<(T, T)> for Two {
+        async fn take_ref(&self, (a, b): &(T, T)) -> usize {
+            (*a).into() + (*b).into()
+        }
+        async fn cfg_param(&self, #[cfg(any())] param: u8, #[cfg(all())] unused: u8) -> u8 {
+            unused
+        }
+    }
+
+    #[test]
+    fn reference_patterns_and_cfg() {
+        assert_eq!(block_on(Two.take_ref(&(2u8, 30u8))), 32);
+        let object: &DynGeneric<'_, (u8, u8)> = DynGeneric::from_ref(&Two);
+        assert_eq!(block_on(object.take_ref(&(1, 2))), 3);
+        assert_eq!(block_on(object.cfg_param(9)), 9);
+    }
+}
+
+mod native_user_patterns {
+    //! Raw identifiers, labeled breaks, closures and nested async blocks over `self` in a
+    //! default body, doc comments, and `Self::CONST` via an inherent const.
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait Raw {
+        /// The words.
+        fn words(&self) -> &[String];
+        /// A method named with a keyword, with a keyword-named argument.
+        async fn r#fn(&self, r#type: usize) -> usize {
+            let count = |this: &Self| this.words().len();
+            let mut seen = 0;
+            'outer: for word in self.words() {
+                for _ in word.chars() {
+                    if seen == r#type {
+                        break 'outer;
+                    }
+                    seen += 1;
+                }
+            }
+            let nested = async { self.words().iter().map(String::len).sum::<usize>() }.await;
+            seen * 100 + nested * 10 + count(self)
+        }
+    }
+
+    struct Words(Vec<String>);
+
+    impl Raw for Words {
+        fn words(&self) -> &[String] {
+            &self.0
+        }
+    }
+
+    #[test]
+    fn raw_identifiers_and_self_in_nested_scopes() {
+        let words = Words(vec!["ab".into(), "c".into()]);
+        assert_eq!(block_on(words.r#fn(2)), 232);
+        assert_eq!(block_on(DynRaw::from_ref(&words).r#fn(9)), 332);
+    }
+}
+
+mod native_companion_generics_lifetimes {
+    //! A companion call with trait generics, an associated type and lifetimes in the
+    //! arguments and in the output; the companion passed to `fn f<S: Index<..> + ?Sized>`.
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait Index<'k, K: Sync + ?Sized> {
+        // `'static`: `&'s Self::Value` in the output needs `Self::Value: 's`, as in a native
+        // `async fn` in a trait (E0309 otherwise).
+        type Value: Send + Sync + 'static;
+        async fn lookup<'s>(&'s self, key: &'k K, prefix: &str)
+        -> Option<(&'s Self::Value, usize)>;
+    }
+
+    struct Table(Vec<(String, u32)>);
+
+    impl<'k> Index<'k, str> for Table {
+        type Value = u32;
+        async fn lookup<'s>(&'s self, key: &'k str, prefix: &str) -> Option<(&'s u32, usize)> {
+            yield_now().await;
+            self.0
+                .iter()
+                .find(|(k, _)| k.starts_with(prefix) && k.ends_with(key))
+                .map(|(_, v)| (v, prefix.len()))
+        }
+    }
+
+    async fn generic<'k, S: Index<'k, str> + ?Sized>(index: &S, key: &'k str) -> usize {
+        index.lookup(key, "a").await.map_or(0, |(_, n)| n)
+    }
+
+    #[test]
+    fn companion_with_generics_associated_types_and_lifetimes() {
+        let table = Table(vec![("ab".into(), 1), ("cd".into(), 2)]);
+        let key = String::from("d");
+        let object: &DynIndex<'_, '_, str, u32> = DynIndex::from_ref(&table);
+        assert_eq!(block_on(object.lookup(&key, "c")), Some((&2, 1)));
+        assert_eq!(block_on(generic(object, "b")), 1);
+        assert_eq!(block_on(generic(&table, "b")), 1);
+        let (found, allocations) = count_allocations(|| run(object.lookup(&key, "")));
+        assert_eq!((found, allocations), (Some((&2, 0)), 0));
+    }
+}
+
+mod companion_future_moves {
+    //! A companion call's future (inline storage) moved around before its first poll, then
+    //! pinned and polled across a suspension: the implementor's future borrows from itself
+    //! (a slice into its own array) once polled, so a wrong move would read freed or stale
+    //! bytes (Miri and AddressSanitizer run this file).
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait Summer {
+        async fn sum(&self, extra: u32) -> u32;
+    }
+
+    struct Data;
+
+    impl Summer for Data {
+        async fn sum(&self, extra: u32) -> u32 {
+            let values = [1u32, 2, 3, extra];
+            let view = &values[1..];
+            yield_now().await;
+            view.iter().sum()
+        }
+    }
+
+    #[test]
+    fn moved_before_the_first_poll_then_pinned() {
+        let object = DynSummer::from_ref(&Data);
+        let (sum, allocations) = count_allocations(|| {
+            let first = object.sum(10);
+            let second = object.sum(20);
+            // Moved by value through an array and out again, in reverse order.
+            let [a, b] = [first, second];
+            let mut b = pin!(b);
+            let mut a = pin!(a);
+            assert!(poll_once(b.as_mut()).is_pending());
+            assert!(poll_once(a.as_mut()).is_pending());
+            (run(a), run(b))
+        });
+        assert_eq!((sum, allocations), ((15, 25), 0));
+    }
+}
+
+mod native_forwarding_impls {
+    //! Forwarding impls for `Box<S>` and `&S` with `S: ?Sized`: a `Box<DynStore>` is then a
+    //! `Store` by value, for generic code that takes `S: Store` (sized).
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait Store {
+        async fn get(&self, key: &str) -> usize;
+    }
+
+    struct Memory(usize);
+
+    impl Store for Memory {
+        async fn get(&self, key: &str) -> usize {
+            yield_now().await;
+            self.0 + key.len()
+        }
+    }
+
+    impl<S: Store + ?Sized + Sync> Store for Box<S> {
+        async fn get(&self, key: &str) -> usize {
+            (**self).get(key).await + 1000
+        }
+    }
+
+    impl<S: Store + ?Sized + Sync> Store for &S {
+        async fn get(&self, key: &str) -> usize {
+            (**self).get(key).await + 2000
+        }
+    }
+
+    async fn sized<S: Store>(store: S) -> usize {
+        store.get("ab").await
+    }
+
+    #[test]
+    fn boxed_companion_is_a_sized_store() {
+        let boxed: Box<DynStore<'static>> = DynStore::boxed(Memory(1));
+        assert_eq!(block_on(sized(&*boxed)), 2003);
+        assert_eq!(block_on(sized(boxed)), 1003);
+        // A companion of a box of a companion: both boxes forward (+1000 each).
+        let nested = DynStore::boxed(DynStore::boxed(Memory(2)));
+        assert_eq!(block_on(nested.get("")), 2002);
+    }
+}
+
+mod companion_send_arguments {
+    //! Arguments naming the trait's parameters in every shape the companion's `Send` bounds
+    //! must name: `&T`, `'_` in a path, a closure type with its own elided lifetime, a
+    //! lifetime of the trait, an associated type.
+    use super::*;
+
+    struct Wrapper<'w, T>(&'w T);
+
+    #[async_trait_ext(native)]
+    trait Visit<'t, T: 't> {
+        type Extra: Send + Sync;
+        async fn visit(
+            &self,
+            f: Box<dyn Fn(&T) -> u32 + Send + Sync>,
+            item: Wrapper<'_, T>,
+            long: &'t T,
+            extra: &Self::Extra,
+        ) -> u32;
+    }
+
+    struct Visitor;
+
+    impl<'t> Visit<'t, u32> for Visitor {
+        type Extra = u32;
+        async fn visit(
+            &self,
+            f: Box<dyn Fn(&u32) -> u32 + Send + Sync>,
+            item: Wrapper<'_, u32>,
+            long: &'t u32,
+            extra: &u32,
+        ) -> u32 {
+            yield_now().await;
+            f(item.0) + *long + *extra
+        }
+    }
+
+    #[test]
+    fn every_shape_through_the_companion() {
+        let object: &DynVisit<'_, '_, u32, u32> = DynVisit::from_ref(&Visitor);
+        let value = 1;
+        let long = 10;
+        let out = block_on(object.visit(Box::new(|x| x * 100), Wrapper(&value), &long, &1000));
+        assert_eq!(out, 1110);
+    }
+}

@@ -331,7 +331,8 @@ impl<'t> Model<'t> {
         let methods = self.methods.iter().map(|forwarded| {
             let (sig, _) = self.erased_signature(forwarded, true);
             let cfgs = cfg_attrs(&forwarded.method.attrs);
-            quote!(#(#cfgs)* #sig;)
+            let allows = allow_attrs(&forwarded.method.attrs);
+            quote!(#(#cfgs)* #(#allows)* #sig;)
         });
         let doc = format!(
             "The object-safe form of [`{}`] behind [`{}`]; implemented for every implementor.",
@@ -472,6 +473,7 @@ impl<'t> Model<'t> {
         let methods = self.methods.iter().map(|forwarded| {
             let (sig, names) = self.erased_signature(forwarded, false);
             let cfgs = cfg_attrs(&forwarded.method.attrs);
+            let allows = allow_attrs(&forwarded.method.attrs);
             let ident = &forwarded.method.sig.ident;
             let call = quote!(<#implementor as #trait_path>::#ident(#(#names),*));
             let body = match forwarded.kind {
@@ -481,7 +483,7 @@ impl<'t> Model<'t> {
                 MethodKind::Async { send: false, .. } => quote!(#private::InlineFuture::new(#call)),
                 _ => call,
             };
-            quote!(#(#cfgs)* #[inline] #sig { #body })
+            quote!(#(#cfgs)* #(#allows)* #[inline] #sig { #body })
         });
         quote! {
             impl #impl_generics #erased #erased_args for #implementor
@@ -591,6 +593,7 @@ impl<'t> Model<'t> {
         for outlived in &self.lifetime_supertraits {
             predicates.push(quote!(#lifetime: #outlived));
         }
+        predicates.extend(self.send_argument_predicates());
         let assoc = self.assoc.iter().map(|assoc| {
             let ident = &assoc.item.ident;
             let param = &assoc.param;
@@ -608,7 +611,15 @@ impl<'t> Model<'t> {
                 // The erased future's lifetime is an intersection rustc cannot name in the
                 // `impl Future` this returns; an `async move` around it captures the
                 // arguments instead (no allocation: it only holds the erased future).
-                MethodKind::Async { .. } => quote_spanned!(span=> async move { #call.await }),
+                // The allow: `async_yields_async` when the output is itself a future.
+                MethodKind::Async { .. } => {
+                    let future = Ident::new("__async_ext_future", Span::mixed_site());
+                    quote_spanned! {span=>
+                        #[allow(clippy::async_yields_async)]
+                        let #future = async move { #call.await };
+                        #future
+                    }
+                }
                 _ => call,
             };
             quote!(#(#cfgs)* #[inline] #sig { #body })
@@ -619,6 +630,117 @@ impl<'t> Model<'t> {
                 #(#methods)*
             }
         }
+    }
+}
+
+impl Model<'_> {
+    /// `for<'__s0> &'__s0 T: Send`, one per argument type of a `Send` method that names a
+    /// type parameter of the companion: the forwarding `async move` holds the arguments, so
+    /// its future is `Send` only if they are (an implementor's `async fn` needs the same of
+    /// its own arguments). The companion implements the trait where they are.
+    ///
+    /// Input:  `trait Generic<T> { async fn take(&self, thing: &T); }`
+    /// Output: `impl<'a, T> Generic<T> for DynGeneric<'a, T> where for<'__s0> &'__s0 T: Send`
+    fn send_argument_predicates(&self) -> Vec<TokenStream> {
+        let params: Vec<Ident> = self
+            .item
+            .generics
+            .type_params()
+            .map(|param| param.ident.clone())
+            .chain(self.assoc.iter().map(|assoc| assoc.param.clone()))
+            .collect();
+        let substitutions = self.self_assoc_substitutions();
+        let mut predicates = Vec::new();
+        for forwarded in &self.methods {
+            if !matches!(forwarded.kind, MethodKind::Async { send: true, .. }) {
+                continue;
+            }
+            for input in &forwarded.method.sig.inputs {
+                let FnArg::Typed(arg) = input else { continue };
+                let mut ty = (*arg.ty).clone();
+                SubstituteSelfAssoc(&substitutions).visit_type_mut(&mut ty);
+                if !mentions_any(&ty, &params) {
+                    continue;
+                }
+                let mut naming = HigherRanked::default();
+                naming.visit_type_mut(&mut ty);
+                let bound = &naming.bound;
+                let for_lifetimes = (!bound.is_empty()).then(|| quote!(for<#(#bound),*>));
+                predicates.push(quote!(#for_lifetimes #ty: ::core::marker::Send));
+            }
+        }
+        predicates
+    }
+}
+
+/// The user's `#[allow(..)]`s on a method, for the erased method named after it
+/// (`#[allow(non_snake_case)] async fn camelCase` gives `__dyn_camelCase`).
+fn allow_attrs(attrs: &[syn::Attribute]) -> impl Iterator<Item = &syn::Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident("allow"))
+}
+
+/// Whether `ty` names one of `params`.
+fn mentions_any(ty: &Type, params: &[Ident]) -> bool {
+    struct Finder<'p>(&'p [Ident], bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_ident(&mut self, ident: &'ast Ident) {
+            self.1 |= self.0.contains(ident);
+        }
+    }
+    let mut finder = Finder(params, false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.1
+}
+
+/// Renames every lifetime of an argument type but `'static`, elided ones (`&T`, `'_`)
+/// included, to fresh ones collected for a `for<..>` bound. Lifetimes elided inside `fn(&T)` and
+/// `Fn(&T)` are higher-ranked already and stay.
+#[derive(Default)]
+struct HigherRanked {
+    bound: Vec<Lifetime>,
+    /// Named lifetimes of the type and the fresh ones standing for them.
+    renamed: Vec<(Lifetime, Lifetime)>,
+}
+
+impl HigherRanked {
+    fn fresh(&mut self) -> Lifetime {
+        let lifetime = Lifetime::new(&format!("'__s{}", self.bound.len()), Span::mixed_site());
+        self.bound.push(lifetime.clone());
+        lifetime
+    }
+}
+
+impl VisitMut for HigherRanked {
+    fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+        if reference.lifetime.is_none() {
+            reference.lifetime = Some(self.fresh());
+        }
+        visit_mut::visit_type_reference_mut(self, reference);
+    }
+
+    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+        if lifetime.ident == "_" {
+            *lifetime = self.fresh();
+        } else if lifetime.ident != "static" {
+            // Named lifetimes too (the method's and the trait's): `&'k K: Send` alone would
+            // need `K: 'k` to be well-formed, and `for<'k> &'k K: Send` says the same (the
+            // auto traits do not look at lifetimes).
+            if let Some((_, renamed)) = self.renamed.iter().find(|(name, _)| name == lifetime) {
+                *lifetime = renamed.clone();
+            } else {
+                let renamed = self.fresh();
+                self.renamed.push((lifetime.clone(), renamed.clone()));
+                *lifetime = renamed;
+            }
+        }
+    }
+
+    fn visit_type_fn_ptr_mut(&mut self, _: &mut syn::TypeFnPtr) {}
+
+    fn visit_parenthesized_generic_arguments_mut(
+        &mut self,
+        _: &mut syn::ParenthesizedGenericArguments,
+    ) {
     }
 }
 

@@ -33,6 +33,9 @@ pub(crate) struct TraitOptions {
     pub(crate) native: Option<Ident>,
     /// `dyn = Name` / `dyn = none`.
     pub(crate) companion: CompanionName,
+    /// The span of the value after `dyn =`, when given (it only means something with
+    /// `native` on a trait).
+    pub(crate) companion_span: Option<Span>,
     pub(crate) krate: CratePath,
 }
 
@@ -65,6 +68,7 @@ impl TraitOptions {
             relaxed_send: None,
             native: None,
             companion: CompanionName::Default,
+            companion_span: None,
             krate: CratePath::default(),
         };
         let Some(mut options) = errors.push_result(Options::parse(args, "async_trait_ext")) else {
@@ -82,15 +86,20 @@ impl TraitOptions {
         parsed.native = options
             .take_flag("native")
             .unwrap_or_else(|error| Some(Ident::new("native", given_twice(error))));
-        parsed.companion = match errors.push_result(options.take_parsed::<Ident>("dyn")) {
-            Some(Some(name)) if name == "none" => CompanionName::Disabled,
-            Some(Some(name)) => CompanionName::Named(name),
-            Some(None) | None => CompanionName::Default,
+        let companion = errors
+            .push_result(options.take_parsed::<Ident>("dyn"))
+            .flatten();
+        parsed.companion_span = companion.as_ref().map(Ident::span);
+        parsed.companion = match companion {
+            Some(name) if name == "none" => CompanionName::Disabled,
+            Some(name) => CompanionName::Named(name),
+            None => CompanionName::Default,
         };
         if let Some(krate) = errors.push_result(options.take_crate_path()) {
             parsed.krate = krate;
         }
         errors.push_result(options.finish(ACCEPTED));
+
         (parsed, errors.finish().err())
     }
 }
@@ -107,12 +116,36 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         }
         Err(error) => return error_with_fallback(&error, input),
     };
-    let (options, options_error) = TraitOptions::parse(args);
+    let (options, mut options_error) = TraitOptions::parse(args);
+    if let Some(error) = misplaced_companion_name(&item, &options) {
+        match &mut options_error {
+            Some(errors) => errors.combine(error),
+            None => options_error = Some(error),
+        }
+    }
     let expansion = expand_with(item, &options);
     match options_error {
         Some(error) => error_with_fallback(&error, expansion),
         None => expansion,
     }
+}
+
+/// `dyn = …` where it means nothing: on a boxed trait (silently ignored otherwise) or on an
+/// impl block (without `native`, which has its own error there).
+fn misplaced_companion_name(item: &Item, options: &TraitOptions) -> Option<syn::Error> {
+    let span = options.companion_span?;
+    let message = match item {
+        Item::Trait(_) if options.native.is_none() => {
+            "`dyn = …` names native mode's companion, and this trait is in boxed mode (used as \
+             `dyn Trait` itself): write `#[async_trait_ext(native, dyn = …)]`, or remove `dyn = …`"
+        }
+        Item::Impl(_) if options.native.is_none() => {
+            "`dyn = …` means nothing on an impl block: it names a native trait's companion, and \
+             goes on the trait; remove it here"
+        }
+        _ => return None,
+    };
+    Some(syn::Error::new(span, message))
 }
 
 /// The item expanded with `options`.
@@ -251,6 +284,40 @@ mod tests {
         let (options, error) = TraitOptions::parse(quote!(native, dyn =));
         assert!(options.native.is_none());
         assert!(error.is_some());
+    }
+
+    #[test]
+    fn a_companion_name_without_native_is_an_error_and_the_item_still_expands() {
+        for (args, item, message) in [
+            (
+                quote!(dyn = Other),
+                quote!(
+                    trait Store {
+                        async fn get(&self) -> u8;
+                    }
+                ),
+                "this trait is in boxed mode",
+            ),
+            (
+                quote!(dyn = none),
+                quote!(impl Store for Memory { async fn get(&self) -> u8 { 1 } }),
+                "means nothing on an impl block",
+            ),
+        ] {
+            let expansion = super::expand(args, item).to_string();
+            assert!(expansion.contains(message), "{expansion}");
+            assert!(expansion.contains("'async_trait"), "{expansion}");
+        }
+        let native = super::expand(
+            quote!(native, dyn = Other),
+            quote!(
+                trait Store {
+                    async fn get(&self) -> u8;
+                }
+            ),
+        )
+        .to_string();
+        assert!(!native.contains("compile_error"), "{native}");
     }
 
     #[test]

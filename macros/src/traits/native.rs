@@ -3,13 +3,15 @@
 //! plain `async fn`s and static calls allocate nothing; the `Dyn` companion (`companion.rs`)
 //! gives dynamic dispatch.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
+use syn::visit_mut::VisitMut;
+use syn::{FnArg, Ident, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
 
 use super::arguments::{native_argument_name, plain_binding};
 use super::attributes::{apply_async_scope, is_stream_method};
+use super::boxed::ImplTraitToInfer;
 use super::receiver::{ReceiverShape, SelfNeeds};
 use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
 use super::{asyncness, companion};
@@ -138,13 +140,31 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
                 .push(syn::parse_quote_spanned!(span=> Self: #(#bounds)+*));
         }
         let rebinds = move_arguments_into_future(sig, shape);
+        // As in an `async fn`, a `return` in the body is checked against the declared output
+        // (`return &Thing;` coerces to `&dyn Ret`): the first `return` an async block sees
+        // fixes its output type, so one of type `R` comes first, unreachable.
+        let mut declared = (*output).clone();
+        ImplTraitToInfer.visit_type_mut(&mut declared);
+        let ret = Ident::new("__async_ext_ret", Span::mixed_site());
         let body = quote_spanned! {span=>
             async move {
+                if let ::core::option::Option::Some(#ret) =
+                    ::core::option::Option::None::<#declared>
+                {
+                    #[allow(unreachable_code)]
+                    return #ret;
+                }
                 #(#rebinds)*
                 #block
             }
         };
-        method.default = Some(syn::parse2(quote_spanned!(span=> { #body }))?);
+        // `async_yields_async` reports an async block yielding a future (`-> Ready<u8>`), which
+        // it does not for an `async fn`: the allow sits on the `let` around the block.
+        method.default = Some(syn::parse2(quote_spanned! {span=> {
+            #[allow(clippy::async_yields_async)]
+            let #ret = #body;
+            #ret
+        }})?);
     }
     Ok(MethodKind::Async { output, send })
 }

@@ -3,33 +3,34 @@
 //!
 //! `AsyncStream` owns the body. On the first poll it draws a fresh, never-reused id and builds
 //! the body from the closure the macro generated, handing it a [`Yielder`] that carries that
-//! id. While `poll_next` polls the body, a thread-local points at a `Slot` on `poll_next`'s
-//! stack: the stream's id and an empty `Option<T>`. A yield checks that the slot's id is its
-//! own, stores the item in the slot and suspends; `poll_next` takes the item out and returns
-//! it. No allocation, nothing stored in the stream but the body and the id. (One thread-local
-//! word rather than id and pointer side by side: the id then travels through the stack, which
-//! the CPU forwards cheaply; 2.5× faster through `dyn` on the machine measured.)
+//! id. Each `poll_next` puts a `Slot` on its stack (the stream's id, the waker it was given
+//! and an empty `Option<T>`) and polls the body with a `Context` whose waker is a wrapper: its
+//! vtable is this module's `static VTABLE` and its data pointer is the slot. A yield future,
+//! when polled, checks that its `Context`'s waker has that vtable and that the slot's id is
+//! its own, stores the item in the slot and suspends; `poll_next` takes the item out and
+//! returns it. No allocation, no thread-local (so no `std`), nothing stored in the stream but
+//! the body and the id. The wrapper's `clone` returns a clone of the real waker and `wake_by_ref`
+//! forwards to it, so futures in the body register the task's own waker and no copy of the
+//! wrapper outlives the poll.
 //!
 //! The yielder is a plain value that safe code can get hold of (`__private::stream_new` is
 //! callable, and a closure can smuggle its argument out through a channel, an
 //! `Rc<RefCell<_>>` or a static). Soundness therefore does not depend on where the yielder
-//! is, only on this run-time check: **a yielder writes only while its own stream is the one
-//! being polled on the current thread** (the innermost one, if polls nest), and otherwise
-//! panics. Then the slot it writes into belongs to that very `poll_next`, which is still
-//! running (so the slot is alive and not borrowed elsewhere), and the slot's type is the
-//! yielder's item type (one id
-//! belongs to one stream, whose item type is the yielder's, and `Yielder<T>` is invariant in
-//! `T`). Each `unsafe` block argues its part; `guide/soundness.md` lists the tests that
-//! attack it.
+//! is, only on this run-time check: **a yield writes only when polled with the wrapper waker
+//! of its own stream's running `poll_next`**, and otherwise panics. Only `poll_next` makes a
+//! waker with `VTABLE` (that takes `unsafe`), and a `&Waker` cannot outlive the body's poll,
+//! so the slot is alive and not touched by `poll_next` until the poll returns; the slot's type
+//! is the yielder's item type (one id belongs to one stream, whose item type is the
+//! yielder's, and `Yielder<T>` is invariant in `T`). Each `unsafe` block argues its part;
+//! `guide/soundness.md` lists the tests that attack it.
 
-#[cfg(feature = "std")]
-use core::cell::Cell;
 use core::fmt;
 use core::future::Future;
 use core::marker::{PhantomData, PhantomPinned};
+use core::mem::ManuallyDrop;
 use core::num::NonZeroU64;
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use futures_core::{FusedStream, Stream};
 
@@ -116,12 +117,12 @@ where
                 return Poll::Ready(None);
             };
             // If `build_body` panics, the state is already `Idle(None)`: later polls return
-            // `None`.
-            // It runs outside `Polling`: a yield inside it panics.
+            // `None`. A yield future polled inside it sees the caller's waker and panics.
             let id = ids::fresh();
             let body = build_body(Yielder {
                 id: id.get(),
                 _item: PhantomData,
+                _send: PhantomData,
             });
             this.state = State::Running { id, body };
         }
@@ -133,14 +134,22 @@ where
         let body = unsafe { Pin::new_unchecked(body) };
         let mut slot = Slot {
             id: id.get(),
+            waker: cx.waker(),
             item: None,
         };
-        let polled = {
-            // Restores the previous "being polled" on drop, unwinding included, so the
-            // pointer to `slot` never outlives this block.
-            let _polling = Polling::enter((&raw mut slot).cast());
-            body.poll(cx)
-        };
+        let slot_ptr = &raw mut slot;
+        // SAFETY: the `RawWaker` contract. `VTABLE`'s functions only read the slot's header
+        // (id and the real `&Waker`, which is `Sync`) and call the real waker, so they are
+        // thread-safe. The wrapper is borrowed by `body_cx` and dropped at the end of this
+        // block, and the body's poll cannot keep a borrow of it beyond its own return
+        // (`Future::poll` takes `&mut Context<'_>` for any lifetime; scoped threads are
+        // joined before they return): so every call of a `VTABLE` function happens while
+        // `slot` is alive. Nothing owns the wrapper (its clones are real wakers), so its
+        // `wake`/`drop` are never called with a dangling pointer either. `poll_next` does not
+        // touch `slot` until the body's poll has returned.
+        let wrapper =
+            ManuallyDrop::new(unsafe { Waker::new(slot_ptr.cast_const().cast(), &VTABLE) });
+        let polled = body.poll(&mut Context::from_waker(&wrapper));
         match polled {
             Poll::Pending => match slot.item {
                 Some(item) => Poll::Ready(Some(item)),
@@ -187,142 +196,112 @@ impl<T, F, Fut> fmt::Debug for AsyncStream<T, F, Fut> {
     }
 }
 
-/// Where a yield leaves its item: a local of `poll_next`, with the id of the stream polling.
-/// `repr(C)` puts `id` first whatever `T` is, so a yielder can read the id before it knows
-/// that the slot is its own, of its own item type.
+/// Where a yield leaves its item: a local of `poll_next`, with the id of the stream polling
+/// and the waker `poll_next` was given. The wrapper waker's data pointer points here.
+/// `repr(C)` puts `id` and `waker` first whatever `T` is, so the wrapper's functions and a
+/// yield can read them before knowing that the slot is their own, of their own item type.
 #[repr(C)]
 struct Slot<T> {
     id: u64,
+    /// The waker of the `Context` `poll_next` was called with.
+    waker: *const Waker,
     item: Option<T>,
 }
 
-#[cfg(feature = "std")]
-std::thread_local! {
-    // The `Slot` of the stream being polled on this thread, as a pointer to its `id` (null:
-    // none). `const` initialisation and no destructor: a plain `fs:`-relative access, never
-    // destroyed while the thread runs.
-    static CURRENT: Cell<*mut u64> = const { Cell::new(core::ptr::null_mut()) };
+/// The `Slot` fields that do not depend on the item type.
+#[repr(C)]
+struct Header {
+    id: u64,
+    waker: *const Waker,
 }
 
-/// "This stream is being polled on this thread", from `enter` until drop.
-struct Polling {
-    previous: *mut u64,
+/// The wrapper waker's functions. A `static`, so it has one address: a waker whose vtable is
+/// this one was built by `poll_next` (building a `Waker` from a vtable takes `unsafe`), and
+/// its data pointer is that `poll_next`'s live `Slot`.
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_wrapper);
+
+/// The real waker behind a wrapper.
+///
+/// # Safety
+///
+/// `data` is the data pointer of a wrapper waker that is still borrowed, so it points at the
+/// `Slot` of a `poll_next` still on the stack (see `poll_next`).
+unsafe fn real<'a>(data: *const ()) -> &'a Waker {
+    // SAFETY: by the caller's contract `data` points at a live `Slot`, whose `repr(C)` header
+    // holds the `&Waker` `poll_next` was called with; that borrow outlives the wrapper. Both
+    // fields are only read while the wrapper exists, so reads from several threads (a scoped
+    // thread handed `&Waker`) do not race.
+    unsafe { &*(*data.cast::<Header>()).waker }
 }
 
-impl Polling {
-    #[inline]
-    fn enter(slot: *mut u64) -> Self {
-        Polling {
-            previous: current::replace(slot),
-        }
-    }
+/// A clone of the wrapper is a clone of the real waker: no clone can outlive the poll, and
+/// a stored clone wakes the task that polls the stream.
+unsafe fn clone(data: *const ()) -> RawWaker {
+    // SAFETY: the vtable's functions are called only through a `Waker` with this vtable,
+    // which is a borrowed wrapper (nothing owns one), so `data` is a live slot.
+    let real = ManuallyDrop::new(unsafe { real(data) }.clone());
+    // The clone's ownership moves into the returned `RawWaker`.
+    RawWaker::new(real.data(), real.vtable())
 }
 
-impl Drop for Polling {
-    #[inline]
-    fn drop(&mut self) {
-        current::replace(self.previous);
-    }
+/// Never called: nobody owns a wrapper (clones are real wakers), so nothing can consume one.
+/// Forwarding keeps it harmless all the same.
+unsafe fn wake(data: *const ()) {
+    // SAFETY: as in `clone`.
+    unsafe { real(data) }.wake_by_ref();
 }
 
-#[cfg(feature = "std")]
-mod current {
-    use super::CURRENT;
-
-    #[inline]
-    pub(super) fn replace(new: *mut u64) -> *mut u64 {
-        CURRENT.replace(new)
-    }
-
-    #[inline]
-    pub(super) fn get() -> *mut u64 {
-        CURRENT.get()
-    }
+unsafe fn wake_by_ref(data: *const ()) {
+    // SAFETY: as in `clone`.
+    unsafe { real(data) }.wake_by_ref();
 }
 
-// Without `std` there is no thread-local: `stream_new`/`try_stream_new` require
-// `NeedsStd`, which then has no impl, so no `AsyncStream` is ever built and these never run.
-#[cfg(not(feature = "std"))]
-mod current {
-    pub(super) fn replace(_: *mut u64) -> *mut u64 {
-        core::ptr::null_mut()
-    }
-
-    pub(super) fn get() -> *mut u64 {
-        core::ptr::null_mut()
-    }
-}
+/// The wrapper owns nothing.
+unsafe fn drop_wrapper(_: *const ()) {}
 
 /// Stream ids: unique for the life of the process, never reused, never an address.
 mod ids {
     use core::num::NonZeroU64;
     use core::sync::atomic::{AtomicU64, Ordering};
 
-    #[cfg(feature = "std")]
-    use super::Cell;
-
-    /// Ids are handed to threads in blocks, so making a stream costs no atomic operation
-    /// (and no cache-line ping-pong between threads) 1023 times out of 1024.
-    const BLOCK: u64 = 1024;
-    static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
-
-    #[cfg(feature = "std")]
-    std::thread_local! {
-        // The next id of this thread's block and the end of the block.
-        static RESERVED: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
-    }
+    /// The next id. One uncontended atomic add per stream (no thread-local, so no `std`); on
+    /// the machine measured it costs no more than a thread-local cache of id blocks did.
+    static NEXT: AtomicU64 = AtomicU64::new(1);
 
     #[inline]
     pub(super) fn fresh() -> NonZeroU64 {
-        #[cfg(feature = "std")]
-        {
-            let (next, end) = RESERVED.get();
-            if next < end
-                && let Some(id) = NonZeroU64::new(next)
-            {
-                RESERVED.set((next + 1, end));
-                return id;
-            }
-            let start = new_block();
-            RESERVED.set((start.get() + 1, start.get() + BLOCK));
-            start
-        }
-        #[cfg(not(feature = "std"))]
-        new_block()
-    }
-
-    #[cold]
-    fn new_block() -> NonZeroU64 {
-        let start = NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed);
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
         // Reusing an id would let a stale yielder write into another stream. Reaching 2^63
-        // takes centuries; past it, stop rather than risk a wrap (as `Arc` does for its
-        // count). Every thread that gets here stops the process, so the counter cannot be
-        // pushed the remaining 2^63 to the wrap. The counter starts at 1: no id is 0.
-        if start > u64::MAX / 2 {
+        // takes centuries; past it, every new stream panics before using its id (no `abort`
+        // in `core`), and pushing the counter the remaining 2^63 to the wrap, one caught
+        // panic at a time, takes centuries more. The counter starts at 1: no id is 0.
+        if id > u64::MAX / 2 {
             overflow();
         }
-        NonZeroU64::new(start).unwrap_or_else(|| overflow())
+        NonZeroU64::new(id).unwrap_or_else(|| overflow())
     }
 
     #[cold]
+    #[inline(never)]
     fn overflow() -> ! {
-        #[cfg(feature = "std")]
-        std::process::abort();
-        #[cfg(not(feature = "std"))]
-        panic!("async-ext: stream ids exhausted");
+        panic!("async-ext: stream ids exhausted")
     }
 }
 
 /// The body's handle on its stream. Made only by `AsyncStream::poll_next`, bound by the macros
-/// to a hidden name, and neither `Copy` nor `Clone` — but nothing relies on that: wherever a
-/// yielder ends up, it can only yield while its own stream polls it (see the module docs).
+/// to a hidden name, and neither `Copy` nor `Clone` — but nothing relies on where it is:
+/// wherever a yielder ends up, its yields reach a slot only while its own stream polls it
+/// (see the module docs).
 pub struct Yielder<T> {
     /// The id of the stream that made it.
     id: u64,
     // Invariant in `T`: a `Yielder<&'static str>` must not become a `Yielder<&'a str>` or the
     // other way round, since the slot it writes into has exactly the stream's item type.
-    // `fn(T) -> T` also keeps the yielder `Send` and `Sync`: it holds no `T`.
     _item: PhantomData<fn(T) -> T>,
+    // `Send`/`Sync` only when `T` is: a yield polled on another thread (with a `&Waker`
+    // smuggled into a scoped thread) moves its item to the stream's thread, so the yielder
+    // may only go there when its items may.
+    _send: PhantomData<T>,
 }
 
 impl<T> fmt::Debug for Yielder<T> {
@@ -332,37 +311,15 @@ impl<T> fmt::Debug for Yielder<T> {
 }
 
 impl<T> Yielder<T> {
-    /// One `yield`: stores `item` in the slot of the stream being polled at once, and returns
-    /// the future the body awaits right away, which suspends once so `poll_next` can hand the
-    /// item out. (Storing here rather than in the future keeps the item out of the body's
-    /// state.)
-    ///
-    /// # Panics
-    ///
-    /// If this yielder's stream is not the stream being polled on this thread: the yielder
-    /// was taken out of its body (into a closure, a channel, another thread, another
-    /// stream's body) or is used after its stream ended.
+    /// One `yield`: the future the body awaits right away. Its first poll stores `item` in
+    /// the slot of its own stream's running `poll_next` and suspends, so `poll_next` can hand
+    /// the item out; its second poll (the next `poll_next`) completes. Dropped unpolled, it
+    /// drops `item` and yields nothing.
     #[inline]
-    #[track_caller]
     pub fn yield_item(&mut self, item: T) -> YieldFuture<'_, T> {
-        let current = current::get();
-        // SAFETY: a non-null `current` points at the `id` of a live `Slot`: `Polling` publishes
-        // only the address of a `poll_next` local and takes it back (on return and on unwind)
-        // before that local goes away; nested polls restore the outer address. `Slot` is
-        // `repr(C)` with `id: u64` first, so the read is valid whatever that slot's item type.
-        if current.is_null() || unsafe { current.read() } != self.id {
-            misused();
-        }
-        // SAFETY: the slot's id is this yielder's, and ids are unique and never reused, so this
-        // thread is inside the poll of the stream that made this yielder, and `current` is that
-        // `poll_next`'s `slot`: alive (see above), untouched by `poll_next` until the body's
-        // poll returns, and a `Slot<T>` of this yielder's `T` (the stream made the yielder with
-        // its own item type; both are invariant in `T`). The old item is dropped after the
-        // write, so user code in its `Drop` sees no half-written slot.
-        let previous = unsafe { (&raw mut (*current.cast::<Slot<T>>()).item).replace(Some(item)) };
-        drop(previous);
         YieldFuture {
-            suspended: false,
+            id: self.id,
+            item: Some(item),
             _yielder: PhantomData,
         }
     }
@@ -370,7 +327,6 @@ impl<T> Yielder<T> {
 
 #[cold]
 #[inline(never)]
-#[track_caller]
 fn misused() -> ! {
     panic!(
         "a stream's yielder was used outside that stream's poll: it escaped its body, \
@@ -381,24 +337,36 @@ fn misused() -> ! {
 impl<T, E> Yielder<Result<T, E>> {
     /// `yield value` in `try_stream!`: yields `Ok(value)`.
     #[inline]
-    #[track_caller]
     pub fn yield_ok(&mut self, value: T) -> YieldFuture<'_, Result<T, E>> {
         self.yield_item(Ok(value))
     }
 }
 
-/// Future of [`Yielder::yield_item`]: pending once, then ready.
+/// Future of [`Yielder::yield_item`]: stores its item and is pending once, then ready.
+///
+/// # Panics
+///
+/// When polled by anything but its own stream's `poll_next` (through the body's top level):
+/// the yielder was taken out of its body (into a closure, a channel, another thread, another
+/// stream's body), is used after its stream ended, or the future is polled by another
+/// executor.
 #[must_use = "a yield does nothing unless awaited"]
 pub struct YieldFuture<'a, T> {
-    suspended: bool,
-    // Borrows the yielder: one yield at a time.
+    /// The id of the yielder's stream.
+    id: u64,
+    /// `Some` until the first poll moves it into the slot.
+    item: Option<T>,
+    // Borrows the yielder: one yield of a stream at a time, so one writer per slot.
     _yielder: PhantomData<&'a mut Yielder<T>>,
 }
+
+// The item is never pinned: the first poll moves it out.
+impl<T> Unpin for YieldFuture<'_, T> {}
 
 impl<T> fmt::Debug for YieldFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("YieldFuture")
-            .field("suspended", &self.suspended)
+            .field("suspended", &self.item.is_none())
             .finish()
     }
 }
@@ -407,26 +375,37 @@ impl<T> Future for YieldFuture<'_, T> {
     type Output = ();
 
     #[inline]
-    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
-        if self.suspended {
-            Poll::Ready(())
-        } else {
-            // No waker is registered on purpose: `poll_next` finds the item in the slot and
-            // returns it; the next `poll_next` resumes the body past this point.
-            self.suspended = true;
-            Poll::Pending
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        if this.item.is_none() {
+            return Poll::Ready(());
         }
+        let waker = cx.waker();
+        if !core::ptr::eq(waker.vtable(), &raw const VTABLE) {
+            misused();
+        }
+        let slot = waker.data().cast::<Slot<T>>().cast_mut();
+        // SAFETY: a waker with `VTABLE` is a wrapper built by `poll_next` and still borrowed
+        // (see the `SAFETY` at `Waker::new`), so `slot` points at the live `Slot` of a running
+        // `poll_next`; its `repr(C)` header starts with the `u64` id whatever its item type,
+        // and the id is never written while the slot lives.
+        if unsafe { (&raw const (*slot).id).read() } != this.id {
+            misused();
+        }
+        // SAFETY: the slot's id is this future's, and ids are unique and never reused, so the
+        // slot is the one of the `poll_next` of the stream that made this future's yielder:
+        // alive (above), untouched by `poll_next` until the body's poll returns, and a
+        // `Slot<T>` of this `T` (the stream made the yielder with its own item type; both are
+        // invariant in `T`). It has no other writer: the stream's one yielder is borrowed by
+        // this future, polled through `&mut`. If this runs on another thread (a scoped thread
+        // given `&Waker`), the yielder got there, so `T: Send`, and the thread is joined
+        // before the body's poll returns, which orders the write before `poll_next`'s read.
+        // The old item is dropped after the write, so user code in its `Drop` sees no
+        // half-written slot.
+        let previous = unsafe { (&raw mut (*slot).item).replace(this.item.take()) };
+        drop(previous);
+        // No waker is registered on purpose: `poll_next` finds the item in the slot and
+        // returns it; the next `poll_next` resumes the body past this point.
+        Poll::Pending
     }
 }
-
-/// Async generators need the thread-local above, so the `std` feature: with it every type
-/// implements this; without it none does, and `stream_new` says why at the user's macro.
-#[diagnostic::on_unimplemented(
-    message = "async generators need the `std` feature of async-ext",
-    label = "this generator",
-    note = "a thread-local keeps generators sound; enable `features = [\"std\"]` on async-ext"
-)]
-pub trait NeedsStd {}
-
-#[cfg(feature = "std")]
-impl<T: ?Sized> NeedsStd for T {}

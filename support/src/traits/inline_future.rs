@@ -80,8 +80,12 @@ impl<'a, T> InlineFuture<'a, T> {
         })
     }
 
+    /// A pointer to the stored future, made without a `&mut` to the storage: the future may
+    /// borrow from itself once polled, and a fresh unique borrow of its bytes (as
+    /// `self.storage.0.as_mut_ptr()` makes) would invalidate those borrows (Miri reports it).
+    /// `&mut self` itself is fine: `InlineFuture` is `!Unpin`, like the async block it holds.
     fn as_mut_ptr(&mut self) -> *mut () {
-        self.storage.0.as_mut_ptr().cast()
+        (&raw mut self.storage).cast()
     }
 }
 
@@ -143,6 +147,24 @@ impl<T> fmt::Debug for InlineFuture<'_, T> {
 /// ```compile_fail
 /// let shared = std::rc::Rc::new(1);
 /// let future = async_ext::__private::SendInlineFuture::new(async move { *shared });
+/// ```
+///
+/// and neither form can be moved once pinned (both are `!Unpin`), nor shared across threads
+/// (`!Sync`, as `Pin<Box<dyn Future + Send>>`):
+///
+/// ```compile_fail
+/// fn unpin<T: Unpin>(_: &T) {}
+/// unpin(&async_ext::__private::SendInlineFuture::new(async { 1 }));
+/// ```
+///
+/// ```compile_fail
+/// fn sync<T: Sync>(_: &T) {}
+/// sync(&async_ext::__private::SendInlineFuture::new(async { 1 }));
+/// ```
+///
+/// ```compile_fail
+/// fn unpin<T: Unpin>(_: &T) {}
+/// unpin(&async_ext::__private::InlineFuture::new(async { 1 }));
 /// ```
 pub struct SendInlineFuture<'a, T>(InlineFuture<'a, T>);
 
@@ -357,6 +379,142 @@ mod tests {
         let text = std::string::String::from("borrowed");
         let future: InlineFuture<'_, &str> = InlineFuture::new(async { text.as_str() });
         assert_eq!(run(future), "borrowed");
+    }
+
+    /// A future of exactly `N` bytes (alignment 16) that reports where it is polled from.
+    #[repr(C, align(16))]
+    struct Sized_<const N: usize>([u8; N]);
+
+    impl<const N: usize> Future for Sized_<N> {
+        type Output = usize;
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<usize> {
+            Poll::Ready(core::ptr::from_ref::<Self>(&*self) as usize)
+        }
+    }
+
+    /// Whether `future`, erased, is polled from inside the `InlineFuture` itself.
+    fn polled_inline<F: Future<Output = usize>>(future: F) -> bool {
+        let mut erased = Box::pin(InlineFuture::new(future));
+        let start = core::ptr::from_ref(&*erased) as usize;
+        let end = start + core::mem::size_of::<InlineFuture<'_, usize>>();
+        match poll(erased.as_mut()) {
+            Poll::Ready(address) => (start..end).contains(&address),
+            Poll::Pending => panic!("ready at once"),
+        }
+    }
+
+    #[test]
+    fn the_boundary_is_exact_128_bytes_inline_129_boxed() {
+        assert_eq!(core::mem::size_of::<Sized_<128>>(), INLINE_CAPACITY);
+        assert!(polled_inline(Sized_::<128>([0; 128])));
+        // 129 bytes round up to 144 with alignment 16: boxed.
+        assert!(!polled_inline(Sized_::<129>([0; 129])));
+        assert!(polled_inline(Sized_::<1>([0; 1])));
+    }
+
+    /// A zero-sized future, ready on its second poll.
+    struct Zst;
+
+    impl Future for Zst {
+        type Output = u8;
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u8> {
+            // Distinguish the polls without state: the waker is the same, so count globally.
+            std::thread_local!(static POLLS: Cell<u8> = const { Cell::new(0) });
+            let polls = POLLS.with(|polls| {
+                polls.set(polls.get() + 1);
+                polls.get()
+            });
+            if polls == 1 {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            } else {
+                Poll::Ready(polls)
+            }
+        }
+    }
+
+    #[test]
+    fn a_zero_sized_future_is_stored_inline() {
+        assert_eq!(core::mem::size_of::<Zst>(), 0);
+        assert_eq!(run(InlineFuture::new(Zst)), 2);
+        assert_eq!(
+            run(InlineFuture::new(core::future::pending::<()>().or_ready())),
+            ()
+        );
+    }
+
+    /// Turns `Pending<()>` (zero-sized, never ready) into something that finishes, to run a
+    /// zero-sized future through the erased poll and drop.
+    trait OrReady: Sized {
+        fn or_ready(self) -> OrReadyFuture<Self> {
+            OrReadyFuture(self, false)
+        }
+    }
+    impl<F> OrReady for F {}
+    struct OrReadyFuture<F>(F, bool);
+    impl<F: Future<Output = ()> + Unpin> Future for OrReadyFuture<F> {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if Pin::new(&mut self.0).poll(cx).is_pending() && !self.1 {
+                self.1 = true;
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            Poll::Ready(())
+        }
+    }
+
+    /// Panics when dropped, after counting the drop.
+    struct PanicOnDrop(Rc<Cell<usize>>);
+
+    impl Drop for PanicOnDrop {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+            panic!("drop");
+        }
+    }
+
+    #[test]
+    fn a_panic_in_the_futures_drop_drops_it_once() {
+        fn pending_then_dropped(future: InlineFuture<'_, usize>) {
+            let mut future = Box::pin(future);
+            assert!(poll(future.as_mut()).is_pending());
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(future)));
+            assert!(caught.is_err());
+        }
+        let drops = Rc::new(Cell::new(0));
+        let guard = PanicOnDrop(drops.clone());
+        pending_then_dropped(InlineFuture::new(async move {
+            let _guard = guard;
+            YieldOnce(false).await;
+            0
+        }));
+        assert_eq!(drops.get(), 1);
+        let guard = PanicOnDrop(drops.clone());
+        pending_then_dropped(InlineFuture::new(async move {
+            let _guard = guard;
+            let big = [1u8; 2 * INLINE_CAPACITY];
+            YieldOnce(false).await;
+            big.len()
+        }));
+        assert_eq!(drops.get(), 2);
+    }
+
+    #[test]
+    fn a_self_referential_future_survives_many_polls_and_a_move_to_another_thread() {
+        let future = SendInlineFuture::new(async {
+            let data = [1u64, 2, 3, 4];
+            let view = &data[1..];
+            let mut sum = 0;
+            for value in view {
+                YieldOnce(false).await;
+                sum += value;
+            }
+            sum
+        });
+        // Moved (unpolled) to another thread, then polled there through its pin.
+        let output = std::thread::spawn(move || run(future)).join().unwrap();
+        assert_eq!(output, 9);
     }
 
     #[test]
