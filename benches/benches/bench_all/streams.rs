@@ -139,7 +139,8 @@ pub(crate) fn per_item_static() -> Group {
         unit: "item",
         peer: "stream.item.static.hand",
         note: "One stream of `n` items summed by `while let Some(x) = s.next().await` in an \
-               `#[inline(never)]` fn generic over the stream; per item = (2n items − n items) / n.",
+               `#[inline(never)]` fn generic over the stream (instructions and allocations per item: \
+               (2n items − n items) / n).",
         scenarios: vec![
             scenario(
                 "stream.item.static.hand",
