@@ -184,12 +184,34 @@ pub mod send_forms {
     }
 }
 
+/// Expansions that once warned in the user's crate.
+pub mod regressions {
+    use async_ext::{AsyncDrop, async_scope, disarm};
+
+    /// A connection.
+    #[derive(Debug)]
+    pub struct Conn(pub u8);
+
+    impl AsyncDrop for Conn {
+        async fn async_drop(&mut self) {}
+    }
+
+    /// An `#[async_drop]` binding whose only use is `disarm!` (warned "unused variable").
+    #[async_scope]
+    pub async fn open_and_keep(id: u8) -> Conn {
+        #[async_drop]
+        let kept = Conn(id);
+        disarm!(kept)
+    }
+}
+
 #[test]
 fn expansions_run() {
     use futures::executor::block_on;
     use futures::stream;
 
     every_macro::run_all(block_on);
+    assert_eq!(block_on(regressions::open_and_keep(4)).0, 4);
     block_on(async {
         use async_ext::{AsyncFnMut as _, Stream as _};
         use native::{DynKeyed, Keyed as _, Local as _, LocalDyn, Plain as _};

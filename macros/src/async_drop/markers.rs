@@ -145,7 +145,10 @@ impl MarkerRewriter {
         let fill = quote_spanned!(name.span()=> #fill_path(&mut #located_slot, &mut #seq, #value));
         // `same_type` settles the slot's type before the method lookup below, which picks the
         // clean-up by the value's traits and needs the type known.
+        // A marked binding is used by its own clean-up, like a guard: one whose only other
+        // use is `disarm!` (which reads the slot) or none at all must not warn.
         let statement = quote! {
+            #[allow(unused_variables)]
             let #name = {
                 let #value #ty = #init_expr;
                 #private::same_type(&#slot, &#value);
@@ -447,7 +450,7 @@ fn pattern_names(pat: &Pat) -> Vec<Ident> {
 fn replace_local(local: &mut Local, tokens: TokenStream) {
     match syn::parse2::<Stmt>(tokens) {
         Ok(Stmt::Local(mut new)) => {
-            new.attrs = core::mem::take(&mut local.attrs);
+            new.attrs.append(&mut local.attrs);
             *local = new;
         }
         Ok(_) => {}
