@@ -196,6 +196,14 @@ pub mod regressions {
         async fn async_drop(&mut self) {}
     }
 
+    /// A closure owning a guard it never reads, named `_guard` as rustc suggests (tripped
+    /// `clippy::used_underscore_binding`); calling it returns `x + 1`.
+    #[must_use]
+    pub fn guarded(flag: &std::sync::Arc<()>) -> impl async_ext::AsyncFn<(u32,), Output = u32> {
+        async_ext::async_closure!({ let _guard = std::sync::Arc::clone(flag); }
+            async |x: u32| -> u32 { x + 1 })
+    }
+
     /// An `#[async_drop]` binding whose only use is `disarm!` (warned "unused variable").
     #[async_scope]
     pub async fn open_and_keep(id: u8) -> Conn {
@@ -212,6 +220,23 @@ fn expansions_run() {
 
     every_macro::run_all(block_on);
     assert_eq!(block_on(regressions::open_and_keep(4)).0, 4);
+    {
+        use async_ext::AsyncFn as _;
+        let flag = std::sync::Arc::new(());
+        let closure = regressions::guarded(&flag);
+        assert_eq!(
+            std::sync::Arc::strong_count(&flag),
+            2,
+            "the closure owns its guard"
+        );
+        assert_eq!(block_on(closure.call((1,))), 2);
+        drop(closure);
+        assert_eq!(
+            std::sync::Arc::strong_count(&flag),
+            1,
+            "the guard drops with it"
+        );
+    }
     block_on(async {
         use async_ext::{AsyncFnMut as _, Stream as _};
         use native::{DynKeyed, Keyed as _, Local as _, LocalDyn, Plain as _};

@@ -112,7 +112,7 @@ impl Generator<'_> {
         });
         let lets = self.input.captures.iter().map(|capture| {
             let let_token = capture.let_token;
-            let name = &capture.name;
+            let name = &capture_binding(&capture.name);
             let ty = capture.ty.as_ref().map(|(colon, ty)| quote!(#colon #ty));
             let eq = capture.eq_token;
             let expr = &capture.expr;
@@ -129,7 +129,11 @@ impl Generator<'_> {
     fn state_value(&self) -> TokenStream {
         let value = &self.value;
         let wrappers = &self.wrappers;
-        let names = self.input.captures.iter().map(|capture| &capture.name);
+        let names = self
+            .input
+            .captures
+            .iter()
+            .map(|capture| capture_binding(&capture.name));
         quote_spanned!(self.hidden=> (#(#wrappers { #value: #names },)*))
     }
 
@@ -306,5 +310,21 @@ impl Generator<'_> {
                 quote_spanned!(hidden=> #wrapper { #value: #mutability #name })
             });
         quote_spanned!(hidden=> let (#(#pats,)*) = #state;)
+    }
+}
+
+/// The name a capture is bound to in the capture block. A capture named `_guard` says it is
+/// kept only for its `Drop`; moving it into the state under that name would be a "use" that
+/// `clippy::used_underscore_binding` rejects in the user's crate, so it is bound under a
+/// hidden name instead (the body still sees `_guard`). A later capture therefore cannot read
+/// an `_`-named one.
+fn capture_binding(name: &Ident) -> Ident {
+    if name.to_string().starts_with('_') {
+        Ident::new(
+            &format!("__async_ext_capture{name}"),
+            Span::mixed_site().located_at(name.span()),
+        )
+    } else {
+        name.clone()
     }
 }
