@@ -27,10 +27,12 @@ use syn::{
 
 use super::Flavor;
 use super::body::{BodyRewriter, Form, allow_placeholders, yielder_ident};
-use super::lifetimes::{fill_elided, name_elided, output_lifetime};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::for_await;
+use crate::common::lifetimes::{
+    Naming, OutputElision, elide_output_lifetimes, name_elided_input_lifetimes,
+};
 use crate::common::options::Options;
 
 /// The fn the attribute sits on; `body` is `None` in a trait declaration.
@@ -353,27 +355,26 @@ fn rewrite_signature(
     private: &TokenStream,
     async_span: Span,
 ) -> ItemType {
-    let named = name_elided(sig);
+    let inputs = name_elided_input_lifetimes(sig, Naming::Stream);
     let first_type_param = sig
         .generics
         .params
         .iter()
         .position(|param| !matches!(param, GenericParam::Lifetime(_)))
         .unwrap_or(sig.generics.params.len());
-    for (offset, lifetime) in named.iter().enumerate() {
+    for (offset, lifetime) in inputs.elided.iter().enumerate() {
         sig.generics.params.insert(
             first_type_param + offset,
             GenericParam::Lifetime(LifetimeParam::new(lifetime.clone())),
         );
     }
     let mut item = item.clone();
-    if let Some(lifetime) = output_lifetime(sig) {
-        match &mut item {
-            ItemType::Plain(ty) => fill_elided(ty, &lifetime),
-            ItemType::Try { ok, error } => {
-                fill_elided(ok, &lifetime);
-                fill_elided(error, &lifetime);
-            }
+    let rule = OutputElision::ReferenceReceiverFirst;
+    match &mut item {
+        ItemType::Plain(ty) => elide_output_lifetimes(ty, &inputs, rule),
+        ItemType::Try { ok, error } => {
+            elide_output_lifetimes(ok, &inputs, rule);
+            elide_output_lifetimes(error, &inputs, rule);
         }
     }
     let item_type = item.to_type();

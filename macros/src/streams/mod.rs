@@ -7,7 +7,6 @@
 
 mod attribute;
 mod body;
-mod lifetimes;
 mod macro_form;
 
 use proc_macro2::TokenStream;

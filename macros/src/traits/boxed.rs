@@ -39,7 +39,6 @@ use super::arguments::{boxed_argument_name, plain_binding};
 use super::asyncness;
 use super::attributes::{apply_async_scope, cfg_attrs, is_stream_method, take_async_scope};
 use super::dyn_hint::dyn_hint;
-use super::lifetimes::{Naming, bound_impl_trait_arguments, name_elided_input_lifetimes};
 use super::receiver::{
     RenameSelf, SelfNeeds, mentions_self_in_block, mentions_self_in_sig, renamed_self,
 };
@@ -47,6 +46,7 @@ use super::spans::located_at;
 use super::{TraitOptions, strip_method_options, take_method_options};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
+use crate::common::lifetimes::{Naming, bound_impl_trait_arguments, name_elided_input_lifetimes};
 
 /// Where a method sits: what its signature may borrow from, and what `Self` already promises.
 enum Context<'a> {

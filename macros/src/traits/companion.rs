@@ -27,10 +27,12 @@ use super::TraitOptions;
 use super::arguments::{native_argument_name, plain_binding};
 use super::attributes::{cfg_attrs, has_cfg};
 use super::dyn_hint::{contains_impl_trait, requires_sized_self};
-use super::lifetimes::{Naming, elide_output_lifetimes, name_elided_input_lifetimes};
 use super::native::MethodKind;
 use super::receiver::ReceiverShape;
 use crate::common::errors::Errors;
+use crate::common::lifetimes::{
+    Naming, OutputElision, elide_output_lifetimes, name_elided_input_lifetimes,
+};
 
 /// One associated type of the trait: it becomes a parameter of the companion.
 struct AssocType<'t> {
@@ -379,7 +381,7 @@ impl<'t> Model<'t> {
             SubstituteSelfAssoc(&substitutions).visit_type_mut(&mut output);
             let span = sig.ident.span();
             let inputs = name_elided_input_lifetimes(&mut sig, Naming::Companion);
-            elide_output_lifetimes(&mut output, &inputs);
+            elide_output_lifetimes(&mut output, &inputs, OutputElision::ReceiverFirst);
             let fresh_lifetimes = inputs.elided;
             let fut = Lifetime::new("'__fut", Span::mixed_site());
             let mut outlives: Vec<TokenStream> = Vec::new();

@@ -20,7 +20,6 @@ mod attributes;
 mod boxed;
 mod companion;
 mod dyn_hint;
-pub(crate) mod lifetimes;
 mod native;
 pub(crate) mod receiver;
 pub(crate) mod spans;

@@ -1,8 +1,10 @@
-//! Lifetimes of a method signature: naming the elided ones (`&self`, `&str`, `Ref<'_, T>`)
-//! so they can be bounded, collecting the named ones, and giving an output type the lifetime
-//! elision would give it.
+//! Lifetimes of a signature: naming the elided ones (`&self`, `&str`, `Ref<'_, T>`) so they
+//! can be bounded or captured, collecting the named ones, and giving an output type the
+//! lifetime elision would give it.
 //!
-//! Shared by boxed mode and native mode's companion.
+//! Shared by `#[async_trait_ext]` (boxed mode and native mode's companion) and
+//! `#[async_stream]`/`#[async_try_stream]`: one visitor, with a [`Naming`] and an
+//! [`OutputElision`] setting where the extensions' outputs differ.
 
 use proc_macro2::Span;
 use syn::visit_mut::{self, VisitMut};
@@ -23,6 +25,24 @@ pub(crate) enum Naming {
     /// An erased method of the companion: hidden names (`'__life0`, …, mixed-site), and also
     /// every `'_` in bounds (`Box<dyn Trait + '_>`), which the erased future must outlive too.
     Companion,
+    /// A stream fn: the same set as [`Naming::Companion`] and the same names (`'__life0`, …),
+    /// but each at the `&` or `'_` it replaces, as the streams code always named them.
+    Stream,
+}
+
+/// Which input lifetime output elision gives the output's elided lifetimes. The two
+/// extensions were written against different readings of rustc's rule; each keeps its own so
+/// that no generated code changed when they came to share this module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OutputElision {
+    /// The receiver's first lifetime (`&'a self`, `self: Pin<&'a mut Self>`), else the only
+    /// lifetime of the inputs, each occurrence counted (`x: &'a u8, y: &'a u8` picks none).
+    /// The companion's rule.
+    ReceiverFirst,
+    /// `&'a self`'s lifetime, else the only distinct lifetime of the inputs, a typed
+    /// receiver's included (`self: Pin<&'a mut Self>, x: &str` picks none;
+    /// `x: &'a u8, y: &'a u8` picks `'a`). The streams' rule.
+    ReferenceReceiverFirst,
 }
 
 /// The lifetimes of a signature's inputs, after [`name_elided_input_lifetimes`].
@@ -36,13 +56,17 @@ pub(crate) struct InputLifetimes {
     in_order: Vec<Lifetime>,
     /// The receiver's first lifetime (`&'a self`, `self: Pin<&'a mut Self>`).
     receiver: Option<Lifetime>,
+    /// The lifetime of `&self`/`&mut self`, `'static` included (not of `self: &Self` or
+    /// `self: Pin<&mut Self>`).
+    reference_receiver: Option<Lifetime>,
 }
 
 // Input:  fn f(&self, x: &str, r: Ref<'_, u8>, y: &'a u8)
 // Output: fn f(&'life0 self, x: &'life1 str, r: Ref<'life2, u8>, y: &'a u8), returning
-//         `elided = ['life0, 'life1, 'life2]`, `explicit = ['a]` (with `Naming::Companion`:
-//         `'__life0`, …). Lifetimes elided entirely in paths (`Ref<u8>`) stay elided, as in
-//         async-trait, and so do those of `fn(&u8)` and `Fn(&u8)`, which are higher-ranked.
+//         `elided = ['life0, 'life1, 'life2]`, `explicit = ['a]` (with `Naming::Companion`
+//         or `Naming::Stream`: `'__life0`, …). Lifetimes elided entirely in paths
+//         (`Ref<u8>`) stay elided, as in async-trait, and so do those of `fn(&u8)` and
+//         `Fn(&u8)`, which are higher-ranked.
 pub(crate) fn name_elided_input_lifetimes(sig: &mut Signature, naming: Naming) -> InputLifetimes {
     let mut namer = NameElided {
         naming,
@@ -52,6 +76,9 @@ pub(crate) fn name_elided_input_lifetimes(sig: &mut Signature, naming: Naming) -
         match input {
             FnArg::Receiver(receiver) => {
                 namer.visit_receiver_kind_mut(&mut receiver.kind);
+                if let ReceiverKind::Reference(_, lifetime, _) = &receiver.kind {
+                    namer.lifetimes.reference_receiver.clone_from(lifetime);
+                }
                 namer.lifetimes.receiver = namer.lifetimes.in_order.first().cloned();
             }
             FnArg::Typed(argument) => namer.visit_type_mut(&mut argument.ty),
@@ -61,19 +88,32 @@ pub(crate) fn name_elided_input_lifetimes(sig: &mut Signature, naming: Naming) -
 }
 
 // Input:  `&str` as the output of `fn get(&'l0 self, key: &'l1 str)`
-// Output: `&'l0 str`: every elided lifetime of `output` gets the one elision picks (the
-//         receiver's, or the only input lifetime), so no lint sees a lifetime named on one
-//         side and elided on the other. Unchanged when elision picks none.
-pub(crate) fn elide_output_lifetimes(output: &mut Type, inputs: &InputLifetimes) {
-    let target = inputs
-        .receiver
-        .clone()
-        .or_else(|| match inputs.in_order.as_slice() {
-            [only] => Some(only.clone()),
+// Output: `&'l0 str`: every elided lifetime of `output` gets the one elision picks (by
+//         `rule`: the receiver's, or the only input lifetime), so no lint sees a lifetime
+//         named on one side and elided on the other. Unchanged when elision picks none.
+pub(crate) fn elide_output_lifetimes(
+    output: &mut Type,
+    inputs: &InputLifetimes,
+    rule: OutputElision,
+) {
+    let receiver = match rule {
+        OutputElision::ReceiverFirst => inputs.receiver.clone(),
+        OutputElision::ReferenceReceiverFirst => inputs.reference_receiver.clone(),
+    };
+    let target = receiver.or_else(|| {
+        let mut candidates: Vec<&Lifetime> = Vec::new();
+        for lifetime in &inputs.in_order {
+            if rule == OutputElision::ReceiverFirst || !candidates.contains(&lifetime) {
+                candidates.push(lifetime);
+            }
+        }
+        match candidates.as_slice() {
+            [only] => Some((*only).clone()),
             _ => None,
-        });
+        }
+    });
     if let Some(target) = target {
-        OutputElision(target).visit_type_mut(output);
+        FillElided(target).visit_type_mut(output);
     }
 }
 
@@ -88,6 +128,7 @@ impl NameElided {
         let lifetime = match self.naming {
             Naming::AsyncTraitCompatible => Lifetime::new(&format!("'life{index}"), span),
             Naming::Companion => Lifetime::new(&format!("'__life{index}"), Span::mixed_site()),
+            Naming::Stream => Lifetime::new(&format!("'__life{index}"), span),
         };
         self.lifetimes.elided.push(lifetime.clone());
         self.lifetimes.in_order.push(lifetime.clone());
@@ -137,7 +178,7 @@ impl VisitMut for NameElided {
 
     /// Any lifetime not in a reference or a generic argument: `dyn Trait + '_`, `for<'a>`.
     fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
-        if self.naming == Naming::Companion {
+        if self.naming != Naming::AsyncTraitCompatible {
             self.visit_named_or_underscore(lifetime);
         }
     }
@@ -152,9 +193,9 @@ impl VisitMut for NameElided {
 }
 
 /// Fills the elided lifetimes of an output type with the one elision picks.
-struct OutputElision(Lifetime);
+struct FillElided(Lifetime);
 
-impl VisitMut for OutputElision {
+impl VisitMut for FillElided {
     fn visit_type_reference_mut(&mut self, reference: &mut TypeReference) {
         if reference.lifetime.is_none() {
             reference.lifetime = Some(self.0.clone());
@@ -232,7 +273,7 @@ mod tests {
     use quote::{ToTokens, quote};
     use syn::{Signature, Type};
 
-    use super::{Naming, elide_output_lifetimes, name_elided_input_lifetimes};
+    use super::{Naming, OutputElision, elide_output_lifetimes, name_elided_input_lifetimes};
 
     fn names(lifetimes: &[syn::Lifetime]) -> Vec<String> {
         lifetimes.iter().map(ToString::to_string).collect()
@@ -295,7 +336,52 @@ mod tests {
             let mut sig: Signature = syn::parse2(sig).unwrap();
             let mut output: Type = syn::parse_quote!(&str);
             let lifetimes = name_elided_input_lifetimes(&mut sig, Naming::Companion);
-            elide_output_lifetimes(&mut output, &lifetimes);
+            elide_output_lifetimes(&mut output, &lifetimes, OutputElision::ReceiverFirst);
+            assert_eq!(text(&output), expected, "{}", text(&sig));
+        }
+    }
+
+    #[test]
+    fn stream_names_every_elided_lifetime_but_higher_ranked_ones() {
+        let mut sig: Signature = syn::parse_quote! {
+            fn f(&self, d: Box<dyn Tr + '_>, r: Ref<'_, u8>, g: fn(&u8), h: impl Fn(&u8))
+        };
+        let lifetimes = name_elided_input_lifetimes(&mut sig, Naming::Stream);
+        assert_eq!(
+            names(&lifetimes.elided),
+            ["'__life0", "'__life1", "'__life2"]
+        );
+        assert_eq!(
+            text(&sig),
+            text(quote! {
+                fn f(&'__life0 self, d: Box<dyn Tr + '__life1>, r: Ref<'__life2, u8>,
+                     g: fn(&u8), h: impl Fn(&u8))
+            })
+        );
+    }
+
+    #[test]
+    fn stream_output_takes_a_reference_receivers_lifetime_else_the_only_distinct_one() {
+        let cases = [
+            (quote!(fn f(&self, x: &str)), "& '__life0 str"),
+            (quote!(fn f(&'static self, x: &str)), "& 'static str"),
+            // Unlike the companion's rule: a typed receiver's lifetime is one input among
+            // the others, and a lifetime named twice counts once.
+            (quote!(fn f(self: Pin<&mut Self>, x: &str)), "& str"),
+            (quote!(fn f(self: Pin<&mut Self>)), "& '__life0 str"),
+            (quote!(fn f(x: &'a u8, y: &'a u8)), "& 'a str"),
+            (quote!(fn f(x: &'a u8, y: &u8)), "& str"),
+            (quote!(fn f(x: &'static u8, y: &u8)), "& '__life0 str"),
+        ];
+        for (sig, expected) in cases {
+            let mut sig: Signature = syn::parse2(sig).unwrap();
+            let mut output: Type = syn::parse_quote!(&str);
+            let lifetimes = name_elided_input_lifetimes(&mut sig, Naming::Stream);
+            elide_output_lifetimes(
+                &mut output,
+                &lifetimes,
+                OutputElision::ReferenceReceiverFirst,
+            );
             assert_eq!(text(&output), expected, "{}", text(&sig));
         }
     }
