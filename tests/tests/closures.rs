@@ -428,6 +428,22 @@ fn captures_are_ordinary_names_inside_macros() {
 }
 
 #[test]
+fn a_label_named_like_a_capture_inside_a_macro_is_left_alone() {
+    // `vec![x; n]` arguments are rewritten token by token; the label `'a` must not become
+    // `'* a` because a capture is named `a` (found by the never-panic campaign).
+    let repeat = async_closure!({ let a = 2u32; } async |x: u32| -> Vec<u32> {
+        vec!['a: {
+            if x > 0 {
+                break 'a a + x;
+            }
+            a
+        }; 2]
+    });
+    assert_eq!(block_on(repeat.call((1,))), [3, 3]);
+    assert_eq!(block_on(repeat.call((0,))), [2, 2]);
+}
+
+#[test]
 fn captures_are_evaluated_once_when_the_closure_is_made() {
     let evaluations = Cell::new(0);
     let make = || {

@@ -228,7 +228,7 @@ impl PlaceRewriter {
 }
 
 /// In macro tokens: whether a capture's name at this position is a value to dereference, not
-/// a field or method name (`x.n`), a path segment (`a::n`, `n::b`), a macro name (`n!`), a
+/// a lifetime or label (`'n`), a field or method name (`x.n`), a path segment (`a::n`, `n::b`), a macro name (`n!`), a
 /// named argument or field (`n = …`, `n: …`), or a receiver that auto-derefs (`n.len()`,
 /// `n[0]`, `n(..)`, `n?`).
 fn reads_as_value(trees: &[TokenTree], index: usize) -> bool {
@@ -237,6 +237,10 @@ fn reads_as_value(trees: &[TokenTree], index: usize) -> bool {
         _ => None,
     };
     if let Some(previous) = punct_at(1) {
+        // `'n` is a lifetime or a label (one `'` joint with the name), never a value.
+        if previous.as_char() == '\'' {
+            return false;
+        }
         let path_separator = previous.as_char() == ':'
             && punct_at(2).is_some_and(|p| p.as_char() == ':' && p.spacing() == Spacing::Joint);
         // `x.n` names a field; `..n` is a range of values.
