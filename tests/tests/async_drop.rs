@@ -882,6 +882,8 @@ on_every_executor!(
     methods_and_for_await,
     generated_code_is_hygienic,
     every_kind_of_signature,
+    graceful_cancellation_cleans_nested_scopes_inside_out,
+    containers_clean_up_their_elements_in_order,
 );
 
 #[test]
@@ -1169,34 +1171,6 @@ async fn graceful_cancellation_cleans_nested_scopes_inside_out() {
     // Outside any scope, the future is dropped at its next suspension.
     let result = cancel_gracefully(std::future::pending::<u8>(), std::future::ready(())).await;
     assert_eq!(result, Err(Cancelled));
-}
-
-mod graceful {
-    #[test]
-    fn on_block_on() {
-        futures::executor::block_on(super::graceful_cancellation_cleans_nested_scopes_inside_out());
-    }
-
-    #[test]
-    fn on_tokio_current_thread() {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(super::graceful_cancellation_cleans_nested_scopes_inside_out());
-    }
-
-    #[test]
-    fn on_tokio_multi_thread() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .build()
-            .unwrap();
-        runtime
-            .block_on(async {
-                tokio::spawn(super::graceful_cancellation_cleans_nested_scopes_inside_out()).await
-            })
-            .unwrap();
-    }
 }
 
 // ----- scopes on methods of #[async_trait_ext] impls --------------------------------------
@@ -1523,34 +1497,6 @@ async fn containers_clean_up_their_elements_in_order() {
         "second", "some", "boxed", "vec0", "array0",
     ]));
     assert_eq!(log.events(), expected);
-}
-
-mod containers_on_every_executor {
-    #[test]
-    fn block_on() {
-        futures::executor::block_on(super::containers_clean_up_their_elements_in_order());
-    }
-
-    #[test]
-    fn tokio_current_thread() {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(super::containers_clean_up_their_elements_in_order());
-    }
-
-    #[test]
-    fn tokio_multi_thread() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .build()
-            .unwrap();
-        runtime
-            .block_on(async {
-                tokio::spawn(super::containers_clean_up_their_elements_in_order()).await
-            })
-            .unwrap();
-    }
 }
 
 // ----- the orphan hook: replacing it, concurrency, strict_orphans, type names ---------------
