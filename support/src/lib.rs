@@ -38,6 +38,7 @@ extern crate std;
 mod async_drop;
 mod closures;
 mod for_await;
+mod inline_future;
 mod streams;
 mod traits;
 
@@ -56,6 +57,7 @@ pub use futures_core::Stream;
 
 pub use async_drop::*;
 pub use closures::*;
+pub use inline_future::{InlineFuture, SendInlineFuture};
 pub use streams::*;
 
 /// Async fn in traits that work with `dyn` and promise `Send` futures.

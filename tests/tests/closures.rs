@@ -383,11 +383,11 @@ fn calls_allocate_nothing() {
     assert_eq!(output, 26);
     assert_eq!(once_calls, 0, "the unboxed call_once");
 
-    // The counter works in this binary: a call through `dyn` boxes its future, once.
+    // A call through `dyn` keeps its small future inline: no allocation either.
     let mut boxed: Box<dyn DynAsyncFnMut<(u64,), u64> + Send> = Box::new(mutable_again());
     let (output, dyn_calls) = count_allocations(|| block_on(boxed.call_mut((1,))));
     assert_eq!(output, 1);
-    assert_eq!(dyn_calls, 1, "one box per call at the dyn boundary");
+    assert_eq!(dyn_calls, 0, "a small future through dyn is stored inline");
 }
 
 fn mutable_again() -> impl AsyncFnMutSend<(u64,), Output = u64> {
@@ -1637,4 +1637,344 @@ fn a_mutable_reference_capture_mutates_an_outer_variable() {
         assert_eq!(block_on(push.call_once((3,))), 3);
     }
     assert_eq!((log, total), (vec![1, 2, 3], 6));
+}
+
+/// The inline storage behind the `dyn` closures (the trait companion's, shared), attacked
+/// through the closure path: exact allocation counts, the size and alignment boundaries, drops
+/// counted before, during and after a panic, and futures moved or polled across threads.
+///
+/// Also run under Miri: `cargo +nightly miri test -p async-ext-tests --test closures inline_storage`.
+mod inline_storage {
+    use std::mem::size_of_val;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::pin::{Pin, pin};
+    use std::ptr;
+    use std::task::{Context, Poll};
+
+    use async_ext::{
+        AsyncFn, AsyncFnMut, AsyncFnMutSend, AsyncFnOnce, DynAsyncFn, DynAsyncFnMut,
+        DynAsyncFnOnce, DynCallFuture, async_closure,
+    };
+    use async_ext_tests::{count_allocations, poll_once, yield_now};
+
+    use super::{Drops, Tracked, block_on, run, tracked};
+
+    /// A future of exactly `N` bytes (alignment 16) that answers the address it is polled at.
+    #[repr(C, align(16))]
+    struct Exact<const N: usize>([u8; N]);
+
+    impl<const N: usize> std::future::Future for Exact<N> {
+        type Output = usize;
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<usize> {
+            Poll::Ready(ptr::from_ref::<Self>(&self) as usize)
+        }
+    }
+
+    /// A zero-sized future: stored inline, at the storage's start.
+    struct Zst;
+
+    impl std::future::Future for Zst {
+        type Output = usize;
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<usize> {
+            Poll::Ready(ptr::from_ref::<Self>(&self) as usize)
+        }
+    }
+
+    /// A small future aligned to 64 bytes, more than the storage's 16.
+    #[repr(C, align(64))]
+    struct OverAligned(u8);
+
+    impl std::future::Future for OverAligned {
+        type Output = usize;
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<usize> {
+            Poll::Ready(ptr::from_ref::<Self>(&self) as usize)
+        }
+    }
+
+    /// Polls a call's future once where it is pinned: whether the callee's future was polled
+    /// inside the `DynCallFuture` itself (stored inline), and the address it was polled at.
+    fn polled_inline(future: DynCallFuture<'_, usize>) -> (bool, usize) {
+        let mut future = pin!(future);
+        let start = ptr::from_ref::<DynCallFuture<'_, usize>>(&future) as usize;
+        let end = start + size_of_val(&*future);
+        match poll_once(future.as_mut()) {
+            Poll::Ready(address) => ((start..end).contains(&address), address),
+            Poll::Pending => panic!("ready at once"),
+        }
+    }
+
+    /// One call through each `dyn` form of `make` (a plain closure returning a future):
+    /// `(inline, allocations)` for `call_mut`, `call` and `call_once`, counted from the call to
+    /// the future's drop.
+    fn through_each_dyn_form<Fut>(make: fn() -> Fut) -> [(bool, usize); 3]
+    where
+        Fut: std::future::Future<Output = usize> + Send + 'static,
+    {
+        let mut by_mut: Box<dyn DynAsyncFnMut<(), usize> + Send> = Box::new(make);
+        let by_ref: Box<dyn DynAsyncFn<(), usize> + Send + Sync> = Box::new(make);
+        let once: Box<dyn DynAsyncFnOnce<(), usize> + Send> = Box::new(make);
+        let (by_mut, mut_allocations) = count_allocations(|| polled_inline(by_mut.call_mut(())));
+        let (by_ref, ref_allocations) = count_allocations(|| polled_inline(by_ref.call(())));
+        // `call_once` frees the closure's box: a deallocation, not counted.
+        let (once, once_allocations) = count_allocations(|| polled_inline(once.call_once(())));
+        [
+            (by_mut.0, mut_allocations),
+            (by_ref.0, ref_allocations),
+            (once.0, once_allocations),
+        ]
+    }
+
+    #[test]
+    fn up_to_128_bytes_is_inline_with_no_allocation_and_above_is_one_box() {
+        assert_eq!(size_of_val(&Exact::<128>([0; 128])), 128);
+        assert_eq!(through_each_dyn_form(|| Exact::<1>([0; 1])), [(true, 0); 3]);
+        assert_eq!(
+            through_each_dyn_form(|| Exact::<128>([0; 128])),
+            [(true, 0); 3]
+        );
+        // 129 bytes round up to 144 with alignment 16: boxed, once per call.
+        assert_eq!(
+            through_each_dyn_form(|| Exact::<129>([0; 129])),
+            [(false, 1); 3]
+        );
+        assert_eq!(through_each_dyn_form(|| Zst), [(true, 0); 3]);
+    }
+
+    #[test]
+    fn an_over_aligned_future_is_boxed_with_its_alignment() {
+        let mut boxed: Box<dyn DynAsyncFnMut<(), usize> + Send> = Box::new(|| OverAligned(1));
+        for _ in 0..3 {
+            let ((inline, address), allocations) =
+                count_allocations(|| polled_inline(boxed.call_mut(())));
+            assert_eq!((inline, allocations), (false, 1));
+            assert_eq!(address % 64, 0, "polled at an address aligned for it");
+        }
+    }
+
+    /// A counting closure whose future holds `N` bytes across a suspension.
+    fn counter<const N: usize>() -> Box<dyn DynAsyncFnMut<(u64,), u64> + Send> {
+        Box::new(
+            async_closure!({ let mut total = 0u64; } async |x: u64| -> u64 {
+                let buffer = [x; N];
+                yield_now().await;
+                total += buffer.iter().sum::<u64>();
+                total
+            }),
+        )
+    }
+
+    #[test]
+    fn macro_made_closures_through_dyn_allocate_exactly_as_promised() {
+        // 8 bytes of buffer: inline. 32 × 8 bytes: boxed.
+        for (mut closure, per_call) in [(counter::<1>(), 0), (counter::<32>(), 1)] {
+            let (outputs, allocations) =
+                count_allocations(|| [run(closure.call_mut((1,))), run(closure.call_mut((2,)))]);
+            let n = if per_call == 0 { 1 } else { 32 };
+            assert_eq!(outputs, [(n, 1), (3 * n, 1)]);
+            assert_eq!(
+                allocations,
+                2 * per_call,
+                "{per_call} allocation(s) per call"
+            );
+            let (output, allocations) = count_allocations(|| run(closure.call_once((1,))));
+            assert_eq!(output, (4 * n, 1));
+            assert_eq!(allocations, per_call, "call_once");
+        }
+    }
+
+    /// A closure whose every call's future owns a [`Tracked`] and holds `N` `u32`s across one
+    /// suspension: inline for `N = 1`, boxed for `N = 64` (256 bytes). It answers the sum.
+    fn tracking<const N: usize>(drops: &Drops) -> Box<dyn DynAsyncFnMut<(u32,), u32> + Send> {
+        let drops = drops.clone();
+        Box::new(move |x: u32| {
+            let guard = tracked(&drops, x);
+            async move {
+                let buffer = [x; N];
+                yield_now().await;
+                let guard: Tracked = guard;
+                assert!(guard.value != 0, "zero is refused");
+                buffer.iter().sum()
+            }
+        })
+    }
+
+    /// Runs `test` on the inline (`N = 1`) and the boxed (`N = 64`) form of [`tracking`],
+    /// checking first that a call allocates exactly 0 and 1 times.
+    fn inline_and_boxed(test: impl Fn(Box<dyn DynAsyncFnMut<(u32,), u32> + Send>, &Drops, u32)) {
+        for (n, per_call) in [(1, 0), (64, 1)] {
+            let drops = Drops::default();
+            let make = if n == 1 {
+                tracking::<1>
+            } else {
+                tracking::<64>
+            };
+            let mut probe = make(&drops);
+            let ((), allocations) = count_allocations(|| drop(probe.call_mut((1,))));
+            assert_eq!(allocations, per_call, "{n} u32s held across the suspension");
+            drop(probe);
+            let drops = Drops::default();
+            test(make(&drops), &drops, n);
+        }
+    }
+
+    #[test]
+    fn a_future_dropped_unpolled_pending_or_finished_drops_its_state_once() {
+        inline_and_boxed(|mut closure, drops, n| {
+            drop(closure.call_mut((1,)));
+            assert_eq!(drops.get(), 1, "dropped before its first poll");
+            {
+                let mut future = pin!(closure.call_mut((2,)));
+                assert!(poll_once(future.as_mut()).is_pending());
+                assert_eq!(drops.get(), 1);
+            }
+            assert_eq!(drops.get(), 2, "dropped while pending");
+            assert_eq!(block_on(closure.call_mut((3,))), 3 * n);
+            assert_eq!(drops.get(), 3, "run to completion");
+        });
+    }
+
+    #[test]
+    fn a_panic_in_poll_drops_the_state_once_and_the_closure_stays_callable() {
+        inline_and_boxed(|mut closure, drops, n| {
+            let mut future = Box::pin(closure.call_mut((0,)));
+            assert!(poll_once(future.as_mut()).is_pending());
+            let caught = catch_unwind(AssertUnwindSafe(|| poll_once(future.as_mut())));
+            assert!(caught.is_err());
+            // The unwinding left the body's state dropped; dropping the future adds nothing.
+            assert_eq!(drops.get(), 1);
+            drop(future);
+            assert_eq!(drops.get(), 1);
+            assert_eq!(block_on(closure.call_mut((1,))), n);
+            assert_eq!(drops.get(), 2);
+        });
+        // The same through a macro-made closure, whose state survives the panic.
+        let mut closure: Box<dyn DynAsyncFnMut<(u32,), Vec<u32>> + Send> = Box::new(
+            async_closure!({ let mut seen: Vec<u32> = Vec::new(); } async |x: u32| -> Vec<u32> {
+                seen.push(x);
+                yield_now().await;
+                assert!(x != 0, "zero is refused");
+                seen.clone()
+            }),
+        );
+        assert!(catch_unwind(AssertUnwindSafe(|| block_on(closure.call_mut((0,))))).is_err());
+        assert_eq!(block_on(closure.call_mut((5,))), [0, 5]);
+    }
+
+    /// Counts its drop, then panics.
+    struct PanicOnDrop(Drops);
+
+    impl Drop for PanicOnDrop {
+        fn drop(&mut self) {
+            self.0.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            panic!("panic while dropping");
+        }
+    }
+
+    /// A closure whose future holds a [`PanicOnDrop`] and `N` bytes across a suspension.
+    fn panicking_on_drop<const N: usize>(
+        drops: &Drops,
+    ) -> Box<dyn DynAsyncFnMut<(), usize> + Send> {
+        let drops = drops.clone();
+        Box::new(move || {
+            let guard = PanicOnDrop(drops.clone());
+            async move {
+                let _guard = guard;
+                let buffer = [1u8; N];
+                yield_now().await;
+                buffer.len()
+            }
+        })
+    }
+
+    #[test]
+    fn a_panic_in_the_futures_drop_drops_it_once() {
+        let drops = Drops::default();
+        for (expected, per_call, mut closure) in [
+            (1, 0, panicking_on_drop::<1>(&drops)),
+            (2, 1, panicking_on_drop::<256>(&drops)),
+        ] {
+            let (mut future, allocations) = count_allocations(|| Box::pin(closure.call_mut(())));
+            assert_eq!(
+                allocations,
+                1 + per_call,
+                "the test's own `Box::pin`, and the call's"
+            );
+            assert!(poll_once(future.as_mut()).is_pending());
+            assert!(catch_unwind(AssertUnwindSafe(|| drop(future))).is_err());
+            assert_eq!(drops.get(), expected);
+        }
+    }
+
+    /// A closure whose future borrows its own local (`N` `u64`s) across suspensions, so it is
+    /// self-referential once polled, and mutates the closure's state: inline for `N = 4`,
+    /// boxed for `N = 40`.
+    fn self_referential<const N: usize>() -> impl AsyncFnMutSend<(u64,), Output = u64> + Send {
+        async_closure!({ let mut calls = 0u64; } async |x: u64| -> u64 {
+            calls += 1;
+            let data = [x; N];
+            let view = &data[..4];
+            let mut sum = 0;
+            for value in view {
+                yield_now().await;
+                sum += value;
+            }
+            sum * 100 + calls
+        })
+    }
+
+    #[test]
+    fn futures_move_unpolled_to_other_threads_and_poll_there() {
+        let inline: Box<dyn DynAsyncFnMut<(u64,), u64> + Send> = Box::new(self_referential::<4>());
+        let boxed: Box<dyn DynAsyncFnMut<(u64,), u64> + Send> = Box::new(self_referential::<40>());
+        for (per_call, mut closure) in [(0, inline), (1, boxed)] {
+            let (first, allocations) = count_allocations(|| closure.call_mut((2,)));
+            assert_eq!(allocations, per_call);
+            // Moved around unpolled, then to a scoped thread that polls it to the end.
+            let first = {
+                let mut moved = vec![first];
+                moved.pop().unwrap()
+            };
+            let output =
+                std::thread::scope(|scope| scope.spawn(move || run(first)).join().unwrap());
+            assert_eq!(output, (801, 4));
+            // The boxed closure itself moves to another thread and is called there.
+            let output = std::thread::spawn(move || {
+                let second = block_on(closure.call_mut((1,)));
+                (second, block_on(closure.call_once((3,))))
+            })
+            .join()
+            .unwrap();
+            assert_eq!(output, (402, 1203));
+        }
+        // A `call_once` future owns the closure: it can go to a thread of its own.
+        let once: Box<dyn DynAsyncFnOnce<(u64,), u64> + Send> = Box::new(self_referential::<4>());
+        let future = once.call_once((5,));
+        assert_eq!(
+            std::thread::spawn(move || block_on(future)).join().unwrap(),
+            2001
+        );
+    }
+
+    #[test]
+    fn shared_calls_through_dyn_run_at_once_each_inline() {
+        let shared: Box<dyn DynAsyncFn<(u64,), u64> + Send + Sync> =
+            Box::new(async_closure!({ let base = 10u64; } async |x: u64| -> u64 {
+                yield_now().await;
+                base + x
+            }));
+        let (outputs, allocations) = count_allocations(|| {
+            let mut a = pin!(shared.call((1,)));
+            let mut b = pin!(AsyncFn::call(&shared, (2,)));
+            assert!(poll_once(a.as_mut()).is_pending());
+            assert!(poll_once(b.as_mut()).is_pending());
+            (poll_once(b.as_mut()), poll_once(a.as_mut()))
+        });
+        assert_eq!(outputs, (Poll::Ready(12), Poll::Ready(11)));
+        assert_eq!(allocations, 0);
+        // From another thread, through `&` (the box is `Sync`).
+        let output =
+            std::thread::scope(|scope| scope.spawn(|| block_on(shared.call((5,)))).join().unwrap());
+        assert_eq!(output, 15);
+        assert_eq!(block_on(AsyncFnOnce::call_once(shared, (0,))), 10);
+    }
 }

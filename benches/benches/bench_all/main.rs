@@ -53,6 +53,8 @@ fn groups() -> Vec<Group> {
         streams::per_stream(),
         consume::group(),
         closures::group(),
+        closures::dyn_group(),
+        closures::dyn_large_group(),
         scope::group(),
     ]
 }

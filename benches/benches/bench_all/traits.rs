@@ -227,7 +227,7 @@ fn ext_boxed_dyn(n: u64) -> u64 {
     call_loop(&*object, n, with_async_ext_boxed::call_dyn)
 }
 
-fn ext_native_companion_boxed(n: u64) -> u64 {
+pub(crate) fn ext_native_companion_boxed(n: u64) -> u64 {
     let object = with_async_ext_native::DynGet::boxed(Adder(black_box(3)));
     call_loop(&*object, n, |object, x| {
         with_async_ext_native::call_companion(object, x)
@@ -371,7 +371,7 @@ pub(crate) fn dyn_calls() -> Group {
 /// The work of the large-future rows: a 256-byte buffer held across an await, so the call's
 /// future is larger than the companion's inline storage (128 bytes).
 #[inline(always)]
-async fn large_work(state: u64, x: u64) -> u64 {
+pub(crate) async fn large_work(state: u64, x: u64) -> u64 {
     let buffer = black_box([x; 32]);
     std::future::ready(()).await;
     buffer
@@ -455,7 +455,7 @@ fn large_dynosaur_dyn(n: u64) -> u64 {
     call_loop(&*object, n, |object, x| large_dynosaur::call_dyn(object, x))
 }
 
-fn large_ext_companion(n: u64) -> u64 {
+pub(crate) fn large_ext_companion(n: u64) -> u64 {
     let object = large_async_ext_native::DynLarge::boxed(Adder(black_box(3)));
     call_loop(&*object, n, |object, x| {
         large_async_ext_native::call_companion(object, x)

@@ -1,15 +1,20 @@
-//! The dyn-compatible forms: `Box<dyn DynAsyncFnMut<Args, Output> + Send + 'a>` boxes each
-//! call's future (the one allocation, at the dyn boundary) and implements the static traits
-//! again, so it can be passed wherever an `AsyncFnMut` is expected.
+//! The dyn-compatible forms: `Box<dyn DynAsyncFnMut<Args, Output> + Send + 'a>` erases each
+//! call's future into the inline storage the trait companion uses too (no allocation when it
+//! fits in 128 bytes, one `Box` otherwise) and implements the static traits again, so it can
+//! be passed wherever an `AsyncFnMut` is expected.
 
 use alloc::boxed::Box;
-use core::future::Future;
-use core::pin::Pin;
 
 use super::{AsyncFn, AsyncFnMut, AsyncFnMutSend, AsyncFnOnce, AsyncFnOnceSend, AsyncFnSend};
+use crate::inline_future::SendInlineFuture;
 
-/// The boxed future of a call through a `dyn` closure.
-pub type DynCallFuture<'a, O> = Pin<Box<dyn Future<Output = O> + Send + 'a>>;
+/// The future of a call through a `dyn` closure: the closure's own future with its type
+/// erased, stored inline when it fits in 128 bytes (alignment at most 16), so the call
+/// allocates nothing, and boxed (one allocation) when it does not.
+///
+/// It is `Send`, not `Sync`, and not `Unpin` (as the closure's own future): `.await` it, or
+/// pin it (`pin!`, `Box::pin`) to poll it by hand or to `select!` on it.
+pub type DynCallFuture<'a, O> = SendInlineFuture<'a, O>;
 
 /// The dyn-compatible form of [`AsyncFnOnceSend`]: `Box<dyn DynAsyncFnOnce<Args, O> + Send>`
 /// implements [`AsyncFnOnce`] and [`AsyncFnOnceSend`].
@@ -17,7 +22,7 @@ pub type DynCallFuture<'a, O> = Pin<Box<dyn Future<Output = O> + Send + 'a>>;
 /// Implemented for every `F: AsyncFnOnceSend<Args, Output = O>`: the futures of a `dyn`
 /// closure are `Send`, so a boxed closure can always be spawned.
 pub trait DynAsyncFnOnce<Args, O> {
-    /// Calls the boxed closure once; the future is boxed.
+    /// Calls the boxed closure once; the future is stored inline when it fits.
     fn dyn_call_once<'a>(self: Box<Self>, args: Args) -> DynCallFuture<'a, O>
     where
         Self: 'a,
@@ -27,7 +32,8 @@ pub trait DynAsyncFnOnce<Args, O> {
 /// The dyn-compatible form of [`AsyncFnMutSend`]: `Box<dyn DynAsyncFnMut<Args, O> + Send>`
 /// implements [`AsyncFnMut`], [`AsyncFnMutSend`] and the once traits.
 pub trait DynAsyncFnMut<Args, O>: DynAsyncFnOnce<Args, O> {
-    /// Calls the closure through `&mut self`; the future is boxed and may borrow the closure.
+    /// Calls the closure through `&mut self`; the future is stored inline when it fits and
+    /// may borrow the closure.
     fn dyn_call_mut<'s>(&'s mut self, args: Args) -> DynCallFuture<'s, O>
     where
         Args: 's;
@@ -36,7 +42,8 @@ pub trait DynAsyncFnMut<Args, O>: DynAsyncFnOnce<Args, O> {
 /// The dyn-compatible form of [`AsyncFnSend`]: `Box<dyn DynAsyncFn<Args, O> + Send>`
 /// implements [`AsyncFn`], [`AsyncFnSend`] and the mut and once traits.
 pub trait DynAsyncFn<Args, O>: DynAsyncFnMut<Args, O> {
-    /// Calls the closure through `&self`; the future is boxed and may borrow the closure.
+    /// Calls the closure through `&self`; the future is stored inline when it fits and may
+    /// borrow the closure.
     fn dyn_call<'s>(&'s self, args: Args) -> DynCallFuture<'s, O>
     where
         Args: 's;
@@ -51,7 +58,7 @@ where
         Self: 'a,
         Args: 'a,
     {
-        Box::pin((*self).call_once_send(args))
+        SendInlineFuture::new((*self).call_once_send(args))
     }
 }
 
@@ -63,7 +70,7 @@ where
     where
         Args: 's,
     {
-        Box::pin(self.call_mut_send(args))
+        SendInlineFuture::new(self.call_mut_send(args))
     }
 }
 
@@ -75,7 +82,7 @@ where
     where
         Args: 's,
     {
-        Box::pin(self.call_send(args))
+        SendInlineFuture::new(self.call_send(args))
     }
 }
 

@@ -1,10 +1,13 @@
 //! `InlineFuture`: a type-erased future kept in a fixed inline buffer when it fits, and boxed
-//! when it does not. It is what a call through native mode's `Dyn` companion returns, so
-//! that a small future costs no allocation.
+//! when it does not. It is what a call through a `dyn` form returns — native mode's `Dyn`
+//! trait companion and the `DynAsyncFn*` closures — so that a small future costs no
+//! allocation.
 //!
-//! The mechanism is the one `unsafe` of the traits runtime, kept in this module: the future is
-//! written into `[MaybeUninit<u8>; INLINE_CAPACITY]` and reached again through two function
-//! pointers made for its concrete type (`poll_erased::<F>`, `drop_erased::<F>`).
+//! The mechanism is the one `unsafe` shared by the traits and closures runtimes, kept in this
+//! module: the future is written into `[MaybeUninit<u8>; INLINE_CAPACITY]` and reached again
+//! through two function pointers made for its concrete type (`poll_erased::<F>`,
+//! `drop_erased::<F>`). A future that does not fit is boxed, and the box (one pointer) is
+//! stored inline the same way.
 
 use core::fmt;
 use core::future::Future;
@@ -33,10 +36,13 @@ const fn fits<F>() -> bool {
     mem::size_of::<F>() <= INLINE_CAPACITY && mem::align_of::<F>() <= INLINE_ALIGN
 }
 
-/// A future of output `T` that borrows for `'a`, with its concrete type erased.
+/// A future of output `T` that borrows for `'a`, with its concrete type erased: stored inline
+/// (no allocation) when it fits in 128 bytes with an alignment of at most 16, boxed (one
+/// allocation) otherwise.
 ///
 /// Made by [`InlineFuture::new`]; not `Send` (see [`SendInlineFuture`]), not `Unpin` (the
-/// future it holds may be self-referential once polled, and it lives inside this value).
+/// future it holds may be self-referential once polled, and it lives inside this value):
+/// pin it (`pin!`, `Box::pin`) to poll it by hand; `.await` does that for you.
 pub struct InlineFuture<'a, T> {
     storage: Storage,
     /// `poll_erased::<F>` for the `F` written into `storage`.
@@ -50,34 +56,44 @@ pub struct InlineFuture<'a, T> {
 
 impl<'a, T> InlineFuture<'a, T> {
     /// Erases `future`: inline when it fits, in a `Box` (one allocation) when it does not.
+    #[inline]
     pub fn new<F: Future<Output = T> + 'a>(future: F) -> Self {
-        match Self::try_inline(future) {
-            Ok(inline) => inline,
-            // A `Pin<Box<F>>` is one thin pointer, which always fits.
-            Err(future) => match Self::try_inline(Box::pin(future)) {
-                Ok(inline) => inline,
-                Err(_) => unreachable!("a pointer fits the inline storage"),
-            },
+        // Decided at compile time, per `F`: the branch not taken is optimised away.
+        if const { fits::<F>() } {
+            // SAFETY: `fits::<F>()` holds, checked just above.
+            unsafe { Self::store(future) }
+        } else {
+            // Straight into its box, with no detour through a `Result` or a second move.
+            let boxed = Box::pin(future);
+            const { assert!(fits::<Pin<Box<F>>>(), "a box is one thin pointer") };
+            // SAFETY: `fits::<Pin<Box<F>>>()` holds, asserted at compile time just above.
+            unsafe { Self::store(boxed) }
         }
     }
 
-    /// Stores `future` inline, or hands it back when it does not fit.
-    fn try_inline<F: Future<Output = T> + 'a>(future: F) -> Result<Self, F> {
-        if !fits::<F>() {
-            return Err(future);
-        }
-        let mut storage = Storage([MaybeUninit::uninit(); INLINE_CAPACITY]);
-        // SAFETY: `fits::<F>()` holds: `storage` is large enough for an `F` and, being
-        // `align(16)` with `align_of::<F>() <= 16`, aligned for one. The write moves `future`
-        // in; from now on `storage` owns it, and `Drop` drops it exactly once.
-        unsafe { storage.0.as_mut_ptr().cast::<F>().write(future) };
-        Ok(InlineFuture {
-            storage,
+    /// Writes `future` into the inline storage.
+    ///
+    /// # Safety
+    ///
+    /// `fits::<F>()` holds.
+    #[inline]
+    unsafe fn store<F: Future<Output = T> + 'a>(future: F) -> Self {
+        // `MaybeUninit::uninit()` of the whole storage, not an array repeat of uninit bytes:
+        // only the future is written (the array repeat compiled into zeroing the rest).
+        let mut storage = MaybeUninit::<Storage>::uninit();
+        // SAFETY: per the contract `fits::<F>()` holds: `storage` is large enough for an `F`
+        // and, being `align(16)` with `align_of::<F>() <= 16`, aligned for one. The write moves
+        // `future` in; from now on `storage` owns it, and `Drop` drops it exactly once.
+        unsafe { storage.as_mut_ptr().cast::<F>().write(future) };
+        InlineFuture {
+            // SAFETY: `Storage` is an array of `MaybeUninit<u8>`, for which any bytes,
+            // uninitialised ones included, are a valid value.
+            storage: unsafe { storage.assume_init() },
             poll: poll_erased::<F>,
             drop: drop_erased::<F>,
             _marker: PhantomData,
             _pinned: PhantomPinned,
-        })
+        }
     }
 
     /// A pointer to the stored future, made without a `&mut` to the storage: the future may
@@ -137,8 +153,12 @@ impl<T> fmt::Debug for InlineFuture<'_, T> {
 
 /// An [`InlineFuture`] that is `Send`, because it can only be made from a `Send` future.
 ///
+/// It is what a call through a `dyn` closure returns ([`DynCallFuture`](crate::DynCallFuture))
+/// and what a call through a `Send` trait companion returns: the callee's future, inline when it
+/// fits in 128 bytes (no allocation), boxed otherwise.
+///
 /// ```
-/// let future = async_ext::__private::SendInlineFuture::new(async { 1 });
+/// let future = async_ext::SendInlineFuture::new(async { 1 });
 /// std::thread::spawn(move || assert_eq!(futures::executor::block_on(future), 1));
 /// ```
 ///
@@ -146,7 +166,7 @@ impl<T> fmt::Debug for InlineFuture<'_, T> {
 ///
 /// ```compile_fail
 /// let shared = std::rc::Rc::new(1);
-/// let future = async_ext::__private::SendInlineFuture::new(async move { *shared });
+/// let future = async_ext::SendInlineFuture::new(async move { *shared });
 /// ```
 ///
 /// and neither form can be moved once pinned (both are `!Unpin`), nor shared across threads
@@ -154,22 +174,23 @@ impl<T> fmt::Debug for InlineFuture<'_, T> {
 ///
 /// ```compile_fail
 /// fn unpin<T: Unpin>(_: &T) {}
-/// unpin(&async_ext::__private::SendInlineFuture::new(async { 1 }));
+/// unpin(&async_ext::SendInlineFuture::new(async { 1 }));
 /// ```
 ///
 /// ```compile_fail
 /// fn sync<T: Sync>(_: &T) {}
-/// sync(&async_ext::__private::SendInlineFuture::new(async { 1 }));
+/// sync(&async_ext::SendInlineFuture::new(async { 1 }));
 /// ```
 ///
 /// ```compile_fail
 /// fn unpin<T: Unpin>(_: &T) {}
-/// unpin(&async_ext::__private::InlineFuture::new(async { 1 }));
+/// unpin(&async_ext::InlineFuture::new(async { 1 }));
 /// ```
 pub struct SendInlineFuture<'a, T>(InlineFuture<'a, T>);
 
 impl<'a, T> SendInlineFuture<'a, T> {
     /// Erases `future`: inline when it fits, in a `Box` (one allocation) when it does not.
+    #[inline]
     pub fn new<F: Future<Output = T> + Send + 'a>(future: F) -> Self {
         SendInlineFuture(InlineFuture::new(future))
     }
