@@ -3,6 +3,7 @@
 //!
 //! See the [guide chapter](crate::guide::closures).
 
+mod adapters;
 mod arity;
 mod dyn_fns;
 mod error_closure;
@@ -10,6 +11,7 @@ mod made;
 
 use core::future::Future;
 
+pub use adapters::AsyncFnExt;
 pub use dyn_fns::{DynAsyncFn, DynAsyncFnMut, DynAsyncFnOnce, DynCallFuture};
 pub use made::{AsyncClosure, AsyncClosureMut, AsyncClosureOnce};
 
@@ -44,10 +46,22 @@ pub trait AsyncFnOnce<Args> {
 pub trait AsyncFnMut<Args>: AsyncFnOnce<Args> {
     /// The future of [`call_mut`](AsyncFnMut::call_mut) (and [`AsyncFn::call`]); it may
     /// borrow the closure for `'a`.
-    type CallRefFuture<'a>: Future<Output = Self::Output>
+    ///
+    /// This bound does not make it `Send`: to spawn a call, bound the closure by
+    /// [`AsyncFnMutSend`] and call [`call_mut_send`](AsyncFnMutSend::call_mut_send) (never
+    /// `for<'a> F::CallRefFuture<'a>: Send`, which would force `F: 'static`).
+    //
+    // The comment at the end of the declaration's first line is part of the error for
+    // `dyn AsyncFnMut` (and `dyn AsyncFn`): rustc quotes that line, as the reason the trait is
+    // not dyn compatible. `rustfmt::skip` keeps it there.
+    #[rustfmt::skip]
+    type CallRefFuture<'a>: Future<Output = Self::Output> /* for `dyn`, use `DynAsyncFnMut<Args, Output>` or `DynAsyncFn` */
     where
         Self: 'a;
     /// Calls the closure; its state stays borrowed until the future is dropped.
+    ///
+    /// In generic code the future is not known to be `Send`: to spawn it, bound the closure
+    /// by [`AsyncFnMutSend`] and call [`call_mut_send`](AsyncFnMutSend::call_mut_send).
     fn call_mut(&mut self, args: Args) -> Self::CallRefFuture<'_>;
 }
 
@@ -93,7 +107,9 @@ pub trait AsyncFnOnceSend<Args>: AsyncFnOnce<Args> {
 pub trait AsyncFnMutSend<Args>: AsyncFnMut<Args> + AsyncFnOnceSend<Args> {
     /// The future of [`call_mut_send`](AsyncFnMutSend::call_mut_send) (and
     /// [`AsyncFnSend::call_send`]): the same future as `call_mut`'s, known to be `Send`.
-    type CallRefSendFuture<'a>: Future<Output = Self::Output> + Send
+    // As for `CallRefFuture`: rustc quotes this line in the error for `dyn AsyncFnMutSend`.
+    #[rustfmt::skip]
+    type CallRefSendFuture<'a>: Future<Output = Self::Output> + Send /* for `dyn`, use `DynAsyncFnMut<Args, Output>` */
     where
         Self: 'a;
     /// Like [`AsyncFnMut::call_mut`], with a `Send` future.

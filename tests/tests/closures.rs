@@ -1978,3 +1978,104 @@ mod inline_storage {
         assert_eq!(block_on(AsyncFnOnce::call_once(shared, (0,))), 10);
     }
 }
+
+/// `as_fn`: async closures in stream combinators.
+mod combinators {
+    use async_ext::{AsyncFn, AsyncFnExt, AsyncFnSend, DynAsyncFn, async_closure};
+    use async_ext_tests::yield_now;
+    use futures::StreamExt;
+
+    use super::block_on;
+
+    #[test]
+    fn then_runs_the_closure_on_each_item_and_leaves_it_usable() {
+        let calls = std::sync::atomic::AtomicU32::new(0);
+        let scale = async_closure!({ let factor = 10u32; let calls = &calls; } async |x: u32| -> u32 {
+            calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            yield_now().await;
+            x * factor
+        });
+        let scaled: Vec<u32> = block_on(
+            futures::stream::iter([1, 2, 3])
+                .then(scale.as_fn())
+                .collect(),
+        );
+        assert_eq!(scaled, [10, 20, 30]);
+        // Borrowed, not consumed: the closure is called again afterwards.
+        assert_eq!(block_on(scale.call((4,))), 40);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn buffered_calls_overlap_and_keep_their_order() {
+        let log = async_ext_tests::Log::default();
+        let work = async_closure!({ let log = log.clone(); } async |x: u32| -> u32 {
+            log.push(format!("start {x}"));
+            for _ in 0..x {
+                yield_now().await;
+            }
+            log.push(format!("end {x}"));
+            x
+        });
+        let outputs: Vec<u32> = block_on(
+            futures::stream::iter([3, 1, 2])
+                .map(work.as_fn())
+                .buffered(3)
+                .collect(),
+        );
+        assert_eq!(outputs, [3, 1, 2]);
+        // All three started before any ended: the calls ran at once, each borrowing `log`.
+        let events = log.events();
+        assert_eq!(events[..3], ["start 3", "start 1", "start 2"]);
+        assert_eq!(events.len(), 6);
+    }
+
+    #[test]
+    fn plain_closures_references_and_dyn_closures_have_it_too() {
+        let offset = 5u32;
+        let plain = |x: u32| async move { x + offset };
+        let by_reference = &plain;
+        let boxed: Box<dyn DynAsyncFn<(u32,), u32> + Send + Sync> =
+            Box::new(async_closure!(async |x: u32| x * 2));
+        let stream = futures::stream::iter([1u32, 2]);
+        let a: Vec<u32> = block_on(stream.clone().then(plain.as_fn()).collect());
+        let b: Vec<u32> = block_on(stream.clone().then(by_reference.as_fn()).collect());
+        let c: Vec<u32> = block_on(stream.then(boxed.as_fn()).collect());
+        assert_eq!((a, b, c), (vec![6, 7], vec![6, 7], vec![2, 4]));
+        let words: Vec<usize> = block_on(
+            futures::stream::iter(["one", "three"])
+                .then(async_closure!(async |s: &str| s.len()).as_fn())
+                .collect(),
+        );
+        assert_eq!(words, [3, 5]);
+    }
+
+    /// Generic code that spawns a stream pipeline calling `f`.
+    fn spawn_pipeline<F>(f: F) -> tokio::task::JoinHandle<Vec<u32>>
+    where
+        F: AsyncFnSend<(u32,), Output = u32> + Send + Sync + 'static,
+    {
+        tokio::spawn(async move {
+            futures::stream::iter([1u32, 2, 3])
+                .then(f.as_fn_send())
+                .collect()
+                .await
+        })
+    }
+
+    #[test]
+    fn as_fn_send_goes_into_a_spawned_task() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        let closure = async_closure!({ let base = 100u32; } async |x: u32| -> u32 {
+            tokio::task::yield_now().await;
+            base + x
+        });
+        let outputs = runtime
+            .block_on(async { spawn_pipeline(closure).await })
+            .unwrap();
+        assert_eq!(outputs, [101, 102, 103]);
+    }
+}

@@ -36,6 +36,9 @@ pub trait BodyFnOnce<S, Args> {
 /// An `async_closure!` without `let mut` captures: implements [`AsyncFn`], [`AsyncFnMut`] and
 /// [`AsyncFnOnce`], and their `…Send` forms when its futures are `Send`.
 ///
+/// It is not a plain `FnMut`: where a combinator asks for one (`StreamExt::then`, `map`,
+/// `for_each`), pass [`closure.as_fn()`](crate::AsyncFnExt::as_fn).
+///
 /// `S` is the tuple of captured values, `B` the body (taking the state by reference) and `BO`
 /// the trampoline that owns the state and calls `B` on it, for `call_once`.
 // `Clone` and `Copy` when the captures are, as for a native closure (the bodies capture at
