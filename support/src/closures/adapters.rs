@@ -28,11 +28,15 @@ use super::{AsyncFn, AsyncFnMut, AsyncFnMutSend, AsyncFnSend};
 /// a loop instead (`while let Some(x) = stream.next().await { f.call_mut((x,)).await }`, or
 /// `#[for_await]`). For more than one argument, write the plain closure yourself:
 /// `|acc, x| f.call((acc, x))`.
-pub trait AsyncFnExt<A>: AsyncFn<(A,)> {
+pub trait AsyncFnExt<A>: AsyncFnMut<(A,)> {
     /// The closure as a plain `Fn(A) -> Self::CallRefFuture<'_>`, borrowing it.
     fn as_fn<'s>(
         &'s self,
-    ) -> impl Fn(A) -> <Self as AsyncFnMut<(A,)>>::CallRefFuture<'s> + Copy + 's {
+    ) -> impl Fn(A) -> <Self as AsyncFnMut<(A,)>>::CallRefFuture<'s> + Copy + 's
+    where
+        // Quoted by rustc when `as_fn` is called on a closure with a `let mut` capture:
+        Self: AsyncFn<(A,)>, // calls may overlap; a `let mut` closure: loop with `call_mut`
+    {
         move |argument| self.call((argument,))
     }
 
@@ -48,4 +52,4 @@ pub trait AsyncFnExt<A>: AsyncFn<(A,)> {
     }
 }
 
-impl<F: AsyncFn<(A,)> + ?Sized, A> AsyncFnExt<A> for F {}
+impl<F: AsyncFnMut<(A,)> + ?Sized, A> AsyncFnExt<A> for F {}
