@@ -216,6 +216,25 @@ fn boxed_funnel_mut_large(n: u64) -> u64 {
     call_loop_mut(&mut closure, n, call_boxed_funnel_mut)
 }
 
+/// A `dyn` closure row with issue 13's target: no allocation, no more than the companion.
+fn as_cheap_as_the_companion(
+    id: &'static str,
+    label: &'static str,
+    run: fn(u64) -> u64,
+) -> Scenario {
+    Scenario {
+        id,
+        label,
+        run,
+        targets: vec![Target::Ratio {
+            against: "closure_dyn.companion",
+            max: 1.0,
+            allocations: Some(0.0),
+            text: "0 allocations; ≤ 1.0× the companion's call",
+        }],
+    }
+}
+
 /// Calls through the `dyn` closure forms, whose futures fit the inline storage.
 pub(crate) fn dyn_group() -> Group {
     Group {
@@ -242,28 +261,16 @@ pub(crate) fn dyn_group() -> Group {
                 run: boxed_funnel_mut,
                 targets: Vec::new(),
             },
-            Scenario {
-                id: "closure_dyn.ext_mut",
-                label: "async-ext `Box<dyn DynAsyncFnMut>`, `call_mut`",
-                run: ext_dyn_mut,
-                targets: vec![Target::Ratio {
-                    against: "closure_dyn.companion",
-                    max: 1.0,
-                    allocations: Some(0.0),
-                    text: "0 allocations; ≤ 1.0× the companion's call",
-                }],
-            },
-            Scenario {
-                id: "closure_dyn.ext_shared",
-                label: "async-ext `Box<dyn DynAsyncFn>`, `call`",
-                run: ext_dyn_shared,
-                targets: vec![Target::Ratio {
-                    against: "closure_dyn.companion",
-                    max: 1.0,
-                    allocations: Some(0.0),
-                    text: "0 allocations; ≤ 1.0× the companion's call",
-                }],
-            },
+            as_cheap_as_the_companion(
+                "closure_dyn.ext_mut",
+                "async-ext `Box<dyn DynAsyncFnMut>`, `call_mut`",
+                ext_dyn_mut,
+            ),
+            as_cheap_as_the_companion(
+                "closure_dyn.ext_shared",
+                "async-ext `Box<dyn DynAsyncFn>`, `call`",
+                ext_dyn_shared,
+            ),
             Scenario {
                 id: "closure_dyn.ext_mut_direct",
                 label: "async-ext `Box<dyn DynAsyncFnMut>`, `block_on(f.call_mut(..))` (_direct)",
