@@ -11,6 +11,7 @@ use core::future::Future;
 
 #[cfg(feature = "std")]
 mod cancel;
+mod ecosystem;
 mod hook_cell;
 mod orphan;
 mod slot;
@@ -18,6 +19,8 @@ mod unwind;
 
 #[cfg(feature = "std")]
 pub use cancel::{Cancelled, cancel_gracefully};
+#[cfg(feature = "futures-io")]
+pub use ecosystem::CloseOnAsyncDrop;
 pub use orphan::{Orphan, set_orphan_hook, strict_orphans};
 
 /// A value whose clean-up is asynchronous: closing a connection, flushing a file, rolling back
