@@ -370,3 +370,58 @@ fn tokio_types_are_async_drop_send() {
     async_drop_send::<JoinHandle<String>>();
     async_drop_send::<JoinSet<String>>();
 }
+
+// ---- cancellation -----------------------------------------------------------------------
+
+/// Owns a task, tells the caller the task runs, then waits forever: only a cancellation ends
+/// it.
+#[async_scope]
+async fn own_a_task_until_cancelled(dropped: Arc<AtomicUsize>, running: oneshot::Sender<()>) {
+    let (task, has_started) = endless_task(&dropped);
+    #[async_drop]
+    let handle = tokio::spawn(task);
+    let _ = handle;
+    has_started.await.unwrap();
+    running.send(()).unwrap();
+    std::future::pending::<()>().await;
+}
+
+/// The documented fallback: nothing can be awaited, so `JoinHandle`'s own `Drop` detaches the
+/// task (it keeps running) and the orphan hook reports the handle. The only test of this
+/// binary that sets the process-wide hook; the others leave no orphan.
+#[tokio::test]
+async fn cancelled_scope_detaches_its_task_and_reports_the_orphan() {
+    static ORPHANS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    async_ext::set_orphan_hook(|orphan| ORPHANS.lock().unwrap().push(orphan.type_name()));
+
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let (running, is_running) = oneshot::channel();
+    tokio::select! {
+        () = own_a_task_until_cancelled(dropped.clone(), running) => unreachable!(),
+        _ = is_running => {} // the scope's future is dropped here
+    }
+    assert_eq!(
+        *ORPHANS.lock().unwrap(),
+        [std::any::type_name::<JoinHandle<()>>()]
+    );
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        0,
+        "the task was detached, not stopped"
+    );
+}
+
+/// The graceful form the docs point to: under `cancel_gracefully`, the cancelled scope still
+/// stops and awaits its task.
+#[tokio::test]
+async fn gracefully_cancelled_scope_stops_its_task() {
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let (running, is_running) = oneshot::channel();
+    let outcome = async_ext::cancel_gracefully(
+        own_a_task_until_cancelled(dropped.clone(), running),
+        is_running,
+    )
+    .await;
+    assert_eq!(outcome, Err(async_ext::Cancelled));
+    assert_eq!(dropped.load(Ordering::SeqCst), 1);
+}
