@@ -28,7 +28,7 @@ async fn close<W: AsyncWrite + Unpin + ?Sized>(writer: &mut W) {
 ///
 /// On cancellation (the scope's future dropped while the value is pending) nothing can be
 /// awaited: `BufWriter`'s own `Drop` discards the buffer and drops `W`, then the orphan hook
-/// reports a `futures_util::io::buf_writer::BufWriter<…>`.
+/// reports it.
 ///
 /// ```
 /// use async_ext::async_scope;
@@ -70,7 +70,7 @@ impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for BufWriter<W> {
 /// `!Unpin` one in `Box::pin`.
 ///
 /// Its clean-up is `AsyncWriteExt::close`, errors ignored. On cancellation the writer's own
-/// `Drop` runs, then the orphan hook reports a `CloseOnAsyncDrop<…>`.
+/// `Drop` runs, then the orphan hook reports the adapter.
 ///
 /// ```
 /// use async_ext::{CloseOnAsyncDrop, async_scope};

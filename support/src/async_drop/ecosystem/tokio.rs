@@ -40,7 +40,7 @@ async fn stop_task<T>(task: &mut JoinHandle<T>) {
 ///
 /// On cancellation (the scope's future dropped while the value is pending) nothing can be
 /// awaited: `BufWriter`'s own `Drop` discards the buffer and drops `W`, then the orphan hook
-/// reports a `tokio::io::BufWriter<…>`.
+/// reports it.
 ///
 /// ```
 /// use async_ext::async_scope;
@@ -88,7 +88,7 @@ impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for BufWriter<W> {
 ///
 /// On cancellation, `TcpStream`'s own `Drop` closes the socket without the shutdown (the
 /// peer still sees the end of the stream, or a reset if received data was left unread), and
-/// the orphan hook reports a `tokio::net::TcpStream`.
+/// the orphan hook reports it.
 ///
 /// ```
 /// use async_ext::async_scope;
@@ -129,11 +129,10 @@ impl AsyncDropSend for TcpStream {
     }
 }
 
-/// Shuts the write half down, as for a [`TcpStream`](#impl-AsyncDrop-for-TcpStream) (Unix
-/// only).
+/// Shuts the write half down, as for a `TcpStream` (Unix only).
 ///
 /// On cancellation, `UnixStream`'s own `Drop` closes the socket without the shutdown, and the
-/// orphan hook reports a `tokio::net::UnixStream`.
+/// orphan hook reports it.
 ///
 /// ```
 /// # #[cfg(unix)] {
@@ -179,8 +178,7 @@ impl AsyncDropSend for UnixStream {
 /// in a `BufWriter` to buffer small writes; its clean-up flushes both.)
 ///
 /// On cancellation, `File`'s own `Drop` lets the pending write go on in the background and
-/// closes the file after it, at a time nobody awaits; the orphan hook reports a
-/// `tokio::fs::File`.
+/// closes the file after it, at a time nobody awaits; the orphan hook reports it.
 ///
 /// ```
 /// use async_ext::async_scope;
@@ -223,8 +221,8 @@ impl AsyncDropSend for File {
 /// body to get it (the clean-up then has nothing left to stop).
 ///
 /// On cancellation, `JoinHandle`'s own `Drop` only *detaches* the task, which keeps running;
-/// the orphan hook reports a `tokio::task::JoinHandle<…>`. Run the scope under
-/// [`cancel_gracefully`](crate::cancel_gracefully) to keep the clean-up when it is cancelled.
+/// the orphan hook reports the handle. Run the scope under `async_ext::cancel_gracefully` to
+/// keep the clean-up when it is cancelled.
 ///
 /// ```
 /// use async_ext::async_scope;
@@ -272,7 +270,7 @@ impl<T: Send> AsyncDropSend for JoinHandle<T> {
 /// the body to get them.
 ///
 /// On cancellation, `JoinSet`'s own `Drop` aborts the tasks but cannot wait for them: they
-/// stop later, at their next `.await`; the orphan hook reports a `tokio::task::JoinSet<…>`.
+/// stop later, at their next `.await`; the orphan hook reports it.
 ///
 /// ```
 /// use async_ext::async_scope;
