@@ -23,7 +23,7 @@ use tokio::task::{JoinHandle, JoinSet};
 const PAYLOAD: &[u8] = b"bytes written before the scope ended";
 
 /// Only a guard against a hang: a peer waiting for an end of stream that never comes.
-const HANG: Duration = Duration::from_secs(60);
+const HANG: Duration = Duration::from_secs(30);
 
 /// The scope under test: writes `bytes` to the marked writer, then ends as `exit` says.
 #[async_scope]
@@ -379,8 +379,7 @@ fn tokio_types_are_async_drop_send() {
 async fn own_a_task_until_cancelled(dropped: Arc<AtomicUsize>, running: oneshot::Sender<()>) {
     let (task, has_started) = endless_task(&dropped);
     #[async_drop]
-    let handle = tokio::spawn(task);
-    let _ = handle;
+    let _handle = tokio::spawn(task);
     has_started.await.unwrap();
     running.send(()).unwrap();
     std::future::pending::<()>().await;

@@ -238,11 +238,10 @@ impl AsyncDropSend for File {
 /// async fn with_heartbeat(stopped: Arc<AtomicBool>) -> u32 {
 ///     let guard = SetOnDrop(stopped); // owned by the task's future, started or not
 ///     #[async_drop]
-///     let heartbeat = tokio::spawn(async move {
+///     let _heartbeat = tokio::spawn(async move {
 ///         let _guard = guard;
 ///         loop { tokio::time::sleep(std::time::Duration::from_millis(10)).await; }
 ///     });
-///     let _ = heartbeat;
 ///     42 // the heartbeat is aborted and awaited here
 /// }
 ///
