@@ -216,9 +216,11 @@ impl AsyncDropSend for File {
 /// Aborts the task, then waits until it has stopped: when the scope ends, the task's future
 /// has been dropped, so a scope that owns its tasks never leaks one.
 ///
-/// The task stops at its next `.await` (a task that never yields cannot be aborted, in tokio
-/// as here). Its result is discarded, a panic of the task included; await the handle in the
-/// body to get it (the clean-up then has nothing left to stop).
+/// An aborted task stops at its next `.await`, and the clean-up waits for that: a task that
+/// never yields, or a `spawn_blocking` closure already running (which cannot be aborted),
+/// keeps the scope from ending until it returns. Its result is discarded, a panic of the task
+/// included; await the handle in the body to get it (the clean-up then has nothing left to
+/// stop).
 ///
 /// On cancellation, `JoinHandle`'s own `Drop` only *detaches* the task, which keeps running;
 /// the orphan hook reports the handle. Run the scope under `async_ext::cancel_gracefully` to
