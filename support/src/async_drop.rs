@@ -11,6 +11,7 @@ use core::future::Future;
 
 #[cfg(feature = "std")]
 mod cancel;
+mod ecosystem;
 mod hook_cell;
 mod orphan;
 mod slot;
@@ -18,6 +19,8 @@ mod unwind;
 
 #[cfg(feature = "std")]
 pub use cancel::{Cancelled, cancel_gracefully};
+#[cfg(feature = "futures-io")]
+pub use ecosystem::CloseOnAsyncDrop;
 pub use orphan::{Orphan, set_orphan_hook, strict_orphans};
 
 /// A value whose clean-up is asynchronous: closing a connection, flushing a file, rolling back
@@ -43,11 +46,17 @@ pub use orphan::{Orphan, set_orphan_hook, strict_orphans};
 /// `async_drop` takes `&mut self`: the value's ordinary `Drop` still runs afterwards, when it
 /// goes out of memory, so a type can keep a `Drop` fallback for the case where the async
 /// clean-up never ran (see [`set_orphan_hook`]).
+// A type of another crate cannot get the impl the first note shows (the orphan rule), so the
+// second note names the two ways out: a newtype, or one of the optional features.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not implement `AsyncDrop`, so it has no async clean-up",
     label = "this value cannot be async-dropped",
-    note = "implement it (`impl AsyncDrop for {Self} {{ async fn async_drop(&mut self) {{ … }} }}`) \
-            or derive it with `#[derive(AsyncDrop)]`"
+    note = "for a type of yours, implement it (`impl AsyncDrop for {Self} {{ async fn \
+            async_drop(&mut self) {{ … }} }}`) or derive it with `#[derive(AsyncDrop)]`",
+    note = "a type of another crate cannot be given the impl in your crate (the orphan rule): wrap \
+            it in a newtype of yours (`struct Wrapper({Self});`) and implement `AsyncDrop` for that; \
+            tokio's writers, sockets, files and tasks and `futures::io::BufWriter` implement it \
+            with async-ext's `tokio` and `futures-io` features"
 )]
 pub trait AsyncDrop {
     /// Runs the asynchronous clean-up. Called at most once by `#[async_scope]`; the value is
@@ -73,11 +82,15 @@ pub trait AsyncDrop {
 /// }
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` does not implement `AsyncDropSend`",
-    label = "the async clean-up of this type is not known to be `Send`",
-    note = "for a concrete type, add `impl AsyncDropSend for {Self} {{ fn async_drop_send(&mut self) \
-            -> impl Future<Output = ()> + Send {{ self.async_drop() }} }}`, or \
-            `#[async_drop(send)]` with `#[derive(AsyncDrop)]`"
+    message = "`{Self}` does not implement `AsyncDropSend`, so its async clean-up is not known \
+               to be `Send`",
+    label = "the clean-up of this value must be a `Send` future",
+    note = "with `#[derive(AsyncDrop)]`, add `#[async_drop(send)]`; otherwise add `impl \
+            AsyncDropSend for {Self} {{ fn async_drop_send(&mut self) -> impl Future<Output = ()> \
+            + Send {{ self.async_drop() }} }}`, which compiles when the future of `async_drop` is \
+            `Send`",
+    note = "a type of another crate cannot be given the impl in your crate (the orphan rule): wrap \
+            it in a newtype of yours and implement both traits for that"
 )]
 pub trait AsyncDropSend: AsyncDrop {
     /// The same clean-up as [`AsyncDrop::async_drop`], with a `Send` future.
