@@ -35,6 +35,9 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+// Every public item lives at the crate root (`async_ext::AsyncDrop`, `async_ext::Orphan`): the
+// modules that define them stay private, so the only path rustc can suggest in an import is
+// the root one (`ui-tests/tests/ui/async_drop/trait_method_without_import.rs` checks it).
 mod async_drop;
 mod closures;
 mod for_await;

@@ -5,7 +5,7 @@
 
 /// Prints the heading of one tour stop.
 pub(crate) fn stop(title: &str) {
-    println!("== {title}\n");
+    println!("== {title}");
 }
 
 /// Prints every region of `source` (the text of `file`) marked `// tour: NAME`, each under its
