@@ -12,7 +12,9 @@
 //! | `for await` | [`#[for_await]`](macro@for_await) | [`guide::for_await`] |
 //! | async drop | [`#[async_scope]`](macro@async_scope), `AsyncDrop` | [`guide::async_drop`] |
 //!
-//! The [`guide`] is the book: one chapter per extension, every example a doctest.
+//! The [`guide`] is the book: one chapter per extension, every example a doctest; then
+//! [`guide::evolving`] (changing a public trait, and what downstream sees) and
+//! [`guide::troubleshooting`] (the errors rustc reports, and the fix for each).
 //!
 //! ## Hygiene
 //!
