@@ -18,6 +18,8 @@
 //!
 //! `crate = path` is still needed, and wins, when the macros are reached through another crate
 //! that re-exports async-ext (a facade), since the calling manifest then names no `async-ext`.
+//! In that case, when the manifest does not mention async-ext at all, the entry points put one
+//! error naming `crate = …` before the expansion ([`unreachable_runtime_error`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -49,7 +51,9 @@ impl CratePath {
 impl Default for CratePath {
     /// `::NAME`, where NAME is what the calling crate calls `async-ext` (see the module docs).
     fn default() -> Self {
-        let name = dependency_name().unwrap_or_else(|| "async_ext".to_owned());
+        let name = manifest_facts()
+            .and_then(|facts| facts.renamed)
+            .unwrap_or_else(|| "async_ext".to_owned());
         let ident = syn::Ident::new(&name, Span::call_site());
         CratePath(quote!(::#ident))
     }
@@ -76,11 +80,59 @@ pub(crate) fn split_dollar_crate(input: TokenStream) -> (CratePath, TokenStream)
     }
 }
 
-/// The calling crate's name for `async-ext` when it renamed the dependency, from its manifest,
-/// cached per manifest (path and modification time: an IDE's long-lived macro server sees
-/// edits).
-fn dependency_name() -> Option<String> {
-    type Cache = Mutex<HashMap<(PathBuf, Option<SystemTime>), Option<String>>>;
+/// The error to put before an expansion whose code names `::async_ext` (no `crate = …` in
+/// `given`, the attribute's arguments or the derive's input) in a crate whose manifest does not
+/// mention async-ext at all: the macros then come through a crate that re-exports them, and
+/// rustc would only say "cannot find `async_ext` in the crate root", once per generated path.
+/// `attribute` is where this macro takes the option: `async_trait_ext`, or `async_drop` for the
+/// derive.
+pub(crate) fn unreachable_runtime_error(
+    given: &TokenStream,
+    attribute: &str,
+) -> Option<syn::Error> {
+    if names_crate_option(given.clone()) || manifest_facts()?.mentions_runtime {
+        return None;
+    }
+    Some(syn::Error::new(
+        Span::call_site(),
+        format!(
+            "this crate's Cargo.toml does not depend on `async-ext`, so the code this macro \
+             writes cannot reach it: if the macro comes through a crate that re-exports \
+             async-ext, say where it is, as in `#[{attribute}(crate = ::facade::async_ext)]`; \
+             otherwise add `async-ext` to [dependencies]"
+        ),
+    ))
+}
+
+/// Whether `tokens` (at any depth) contain `crate =`.
+fn names_crate_option(tokens: TokenStream) -> bool {
+    let mut previous_was_crate = false;
+    tokens.into_iter().any(|token| {
+        let found = match &token {
+            TokenTree::Punct(punct) => previous_was_crate && punct.as_char() == '=',
+            TokenTree::Group(group) => names_crate_option(group.stream()),
+            TokenTree::Ident(_) | TokenTree::Literal(_) => false,
+        };
+        previous_was_crate = matches!(&token, TokenTree::Ident(ident) if ident == "crate");
+        found
+    })
+}
+
+/// What the calling crate's manifest says about async-ext.
+#[derive(Clone)]
+struct ManifestFacts {
+    /// The key it depends on async-ext under, when that is not `async-ext`.
+    renamed: Option<String>,
+    /// Whether the text names async-ext at all (`async-ext` or `async_ext`, anywhere): when it
+    /// does not, `::async_ext` cannot resolve. Deliberately crude, so it never errs on a
+    /// manifest the scanner misreads.
+    mentions_runtime: bool,
+}
+
+/// The facts of `CARGO_MANIFEST_DIR/Cargo.toml` (`None` if it cannot be read), cached per
+/// manifest: path and modification time, so an IDE's long-lived macro server sees edits.
+fn manifest_facts() -> Option<ManifestFacts> {
+    type Cache = Mutex<HashMap<(PathBuf, Option<SystemTime>), Option<ManifestFacts>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
 
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR")?).join("Cargo.toml");
@@ -89,22 +141,30 @@ fn dependency_name() -> Option<String> {
         .ok();
     let key = (manifest, modified);
     let cache = CACHE.get_or_init(Cache::default);
-    if let Some(found) = cache.lock().ok()?.get(&key) {
-        return found.clone();
+    if let Some(facts) = cache.lock().ok()?.get(&key) {
+        return facts.clone();
     }
-    let found = renamed_in_manifest(&key.0);
-    cache.lock().ok()?.insert(key, found.clone());
-    found
+    let facts = read_manifest(&key.0);
+    cache.lock().ok()?.insert(key, facts.clone());
+    facts
 }
 
 /// Reads `manifest` (and, for inherited dependencies, its workspace root's manifest).
-fn renamed_in_manifest(manifest: &Path) -> Option<String> {
+fn read_manifest(manifest: &Path) -> Option<ManifestFacts> {
     let text = std::fs::read_to_string(manifest).ok()?;
-    renamed(&Manifest::scan(&text), || {
+    let renamed = renamed(&Manifest::scan(&text), || {
         workspace_manifest(manifest)
             .map(|text| Manifest::scan(&text).workspace_packages)
             .unwrap_or_default()
+    });
+    Some(ManifestFacts {
+        renamed,
+        mentions_runtime: mentions_runtime(&text),
     })
+}
+
+fn mentions_runtime(manifest: &str) -> bool {
+    manifest.contains(PACKAGE) || manifest.contains("async_ext")
 }
 
 /// The key under which `manifest` depends on `async-ext`, when it is not `async-ext`, in the
@@ -425,6 +485,39 @@ mod tests {
         for manifest in cases {
             assert_eq!(renamed(manifest, ""), None, "{manifest}");
         }
+    }
+
+    #[test]
+    fn the_missing_dependency_error_needs_a_manifest_without_async_ext() {
+        assert!(!mentions_runtime(
+            "[dependencies]\nfacade = { path = \"../facade\" }"
+        ));
+        assert!(mentions_runtime("[dependencies]\nasync-ext = \"0.1\""));
+        assert!(mentions_runtime(
+            "[dependencies]\nx = { package = \"async-ext\" }"
+        ));
+        assert!(mentions_runtime(
+            "[features]\nstd = [\"facade/async_ext_std\"]"
+        ));
+    }
+
+    #[test]
+    fn finds_crate_options_at_any_depth() {
+        use quote::quote;
+        assert!(names_crate_option(quote!(
+            native,
+            crate = ::facade::async_ext
+        )));
+        assert!(names_crate_option(quote!(
+            #[async_drop(send, crate = ::f::async_ext)]
+            struct S;
+        )));
+        assert!(!names_crate_option(quote!(native, dyn = DynStore)));
+        assert!(!names_crate_option(quote!(
+            struct S {
+                x: crate::X,
+            }
+        )));
     }
 
     #[test]
