@@ -152,14 +152,26 @@ fn manifest_facts() -> Option<ManifestFacts> {
 /// Reads `manifest` (and, for inherited dependencies, its workspace root's manifest).
 fn read_manifest(manifest: &Path) -> Option<ManifestFacts> {
     let text = std::fs::read_to_string(manifest).ok()?;
-    let renamed = renamed(&Manifest::scan(&text), || {
-        workspace_manifest(manifest)
-            .map(|text| Manifest::scan(&text).workspace_packages)
+    let scanned = Manifest::scan(&text);
+    let workspace = OnceLock::new();
+    let workspace_text = || workspace.get_or_init(|| workspace_manifest(manifest));
+    let renamed = renamed(&scanned, || {
+        workspace_text()
+            .as_deref()
+            .map(|text| Manifest::scan(text).workspace_packages)
             .unwrap_or_default()
     });
+    // An inherited entry (`ext.workspace = true`) may be async-ext under a name that only the
+    // workspace root's manifest explains.
+    let inherits = scanned
+        .dependencies
+        .iter()
+        .any(|dependency| dependency.inherited);
+    let mentions_runtime = mentions_runtime(&text)
+        || (inherits && workspace_text().as_deref().is_none_or(mentions_runtime));
     Some(ManifestFacts {
         renamed,
-        mentions_runtime: mentions_runtime(&text),
+        mentions_runtime,
     })
 }
 
@@ -199,12 +211,15 @@ fn renamed(
     })
 }
 
-/// The text of the nearest manifest above `manifest` that has a `[workspace]` table.
+/// The text of the nearest manifest that has a `[workspace]` table: `manifest` itself or one
+/// in a directory above it.
 fn workspace_manifest(manifest: &Path) -> Option<String> {
-    manifest.parent()?.ancestors().skip(1).find_map(|dir| {
+    manifest.parent()?.ancestors().find_map(|dir| {
         let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+        // `[workspace]`, or a `[workspace.…]` table alone, which defines it too.
         text.lines()
-            .any(|line| line.trim() == "[workspace]")
+            .map(str::trim)
+            .any(|line| line == "[workspace]" || line.starts_with("[workspace."))
             .then_some(text)
     })
 }
@@ -499,6 +514,34 @@ mod tests {
         assert!(mentions_runtime(
             "[features]\nstd = [\"facade/async_ext_std\"]"
         ));
+    }
+
+    /// `read_manifest` on real files: a member inheriting a renamed dependency names only the
+    /// new key, and must neither miss the rename nor be told that async-ext is missing.
+    #[test]
+    fn reads_an_inherited_rename_from_the_workspace_root() {
+        let root =
+            std::env::temp_dir().join(format!("async-ext-crate-path-{}", std::process::id()));
+        let member = root.join("member");
+        std::fs::create_dir_all(&member).unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"member\"]\n[workspace.dependencies]\n\
+             ext = { package = \"async-ext\", version = \"0.1\" }\n",
+        )
+        .unwrap();
+        let write_member = |dependencies: &str| {
+            let text = format!("[package]\nname = \"m\"\n[dependencies]\n{dependencies}\n");
+            std::fs::write(member.join("Cargo.toml"), text).unwrap();
+            read_manifest(&member.join("Cargo.toml")).unwrap()
+        };
+        let inherited = write_member("ext.workspace = true");
+        assert_eq!(inherited.renamed.as_deref(), Some("ext"));
+        assert!(inherited.mentions_runtime);
+        let facade_user = write_member("facade = \"1\"");
+        assert_eq!(facade_user.renamed, None);
+        assert!(!facade_user.mentions_runtime);
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
