@@ -1,6 +1,10 @@
 //! Procedural macros of [async-ext](https://docs.rs/async-ext). Users depend on `async-ext`,
 //! which re-exports every macro here; this crate is never named directly.
 //!
+//! The full documentation of each macro lives here, on its definition (in `src/docs/`), and
+//! not on the re-export: rustdoc shows it under `async_ext::…` either way, but editors show the
+//! definition's docs on hover. Its examples run as this crate's doctests.
+//!
 //! Each entry point is a thin wrapper: the logic lives in a function over
 //! `proc_macro2::TokenStream` (parse -> validate -> expand, errors turned into
 //! `compile_error!` at the user's token), so the never-panic property test can call it.
@@ -17,10 +21,12 @@ mod traits;
 
 use proc_macro::TokenStream;
 
-/// See `async_ext::async_trait_ext`.
+#[doc = include_str!("docs/async_trait_ext.md")]
 #[proc_macro_attribute]
 pub fn async_trait_ext(args: TokenStream, input: TokenStream) -> TokenStream {
-    traits::expand(args.into(), input.into()).into()
+    let args: proc_macro2::TokenStream = args.into();
+    let expansion = traits::expand(args.clone(), input.into());
+    checked_runtime_path(&args, "async_trait_ext", expansion)
 }
 
 /// Called by `async_ext::async_closure!` with `($crate)` in front.
@@ -41,32 +47,62 @@ pub fn try_stream_inner(input: TokenStream) -> TokenStream {
     streams::expand_stream_macro(input.into(), streams::Flavor::Try).into()
 }
 
-/// See `async_ext::async_stream`.
+#[doc = include_str!("docs/async_stream.md")]
 #[proc_macro_attribute]
 pub fn async_stream(args: TokenStream, input: TokenStream) -> TokenStream {
-    streams::expand_stream_fn(args.into(), input.into(), streams::Flavor::Plain).into()
+    let args: proc_macro2::TokenStream = args.into();
+    let expansion = streams::expand_stream_fn(args.clone(), input.into(), streams::Flavor::Plain);
+    checked_runtime_path(&args, "async_stream", expansion)
 }
 
-/// See `async_ext::async_try_stream`.
+#[doc = include_str!("docs/async_try_stream.md")]
 #[proc_macro_attribute]
 pub fn async_try_stream(args: TokenStream, input: TokenStream) -> TokenStream {
-    streams::expand_stream_fn(args.into(), input.into(), streams::Flavor::Try).into()
+    let args: proc_macro2::TokenStream = args.into();
+    let expansion = streams::expand_stream_fn(args.clone(), input.into(), streams::Flavor::Try);
+    checked_runtime_path(&args, "async_try_stream", expansion)
 }
 
-/// See `async_ext::for_await`.
+#[doc = include_str!("docs/for_await.md")]
 #[proc_macro_attribute]
 pub fn for_await(args: TokenStream, input: TokenStream) -> TokenStream {
-    common::for_await::expand_attribute(args.into(), input.into()).into()
+    let args: proc_macro2::TokenStream = args.into();
+    let expansion = common::for_await::expand_attribute(args.clone(), input.into());
+    checked_runtime_path(&args, "for_await", expansion)
 }
 
-/// See `async_ext::async_scope`.
+#[doc = include_str!("docs/async_scope.md")]
 #[proc_macro_attribute]
 pub fn async_scope(args: TokenStream, input: TokenStream) -> TokenStream {
-    async_drop::expand_scope(args.into(), input.into()).into()
+    let args: proc_macro2::TokenStream = args.into();
+    let expansion = async_drop::expand_scope(args.clone(), input.into());
+    checked_runtime_path(&args, "async_scope", expansion)
 }
 
-/// See `async_ext::AsyncDrop`.
+#[doc = include_str!("docs/derive_async_drop.md")]
 #[proc_macro_derive(AsyncDrop, attributes(async_drop))]
 pub fn derive_async_drop(input: TokenStream) -> TokenStream {
-    async_drop::expand_derive(input.into()).into()
+    let input: proc_macro2::TokenStream = input.into();
+    let expansion = async_drop::expand_derive(input.clone());
+    checked_runtime_path(&input, "async_drop", expansion)
+}
+
+/// The expansion, preceded by an error naming `crate = …` when it reaches the runtime as
+/// `::async_ext` in a crate whose manifest does not depend on async-ext (the macro came through
+/// a crate that re-exports it); rustc's own errors for the paths follow, but this one comes
+/// first and says what to write. `given` is where a `crate = …` would be, in the options of
+/// `attribute`.
+fn checked_runtime_path(
+    given: &proc_macro2::TokenStream,
+    attribute: &str,
+    expansion: proc_macro2::TokenStream,
+) -> TokenStream {
+    match common::crate_path::unreachable_runtime_error(given, attribute) {
+        Some(error) => {
+            let mut output = error.to_compile_error();
+            output.extend(expansion);
+            output.into()
+        }
+        None => expansion.into(),
+    }
 }

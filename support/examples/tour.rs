@@ -1,4 +1,5 @@
-//! `cargo run --example tour`: every extension of async-ext once, printing what it shows.
+//! `cargo run --example tour`: every extension of async-ext once. Each step shows the lines of
+//! code it runs and where they are (`file:line`), then what they printed.
 
 #[path = "tour/async_drop.rs"]
 mod async_drop;
@@ -6,6 +7,8 @@ mod async_drop;
 mod closures;
 #[path = "tour/for_await.rs"]
 mod for_await;
+#[path = "tour/show.rs"]
+mod show;
 #[path = "tour/streams.rs"]
 mod streams;
 #[path = "tour/traits.rs"]
@@ -14,7 +17,8 @@ mod traits;
 mod traits_native;
 
 fn main() {
-    println!("async-ext tour: tomorrow's async Rust on stable today\n");
+    println!("async-ext tour: tomorrow's async Rust on stable today");
+    println!("(each step: the code it runs, at file:line, then `=>` and what it printed)\n");
     traits::run();
     traits_native::run();
     closures::run();

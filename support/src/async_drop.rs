@@ -218,9 +218,23 @@ tuple_impls! {
 /// Schedules a future to be awaited when the enclosing [`#[async_scope]`](macro@crate::async_scope)
 /// fn ends, on every exit path, in reverse order with the fn's `#[async_drop]` values.
 ///
+/// # Syntax
+///
+/// ```text
+/// defer_async!(FUTURE);     FUTURE: any expression of a type implementing Future<Output = ()>
+/// ```
+///
+/// The future is created where the call stands (it may borrow the fn's arguments and earlier
+/// locals) and awaited when the fn ends: on a normal end, `return`, `?` and a panic, in reverse
+/// order with the fn's `#[async_drop]` values (the last one scheduled runs first). Write
+/// `defer_async!(async { … })` or `defer_async!(flush())`: a fn item not called
+/// (`defer_async!(flush)`) is not a future. If the fn's future is dropped before it ends, the
+/// pending future is dropped unpolled and the orphan hook is told.
+///
 /// `#[async_scope]` rewrites `defer_async!(future)` before this macro expands, so it may only be
 /// written directly in the body of an `#[async_scope]` fn: not in a closure, an async block,
 /// another macro's arguments or a fn without the attribute (each is a compile error here).
+/// See the [guide chapter](crate::guide::async_drop).
 /// (The `@rewritten_by_async_scope` arm is what `#[async_scope]` turns a call into; it keeps
 /// your import of the macro in use.)
 ///
@@ -255,8 +269,16 @@ macro_rules! defer_async {
 /// Takes the value of an `#[async_drop]` binding back out of its slot: the value is no longer
 /// async-dropped when the fn ends, and the binding may not be used afterwards.
 ///
+/// # Syntax
+///
+/// ```text
+/// disarm!(NAME)     NAME: an `#[async_drop]` binding (a `let` or a parameter) of this fn;
+///                   evaluates to the value, a `T` (the binding itself is a `&mut T`)
+/// ```
+///
 /// A second `disarm!` of the same value panics. Like [`defer_async!`], it is rewritten by
 /// `#[async_scope]` and is a compile error anywhere else.
+/// See the [guide chapter](crate::guide::async_drop).
 ///
 /// ```
 /// use async_ext::{AsyncDrop, async_scope, disarm};

@@ -144,11 +144,27 @@ pub trait AsyncFnSend<Args>: AsyncFn<Args> + AsyncFnMutSend<Args> {
 /// # });
 /// ```
 ///
-/// Syntax: `async_closure!( [once] [{ let [mut] NAME [: TYPE] = EXPR; … }] async |ARGS| [-> RET] BODY )`.
-/// The capture block runs once, when the closure is made; the closure owns the values and the
-/// body names them as ordinary variables. The closure implements [`AsyncFn`] when no capture is
-/// `let mut`, [`AsyncFnMut`] otherwise, and [`AsyncFnOnce`] always (with `once`, only that, and
-/// the body may move captures out); the `…Send` traits too when its futures are `Send`.
+/// # Syntax
+///
+/// ```text
+/// async_closure!( [once] [{ let [mut] NAME [: TYPE] = EXPR; … }] async |ARG: TYPE, …| [-> RET] BODY )
+/// ```
+///
+/// * The optional **capture block** runs once, when the closure is made; the closure owns the
+///   values and the body names them as ordinary variables (`n += step`, also inside
+///   `format!`). Outer locals not in the block are borrowed. `async move |..|` is rejected:
+///   list what to move in the capture block instead.
+/// * Every **argument** has a type (`x: u32`, `s: &str`); the call takes them as one tuple:
+///   `f.call_mut((2,))`, `f.call((a, b))`, `f.call(())`. Arities 0 to 12.
+/// * **`once`**: the closure implements only [`AsyncFnOnce`], and the body may move captures
+///   out.
+/// * `BODY` is any expression, a block or not; `#[for_await]` loops in it are rewritten.
+///
+/// The closure implements [`AsyncFn`] when no capture is `let mut`, [`AsyncFnMut`] otherwise,
+/// and [`AsyncFnOnce`] always; the `…Send` traits ([`AsyncFnSend`], [`AsyncFnMutSend`],
+/// [`AsyncFnOnceSend`]) too when its futures are `Send`. A call allocates nothing; its future
+/// may borrow the closure's state. For a `dyn` closure, box it as a
+/// [`DynAsyncFnMut`] (or [`DynAsyncFn`], [`DynAsyncFnOnce`]).
 /// See the [guide chapter](crate::guide::closures).
 #[macro_export]
 macro_rules! async_closure {

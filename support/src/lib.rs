@@ -12,7 +12,9 @@
 //! | `for await` | [`#[for_await]`](macro@for_await) | [`guide::for_await`] |
 //! | async drop | [`#[async_scope]`](macro@async_scope), `AsyncDrop` | [`guide::async_drop`] |
 //!
-//! The [`guide`] is the book: one chapter per extension, every example a doctest.
+//! The [`guide`] is the book: one chapter per extension, every example a doctest; then
+//! [`guide::evolving`] (changing a public trait, and what downstream sees) and
+//! [`guide::troubleshooting`] (the errors rustc reports, and the fix for each).
 //!
 //! ## Hygiene
 //!
@@ -35,6 +37,9 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+// Every public item lives at the crate root (`async_ext::AsyncDrop`, `async_ext::Orphan`): the
+// modules that define them stay private, so the only path rustc can suggest in an import is
+// the root one (`ui-tests/tests/ui/async_drop/trait_method_without_import.rs` checks it).
 mod async_drop;
 mod closures;
 mod for_await;
@@ -60,34 +65,10 @@ pub use closures::*;
 pub use inline_future::{InlineFuture, SendInlineFuture};
 pub use streams::*;
 
-/// Async fn in traits that work with `dyn` and promise `Send` futures.
-///
-/// See the [guide chapter](crate::guide::traits).
-pub use async_ext_macros::async_trait_ext;
-
-/// Rewrites the `#[for_await] for` loops inside the fn it is put on.
-///
-/// See the [guide chapter](crate::guide::for_await).
-pub use async_ext_macros::for_await;
-
-/// An `async fn` whose body yields items with `yield_!(expr)`: the fn returns a `Stream`.
-///
-/// See the [guide chapter](crate::guide::streams).
-pub use async_ext_macros::async_stream;
-
-/// An `async fn` whose body yields `Ok` items with `yield_!(expr)` and ends with an `Err`
-/// item on `?`.
-///
-/// See the [guide chapter](crate::guide::streams).
-pub use async_ext_macros::async_try_stream;
-
-/// Awaits the clean-up of `#[async_drop]` values and `defer_async!` futures when the fn ends.
-///
-/// See the [guide chapter](crate::guide::async_drop).
-pub use async_ext_macros::async_scope;
-
-/// Derives `AsyncDrop`: the fields marked `#[async_drop]` are async-dropped in declaration
-/// order, after an optional `#[async_drop(hook = path)]`.
-///
-/// See the [guide chapter](crate::guide::async_drop).
-pub use async_ext_macros::AsyncDrop;
+// The attribute and derive macros carry their full pages (syntax, options, example, guide
+// chapter) on their definitions in `async-ext-macros`: rustdoc inlines those pages here, and
+// editors show only a definition's docs on hover, never a re-export's. So the re-exports
+// below add no doc comment of their own.
+pub use async_ext_macros::{
+    AsyncDrop, async_scope, async_stream, async_trait_ext, async_try_stream, for_await,
+};

@@ -8,9 +8,21 @@ pub use generator::AsyncStream;
 /// An async generator: a block that yields items with `yield expr;` and may `.await`,
 /// evaluated lazily as a [`Stream`](futures_core::Stream).
 ///
-/// The syntax is async-stream's: `yield expr;`, `for await pat in stream { … }`, `.await`.
-/// `?` is a compile error here (use [`try_stream!`](crate::try_stream!)). Name the item type
-/// where inference cannot with a leading `<T>`: `stream!(<u32> { … })`.
+/// # Syntax
+///
+/// ```text
+/// stream! { BODY }               the item type is inferred from the `yield`s
+/// stream!(<T> { BODY })          names the item type where inference cannot
+/// ```
+///
+/// The syntax is async-stream's, so switching is a change of import: in `BODY`,
+/// `yield expr;` yields an item, `for await pat in stream { … }` loops over a stream, `.await`
+/// works, and `yield` works inside other macros' arguments (`tokio::select!` arms, `join!`).
+/// A body with no `yield` gives a stream of `()`. `?` is a compile error here, pointing at the
+/// `?` (use [`try_stream!`](crate::try_stream!)); `yield` inside a closure or an async block
+/// nested in the body is an error at that `yield`. The stream allocates nothing and is `Send`
+/// exactly when its state is. The attribute form is
+/// [`#[async_stream]`](macro@crate::async_stream).
 ///
 /// ```
 /// use async_ext::stream;
@@ -36,8 +48,17 @@ macro_rules! stream {
 /// An async generator of `Result`s: `yield value;` yields `Ok(value)`, and `?` yields
 /// `Err(From::from(error))` and ends the stream.
 ///
-/// Name the item and error types where inference cannot with a leading `<T, E>` (either may
-/// be `_`): `try_stream!(<_, std::io::Error> { … })`.
+/// # Syntax
+///
+/// ```text
+/// try_stream! { BODY }                 item and error types inferred
+/// try_stream!(<T, E> { BODY })         names them where inference cannot; either may be `_`
+/// ```
+///
+/// The body is `stream!`'s, plus `?`: the items are `Result<T, E>`, a `yield value;` yields
+/// `Ok(value)`, and `?` yields `Err(From::from(error))` and ends the stream. A `?` inside a
+/// closure or async block nested in the body belongs to that closure or block, as anywhere in
+/// Rust. The attribute form is [`#[async_try_stream]`](macro@crate::async_try_stream).
 ///
 /// ```
 /// use async_ext::try_stream;
@@ -65,8 +86,18 @@ macro_rules! try_stream {
 
 /// Yields one item from the body of an `#[async_stream]` or `#[async_try_stream]` fn.
 ///
-/// The attribute rewrites every `yield_!(expr)` in its body (and `stream!` accepts it too);
-/// anywhere else this macro is a compile error.
+/// # Syntax
+///
+/// ```text
+/// yield_!(EXPR);     in #[async_stream(item = T)]: yields EXPR, a T
+///                    in #[async_try_stream(ok = T, error = E)]: yields Ok(EXPR)
+/// ```
+///
+/// Stable Rust rejects a bare `yield` in an `async fn` before any macro runs, so the attribute
+/// forms spell it `yield_!`. The attribute rewrites every `yield_!(expr)` in its body, so no
+/// import of `yield_!` is needed (and `stream!` accepts it too); anywhere else, inside a
+/// closure or async block nested in the body included, this macro is a compile error at that
+/// token. See the [guide chapter](crate::guide::streams).
 ///
 /// ```
 /// use async_ext::async_stream;

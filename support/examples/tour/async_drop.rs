@@ -6,6 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use async_ext::{AsyncDrop, Cancelled, async_scope, cancel_gracefully, defer_async};
 
+use crate::show::{code, printed, stop};
+
+const SOURCE: &str = include_str!("async_drop.rs");
+
 type Log = Arc<Mutex<Vec<String>>>;
 
 fn note(log: &Log, event: impl Into<String>) {
@@ -37,6 +41,7 @@ impl Tx {
     }
 }
 
+// tour: transfer
 #[async_scope]
 async fn transfer(#[async_drop] conn: Conn, amount: i64) -> Result<i64, String> {
     #[async_drop]
@@ -52,38 +57,56 @@ async fn transfer(#[async_drop] conn: Conn, amount: i64) -> Result<i64, String> 
     note(&tx.log, format!("body: moved {amount}"));
     Ok(amount)
 }
+// tour: end
 
+// tour: serve
 #[async_scope]
 async fn serve_forever(#[async_drop] conn: Conn) {
     note(&conn.log, "serve: waiting");
     std::future::pending::<()>().await;
 }
+// tour: end
 
-fn show(title: &str, log: &Log) {
-    println!("  {title}:");
-    for event in log.lock().unwrap().drain(..) {
-        println!("    {event}");
-    }
+/// Prints the events logged since the last call.
+fn show_log(log: &Log) {
+    log.lock().unwrap().drain(..).for_each(printed);
 }
 
 pub(crate) fn run() {
-    println!("async drop: clean-up awaited on every exit path, in reverse order");
+    stop("async drop: clean-up awaited on every exit path, in reverse order");
     let log = Log::default();
     let conn = || Conn { log: log.clone() };
+    code(file!(), SOURCE, "transfer");
 
+    code(file!(), SOURCE, "normal end");
+    // tour: normal end
     let ok = futures::executor::block_on(transfer(conn(), 5));
-    show(&format!("normal end -> {ok:?}"), &log);
+    // tour: end
+    printed(format!("{ok:?}"));
+    show_log(&log);
 
+    code(file!(), SOURCE, "early return");
+    // tour: early return
     let err = futures::executor::block_on(transfer(conn(), -1));
-    show(&format!("early return -> {err:?}"), &log);
+    // tour: end
+    printed(format!("{err:?}"));
+    show_log(&log);
 
+    code(file!(), SOURCE, "serve");
+    code(file!(), SOURCE, "graceful");
+    // tour: graceful
+    // The signal (here already ready) cancels the fn: its clean-up is still awaited.
     let cancelled = futures::executor::block_on(cancel_gracefully(
         serve_forever(conn()),
         std::future::ready(()),
     ));
+    // tour: end
     assert_eq!(cancelled, Err(Cancelled));
-    show("cancel_gracefully -> Err(Cancelled)", &log);
+    printed(format!("{cancelled:?}"));
+    show_log(&log);
 
+    code(file!(), SOURCE, "dropped");
+    // tour: dropped
     // Dropped after one poll (a `select!` loser, a timeout): nothing can be awaited, so the
     // value gets its `Drop` and the orphan hook reports it.
     let hook_log = log.clone();
@@ -95,7 +118,8 @@ pub(crate) fn run() {
     let polled = future
         .as_mut()
         .poll(&mut std::task::Context::from_waker(waker));
-    assert!(polled.is_pending());
     drop(future);
-    show("dropped after one poll -> the orphan hook", &log);
+    // tour: end
+    assert!(polled.is_pending());
+    show_log(&log);
 }

@@ -4,6 +4,11 @@ use async_ext::{async_stream, stream, try_stream};
 use futures::executor::block_on;
 use futures::{Stream, StreamExt};
 
+use crate::show::{code, printed, stop};
+
+const SOURCE: &str = include_str!("streams.rs");
+
+// tour: stream
 fn fibonacci(count: usize) -> impl Stream<Item = u64> {
     stream! {
         let (mut a, mut b) = (0u64, 1u64);
@@ -13,7 +18,9 @@ fn fibonacci(count: usize) -> impl Stream<Item = u64> {
         }
     }
 }
+// tour: end
 
+// tour: try_stream
 fn parse_all(texts: Vec<&'static str>) -> impl Stream<Item = Result<u32, std::num::ParseIntError>> {
     try_stream! {
         for text in texts {
@@ -22,11 +29,13 @@ fn parse_all(texts: Vec<&'static str>) -> impl Stream<Item = Result<u32, std::nu
         }
     }
 }
+// tour: end
 
 struct Shelf {
     books: Vec<&'static str>,
 }
 
+// tour: attribute
 impl Shelf {
     #[async_stream(item = &'static str)]
     async fn starting_with(&self, letter: char) {
@@ -38,26 +47,40 @@ impl Shelf {
         }
     }
 }
+// tour: end
 
 pub(crate) fn run() {
-    println!("async generators: `stream! {{ yield x; }}` and `#[async_stream] async fn`");
+    stop("async generators: `stream! { yield x; }` and `#[async_stream] async fn`");
+    code(file!(), SOURCE, "stream");
+    // tour: stream
     let numbers: Vec<u64> = block_on(fibonacci(10).collect());
-    println!("  stream! fibonacci(10): {numbers:?}");
+    // tour: end
+    printed(format!("{numbers:?}"));
+
+    code(file!(), SOURCE, "for await");
+    // tour: for await
     let doubled = stream! {
         for await n in fibonacci(5) {
             yield n * 2;
         }
     };
-    println!(
-        "  for await over it, doubled: {:?}",
-        block_on(doubled.collect::<Vec<_>>())
-    );
+    let doubled: Vec<u64> = block_on(doubled.collect());
+    // tour: end
+    printed(format!("{doubled:?}"));
+
+    code(file!(), SOURCE, "try_stream");
+    // tour: try_stream
     let parsed: Vec<_> = block_on(parse_all(vec!["7", "12", "x3", "9"]).collect());
-    println!("  try_stream! with `?`: {parsed:?} (the error ends the stream)");
+    // tour: end
+    printed(format!("{parsed:?}"));
+
+    code(file!(), SOURCE, "attribute");
+    // tour: attribute
     let shelf = Shelf {
         books: vec!["Dune", "Emma", "Dracula", "Ulysses"],
     };
     let ds: Vec<&str> = block_on(shelf.starting_with('D').collect());
-    println!("  #[async_stream] method borrowing &self: {ds:?}");
-    println!("  (no allocation per stream or per item; Send exactly when the state is)\n");
+    // tour: end
+    printed(format!("{ds:?}"));
+    println!();
 }

@@ -3,6 +3,11 @@
 
 use async_ext::async_trait_ext;
 
+use crate::show::{code, printed, stop};
+
+const SOURCE: &str = include_str!("traits_native.rs");
+
+// tour: trait
 #[async_trait_ext(native)]
 trait Greeter {
     async fn greet(&self, name: &str) -> String;
@@ -24,6 +29,7 @@ impl Greeter for English {
         format!("hello, {name}")
     }
 }
+// tour: end
 
 impl Greeter for French {
     async fn greet(&self, name: &str) -> String {
@@ -32,26 +38,33 @@ impl Greeter for French {
 }
 
 pub(crate) fn run() {
-    println!("native traits: `#[async_trait_ext(native)]` on the trait, plain `async fn` impls");
+    stop("native traits: `#[async_trait_ext(native)]` on the trait, plain `async fn` impls");
+    code(file!(), SOURCE, "trait");
     futures::executor::block_on(async {
-        println!(
-            "  static call (no allocation): {}",
-            English.greet("Ada").await
-        );
-        // Dynamic dispatch: the companion `DynGreeter` holds any implementor.
+        code(file!(), SOURCE, "static");
+        // tour: static
+        let greeting = English.greet("Ada").await; // static dispatch: no `Box`
+        // tour: end
+        printed(greeting);
+        code(file!(), SOURCE, "companion");
+        // tour: companion
         let greeters: Vec<Box<DynGreeter<'static>>> =
             vec![DynGreeter::boxed(English), DynGreeter::boxed(French)];
+        let mut greetings = Vec::new();
         for greeter in &greeters {
-            println!(
-                "  through DynGreeter: {:?}",
-                greeter.greet_all(vec!["Grace".into()]).await
-            );
+            greetings.extend(greeter.greet_all(vec!["Grace".into()]).await);
         }
+        // tour: end
+        greetings.into_iter().for_each(printed);
     });
+    code(file!(), SOURCE, "thread");
+    // tour: thread
     // In `Send` mode the companion is `Send + Sync`: a boxed one moves into another thread.
     let greeter: Box<DynGreeter<'static>> = DynGreeter::boxed(French);
     let greeting = std::thread::spawn(move || futures::executor::block_on(greeter.greet("Linus")))
         .join()
         .unwrap_or_default();
-    println!("  from another thread: {greeting}\n");
+    // tour: end
+    printed(greeting);
+    println!();
 }

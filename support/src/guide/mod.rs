@@ -20,5 +20,11 @@ pub mod for_await {}
 #[doc = include_str!("async_drop.md")]
 pub mod async_drop {}
 
+#[doc = include_str!("evolving.md")]
+pub mod evolving {}
+
+#[doc = include_str!("troubleshooting.md")]
+pub mod troubleshooting {}
+
 #[doc = include_str!("soundness.md")]
 pub mod soundness {}
