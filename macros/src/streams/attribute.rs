@@ -21,12 +21,15 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{
-    Attribute, Block, FnArg, GenericParam, Ident, Lifetime, LifetimeParam, Pat, ReturnType,
-    Signature, Token, Type, Visibility, WherePredicate, parse_quote, parse_quote_spanned,
+    Attribute, Block, FnArg, GenericParam, Ident, Lifetime, LifetimeParam, ReturnType, Signature,
+    Token, Type, Visibility, WherePredicate, parse_quote,
 };
 
 use super::Flavor;
 use super::body::{BodyRewriter, Form, allow_placeholders, yielder_ident};
+use crate::common::async_body::{
+    HiddenNames, SelfBinding, async_move, future_block, move_arguments,
+};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::for_await;
@@ -299,32 +302,25 @@ fn build(
         .asyncness
         .take()
         .map_or_else(|| sig.fn_token.span, |token| token.span);
-    let mentions = bind_arguments(&mut sig);
+    let moved = body
+        .is_some()
+        .then(|| move_arguments(&mut sig, SelfBinding::Captured, HiddenNames::AtPattern));
     let item = rewrite_signature(&mut sig, item, boxing, &private, async_span);
     let item = &item;
     let item_type = item.to_type();
-    let Some(body) = body else {
+    let (Some(body), Some(moved)) = (body, moved) else {
         return quote!(#(#attrs)* #vis #sig;);
     };
     let yielder = yielder_ident();
     let allow = allow_placeholders(has_placeholders);
-    let (constructor, async_body) = match (flavor, item) {
-        (Flavor::Try, ItemType::Try { ok, error }) => {
-            (quote!(#private::try_stream_new::<#ok, #error, _, _>), {
-                let stmts = &body.stmts;
-                let end_ok = super::body::end_ok();
-                quote_spanned! {async_span=> async move {
-                    #mentions
-                    #(#stmts)*
-                    #end_ok
-                }}
-            })
-        }
-        _ => (
-            quote!(#private::stream_new::<#item_type, _, _>),
-            quote_spanned!(async_span=> async move { #mentions #body }),
+    let (constructor, end) = match (flavor, item) {
+        (Flavor::Try, ItemType::Try { ok, error }) => (
+            quote!(#private::try_stream_new::<#ok, #error, _, _>),
+            Some(super::body::end_ok()),
         ),
+        _ => (quote!(#private::stream_new::<#item_type, _, _>), None),
     };
+    let async_body = async_move(async_span, future_block(None, moved, body, end));
     let stream = quote! {
         #constructor(
             move |#[allow(unused_mut)] mut #yielder: #private::Yielder<#item_type>| #async_body
@@ -404,45 +400,6 @@ fn rewrite_signature(
     }
     generics_brackets(sig);
     item
-}
-
-/// `let _ = &arg;` for every argument, so each moves into the stream like an `async fn`'s
-/// arguments move into its future (and is dropped when the stream is, not when the fn
-/// returns). `_` patterns get a hidden name for that.
-fn bind_arguments(sig: &mut Signature) -> TokenStream {
-    let mut mentions = TokenStream::new();
-    for (index, arg) in sig.inputs.iter_mut().enumerate() {
-        match arg {
-            FnArg::Receiver(receiver) => {
-                let self_token = receiver.self_token;
-                mentions.extend(quote!(let _ = &#self_token;));
-            }
-            FnArg::Typed(pat_type) => {
-                if let Pat::Wild(wild) = &*pat_type.pat {
-                    let hidden = Ident::new(&format!("__async_ext_arg{index}"), Span::mixed_site());
-                    let span = wild.underscore_token.span;
-                    *pat_type.pat = parse_quote_spanned!(span=> #hidden);
-                }
-                let mut idents = Vec::new();
-                collect_idents(&pat_type.pat, &mut idents);
-                for ident in idents {
-                    mentions.extend(quote!(let _ = &#ident;));
-                }
-            }
-        }
-    }
-    mentions
-}
-
-fn collect_idents(pat: &Pat, idents: &mut Vec<Ident>) {
-    struct Collect<'a>(&'a mut Vec<Ident>);
-    impl<'ast> syn::visit::Visit<'ast> for Collect<'_> {
-        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
-            self.0.push(pat.ident.clone());
-            syn::visit::visit_pat_ident(self, pat);
-        }
-    }
-    syn::visit::Visit::visit_pat(&mut Collect(idents), pat);
 }
 
 /// `boxed`: adds `'__stream` and makes every lifetime, type parameter, `impl Trait` argument

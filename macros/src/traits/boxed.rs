@@ -28,22 +28,21 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::visit_mut::{self, VisitMut};
 use syn::{
-    Attribute, Block, FnArg, GenericParam, Generics, ImplItem, Lifetime, Pat, PatIdent,
-    ReceiverKind, ReturnType, Signature, Stmt, Token, TraitItem, Type, TypeParamBound,
-    WherePredicate,
+    Attribute, Block, FnArg, GenericParam, Generics, ImplItem, Lifetime, Pat, ReturnType,
+    Signature, Stmt, Token, TraitItem, TypeParamBound, WherePredicate,
 };
 
-use super::arguments::{boxed_argument_name, plain_binding};
 use super::asyncness;
-use super::attributes::{apply_async_scope, cfg_attrs, is_stream_method, take_async_scope};
+use super::attributes::{apply_async_scope, is_stream_method, take_async_scope};
 use super::dyn_hint::dyn_hint;
-use super::receiver::{
-    RenameSelf, SelfNeeds, mentions_self_in_block, mentions_self_in_sig, renamed_self,
-};
+use super::receiver::{SelfNeeds, mentions_self_in_block, mentions_self_in_sig};
 use super::spans::located_at;
 use super::{TraitOptions, strip_method_options, take_method_options};
+use crate::common::async_body::{
+    HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
+    plain_binding,
+};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::lifetimes::{Naming, bound_impl_trait_arguments, name_elided_input_lifetimes};
@@ -143,6 +142,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             }
             mentions_self |= mentions_self_in_block(block);
             box_body(&mut method.sig, block, &plan);
+            method.attrs.push(future_fn_allows());
         } else if let Some(attr) = take_async_scope(&mut method.attrs) {
             errors.push(syn::Error::new_spanned(
                 attr,
@@ -151,7 +151,13 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             ));
         }
         let has_default = method.default.is_some();
-        box_signature(&mut method.sig, &plan, mentions_self, has_default);
+        box_signature(
+            &mut method.sig,
+            &plan,
+            mentions_self,
+            has_default,
+            has_default,
+        );
         method.attrs.push(signature_lint_allows());
     }
     item.items.extend(markers.into_iter().flatten());
@@ -205,7 +211,8 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         }
         let mentions_self = mentions_self_in_sig(&mut method.sig);
         box_body(&mut method.sig, &mut method.block, &plan);
-        box_signature(&mut method.sig, &plan, mentions_self, false);
+        method.attrs.push(future_fn_allows());
+        box_signature(&mut method.sig, &plan, mentions_self, false, true);
         method.attrs.push(signature_lint_allows());
     }
     let probes = asyncness::impl_probes(&item, &written_methods, &options.krate);
@@ -281,6 +288,7 @@ fn box_signature(
     plan: &MethodPlan<'_>,
     mentions_self: bool,
     has_default: bool,
+    has_body: bool,
 ) {
     let async_trait = async_trait_lifetime();
     let Some(async_token) = sig.asyncness.take() else {
@@ -334,7 +342,7 @@ fn box_signature(
         .predicates
         .extend(predicates);
 
-    unpattern_arguments(sig, &async_trait);
+    unpattern_arguments(sig, &async_trait, has_body);
 
     let private = plan.krate.private();
     let send = plan.send.then(|| quote!(::core::marker::Send+));
@@ -411,17 +419,20 @@ fn self_predicate(sig: &Signature, plan: &MethodPlan<'_>, has_default: bool) -> 
 
 // Input:  `(mut self, mut x: T, (a, b): (u8, u8), y: impl Tr)`
 // Output: `(self, x: T, __async_ext_arg2: (u8, u8), y: impl 'async_trait + Tr)`: patterns
-// are not allowed in a signature without a body, and the body binds them inside the future.
-fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime) {
+// are not allowed in a signature without a body (with one, `move_arguments` has moved them
+// into the future already).
+fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime, has_body: bool) {
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
             FnArg::Receiver(receiver) => receiver.mutability = None,
             FnArg::Typed(argument) => {
-                match &mut *argument.pat {
-                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
-                        pat.mutability = None;
+                if !has_body {
+                    match &mut *argument.pat {
+                        Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                            pat.mutability = None;
+                        }
+                        pat => *pat = plain_binding(HiddenNames::AtPattern.name(index, pat)),
                     }
-                    pat => *pat = plain_binding(boxed_argument_name(index, pat)),
                 }
                 bound_impl_trait_arguments(&mut argument.ty, async_trait);
             }
@@ -429,111 +440,18 @@ fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime) {
     }
 }
 
-// Input:  `{ BODY }` of `async fn f(&mut self, x: T, mut y: U, (a, b): (u8, u8)) -> R`
-// Output: `{ Box::pin(async move {
-//              if let Some(__ret) = None::<R> { return __ret; }   // fixes the block's type
-//              let __self = self; let x = x; let mut y = y;
-//              let __arg3 = __arg3; let (a, b) = __arg3;
-//              let __ret: R = { BODY with `self` renamed to `__self` };
-//              __ret
-//          }) }`
-// Every argument is moved into the future, as in a native `async fn`, so arguments are dropped
-// when the future ends, after the body's locals.
+// Input:  `{ BODY }` of `async fn f(&mut self, x: T) -> R`
+// Output: `{ send_future(async move { GUARD; let __async_ext_self = self; let x = x; BODY… }) }`
+//         (`Box::pin` under `?Send`; the future's body from `common::async_body`).
 fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
     let Some(async_token) = sig.asyncness else {
         return;
     };
-    let mut bindings = Vec::new();
-    let mut renames_self = false;
-    for (index, input) in sig.inputs.iter().enumerate() {
-        match input {
-            FnArg::Receiver(receiver) => {
-                renames_self = true;
-                let self_token = receiver.self_token;
-                let renamed = renamed_self(self_token.span);
-                let mutability = match receiver.kind {
-                    ReceiverKind::Value | ReceiverKind::Typed(..) => receiver.mutability,
-                    _ => None,
-                };
-                bindings.push(quote!(let #mutability #renamed = #self_token;));
-            }
-            FnArg::Typed(argument) => {
-                let cfgs: Vec<&Attribute> = cfg_attrs(&argument.attrs).collect();
-                let statements = match &*argument.pat {
-                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
-                        let PatIdent {
-                            mutability, ident, ..
-                        } = pat;
-                        vec![quote!(let #mutability #ident = #ident;)]
-                    }
-                    Pat::Wild(_) => {
-                        let positional = boxed_argument_name(index, &argument.pat);
-                        vec![quote!(let #positional = #positional;)]
-                    }
-                    pat => {
-                        // Move the whole argument in first: `let Tuple(_, n) = __arg0;` alone
-                        // would capture only `__arg0.1` (closures and async blocks capture
-                        // disjoint fields) and drop the rest when the method is called, not
-                        // when the future ends as in an `async fn`.
-                        let positional = boxed_argument_name(index, pat);
-                        vec![
-                            quote!(let #positional = #positional;),
-                            quote!(let #pat = #positional;),
-                        ]
-                    }
-                };
-                for statement in statements {
-                    bindings.push(quote! {
-                        #(#cfgs)*
-                        #[allow(
-                            clippy::redundant_locals,
-                            clippy::shadow_same,
-                            clippy::shadow_unrelated,
-                            clippy::used_underscore_binding,
-                            clippy::no_effect_underscore_binding,
-                        )]
-                        #statement
-                    });
-                }
-            }
-        }
-    }
-    if renames_self {
-        RenameSelf.visit_block_mut(block);
-    }
-
-    let output = match &sig.output {
-        ReturnType::Default => quote!(()),
-        ReturnType::Type(_, ty) => {
-            let mut ty = (**ty).clone();
-            ImplTraitToInfer.visit_type_mut(&mut ty);
-            ty.into_token_stream()
-        }
-    };
-    let ret = syn::Ident::new("__async_ext_ret", Span::mixed_site());
+    let moved = move_arguments(sig, SelfBinding::Renamed, HiddenNames::AtPattern);
+    let user_block = std::mem::replace(block, syn::parse_quote!({}));
+    let body = future_block(Some(&sig.output), moved, user_block, None);
+    let future = async_move(async_token.span, body);
     let private = plan.krate.private();
-    let user_block = &*block;
-    let async_move = quote_spanned!(async_token.span=> async move);
-    let mut async_body = proc_macro2::Group::new(
-        proc_macro2::Delimiter::Brace,
-        quote! {
-            // The async block's output type is `R` even when the body `return`s early.
-            if let ::core::option::Option::Some(#ret) = ::core::option::Option::None::<#output> {
-                #[allow(unreachable_code)]
-                return #ret;
-            }
-            #(#bindings)*
-            // `diverging_sub_expression`: a body whose last statement is `return x;` diverges
-            // as a whole, which is fine in an `async fn`.
-            #[allow(clippy::let_unit_value, clippy::diverging_sub_expression)]
-            let #ret: #output = #user_block;
-            #[allow(unreachable_code)]
-            #ret
-        },
-    );
-    // The async block spans the user's `async` to the body's `}`.
-    async_body.set_span(block.brace_token.span.join());
-    let future = quote!(#async_move #async_body);
     // The call is located at the user's `async`, so "future cannot be sent between threads
     // safely" lands there (with rustc's notes on the value and the `.await` in the body), and
     // `send_future`'s bound adds a note naming `?Send`.
@@ -545,31 +463,10 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
     let boxing = located_at(boxing, async_token.span);
     let mut arguments = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, future);
     arguments.set_span(Span::call_site().located_at(async_token.span));
-    let boxed = quote!(#boxing #arguments);
-    // A method returning a future (`-> Ready<u8>`) makes an async block that yields one,
-    // which clippy's `async_yields_async` reports; an `async fn` returning one is not
-    // reported. The allow has to be on a node around the async block: the call.
-    let boxed = quote! {
-        #[allow(clippy::async_yields_async)]
-        let #ret = #boxed;
-        #ret
-    };
-    block.stmts = vec![Stmt::Expr(syn::Expr::Verbatim(boxed), None)];
-}
-
-/// `-> impl Iterator<Item = u8>` cannot be named inside the body: `_` lets it be inferred.
-pub(super) struct ImplTraitToInfer;
-
-impl VisitMut for ImplTraitToInfer {
-    fn visit_type_mut(&mut self, ty: &mut Type) {
-        if let Type::ImplTrait(impl_trait) = ty {
-            *ty = Type::Infer(syn::TypeInfer {
-                attrs: Vec::new(),
-                underscore_token: Token![_](impl_trait.impl_token.span),
-            });
-        }
-        visit_mut::visit_type_mut(self, ty);
-    }
+    block.stmts = vec![Stmt::Expr(
+        syn::Expr::Verbatim(quote!(#boxing #arguments)),
+        None,
+    )];
 }
 
 #[cfg(test)]

@@ -24,11 +24,11 @@ use syn::{
 };
 
 use super::TraitOptions;
-use super::arguments::{native_argument_name, plain_binding};
 use super::attributes::{cfg_attrs, has_cfg};
 use super::dyn_hint::{contains_impl_trait, requires_sized_self};
 use super::native::MethodKind;
 use super::receiver::ReceiverShape;
+use crate::common::async_body::{HiddenNames, plain_binding};
 use crate::common::errors::Errors;
 use crate::common::lifetimes::{
     Naming, OutputElision, elide_output_lifetimes, name_elided_input_lifetimes,
@@ -868,7 +868,7 @@ fn rename_arguments(sig: &mut Signature) -> Vec<TokenStream> {
                 names.push(receiver.self_token.to_token_stream());
             }
             FnArg::Typed(arg) => {
-                let name = native_argument_name(index);
+                let name = HiddenNames::Short.name(index, &arg.pat);
                 arg.attrs.clear();
                 *arg.pat = plain_binding(name.clone());
                 names.push(name.into_token_stream());

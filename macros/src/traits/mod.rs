@@ -14,7 +14,6 @@ use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::for_await;
 use crate::common::options::Options;
 
-mod arguments;
 mod asyncness;
 mod attributes;
 mod boxed;

@@ -3,18 +3,17 @@
 //! plain `async fn`s and static calls allocate nothing; the `Dyn` companion (`companion.rs`)
 //! gives dynamic dispatch.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
-use syn::visit_mut::VisitMut;
-use syn::{FnArg, Ident, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::{ItemTrait, ReturnType, TraitItem, TraitItemFn, Type};
 
-use super::arguments::{native_argument_name, plain_binding};
 use super::attributes::{apply_async_scope, is_stream_method};
-use super::boxed::ImplTraitToInfer;
 use super::receiver::{ReceiverShape, SelfNeeds};
 use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
 use super::{asyncness, companion};
+use crate::common::async_body::{
+    HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
+};
 use crate::common::errors::{Errors, error_with_fallback};
 
 /// What native mode made of one method of the trait; the companion reads it.
@@ -111,6 +110,7 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
 
     let sig = &mut method.sig;
     sig.asyncness = None;
+    let declared = sig.output.clone();
     let output: Box<Type> = match &sig.output {
         ReturnType::Default => Box::new(syn::parse_quote_spanned!(span=> ())),
         ReturnType::Type(_, ty) => ty.clone(),
@@ -139,85 +139,10 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
                 .predicates
                 .push(syn::parse_quote_spanned!(span=> Self: #(#bounds)+*));
         }
-        let rebinds = move_arguments_into_future(sig, shape);
-        // As in an `async fn`, a `return` in the body is checked against the declared output
-        // (`return &Thing;` coerces to `&dyn Ret`): the first `return` an async block sees
-        // fixes its output type, so one of type `R` comes first, unreachable.
-        let mut declared = (*output).clone();
-        ImplTraitToInfer.visit_type_mut(&mut declared);
-        let ret = Ident::new("__async_ext_ret", Span::mixed_site());
-        let body = quote_spanned! {span=>
-            async move {
-                if let ::core::option::Option::Some(#ret) =
-                    ::core::option::Option::None::<#declared>
-                {
-                    #[allow(unreachable_code)]
-                    return #ret;
-                }
-                #(#rebinds)*
-                #block
-            }
-        };
-        // `async_yields_async` reports an async block yielding a future (`-> Ready<u8>`), which
-        // it does not for an `async fn`: the allow sits on the `let` around the block.
-        method.default = Some(syn::parse2(quote_spanned! {span=> {
-            #[allow(clippy::async_yields_async)]
-            let #ret = #body;
-            #ret
-        }})?);
+        let moved = move_arguments(sig, SelfBinding::Captured, HiddenNames::Short);
+        let body = async_move(span, future_block(Some(&declared), moved, block, None));
+        method.default = Some(syn::parse2(quote_spanned! {span=> { #body } })?);
+        method.attrs.push(future_fn_allows());
     }
     Ok(MethodKind::Async { output, send })
-}
-
-/// Rewrites the arguments of a default body so that, as in a native `async fn`, every argument
-/// is moved into the future and dropped when it ends (not when the method is called), and
-/// patterns are bound inside the future. Returns the `let`s that open the future's body.
-///
-/// `x: T` stays; `mut x: T` becomes `x: T` (the binding inside is mutable); any other pattern
-/// becomes a hidden `__argN` (rustdoc shows it) bound to the pattern inside.
-fn move_arguments_into_future(sig: &mut syn::Signature, shape: ReceiverShape) -> Vec<TokenStream> {
-    let mut rebinds = Vec::new();
-    for (index, input) in sig.inputs.iter_mut().enumerate() {
-        match input {
-            FnArg::Receiver(receiver) => {
-                if shape.owns_self() {
-                    let self_token = receiver.self_token;
-                    rebinds.push(quote!(let _ = &#self_token;));
-                }
-            }
-            FnArg::Typed(arg) => {
-                let attrs = &arg.attrs;
-                match &mut *arg.pat {
-                    Pat::Ident(PatIdent {
-                        by_ref: None,
-                        mutability,
-                        ident,
-                        subpat: None,
-                        ..
-                    }) if ident != "self" => {
-                        let mutability = mutability.take();
-                        rebinds.push(quote! {
-                            #(#attrs)*
-                            #[allow(clippy::redundant_locals)]
-                            let #mutability #ident = #ident;
-                        });
-                    }
-                    pat => {
-                        let name = native_argument_name(index);
-                        let user_pat = std::mem::replace(pat, plain_binding(name.clone()));
-                        let user_pat = user_pat.into_token_stream();
-                        // Move the whole argument in first: `let (a, _) = __arg1;` alone would
-                        // capture only `__arg1.0` and drop the rest when the method is called.
-                        rebinds.push(quote_spanned! {user_pat.span()=>
-                            #(#attrs)*
-                            let #name = #name;
-                            #(#attrs)*
-                            let #user_pat = #name;
-                        });
-                    }
-                }
-            }
-        }
-    }
-    rebinds
 }
