@@ -35,10 +35,11 @@ use syn::{
 
 use super::asyncness;
 use super::attributes::{apply_async_scope, is_stream_method, take_async_scope};
+use super::attributes::{strip_method_options, take_method_options};
 use super::dyn_hint::dyn_hint;
+use super::options::TraitOptions;
 use super::receiver::{SelfNeeds, mentions_self_in_block, mentions_self_in_sig};
 use super::spans::located_at;
-use super::{TraitOptions, strip_method_options, take_method_options};
 use crate::common::async_body::{
     HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
     plain_binding,

@@ -7,31 +7,23 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::{ItemTrait, ReturnType, TraitItem, TraitItemFn, Type};
 
-use super::attributes::{apply_async_scope, is_stream_method};
+use super::attributes::{
+    apply_async_scope, is_stream_method, strip_method_options, take_method_options,
+};
+use super::method_kind::MethodKind;
+use super::options::{CompanionName, NativeOptions, TraitOptions};
 use super::receiver::{ReceiverShape, SelfNeeds};
-use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
 use super::{asyncness, companion};
 use crate::common::async_body::{
     HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
 };
 use crate::common::errors::{Errors, error_with_fallback};
 
-/// What native mode made of one method of the trait; the companion reads it.
-pub(crate) enum MethodKind {
-    /// An `async fn`, now returning `impl Future<Output = output>`.
-    Async {
-        /// The future's output type, as the user wrote it (`()` when there was none).
-        output: Box<Type>,
-        /// Whether the future is `Send` (not under a trait-wide or per-method `?Send`).
-        send: bool,
-    },
-    /// A method that was not `async`: it passes through unchanged.
-    Sync,
-    /// A method carrying `#[async_stream]`/`#[async_try_stream]`: that attribute rewrites it.
-    Stream,
-}
-
-pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStream {
+pub(crate) fn expand_trait(
+    item: ItemTrait,
+    options: &TraitOptions,
+    native: &NativeOptions,
+) -> TokenStream {
     let original = item.clone();
     let mut item = item;
     // Records of which methods are native `async fn`s, so a boxed `#[async_trait_ext]` impl of
@@ -50,7 +42,7 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
     let mut kinds = Vec::with_capacity(item.items.len());
     for trait_item in &mut item.items {
         let kind = match trait_item {
-            TraitItem::Fn(method) => errors.push_result(rewrite_method(method, options)),
+            TraitItem::Fn(method) => errors.push_result(rewrite_method(method, options, native)),
             _ => None,
         };
         kinds.push(kind);
@@ -60,7 +52,7 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
         // type-check against it and the user sees only this error.
         return error_with_fallback(&error, strip_method_options(syn::Item::Trait(original)));
     }
-    let companion = match &options.companion {
+    let companion = match &native.companion {
         CompanionName::Disabled => Ok(TokenStream::new()),
         CompanionName::Default => {
             let name = format_ident!("Dyn{}", item.ident);
@@ -85,7 +77,11 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
 // Output: fn len(&self, __arg1: (u8, u8)) -> impl Future<Output = usize> + Send
 //         where Self: ::core::marker::Sync
 //         { async move { let (a, b) = __arg1; body } }
-fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Result<MethodKind> {
+fn rewrite_method(
+    method: &mut TraitItemFn,
+    options: &TraitOptions,
+    native: &NativeOptions,
+) -> syn::Result<MethodKind> {
     if is_stream_method(&method.attrs) {
         return Ok(MethodKind::Stream);
     }
@@ -119,9 +115,9 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
     // it on `native` in the trait's attribute, the line where `?Send` would be written. Not
     // with a default body: rustc reports that body's non-`Send` future at the whole return
     // type, whose span would then stretch from the attribute to the method.
-    let send_span = match (&method.default, &options.native) {
-        (None, Some(native)) => native.span(),
-        _ => span,
+    let send_span = match &method.default {
+        None => native.native.span(),
+        Some(_) => span,
     };
     let send_bound = send.then(|| quote_spanned!(send_span=> + ::core::marker::Send));
     sig.output = syn::parse_quote_spanned! {span=>
@@ -130,7 +126,7 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
 
     if let Some(block) = method.default.take() {
         let shape = ReceiverShape::of(sig);
-        if send && let Some(needs) = SelfNeeds::of_shape(shape) {
+        if let Some(needs) = SelfNeeds::of_shape(shape).filter(|_| send) {
             let send = needs.needs_send().then(|| quote!(::core::marker::Send));
             let sync = needs.needs_sync().then(|| quote!(::core::marker::Sync));
             let bounds = send.into_iter().chain(sync);
