@@ -95,20 +95,21 @@ impl TraitOptions {
         let companion = errors
             .push_result(options.take_parsed::<Ident>("dyn"))
             .flatten();
-        parsed.options.mode = match native {
-            Some(native) => Mode::Native(NativeOptions {
-                native,
-                companion: match companion {
-                    Some(name) if name == "none" => CompanionName::Disabled,
-                    Some(name) => CompanionName::Named(name),
-                    None => CompanionName::Default,
-                },
-            }),
-            None => {
-                parsed.stray_companion = companion.as_ref().map(Ident::span);
-                Mode::Boxed
+        let companion_name = |name: Ident| {
+            if name == "none" {
+                CompanionName::Disabled
+            } else {
+                CompanionName::Named(name)
             }
         };
+        if let Some(native) = native {
+            parsed.options.mode = Mode::Native(NativeOptions {
+                native,
+                companion: companion.map_or(CompanionName::Default, companion_name),
+            });
+        } else {
+            parsed.stray_companion = companion.as_ref().map(Ident::span);
+        }
         if let Some(krate) = errors.push_result(options.take_crate_path()) {
             parsed.options.krate = krate;
         }
