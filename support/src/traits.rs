@@ -1,9 +1,12 @@
-//! Runtime of the traits extension.
+//! Runtime of the traits extension: boxed mode's `send_future` (`boxed`) and asyncness
+//! records (`asyncness`), native mode's inline companion futures (`inline_future`).
 //!
 //! Native mode's `Dyn` companion is a type alias to a trait object, so it needs no runtime
 //! type; its calls return an [`InlineFuture`](inline_future::InlineFuture), which keeps a
 //! small future inline instead of boxing it.
 
+mod asyncness;
+mod boxed;
 mod inline_future;
 
 /// Items that generated code reaches through `async_ext::__private`.
@@ -12,4 +15,15 @@ pub(crate) mod private {
     // inline when it fits (no allocation per call) and boxed when it does not. The `Send` form
     // is for traits in `Send` mode; it can only be made from a `Send` future.
     pub use super::inline_future::{InlineFuture, SendInlineFuture};
+
+    // Boxed mode: the records of which trait methods are `async` and the checks an impl's
+    // probe runs against them, so a missing `async` is reported at the impl's method.
+    pub use super::asyncness::{
+        AsyncInTrait, LocalAsyncInTrait, NativeAsyncInTrait, NotAsyncInTrait, NotLocalInTrait,
+        NotNativeTrait, NotSendInTrait, NotSyncInTrait, SyncInTrait, UnknownAsyncness,
+        async_in_impl, local_async_in_impl, sync_in_impl,
+    };
+    // Boxed mode: `Send` futures are boxed through this fn, whose bound names `?Send` in
+    // rustc's note when a future is not `Send`.
+    pub use super::boxed::send_future;
 }
