@@ -367,22 +367,28 @@ fn bound_method_generics(sig: &mut Signature) -> Vec<WherePredicate> {
     let mut predicates = Vec::new();
     for param in &mut sig.generics.params {
         let (bounded, bounds) = match param {
+            // A parameter under `#[cfg]` keeps its bounds, `'async_trait` added, where the
+            // `#[cfg]` removes them with it: a `where` predicate would name a parameter that
+            // may not exist.
+            GenericParam::Type(param) if !param.attrs.is_empty() => {
+                let async_trait = async_trait_at(param.ident.span());
+                param.bounds.push(syn::parse_quote!(#async_trait));
+                param.colon_token.get_or_insert_with(Default::default);
+                continue;
+            }
+            GenericParam::Lifetime(param) if !param.attrs.is_empty() => {
+                param.bounds.push(async_trait_at(param.lifetime.span()));
+                param.colon_token.get_or_insert_with(Default::default);
+                continue;
+            }
             GenericParam::Type(param) => {
-                let bounds = if param.attrs.is_empty() {
-                    param.colon_token = None;
-                    std::mem::take(&mut param.bounds).into_token_stream()
-                } else {
-                    TokenStream::new()
-                };
+                param.colon_token = None;
+                let bounds = std::mem::take(&mut param.bounds).into_token_stream();
                 (param.ident.to_token_stream(), bounds)
             }
             GenericParam::Lifetime(param) => {
-                let bounds = if param.attrs.is_empty() {
-                    param.colon_token = None;
-                    std::mem::take(&mut param.bounds).into_token_stream()
-                } else {
-                    TokenStream::new()
-                };
+                param.colon_token = None;
+                let bounds = std::mem::take(&mut param.bounds).into_token_stream();
                 (param.lifetime.to_token_stream(), bounds)
             }
             GenericParam::Const(_) => continue,

@@ -1,0 +1,219 @@
+//! Argument and generic shapes that async-trait accepts and a switch to async-ext must keep
+//! accepting, with the same bounds: patterns with `ref`/`ref mut` bindings, arguments bound to
+//! `_` behind a reference (not captured, so no `T: Sync`), `&mut self` reborrowed in the body,
+//! `#[cfg]` on a method's generic parameter; and every pattern in a generator's arguments.
+
+use std::cell::Cell;
+use std::future::Future;
+
+use async_ext::{Stream, async_stream, async_trait_ext};
+use futures::StreamExt;
+use futures::executor::block_on;
+
+fn assert_send<F: Future + Send>(future: F) -> F {
+    future
+}
+
+mod patterns {
+    use super::{assert_send, async_trait_ext, block_on};
+
+    #[async_trait_ext]
+    pub(crate) trait Patterns {
+        /// `ref mut` and `ref` bindings in a destructured argument.
+        async fn mix(&self, (a, ref mut b, ref c, d): (u8, u8, u8, u8)) -> u8;
+        /// The same in a default body.
+        async fn mix_default(&self, (a, ref mut b, ref c, d): (u8, u8, u8, u8)) -> u8 {
+            *b *= 10;
+            a + *b + *c + d
+        }
+        /// `ref` and `ref mut` on a whole argument.
+        async fn whole(&self, ref x: u8, ref mut buf: Vec<u8>) -> Vec<u8>;
+    }
+
+    pub(crate) struct Impl;
+
+    #[async_trait_ext]
+    impl Patterns for Impl {
+        async fn mix(&self, (a, ref mut b, ref c, d): (u8, u8, u8, u8)) -> u8 {
+            *b += 1;
+            a + *b + *c + d
+        }
+        async fn whole(&self, ref x: u8, ref mut buf: Vec<u8>) -> Vec<u8> {
+            buf.push(*x);
+            buf.clone()
+        }
+    }
+
+    #[async_trait_ext(native)]
+    pub(crate) trait NativePatterns {
+        /// A native default body with the same patterns.
+        async fn mix(&self, (a, ref mut b, ref c, d): (u8, u8, u8, u8)) -> u8 {
+            *b += 2;
+            a + *b + *c + d
+        }
+    }
+
+    impl NativePatterns for Impl {}
+
+    #[test]
+    fn ref_and_ref_mut_bindings_in_patterns() {
+        block_on(async {
+            assert_eq!(
+                assert_send(Patterns::mix(&Impl, (1, 2, 3, 4))).await,
+                1 + 3 + 3 + 4
+            );
+            assert_eq!(Impl.mix_default((1, 2, 3, 4)).await, 1 + 20 + 3 + 4);
+            assert_eq!(Impl.whole(7, vec![1]).await, [1, 7]);
+            assert_eq!(
+                NativePatterns::mix(&Impl, (1, 2, 3, 4)).await,
+                1 + 4 + 3 + 4
+            );
+            let object: &dyn Patterns = &Impl;
+            assert_eq!(object.mix((0, 0, 0, 0)).await, 1);
+        });
+    }
+}
+
+/// What is bound to `_` behind a reference is not captured: a `Send` future needs no
+/// `T: Sync` for it, as with async-trait. `Cell<u8>` is `Send` and not `Sync`.
+mod unused_references {
+    use super::{Cell, assert_send, async_trait_ext, block_on};
+
+    #[async_trait_ext]
+    pub(crate) trait Borrowing<T> {
+        async fn ignore(&self, _: &T) -> u8;
+        async fn ignore_parts(&self, (_a, _b, _c): &(T, T, T)) -> u8;
+        async fn ignore_default(&self, _: &T) -> u8 {
+            3
+        }
+    }
+
+    pub(crate) struct Impl;
+
+    #[async_trait_ext]
+    impl<T: Send> Borrowing<T> for Impl {
+        async fn ignore(&self, _: &T) -> u8 {
+            1
+        }
+        async fn ignore_parts(&self, (_a, _b, _c): &(T, T, T)) -> u8 {
+            2
+        }
+    }
+
+    #[test]
+    fn arguments_bound_to_underscore_need_no_sync() {
+        block_on(async {
+            let cell = Cell::new(0u8);
+            let cells = (Cell::new(1), Cell::new(2), Cell::new(3));
+            assert_eq!(assert_send(Impl.ignore(&cell)).await, 1);
+            assert_eq!(assert_send(Impl.ignore_parts(&cells)).await, 2);
+            assert_eq!(
+                assert_send(Borrowing::<Cell<u8>>::ignore_default(&Impl, &cell)).await,
+                3
+            );
+        });
+    }
+}
+
+/// `let _ = &mut self;` in a `&mut self` method, as async-trait accepts since 0.1.91.
+mod reborrowed_self {
+    use super::{async_trait_ext, block_on};
+
+    #[async_trait_ext]
+    pub(crate) trait Counter {
+        async fn bump(&mut self) -> u32;
+        async fn bump_twice(&mut self) -> u32 {
+            let this = &mut self;
+            this.bump().await;
+            self.bump().await
+        }
+    }
+
+    pub(crate) struct Count(u32);
+
+    #[async_trait_ext]
+    impl Counter for Count {
+        async fn bump(&mut self) -> u32 {
+            let _ = &mut self;
+            self.0 += 1;
+            self.0
+        }
+    }
+
+    #[test]
+    fn mut_self_can_be_reborrowed() {
+        block_on(async {
+            let mut count = Count(0);
+            assert_eq!(count.bump().await, 1);
+            assert_eq!(count.bump_twice().await, 3);
+        });
+    }
+}
+
+/// `#[cfg]` on a method's generic parameters, on and off.
+mod cfg_generics {
+    use super::{async_trait_ext, block_on};
+
+    #[async_trait_ext]
+    pub(crate) trait Configured {
+        async fn off<#[cfg(not(test))] T: Send>(#[cfg(not(test))] value: T) -> u8;
+        async fn on<#[cfg(test)] T: Send>(#[cfg(test)] value: T) -> T;
+        async fn lifetime<#[cfg(test)] 'a>(&self, text: &'a str) -> &'a str;
+    }
+
+    pub(crate) struct Impl;
+
+    #[async_trait_ext]
+    impl Configured for Impl {
+        async fn off<#[cfg(not(test))] T: Send>(#[cfg(not(test))] value: T) -> u8 {
+            0
+        }
+        async fn on<#[cfg(test)] T: Send>(#[cfg(test)] value: T) -> T {
+            value
+        }
+        async fn lifetime<#[cfg(test)] 'a>(&self, text: &'a str) -> &'a str {
+            text
+        }
+    }
+
+    #[test]
+    fn cfg_on_generic_parameters() {
+        block_on(async {
+            assert_eq!(Impl::off().await, 0);
+            assert_eq!(Impl::on(5u8).await, 5);
+            assert_eq!(Impl.lifetime("x").await, "x");
+        });
+    }
+}
+
+/// A generator's arguments take every pattern a plain `async fn`'s take.
+mod generator_patterns {
+    use super::{Stream, StreamExt, async_stream, block_on};
+
+    #[async_stream(item = u8)]
+    async fn by_ref(ref x: u8, ref mut buf: Vec<u8>) {
+        buf.push(*x);
+        for byte in buf.iter() {
+            yield_!(*byte);
+        }
+    }
+
+    #[async_stream(item = u8)]
+    async fn destructured((a, ref mut b): (u8, u8), mut c: u8, _: u8, _unused: u8) {
+        *b += 1;
+        c += 1;
+        yield_!(a);
+        yield_!(*b);
+        yield_!(c);
+    }
+
+    fn items(stream: impl Stream<Item = u8>) -> Vec<u8> {
+        block_on(stream.collect())
+    }
+
+    #[test]
+    fn every_pattern_in_generator_arguments() {
+        assert_eq!(items(by_ref(3, vec![1, 2])), [1, 2, 3]);
+        assert_eq!(items(destructured((1, 2), 5, 0, 0)), [1, 3, 6]);
+    }
+}
