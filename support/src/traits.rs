@@ -1,12 +1,13 @@
-//! Runtime of the traits extension: boxed mode's `send_future` (`boxed`) and asyncness
-//! records (`asyncness`), native mode's inline companion futures (`inline_future`).
+//! Runtime of the traits extension: boxed mode's asyncness records (`asyncness`), native
+//! mode's inline companion futures (`inline_future`). Boxed mode's boxing needs no runtime:
+//! each boxed trait or impl reaches `Box` itself, so the attribute works through another
+//! crate's re-export.
 //!
 //! Native mode's `Dyn` companion is a type alias to a trait object, so it needs no runtime
 //! type; its calls return an [`InlineFuture`](inline_future::InlineFuture), which keeps a
 //! small future inline instead of boxing it.
 
 mod asyncness;
-mod boxed;
 mod inline_future;
 
 /// Items that generated code reaches through `async_ext::__private`.
@@ -23,7 +24,4 @@ pub(crate) mod private {
         NotNativeTrait, NotSendInTrait, NotSyncInTrait, SyncInTrait, UnknownAsyncness,
         async_in_impl, local_async_in_impl, sync_in_impl,
     };
-    // Boxed mode: `Send` futures are boxed through this fn, whose bound names `?Send` in
-    // rustc's note when a future is not `Send`.
-    pub use super::boxed::send_future;
 }

@@ -12,7 +12,7 @@ use std::process::Command;
 
 /// One warning per macro, each of a kind `cargo fix` repairs: an unused `mut`, and an unused
 /// import inside a body.
-const USER_CODE: &str = r#"
+const USER_CODE: &str = r"
 use async_ext::{async_stream, async_trait_ext, for_await, Stream};
 
 #[async_trait_ext]
@@ -46,7 +46,7 @@ pub async fn total(numbers: impl Stream<Item = u8>) -> u8 {
 
 #[async_ext::async_scope]
 pub async fn scoped() -> u8 { let mut n = 5; n }
-"#;
+";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -321,6 +321,7 @@ fn build(
         _ => (quote!(#private::stream_new::<#item_type, _, _>), None),
     };
     let async_body = async_move(async_span, future_block(None, moved, body, end));
+    let (span_capture, async_body) = instrumented(&attrs, async_body);
     let stream = quote! {
         #constructor(
             move |#[allow(unused_mut)] mut #yielder: #private::Yielder<#item_type>| #async_body
@@ -335,10 +336,37 @@ fn build(
         #(#attrs)*
         #vis #sig {
             #allow
+            #span_capture
             let #result = #stream;
             #result
         }
     }
+}
+
+// Input:  `#[tracing::instrument(..)]` among the fn's remaining attributes, and the body's
+//         future `FUT`
+// Output: `let SPAN = ::tracing::Span::current();` for the fn's body, and
+//         `::tracing::Instrument::instrument(FUT, SPAN)`
+/// `#[tracing::instrument]` after `#[async_stream]` sees a plain fn returning a stream, and
+/// enters its span only while the stream is made. That is when the fn's body runs, so the
+/// body takes the span then (`Span::current()` is it) and the generator's future carries it
+/// into every poll: events in the body sit inside the span, with the arguments as fields.
+/// Without the attribute, nothing changes; `tracing` is the user's own dependency.
+fn instrumented(attrs: &[Attribute], future: TokenStream) -> (TokenStream, TokenStream) {
+    let instrument = attrs.iter().any(|attr| {
+        attr.path()
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "instrument")
+    });
+    if !instrument {
+        return (TokenStream::new(), future);
+    }
+    let span = Ident::new("__async_ext_span", Span::mixed_site());
+    (
+        quote!(let #span = ::tracing::Span::current();),
+        quote!(::tracing::Instrument::instrument(#future, #span)),
+    )
 }
 
 /// The signature of the stream fn: elided input lifetimes named, the return type set (with

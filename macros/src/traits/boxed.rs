@@ -8,16 +8,17 @@
 //! ```
 //! Output:
 //! ```text
+//! mod __async_ext_boxed_… { /* `Box`, `SendBox::pin`: see `boxing` */ }
 //! trait Store {
 //!     fn get<'life0, 'life1, 'async_trait>(&'life0 self, key: &'life1 str)
-//!         -> ::core::pin::Pin<__private::Box<dyn ::core::future::Future<Output = Option<u8>>
-//!                                            + ::core::marker::Send + 'async_trait>>
+//!         -> ::core::pin::Pin<__async_ext_boxed_…::Box<
+//!                dyn ::core::future::Future<Output = Option<u8>> + ::core::marker::Send
+//!                    + 'async_trait>>
 //!     where 'life0: 'async_trait, 'life1: 'async_trait, Self: 'async_trait;
 //! }
 //! ```
-//! and an impl's body `{ BODY }` becomes
-//! `__private::send_future(async move { let __async_ext_self = self; let key = key;
-//! let __async_ext_ret: R = { BODY }; __async_ext_ret })` (`Box::pin` under `?Send`).
+//! and an impl's body `{ BODY }` becomes `__async_ext_boxed_…::SendBox::pin(async move {
+//! GUARD; let __async_ext_self = self; BODY's statements })` (`…::Box::pin` under `?Send`).
 //!
 //! Besides, the trait gets hidden items that only serve diagnostics: per method a
 //! `where Self: Sized` record of its asyncness (see `asyncness`), and per generic method without
@@ -34,8 +35,9 @@ use syn::{
 };
 
 use super::asyncness;
-use super::attributes::{apply_async_scope, is_stream_method, take_async_scope};
+use super::attributes::{apply_async_scope, cfg_attrs, is_stream_method, take_async_scope};
 use super::attributes::{strip_method_options, take_method_options};
+use super::boxing::Boxing;
 use super::dyn_hint::dyn_hint;
 use super::options::TraitOptions;
 use super::receiver::{SelfNeeds, mentions_self_in_block, mentions_self_in_sig};
@@ -100,9 +102,11 @@ struct MethodPlan<'a> {
     /// The future is `Send` (no `?Send` on the trait/impl or on this method).
     send: bool,
     krate: &'a CratePath,
+    boxing: &'a Boxing,
 }
 
 pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> TokenStream {
+    let boxing = Boxing::for_item(&item);
     let mut errors = Errors::default();
     let generics = item.generics.clone();
     let supertraits = item.supertraits.clone();
@@ -132,6 +136,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             context: &context,
             send,
             krate: &options.krate,
+            boxing: &boxing,
         };
         let mut mentions_self = mentions_self_in_sig(&mut method.sig);
         if let Some(block) = &mut method.default {
@@ -162,9 +167,13 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
         method.attrs.push(signature_lint_allows());
     }
     item.items.extend(markers.into_iter().flatten());
+    let module = boxing.module(&cfg_attrs(&item.attrs).collect::<Vec<_>>());
     match errors.finish() {
-        Ok(()) => item.into_token_stream(),
-        Err(error) => error_with_fallback(&error, strip_method_options(syn::Item::Trait(item))),
+        Ok(()) => quote!(#module #item),
+        Err(error) => {
+            let item = strip_method_options(syn::Item::Trait(item));
+            error_with_fallback(&error, quote!(#module #item))
+        }
     }
 }
 
@@ -177,6 +186,7 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         );
         return error_with_fallback(&error, strip_method_options(syn::Item::Impl(item)));
     }
+    let boxing = Boxing::for_item(&item);
     let mut errors = Errors::default();
     let generics = item.generics.clone();
     let context = Context::Impl {
@@ -200,6 +210,7 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
             context: &context,
             send,
             krate: &options.krate,
+            boxing: &boxing,
         };
         if let Err(error) = apply_async_scope(
             &mut method.attrs,
@@ -217,13 +228,13 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         method.attrs.push(signature_lint_allows());
     }
     let probes = asyncness::impl_probes(&item, &written_methods, &options.krate);
+    let module = boxing.module(&cfg_attrs(&item.attrs).collect::<Vec<_>>());
     match errors.finish() {
-        Ok(()) => {
-            let mut out = item.into_token_stream();
-            out.extend(probes);
-            out
+        Ok(()) => quote!(#module #item #probes),
+        Err(error) => {
+            let item = strip_method_options(syn::Item::Impl(item));
+            error_with_fallback(&error, quote!(#module #item))
         }
-        Err(error) => error_with_fallback(&error, strip_method_options(syn::Item::Impl(item))),
     }
 }
 
@@ -345,12 +356,12 @@ fn box_signature(
 
     unpattern_arguments(sig, &async_trait, has_body);
 
-    let private = plan.krate.private();
+    let box_path = plan.boxing.box_path();
     let send = plan.send.then(|| quote!(::core::marker::Send+));
     // Located at the user's `async`: a mismatch with the trait's signature lands there.
     let boxed_type = located_at(
         quote! {
-            ::core::pin::Pin<#private::Box<
+            ::core::pin::Pin<#box_path<
                 dyn ::core::future::Future<Output = #output> + #send #async_trait
             >>
         },
@@ -448,8 +459,10 @@ fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime, has_body: bo
 }
 
 // Input:  `{ BODY }` of `async fn f(&mut self, x: T) -> R`
-// Output: `{ send_future(async move { GUARD; let __async_ext_self = self; let x = x; BODY… }) }`
-//         (`Box::pin` under `?Send`; the future's body from `common::async_body`).
+// Output: `{ __async_ext_boxed_…::SendBox::pin(async move {
+//              GUARD; let __async_ext_self = self; let x = x; BODY… }) }`
+//         (`…::Box::pin` under `?Send`; the future's body from `common::async_body`, the
+//         module from `boxing`): the shape `#[tracing::instrument]` recognises.
 fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
     let Some(async_token) = sig.asyncness else {
         return;
@@ -458,16 +471,10 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
     let user_block = std::mem::replace(block, syn::parse_quote!({}));
     let body = future_block(Some(&sig.output), moved, user_block, None);
     let future = async_move(async_token.span, body);
-    let private = plan.krate.private();
     // The call is located at the user's `async`, so "future cannot be sent between threads
     // safely" lands there (with rustc's notes on the value and the `.await` in the body), and
-    // `send_future`'s bound adds a note naming `?Send`.
-    let boxing = if plan.send {
-        quote!(#private::send_future)
-    } else {
-        quote!(#private::Box::pin)
-    };
-    let boxing = located_at(boxing, async_token.span);
+    // `SendBox::pin`'s bound adds a note at the attribute, where `?Send` goes.
+    let boxing = located_at(plan.boxing.pin_path(plan.send), async_token.span);
     let mut arguments = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, future);
     arguments.set_span(Span::call_site().located_at(async_token.span));
     block.stmts = vec![Stmt::Expr(

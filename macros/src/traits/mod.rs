@@ -19,6 +19,7 @@ use crate::common::for_await;
 mod asyncness;
 mod attributes;
 mod boxed;
+mod boxing;
 mod companion;
 mod dyn_hint;
 mod method_kind;
