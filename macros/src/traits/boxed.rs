@@ -40,6 +40,7 @@ use super::attributes::{strip_method_options, take_method_options};
 use super::boxing::Boxing;
 use super::dyn_hint::dyn_hint;
 use super::options::TraitOptions;
+use super::reach::can_name_support_crate;
 use super::receiver::{SelfNeeds, mentions_self_in_block, mentions_self_in_sig};
 use super::spans::located_at;
 use crate::common::async_body::{
@@ -120,12 +121,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             continue;
         };
         let send = take_method_send(&mut method.attrs, &method.sig, options, &mut errors);
-        markers.push(asyncness::trait_marker(
-            &method.attrs,
-            &method.sig,
-            send,
-            &options.krate,
-        ));
+        markers.push(asyncness::trait_marker(&method.attrs, &method.sig, send));
         if !context.supertraits_include("Sized") {
             markers.push(dyn_hint(&method.sig));
         }
@@ -227,7 +223,12 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         box_signature(&mut method.sig, &plan, mentions_self, false, true);
         method.attrs.push(signature_lint_allows());
     }
-    let probes = asyncness::impl_probes(&item, &written_methods, &options.krate);
+    // Left out where `::async_ext` names nothing (the attribute reached through a re-export).
+    let probes = if can_name_support_crate(&options.krate) {
+        asyncness::impl_probes(&item, &written_methods, &options.krate)
+    } else {
+        TokenStream::new()
+    };
     let module = boxing.module(&cfg_attrs(&item.attrs).collect::<Vec<_>>());
     match errors.finish() {
         Ok(()) => quote!(#module #item #probes),
@@ -519,11 +520,28 @@ mod tests {
                 }
             },
         );
+        // Only the impl's asyncness probe needs the runtime: the trait names no crate.
+        assert!(!mentions(trait_.clone(), "renamed"), "{trait_}");
+        assert!(mentions(impl_.clone(), "renamed"), "{impl_}");
         for expansion in [trait_, impl_] {
-            assert!(mentions(expansion.clone(), "renamed"), "{expansion}");
             assert!(!mentions(expansion.clone(), "async_ext"), "{expansion}");
             assert!(!mentions(expansion.clone(), "compile_error"), "{expansion}");
         }
+    }
+
+    #[test]
+    fn without_a_crate_path_boxing_names_no_crate() {
+        let trait_ = super::super::expand(
+            TokenStream::new(),
+            quote! {
+                trait Store {
+                    async fn get(&self, key: &str) -> u8;
+                    async fn len(&self) -> usize { 0 }
+                }
+            },
+        );
+        assert!(!mentions(trait_.clone(), "async_ext"), "{trait_}");
+        assert!(mentions(trait_.clone(), "alloc"), "{trait_}");
     }
 
     #[test]

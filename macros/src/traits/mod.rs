@@ -25,6 +25,7 @@ mod dyn_hint;
 mod method_kind;
 mod native;
 mod options;
+mod reach;
 pub(crate) mod receiver;
 pub(crate) mod spans;
 

@@ -32,9 +32,7 @@ pub(crate) fn expand_trait(
         .items
         .iter()
         .filter_map(|trait_item| match trait_item {
-            TraitItem::Fn(method) => {
-                asyncness::native_trait_marker(&method.attrs, &method.sig, &options.krate)
-            }
+            TraitItem::Fn(method) => asyncness::native_trait_marker(&method.attrs, &method.sig),
             _ => None,
         })
         .collect();

@@ -1,30 +1,28 @@
-//! Boxed mode's asyncness records: a trait records for each method whether it is `async`, in
+//! Boxed mode's asyncness checks: a trait records for each method whether it is `async`, in
 //! a hidden `where Self: Sized` method returning [`AsyncInTrait`] or [`SyncInTrait`]; the
 //! impl's probe passes that record to [`sync_in_impl`]/[`async_in_impl`], so an `async`
 //! missing on one side is reported as such, at the impl's method. [`UnknownAsyncness`] is the
-//! fallback when the trait has no record (async-trait, native mode, hand-written): it passes
-//! both checks.
+//! fallback when the trait has no record (async-trait, hand-written): it passes every check.
+//!
+//! The records are arrays of `()` of a length per kind, named here: core types, so that a
+//! trait's expansion names no crate (the attribute works through another crate's re-export),
+//! while the checks, whose messages need `#[diagnostic::on_unimplemented]`, live here.
 
 /// The trait declares this method `async fn`, with a `Send` future.
-#[derive(Debug)]
-pub struct AsyncInTrait;
+pub type AsyncInTrait = [(); 1];
 
 /// The trait declares this method `async fn` under `?Send` (on the trait or the method).
-#[derive(Debug)]
-pub struct LocalAsyncInTrait;
+pub type LocalAsyncInTrait = [(); 2];
 
 /// The trait declares this method as a plain `fn`.
-#[derive(Debug)]
-pub struct SyncInTrait;
+pub type SyncInTrait = [(); 0];
 
 /// The trait was not expanded by `#[async_trait_ext]` boxed mode: nothing to check.
-#[derive(Debug)]
-pub struct UnknownAsyncness;
+pub type UnknownAsyncness = [(); 4];
 
 /// The trait is in native mode and declares this method `async fn` (returning
 /// `impl Future`), which a boxed impl method cannot implement.
-#[derive(Debug)]
-pub struct NativeAsyncInTrait;
+pub type NativeAsyncInTrait = [(); 3];
 
 /// A method written without `async` in an impl matches the trait's method.
 #[diagnostic::on_unimplemented(
@@ -34,7 +32,9 @@ pub struct NativeAsyncInTrait;
             a method must be `async` on both sides or on neither"
 )]
 pub trait NotAsyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotAsyncInTrait for SyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotAsyncInTrait for UnknownAsyncness {}
 
 /// A method written `async fn` in an impl matches the trait's method.
@@ -45,9 +45,13 @@ impl NotAsyncInTrait for UnknownAsyncness {}
             a method must be `async` on both sides or on neither"
 )]
 pub trait NotSyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotSyncInTrait for AsyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotSyncInTrait for LocalAsyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotSyncInTrait for UnknownAsyncness {}
+#[diagnostic::do_not_recommend]
 impl NotSyncInTrait for NativeAsyncInTrait {}
 
 /// A `Send` `async fn` of an impl matches the trait's method.
@@ -57,9 +61,13 @@ impl NotSyncInTrait for NativeAsyncInTrait {}
     note = "a macro on an impl cannot see the trait: the impl repeats the trait's `?Send`"
 )]
 pub trait NotLocalInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotLocalInTrait for AsyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotLocalInTrait for SyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotLocalInTrait for UnknownAsyncness {}
+#[diagnostic::do_not_recommend]
 impl NotLocalInTrait for NativeAsyncInTrait {}
 
 /// A `?Send` `async fn` of an impl matches the trait's method.
@@ -69,9 +77,13 @@ impl NotLocalInTrait for NativeAsyncInTrait {}
     note = "a macro on an impl cannot see the trait: the impl repeats the trait's `?Send`"
 )]
 pub trait NotSendInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotSendInTrait for LocalAsyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotSendInTrait for SyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotSendInTrait for UnknownAsyncness {}
+#[diagnostic::do_not_recommend]
 impl NotSendInTrait for NativeAsyncInTrait {}
 
 /// An `async fn` of an impl can be boxed: the trait is not in native mode.
@@ -82,9 +94,13 @@ impl NotSendInTrait for NativeAsyncInTrait {}
             remove `#[async_trait_ext]` from the impl block"
 )]
 pub trait NotNativeTrait {}
+#[diagnostic::do_not_recommend]
 impl NotNativeTrait for AsyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotNativeTrait for LocalAsyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotNativeTrait for SyncInTrait {}
+#[diagnostic::do_not_recommend]
 impl NotNativeTrait for UnknownAsyncness {}
 
 /// Checks a plain `fn` of an impl against the trait's record.
