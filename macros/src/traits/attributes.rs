@@ -20,9 +20,11 @@ fn is_named(attr: &Attribute, names: &[&str]) -> bool {
         .is_some_and(|segment| names.iter().any(|name| segment.ident == name))
 }
 
-/// `#[async_trait_ext(..)]` on a method.
+/// `#[async_trait_ext(..)]` on a method, or `#[async_trait(..)]`: the name the attribute has
+/// where a crate re-exports it as a drop-in for async-trait (whose `#[async_trait]` has no
+/// per-method form to confuse it with).
 pub(crate) fn is_own_attribute(attr: &Attribute) -> bool {
-    is_named(attr, &["async_trait_ext"])
+    is_named(attr, &["async_trait_ext", "async_trait"])
 }
 
 /// A method carrying `#[async_stream]`/`#[async_try_stream]` is a stream, which that
