@@ -17,7 +17,7 @@ pub trait Store {
     #[async_trait(?Send)]
     async fn local(&self) -> u32;
     /// A sync method.
-    fn name(&self) -> &str;
+    fn name(&self) -> &'static str;
 }
 
 /// A `?Send` trait.
@@ -52,7 +52,7 @@ impl Store for Memory {
         *shared
     }
 
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "memory"
     }
 }
@@ -79,7 +79,7 @@ impl Store for Empty {
         0
     }
 
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "empty"
     }
 }
