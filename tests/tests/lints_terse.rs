@@ -104,9 +104,26 @@ pub mod terse {
         async fn size(&self) -> usize { 8 }
         /// Unit default body with a `_` argument.
         async fn touch(&self, _: u8) {}
+        /// A one-line generator method.
+        #[async_stream(item = u8)]
+        async fn items(&self, _unused: u8) { yield_!(1) }
     }
 
     impl NativeLocal for Memory {}
+
+    /// A boxed generator method, declared and implemented in one line.
+    #[async_trait_ext]
+    pub trait BoxedItems {
+        /// Declared only.
+        #[async_stream(item = u8, boxed)]
+        async fn items(&self, _: u8);
+    }
+
+    #[async_trait_ext]
+    impl BoxedItems for Memory {
+        #[async_stream(item = u8, boxed)]
+        async fn items(&self, _: u8) { yield_!(self.0) }
+    }
 
     /// A stream of one item, a one-line generator.
     #[async_stream(item = u8)]
@@ -202,6 +219,8 @@ fn every_terse_expansion_behaves() {
         assert_eq!(object.get(4).await, 8);
         assert_eq!(NativeLocal::size(&memory).await, 8);
         NativeLocal::touch(&memory, 0).await;
+        assert_eq!(collect(NativeLocal::items(&memory, 0)).await, [1]);
+        assert_eq!(collect(BoxedItems::items(&memory, 0)).await, [10]);
 
         assert_eq!(collect(one()).await, [1]);
         assert!(collect(none(0)).await.is_empty());
