@@ -217,3 +217,42 @@ mod generator_patterns {
         assert_eq!(items(destructured((1, 2), 5, 0, 0)), [1, 3, 6]);
     }
 }
+
+/// An `unsafe trait` in native mode: its companion implements it with `unsafe impl`, as a
+/// hand-written forwarding impl would, and forwards to the implementor's own `unsafe impl`.
+mod unsafe_trait_companion {
+    use super::{async_trait_ext, block_on};
+
+    /// # Safety
+    ///
+    /// `id` returns the same value on every call.
+    #[async_trait_ext(native)]
+    pub(crate) unsafe trait Stable {
+        async fn id(&self) -> u32;
+    }
+
+    pub(crate) struct Fixed(u32);
+
+    // SAFETY: `id` returns the stored value, which never changes.
+    unsafe impl Stable for Fixed {
+        async fn id(&self) -> u32 {
+            self.0
+        }
+    }
+
+    fn takes_any<S: Stable + ?Sized>(stable: &S) -> impl std::future::Future<Output = u32> {
+        stable.id()
+    }
+
+    #[test]
+    fn the_companion_implements_the_unsafe_trait() {
+        block_on(async {
+            let fixed = Fixed(4);
+            let object = DynStable::from_ref(&fixed);
+            assert_eq!(object.id().await, 4);
+            assert_eq!(takes_any(object).await, 4);
+            let boxed = DynStable::boxed(Fixed(5));
+            assert_eq!(takes_any(&*boxed).await, 5);
+        });
+    }
+}

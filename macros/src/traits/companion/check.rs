@@ -1,5 +1,4 @@
-//! What no companion can forward, each reported at the item with the fix: an `unsafe trait`,
-//! supertraits other than `Send`/`Sync`/lifetimes, `where Self: …` on the trait, consts,
+//! What no companion can forward, each reported at the item with the fix: supertraits other than `Send`/`Sync`/lifetimes, `where Self: …` on the trait, consts,
 //! generic associated types, macro items, and methods it cannot call through a `dyn` value.
 
 use proc_macro2::TokenStream;
@@ -67,19 +66,9 @@ pub(super) fn check_trait(
     errors.finish()
 }
 
-/// Checks what the companion needs of the trait itself (not `unsafe`, supertraits it can
-/// implement, no `where Self: …`).
+/// Checks what the companion needs of the trait itself (supertraits it can implement, no
+/// `where Self: …`).
 fn check_header(item: &ItemTrait, name: &Ident, errors: &mut Errors) {
-    if let Some(unsafety) = &item.unsafety {
-        errors.push(syn::Error::new(
-            unsafety.span,
-            format!(
-                "an `unsafe trait` gets no `{name}` companion: implementing it for the \
-                     companion would need `unsafe` in generated code; write \
-                     `#[async_trait_ext(native, dyn = none)]`"
-            ),
-        ));
-    }
     for bound in &item.supertraits {
         match bound {
             TypeParamBound::Lifetime(_) => {}

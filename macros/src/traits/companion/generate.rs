@@ -462,8 +462,12 @@ impl Model<'_> {
             };
             quote!(#(#cfgs)* #[inline] #sig { #body })
         });
+        // An `unsafe trait`'s companion impl is `unsafe impl`, as a hand-written forwarding
+        // impl would be: each call goes to an implementor, whose own `unsafe impl` upholds the
+        // trait's contract. The `unsafe` is the user's token.
+        let unsafety = &self.item.unsafety;
         quote! {
-            impl #impl_generics #trait_path for #object where #(#predicates,)* {
+            #unsafety impl #impl_generics #trait_path for #object where #(#predicates,)* {
                 #(#assoc)*
                 #(#methods)*
             }
