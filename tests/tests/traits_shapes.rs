@@ -256,3 +256,54 @@ mod unsafe_trait_companion {
         });
     }
 }
+
+/// `-> impl Trait` methods of a `Send` native trait promise `Send` too, so generic code can
+/// send what they return; `#[async_trait_ext(?Send)]` on the method, or `?Send` on the trait,
+/// leaves the bound off.
+mod send_impl_trait_returns {
+    use std::rc::Rc;
+
+    use super::async_trait_ext;
+
+    #[async_trait_ext(native, dyn = none)]
+    pub(crate) trait Numbers {
+        fn numbers(&self) -> impl Iterator<Item = u32>;
+        #[async_trait_ext(?Send)]
+        fn shared(&self) -> impl Iterator<Item = Rc<u32>>;
+    }
+
+    #[async_trait_ext(native, ?Send, dyn = none)]
+    pub(crate) trait LocalNumbers {
+        fn numbers(&self) -> impl Iterator<Item = Rc<u32>>;
+    }
+
+    pub(crate) struct Upto(u32);
+
+    impl Numbers for Upto {
+        fn numbers(&self) -> impl Iterator<Item = u32> {
+            0..self.0
+        }
+        fn shared(&self) -> impl Iterator<Item = Rc<u32>> {
+            (0..self.0).map(Rc::new)
+        }
+    }
+
+    impl LocalNumbers for Upto {
+        fn numbers(&self) -> impl Iterator<Item = Rc<u32>> {
+            (0..self.0).map(Rc::new)
+        }
+    }
+
+    /// Needs `Send` from the trait's bound alone.
+    fn sum_on_another_thread<N: Numbers>(numbers: &N) -> u32 {
+        let iter = numbers.numbers();
+        std::thread::scope(|scope| scope.spawn(move || iter.sum()).join()).unwrap_or_default()
+    }
+
+    #[test]
+    fn impl_trait_returns_are_send_in_a_send_trait() {
+        assert_eq!(sum_on_another_thread(&Upto(4)), 6);
+        assert_eq!(Numbers::shared(&Upto(3)).map(|n| *n).sum::<u32>(), 3);
+        assert_eq!(LocalNumbers::numbers(&Upto(3)).count(), 3);
+    }
+}

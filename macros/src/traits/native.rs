@@ -85,12 +85,23 @@ fn rewrite_method(
     }
     let method_relaxed = take_method_options(&mut method.attrs)?;
     let Some(async_token) = method.sig.asyncness else {
-        if let Some(span) = method_relaxed {
-            return Err(syn::Error::new(
-                span,
-                "`?Send` here means nothing: this method is not `async`; remove \
-                 `#[async_trait_ext(?Send)]` or make the method an `async fn`",
-            ));
+        let Some(returned) = returned_impl_trait(&mut method.sig.output) else {
+            if let Some(span) = method_relaxed {
+                return Err(syn::Error::new(
+                    span,
+                    "`?Send` here means nothing: this method is not `async`; remove \
+                     `#[async_trait_ext(?Send)]` or make the method an `async fn`",
+                ));
+            }
+            return Ok(MethodKind::Sync);
+        };
+        // `-> impl Trait` in a `Send` trait promises `Send` too, as trait-variant's `Send`
+        // variant does: generic code may send what it gets (the impl's type must be `Send`).
+        if options.relaxed_send.is_none() && method_relaxed.is_none() && !bounds_send(returned) {
+            let span = returned.impl_token.span;
+            returned
+                .bounds
+                .push(syn::parse_quote_spanned!(span=> ::core::marker::Send));
         }
         return Ok(MethodKind::Sync);
     };
@@ -139,4 +150,23 @@ fn rewrite_method(
         method.attrs.push(future_fn_allows());
     }
     Ok(MethodKind::Async { output, send })
+}
+
+/// The `impl Trait` a method returns, if its return type is one.
+fn returned_impl_trait(output: &mut ReturnType) -> Option<&mut syn::TypeImplTrait> {
+    match output {
+        ReturnType::Type(_, ty) => match &mut **ty {
+            Type::ImplTrait(impl_trait) => Some(impl_trait),
+            _ => None,
+        },
+        ReturnType::Default => None,
+    }
+}
+
+/// Whether an `impl Trait`'s bounds already include `Send`.
+fn bounds_send(impl_trait: &syn::TypeImplTrait) -> bool {
+    impl_trait.bounds.iter().any(|bound| {
+        matches!(bound, syn::TypeParamBound::Trait(bound)
+            if bound.path.segments.last().is_some_and(|segment| segment.ident == "Send"))
+    })
 }
