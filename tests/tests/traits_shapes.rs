@@ -307,3 +307,78 @@ mod send_impl_trait_returns {
         assert_eq!(LocalNumbers::numbers(&Upto(3)).count(), 3);
     }
 }
+
+/// `local = LocalName`: a variant without `Send` on its futures, implemented for every
+/// implementor, so code that never spawns can bound on it and accept both.
+mod local_variant {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use super::{assert_send, async_trait_ext, block_on};
+
+    /// A key-value store.
+    #[async_trait_ext(native, local = LocalStore, dyn = none)]
+    pub(crate) trait Store {
+        type Key: Sync;
+        const NAME: &'static str;
+        async fn get(&self, key: &Self::Key) -> Option<u32>;
+        async fn put(&mut self, key: Self::Key, value: u32);
+        async fn get_or(&self, key: &Self::Key, (fallback, _): (u32, u8)) -> u32 {
+            self.get(key).await.unwrap_or(fallback)
+        }
+        fn len(&self) -> usize;
+        fn keys(&self) -> impl Iterator<Item = &Self::Key>;
+        async fn into_len(self: Arc<Self>) -> usize
+        where
+            Self: Sized;
+    }
+
+    #[derive(Default)]
+    pub(crate) struct Memory(HashMap<String, u32>);
+
+    impl Store for Memory {
+        type Key = String;
+        const NAME: &'static str = "memory";
+        async fn get(&self, key: &String) -> Option<u32> {
+            self.0.get(key).copied()
+        }
+        async fn put(&mut self, key: String, value: u32) {
+            let _ = self.0.insert(key, value);
+        }
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn keys(&self) -> impl Iterator<Item = &String> {
+            self.0.keys()
+        }
+        async fn into_len(self: Arc<Self>) -> usize {
+            self.0.len()
+        }
+    }
+
+    /// Generic code on the local trait: its futures need not be `Send`. (`get_or` has a default
+    /// body, which in a `Send` trait asks `Self: Sync` of its callers in both variants.)
+    async fn fill<S: LocalStore<Key = String> + Sync>(
+        store: &mut S,
+    ) -> (usize, u32, u32, &'static str) {
+        let rc = std::rc::Rc::new(2);
+        store.put(String::from("a"), *rc).await;
+        let a = store.get_or(&String::from("a"), (0, 0)).await;
+        let b = store.get_or(&String::from("b"), (9, 0)).await;
+        (store.len(), a, b, S::NAME)
+    }
+
+    #[test]
+    fn every_implementor_of_the_trait_implements_the_local_variant() {
+        block_on(async {
+            let mut memory = Memory::default();
+            assert_eq!(fill(&mut memory).await, (1, 2, 9, "memory"));
+            assert_eq!(LocalStore::keys(&memory).count(), 1);
+            assert_eq!(
+                assert_send(Store::get(&memory, &String::from("a"))).await,
+                Some(2)
+            );
+            assert_eq!(LocalStore::into_len(Arc::new(memory)).await, 1);
+        });
+    }
+}

@@ -13,7 +13,7 @@ use super::attributes::{
 use super::method_kind::MethodKind;
 use super::options::{CompanionName, NativeOptions, TraitOptions};
 use super::receiver::{ReceiverShape, SelfNeeds};
-use super::{asyncness, companion};
+use super::{asyncness, companion, local_variant};
 use crate::common::async_body::{
     HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
 };
@@ -58,12 +58,20 @@ pub(crate) fn expand_trait(
         }
         CompanionName::Named(name) => companion::expand(&item, &kinds, name, options),
     };
+    let local = native.local.as_ref().map_or_else(
+        || Ok(TokenStream::new()),
+        |name| local_variant::expand(&original, &item, name),
+    );
     // The records are `where Self: Sized` methods with default bodies: added after the
     // companion is built, they stay out of it and cost the companion nothing.
     item.items.extend(records);
-    match companion {
-        Ok(companion) => quote!(#item #companion),
-        Err(error) => error_with_fallback(&error, item),
+    match (companion, local) {
+        (Ok(companion), Ok(local)) => quote!(#item #companion #local),
+        (Err(error), Ok(_)) | (Ok(_), Err(error)) => error_with_fallback(&error, item),
+        (Err(mut error), Err(local_error)) => {
+            error.combine(local_error);
+            error_with_fallback(&error, item)
+        }
     }
 }
 

@@ -30,6 +30,8 @@ pub(crate) struct NativeOptions {
     pub(crate) native: Ident,
     /// `dyn = Name` / `dyn = none`.
     pub(crate) companion: CompanionName,
+    /// `local = Name`: the variant without `Send`, implemented for every implementor.
+    pub(crate) local: Option<Ident>,
 }
 
 /// The name of native mode's `Dyn` companion.
@@ -57,6 +59,7 @@ const ACCEPTED: &[&str] = &[
     "native",
     "dyn = Name",
     "dyn = none",
+    "local = Name",
     "crate = path",
 ];
 
@@ -95,6 +98,9 @@ impl TraitOptions {
         let companion = errors
             .push_result(options.take_parsed::<Ident>("dyn"))
             .flatten();
+        let local = errors
+            .push_result(options.take_parsed::<Ident>("local"))
+            .flatten();
         let companion_name = |name: Ident| {
             if name == "none" {
                 CompanionName::Disabled
@@ -106,9 +112,18 @@ impl TraitOptions {
             parsed.options.mode = Mode::Native(NativeOptions {
                 native,
                 companion: companion.map_or(CompanionName::Default, companion_name),
+                local,
             });
         } else {
             parsed.stray_companion = companion.as_ref().map(Ident::span);
+            if let Some(local) = local {
+                errors.push(syn::Error::new(
+                    local.span(),
+                    "`local = …` names native mode's variant without `Send`; write \
+                     `#[async_trait_ext(native, local = …)]` (a boxed trait takes `?Send` \
+                     instead)",
+                ));
+            }
         }
         if let Some(krate) = errors.push_result(options.take_crate_path()) {
             parsed.options.krate = krate;
