@@ -76,35 +76,9 @@ pub(crate) fn expand(
                 ));
             }
             TraitItem::Fn(method) => {
-                let mut sig = method.sig.clone();
-                // The bounds native mode put on a default body (`where Self: Sync`) hold
-                // here too: the method forwards to that body.
-                if let TraitItem::Fn(rewritten) = rewritten_item {
-                    sig.generics
-                        .where_clause
-                        .clone_from(&rewritten.sig.generics.where_clause);
-                }
-                let arguments = local_signature(&mut sig);
-                // The declaration's own attributes: not those that rewrite a body.
-                let attrs: Vec<_> = method
-                    .attrs
-                    .iter()
-                    .filter(|attr| {
-                        ["doc", "cfg", "allow", "deprecated", "must_use"]
-                            .iter()
-                            .any(|kept| attr.path().is_ident(kept))
-                    })
-                    .collect();
-                declarations.push(quote!(#(#attrs)* #sig;));
-                let cfgs = cfg_attrs(&method.attrs);
-                let ident = &sig.ident;
-                forwards.push(quote! {
-                    #(#cfgs)*
-                    #[inline]
-                    #sig {
-                        #trait_path::#ident(#(#arguments),*)
-                    }
-                });
+                let (declaration, forward) = restate_method(method, rewritten_item, &trait_path);
+                declarations.push(declaration);
+                forwards.push(forward);
             }
             other => errors.push(syn::Error::new_spanned(
                 other,
@@ -126,20 +100,7 @@ pub(crate) fn expand(
         "[`{trait_ident}`] without `Send` on its futures, implemented for every implementor of \
          it: bound on this trait in code that never sends them."
     );
-    let mut impl_params: Vec<TokenStream> = generics
-        .params
-        .iter()
-        .map(|param| {
-            let mut param = param.clone();
-            match &mut param {
-                GenericParam::Type(param) => param.default = None,
-                GenericParam::Const(param) => param.default = None,
-                GenericParam::Lifetime(_) => {}
-            }
-            param.into_token_stream()
-        })
-        .collect();
-    impl_params.push(quote!(#implementor: #trait_ident #trait_args));
+    let impl_params = impl_params(generics, &implementor, trait_ident);
     let predicates = where_clause
         .iter()
         .flat_map(|clause| clause.predicates.iter());
@@ -156,6 +117,64 @@ pub(crate) fn expand(
             #(#forwards)*
         }
     })
+}
+
+/// The local trait's declaration of `method`, and the blanket impl's forwarding method.
+fn restate_method(
+    method: &syn::TraitItemFn,
+    rewritten_item: &TraitItem,
+    trait_path: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let mut sig = method.sig.clone();
+    // The bounds native mode put on a default body (`where Self: Sync`) hold here too: the
+    // method forwards to that body.
+    if let TraitItem::Fn(rewritten) = rewritten_item {
+        sig.generics
+            .where_clause
+            .clone_from(&rewritten.sig.generics.where_clause);
+    }
+    let arguments = local_signature(&mut sig);
+    // The declaration's own attributes: not those that rewrite a body.
+    let attrs = method.attrs.iter().filter(|attr| {
+        ["doc", "cfg", "allow", "deprecated", "must_use"]
+            .iter()
+            .any(|kept| attr.path().is_ident(kept))
+    });
+    let declaration = quote!(#(#attrs)* #sig;);
+    let cfgs = cfg_attrs(&method.attrs);
+    let ident = &sig.ident;
+    let forward = quote! {
+        #(#cfgs)*
+        #[inline]
+        #sig {
+            #trait_path::#ident(#(#arguments),*)
+        }
+    };
+    (declaration, forward)
+}
+
+/// The blanket impl's parameters: the trait's, without defaults, then the implementor.
+fn impl_params(
+    generics: &syn::Generics,
+    implementor: &Ident,
+    trait_ident: &Ident,
+) -> Vec<TokenStream> {
+    let (_, trait_args, _) = generics.split_for_impl();
+    let mut params: Vec<TokenStream> = generics
+        .params
+        .iter()
+        .map(|param| {
+            let mut param = param.clone();
+            match &mut param {
+                GenericParam::Type(param) => param.default = None,
+                GenericParam::Const(param) => param.default = None,
+                GenericParam::Lifetime(_) => {}
+            }
+            param.into_token_stream()
+        })
+        .collect();
+    params.push(quote!(#implementor: #trait_ident #trait_args));
+    params
 }
 
 // Input:  `async fn get(&self, mut key: String, (a, b): (u8, u8)) -> R`
