@@ -382,3 +382,35 @@ mod local_variant {
         });
     }
 }
+
+/// A method of a native trait declaring its own `'a`: the companion picks another name for
+/// its lifetime rather than shadowing it.
+mod companion_method_lifetime {
+    use super::{async_trait_ext, block_on};
+
+    #[async_trait_ext(native)]
+    pub(crate) trait Split {
+        async fn first<'a>(&self, text: &'a str) -> &'a str;
+        fn last<'a>(&self, text: &'a str) -> &'a str;
+    }
+
+    pub(crate) struct Spaces;
+
+    impl Split for Spaces {
+        async fn first<'a>(&self, text: &'a str) -> &'a str {
+            text.split(' ').next().unwrap_or_default()
+        }
+        fn last<'a>(&self, text: &'a str) -> &'a str {
+            text.rsplit(' ').next().unwrap_or_default()
+        }
+    }
+
+    #[test]
+    fn a_method_lifetime_named_like_the_companions() {
+        block_on(async {
+            let object = DynSplit::boxed(Spaces);
+            assert_eq!(object.first("a b c").await, "a");
+            assert_eq!(object.last("a b c"), "c");
+        });
+    }
+}

@@ -63,9 +63,27 @@ impl<'t> Model<'t> {
                 GenericParam::Const(param) => param.ident.to_string(),
             })
             .collect();
+        // Not a name the trait or one of its methods declares: a method's own `'a` would be
+        // shadowed by the companion impl's (E0496).
+        let method_lifetimes: Vec<String> = item
+            .items
+            .iter()
+            .filter_map(|trait_item| match trait_item {
+                TraitItem::Fn(method) => Some(method.sig.generics.lifetimes()),
+                _ => None,
+            })
+            .flatten()
+            .map(|param| param.lifetime.to_string())
+            .collect();
+        let taken = |candidate: &str| {
+            generic_names
+                .iter()
+                .chain(&method_lifetimes)
+                .any(|name| name == candidate)
+        };
         let lifetime = ["'a", "'dyn_a", "'__dyn_a"]
             .iter()
-            .find(|candidate| !generic_names.iter().any(|name| name == *candidate))
+            .find(|candidate| !taken(candidate))
             .map_or_else(
                 || Lifetime::new("'__async_ext_dyn", Span::call_site()),
                 |name| Lifetime::new(name, Span::call_site()),
