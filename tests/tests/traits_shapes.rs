@@ -211,6 +211,17 @@ mod generator_patterns {
         block_on(stream.collect())
     }
 
+    /// `-> ()` spelled out, as an `async fn` may.
+    #[async_stream(item = u8)]
+    async fn explicit_unit(n: u8) -> () {
+        yield_!(n);
+    }
+
+    #[test]
+    fn an_explicit_unit_return() {
+        assert_eq!(items(explicit_unit(4)), [4]);
+    }
+
     #[test]
     fn every_pattern_in_generator_arguments() {
         assert_eq!(items(by_ref(3, vec![1, 2])), [1, 2, 3]);

@@ -217,6 +217,11 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
             ),
         ));
     }
+    // `-> ()`, which an `async fn` may spell out, is the generator's own output: accepted, as
+    // futures-async-stream accepts it.
+    if matches!(&function.sig.output, ReturnType::Type(_, ty) if is_unit(ty)) {
+        function.sig.output = ReturnType::Default;
+    }
     if let ReturnType::Type(_, ty) = &function.sig.output {
         let what = match flavor {
             Flavor::Plain => "give the item type as `#[async_stream(item = T)]`",
@@ -500,4 +505,13 @@ fn has_fn_keyword(input: &TokenStream) -> bool {
 /// `-> TYPE` from tokens, without re-parsing them (the item type is the user's, already parsed).
 fn return_type(span: Span, ty: TokenStream) -> ReturnType {
     ReturnType::Type(Token![->](span), Box::new(Type::Verbatim(ty)))
+}
+
+/// `()`, also in parentheses.
+fn is_unit(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(tuple) => tuple.elems.is_empty(),
+        Type::Paren(paren) => is_unit(&paren.elem),
+        _ => false,
+    }
 }
