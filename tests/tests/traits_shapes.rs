@@ -425,3 +425,71 @@ mod companion_method_lifetime {
         });
     }
 }
+
+/// A generator method of a `Send` native trait returns a `Send` stream, so generic code bound
+/// only by the trait can send it; under `?Send` it need not be.
+mod send_generator_methods {
+    use std::rc::Rc;
+
+    use async_ext::{Stream, async_stream};
+    use futures::StreamExt;
+
+    use super::{async_trait_ext, block_on};
+
+    #[async_trait_ext(native, dyn = none)]
+    pub(crate) trait Source {
+        #[async_stream(item = u64)]
+        async fn numbers(&self, upto: u64);
+        #[async_stream(item = u64,)]
+        async fn doubled(&self, upto: u64) {
+            for n in 0..upto {
+                yield_!(n * 2);
+            }
+        }
+        #[async_trait_ext(?Send)]
+        #[async_stream(item = Rc<u64>)]
+        async fn shared(&self, upto: u64);
+    }
+
+    pub(crate) struct Counter;
+
+    impl Source for Counter {
+        #[async_stream(item = u64)]
+        async fn numbers(&self, upto: u64) {
+            for n in 0..upto {
+                yield_!(n);
+            }
+        }
+        #[async_stream(item = Rc<u64>)]
+        async fn shared(&self, upto: u64) {
+            for n in 0..upto {
+                yield_!(Rc::new(n));
+            }
+        }
+    }
+
+    /// Sends the stream to another thread with nothing but the trait's bound.
+    fn sum_elsewhere<S: Source + Sync>(source: &S, upto: u64) -> u64 {
+        fn sendable<T: Stream<Item = u64> + Send>(stream: T) -> T {
+            stream
+        }
+        let numbers = sendable(source.numbers(upto));
+        let doubled = sendable(source.doubled(upto));
+        std::thread::scope(|scope| {
+            scope
+                .spawn(move || {
+                    block_on(numbers.collect::<Vec<_>>()).iter().sum::<u64>()
+                        + block_on(doubled.collect::<Vec<_>>()).iter().sum::<u64>()
+                })
+                .join()
+        })
+        .unwrap_or_default()
+    }
+
+    #[test]
+    fn generator_methods_are_send_in_a_send_trait() {
+        assert_eq!(sum_elsewhere(&Counter, 4), 6 + 12);
+        let shared = block_on(Counter.shared(3).collect::<Vec<_>>());
+        assert_eq!(shared.iter().map(|n| **n).sum::<u64>(), 3);
+    }
+}

@@ -88,10 +88,17 @@ fn rewrite_method(
     options: &TraitOptions,
     native: &NativeOptions,
 ) -> syn::Result<MethodKind> {
+    let method_relaxed = take_method_options(&mut method.attrs)?;
     if is_stream_method(&method.attrs) {
+        if options.relaxed_send.is_none() && method_relaxed.is_none() {
+            promise_send_stream(&mut method.attrs);
+            if method.default.is_some() {
+                let span = method.sig.fn_token.span;
+                bound_self_for_send_body(&mut method.sig, span);
+            }
+        }
         return Ok(MethodKind::Stream);
     }
-    let method_relaxed = take_method_options(&mut method.attrs)?;
     let Some(async_token) = method.sig.asyncness else {
         let Some(returned) = returned_impl_trait(&mut method.sig.output) else {
             if let Some(span) = method_relaxed {
@@ -142,15 +149,8 @@ fn rewrite_method(
     };
 
     if let Some(block) = method.default.take() {
-        let shape = ReceiverShape::of(sig);
-        if let Some(needs) = SelfNeeds::of_shape(shape).filter(|_| send) {
-            let send = needs.needs_send().then(|| quote!(::core::marker::Send));
-            let sync = needs.needs_sync().then(|| quote!(::core::marker::Sync));
-            let bounds = send.into_iter().chain(sync);
-            sig.generics
-                .make_where_clause()
-                .predicates
-                .push(syn::parse_quote_spanned!(span=> Self: #(#bounds)+*));
+        if send {
+            bound_self_for_send_body(sig, span);
         }
         let moved = move_arguments(sig, SelfBinding::Captured, HiddenNames::Short);
         let body = async_move(span, future_block(Some(&declared), moved, block, None));
@@ -177,4 +177,46 @@ fn bounds_send(impl_trait: &syn::TypeImplTrait) -> bool {
         matches!(bound, syn::TypeParamBound::Trait(bound)
             if bound.path.segments.last().is_some_and(|segment| segment.ident == "Send"))
     })
+}
+
+// Input:  `#[async_stream(item = u64)]` on a method of a `Send` native trait
+// Output: `#[async_stream(item = u64, __send)]`: the stream is declared `impl Stream + Send`,
+//         as the trait's futures are (`boxed` streams are `Send` already, `boxed_local` ones
+//         are not on purpose).
+fn promise_send_stream(attrs: &mut [syn::Attribute]) {
+    for attr in attrs
+        .iter_mut()
+        .filter(|attr| is_stream_method(std::slice::from_ref(*attr)))
+    {
+        let syn::Meta::List(list) = &mut attr.meta else {
+            continue;
+        };
+        let boxed = list.tokens.clone().into_iter().any(|tree| {
+            matches!(&tree, proc_macro2::TokenTree::Ident(ident)
+                if ident == "boxed" || ident == "boxed_local")
+        });
+        if !boxed {
+            let span = list.delimiter.span().close();
+            let ends_in_comma = list.tokens.clone().into_iter().last().is_some_and(
+                |tree| matches!(tree, proc_macro2::TokenTree::Punct(punct) if punct.as_char() == ','),
+            );
+            let comma = (!ends_in_comma).then(|| quote_spanned!(span=> ,));
+            list.tokens.extend(quote_spanned!(span=> #comma __send));
+        }
+    }
+}
+
+/// `where Self: Sync` (by the receiver: `Send`, or both) on a default body whose future or
+/// stream must be `Send`: the body is written once for every `Self`, and holds its receiver.
+fn bound_self_for_send_body(sig: &mut syn::Signature, span: proc_macro2::Span) {
+    let Some(needs) = SelfNeeds::of_shape(ReceiverShape::of(sig)) else {
+        return;
+    };
+    let send = needs.needs_send().then(|| quote!(::core::marker::Send));
+    let sync = needs.needs_sync().then(|| quote!(::core::marker::Sync));
+    let bounds = send.into_iter().chain(sync);
+    sig.generics
+        .make_where_clause()
+        .predicates
+        .push(syn::parse_quote_spanned!(span=> Self: #(#bounds)+*));
 }
