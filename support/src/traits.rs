@@ -1,8 +1,12 @@
-//! Runtime of the traits extension.
+//! Runtime of the traits extension: boxed mode's asyncness records (`asyncness`). Boxed mode's
+//! boxing needs no runtime: each boxed trait or impl reaches `Box` itself, so the attribute
+//! works through another crate's re-export.
 //!
 //! Native mode's `Dyn` companion is a type alias to a trait object, so it needs no runtime
 //! type; its calls return an [`InlineFuture`](crate::InlineFuture), which keeps a small
 //! future inline instead of boxing it.
+
+mod asyncness;
 
 /// Items that generated code reaches through `async_ext::__private`.
 pub(crate) mod private {
@@ -10,4 +14,12 @@ pub(crate) mod private {
     // inline when it fits (no allocation per call) and boxed when it does not. The `Send` form
     // is for traits in `Send` mode; it can only be made from a `Send` future.
     pub use crate::inline_future::{InlineFuture, SendInlineFuture};
+
+    // Boxed mode: the records of which trait methods are `async` and the checks an impl's
+    // probe runs against them, so a missing `async` is reported at the impl's method.
+    pub use super::asyncness::{
+        AsyncInTrait, LocalAsyncInTrait, NativeAsyncInTrait, NotAsyncInTrait, NotLocalInTrait,
+        NotNativeTrait, NotSendInTrait, NotSyncInTrait, SyncInTrait, UnknownAsyncness,
+        async_in_impl, local_async_in_impl, sync_in_impl,
+    };
 }

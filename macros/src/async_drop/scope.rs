@@ -7,9 +7,10 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, Ident, ReturnType, Type};
+use syn::{FnArg, Ident, ReturnType};
 
 use super::markers::{self, MarkerRewriter, Mode, SlotKind};
+use crate::common::async_body;
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::for_await;
@@ -88,7 +89,7 @@ pub(super) fn rewrite(
         errors.push(error);
     }
     if mode == Mode::Rewrite && !slots.is_empty() {
-        let hint = return_type_hint(&sig.output);
+        let guard = async_body::return_guard(&sig.output);
         let async_span = sig
             .asyncness
             .map_or_else(Span::call_site, |token| token.span);
@@ -101,7 +102,7 @@ pub(super) fn rewrite(
             &params,
             &slots,
             &seq,
-            hint,
+            guard,
             krate,
             (async_span, output_span),
         );
@@ -167,30 +168,6 @@ fn take_param_markers(
     params
 }
 
-/// The return type with `impl Trait` replaced by `_`, to tell the body's async block its
-/// output type before its first `?` (so that `?` keeps its `From` conversion).
-fn return_type_hint(output: &ReturnType) -> Type {
-    struct ImplToInfer;
-    impl VisitMut for ImplToInfer {
-        fn visit_type_mut(&mut self, ty: &mut Type) {
-            if let Type::ImplTrait(impl_trait) = ty {
-                let span = impl_trait.impl_token.span;
-                *ty = syn::parse_quote_spanned!(span=> _);
-            } else {
-                syn::visit_mut::visit_type_mut(self, ty);
-            }
-        }
-    }
-    match output {
-        ReturnType::Default => syn::parse_quote!(()),
-        ReturnType::Type(_, ty) => {
-            let mut ty = (**ty).clone();
-            ImplToInfer.visit_type_mut(&mut ty);
-            ty
-        }
-    }
-}
-
 // Input:  `{ BODY }` with slots S0 (value, parameter `conn`), S1 (defer)
 // Output: `{ let mut SEQ = 0; let mut S0 = Slot::new(); let mut S1 = DeferSlot::new();
 //            let outcome = { let body = pin!(async { let conn = fill(&mut S0, &mut SEQ, P0);
@@ -209,7 +186,7 @@ fn wrap_body(
     params: &[ParamSlot],
     slots: &[markers::SlotDecl],
     seq: &Ident,
-    hint: Type,
+    guard: TokenStream,
     krate: &CratePath,
     (async_span, output_span): (Span, Span),
 ) -> syn::Block {
@@ -223,7 +200,6 @@ fn wrap_body(
     let mut value = markers::hidden("__async_ext_value");
     value.set_span(Span::mixed_site().located_at(output_span));
     let panic = markers::hidden("__async_ext_panic");
-    let hint_ident = markers::hidden("__async_ext_return");
     let declarations = slots.iter().map(|decl| {
         let ident = &decl.ident;
         match decl.kind {
@@ -265,12 +241,8 @@ fn wrap_body(
             let #outcome = {
                 let #body_ident = ::core::pin::pin!(async {
                     #(#param_fills)*
-                    if let ::core::option::Option::Some(#hint_ident) =
-                        ::core::option::Option::None::<#hint>
-                    {
-                        #[allow(unreachable_code)]
-                        return #hint_ident;
-                    }
+                    // The block's output type is the fn's, before its first `?`.
+                    #guard
                     #(#stmts)*
                 });
                 #private::scope_body(#body_ident)#await_

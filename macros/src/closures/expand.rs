@@ -7,6 +7,7 @@ use syn::{Expr, Ident, Index};
 use super::holes::{check_output, hole_type};
 use super::parse::ClosureInput;
 use super::places::rewrite_body;
+use crate::common::async_body::argument_lints;
 use crate::common::crate_path::CratePath;
 
 /// Which funnel (and so which closure type) the call builds.
@@ -155,7 +156,8 @@ impl Generator<'_> {
             let ty = &arg.ty;
             let pat = &arg.pat;
             params.push(quote!(, #name #colon #ty));
-            lets.push(quote_spanned!(hidden=> let #pat = #name;));
+            let lints = argument_lints();
+            lets.push(quote_spanned!(hidden=> #[allow(#lints)] let #pat = #name;));
         }
         (quote!(#(#params)*), quote!(#(#lets)*))
     }

@@ -41,6 +41,11 @@ impl CratePath {
         CratePath(tokens)
     }
 
+    /// Whether this is the default `::async_ext` (no `crate = …` given).
+    pub(crate) fn is_default(&self) -> bool {
+        self.0.to_string() == CratePath::default().0.to_string()
+    }
+
     /// `PATH::__private`: the one module generated code calls into.
     pub(crate) fn private(&self) -> TokenStream {
         let path = &self.0;

@@ -149,6 +149,7 @@ impl ForAwaitRewriter {
         };
         // `.await` is spanned at `for`, so "await outside async" lands on the loop.
         let await_token = quote_spanned!(for_token.span=> .await);
+        let body_stmts = &body.stmts;
         let rewritten = quote! {
             {
                 let mut #stream = ::core::pin::pin!(#checked);
@@ -156,7 +157,9 @@ impl ForAwaitRewriter {
                     #private::next(::core::pin::Pin::as_mut(&mut #stream)) #await_token
                 {
                     let #pat = #item;
-                    #body
+                    // The body's statements, not its block: `{ sum += x }` as the loop's last
+                    // expression would be rustc's `unused_braces`.
+                    #(#body_stmts)*
                 }
             }
         };

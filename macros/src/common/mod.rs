@@ -1,6 +1,7 @@
 //! What several extensions share: option parsing, the path to the runtime, error output,
 //! the one `for await` rewriter and the naming of a signature's elided lifetimes.
 
+pub(crate) mod async_body;
 pub(crate) mod crate_path;
 pub(crate) mod errors;
 pub(crate) mod for_await;

@@ -21,12 +21,15 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{
-    Attribute, Block, FnArg, GenericParam, Ident, Lifetime, LifetimeParam, Pat, ReturnType,
-    Signature, Token, Type, Visibility, WherePredicate, parse_quote, parse_quote_spanned,
+    Attribute, Block, FnArg, GenericParam, Ident, Lifetime, LifetimeParam, ReturnType, Signature,
+    Token, Type, Visibility, WherePredicate, parse_quote,
 };
 
 use super::Flavor;
 use super::body::{BodyRewriter, Form, allow_placeholders, yielder_ident};
+use crate::common::async_body::{
+    HiddenNames, SelfBinding, async_move, future_block, move_arguments,
+};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::for_await;
@@ -82,6 +85,8 @@ impl ItemType {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Boxing {
     Unboxed,
+    /// Unboxed, declared `impl Stream + Send` (a generator method of a `Send` native trait).
+    UnboxedSend,
     Send,
     Local,
 }
@@ -89,6 +94,9 @@ enum Boxing {
 struct StreamOptions {
     item: Option<ItemType>,
     boxing: Boxing,
+    /// The hidden `__send`, which `#[async_trait_ext(native)]` adds to the generator methods
+    /// of a `Send` trait: the unboxed stream is declared `Send` too.
+    send: bool,
     krate: CratePath,
 }
 
@@ -147,6 +155,10 @@ fn parse_options(args: TokenStream, flavor: Flavor) -> syn::Result<StreamOptions
             }
         }
     };
+    let send = errors
+        .push_result(options.take_flag("__send"))
+        .flatten()
+        .is_some();
     let boxed = errors.push_result(options.take_flag("boxed")).flatten();
     let boxed_local = errors
         .push_result(options.take_flag("boxed_local"))
@@ -182,6 +194,7 @@ fn parse_options(args: TokenStream, flavor: Flavor) -> syn::Result<StreamOptions
     Ok(StreamOptions {
         item,
         boxing,
+        send,
         krate,
     })
 }
@@ -214,6 +227,11 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
             ),
         ));
     }
+    // `-> ()`, which an `async fn` may spell out, is the generator's own output: accepted, as
+    // futures-async-stream accepts it.
+    if matches!(&function.sig.output, ReturnType::Type(_, ty) if is_unit(ty)) {
+        function.sig.output = ReturnType::Default;
+    }
     if let ReturnType::Type(_, ty) = &function.sig.output {
         let what = match flavor {
             Flavor::Plain => "give the item type as `#[async_stream(item = T)]`",
@@ -227,6 +245,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
     let Some(StreamOptions {
         item: Some(item),
         boxing,
+        send,
         krate,
     }) = options
     else {
@@ -260,6 +279,10 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
             errors.push(error);
         }
     }
+    let boxing = match boxing {
+        Boxing::Unboxed if send => Boxing::UnboxedSend,
+        other => other,
+    };
     let expanded = build(function, flavor, &item, boxing, &krate, has_placeholders);
     match errors.finish() {
         Ok(()) => expanded,
@@ -299,39 +322,33 @@ fn build(
         .asyncness
         .take()
         .map_or_else(|| sig.fn_token.span, |token| token.span);
-    let mentions = bind_arguments(&mut sig);
+    let moved = body
+        .is_some()
+        .then(|| move_arguments(&mut sig, SelfBinding::Captured, HiddenNames::AtPattern));
     let item = rewrite_signature(&mut sig, item, boxing, &private, async_span);
     let item = &item;
     let item_type = item.to_type();
-    let Some(body) = body else {
+    let (Some(body), Some(moved)) = (body, moved) else {
         return quote!(#(#attrs)* #vis #sig;);
     };
     let yielder = yielder_ident();
     let allow = allow_placeholders(has_placeholders);
-    let (constructor, async_body) = match (flavor, item) {
-        (Flavor::Try, ItemType::Try { ok, error }) => {
-            (quote!(#private::try_stream_new::<#ok, #error, _, _>), {
-                let stmts = &body.stmts;
-                let end_ok = super::body::end_ok();
-                quote_spanned! {async_span=> async move {
-                    #mentions
-                    #(#stmts)*
-                    #end_ok
-                }}
-            })
-        }
-        _ => (
-            quote!(#private::stream_new::<#item_type, _, _>),
-            quote_spanned!(async_span=> async move { #mentions #body }),
+    let (constructor, end) = match (flavor, item) {
+        (Flavor::Try, ItemType::Try { ok, error }) => (
+            quote!(#private::try_stream_new::<#ok, #error, _, _>),
+            Some(super::body::end_ok()),
         ),
+        _ => (quote!(#private::stream_new::<#item_type, _, _>), None),
     };
+    let async_body = async_move(async_span, future_block(None, moved, body, end));
+    let (span_capture, async_body) = instrumented(&attrs, async_body);
     let stream = quote! {
         #constructor(
             move |#[allow(unused_mut)] mut #yielder: #private::Yielder<#item_type>| #async_body
         )
     };
     let stream = match boxing {
-        Boxing::Unboxed => stream,
+        Boxing::Unboxed | Boxing::UnboxedSend => stream,
         Boxing::Send | Boxing::Local => quote!(#private::Box::pin(#stream)),
     };
     let result = Ident::new("__async_ext_stream", Span::mixed_site());
@@ -339,10 +356,37 @@ fn build(
         #(#attrs)*
         #vis #sig {
             #allow
+            #span_capture
             let #result = #stream;
             #result
         }
     }
+}
+
+// Input:  `#[tracing::instrument(..)]` among the fn's remaining attributes, and the body's
+//         future `FUT`
+// Output: `let SPAN = ::tracing::Span::current();` for the fn's body, and
+//         `::tracing::Instrument::instrument(FUT, SPAN)`
+/// `#[tracing::instrument]` after `#[async_stream]` sees a plain fn returning a stream, and
+/// enters its span only while the stream is made. That is when the fn's body runs, so the
+/// body takes the span then (`Span::current()` is it) and the generator's future carries it
+/// into every poll: events in the body sit inside the span, with the arguments as fields.
+/// Without the attribute, nothing changes; `tracing` is the user's own dependency.
+fn instrumented(attrs: &[Attribute], future: TokenStream) -> (TokenStream, TokenStream) {
+    let instrument = attrs.iter().any(|attr| {
+        attr.path()
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "instrument")
+    });
+    if !instrument {
+        return (TokenStream::new(), future);
+    }
+    let span = Ident::new("__async_ext_span", Span::mixed_site());
+    (
+        quote!(let #span = ::tracing::Span::current();),
+        quote!(::tracing::Instrument::instrument(#future, #span)),
+    )
 }
 
 /// The signature of the stream fn: elided input lifetimes named, the return type set (with
@@ -380,7 +424,7 @@ fn rewrite_signature(
     let item_type = item.to_type();
     let stream_type = quote_spanned!(async_span=> #private::Stream<Item = #item_type>);
     match boxing {
-        Boxing::Unboxed => {
+        Boxing::Unboxed | Boxing::UnboxedSend => {
             let lifetimes: Vec<Lifetime> = sig
                 .generics
                 .lifetimes()
@@ -391,7 +435,9 @@ fn rewrite_signature(
             } else {
                 quote_spanned!(async_span=> + #private::Captures<(#(&#lifetimes (),)*)>)
             };
-            sig.output = return_type(async_span, quote!(impl #stream_type #captures));
+            let send = (boxing == Boxing::UnboxedSend)
+                .then(|| quote_spanned!(async_span=> + ::core::marker::Send));
+            sig.output = return_type(async_span, quote!(impl #stream_type #send #captures));
         }
         Boxing::Send | Boxing::Local => {
             bound_everything(sig);
@@ -404,45 +450,6 @@ fn rewrite_signature(
     }
     generics_brackets(sig);
     item
-}
-
-/// `let _ = &arg;` for every argument, so each moves into the stream like an `async fn`'s
-/// arguments move into its future (and is dropped when the stream is, not when the fn
-/// returns). `_` patterns get a hidden name for that.
-fn bind_arguments(sig: &mut Signature) -> TokenStream {
-    let mut mentions = TokenStream::new();
-    for (index, arg) in sig.inputs.iter_mut().enumerate() {
-        match arg {
-            FnArg::Receiver(receiver) => {
-                let self_token = receiver.self_token;
-                mentions.extend(quote!(let _ = &#self_token;));
-            }
-            FnArg::Typed(pat_type) => {
-                if let Pat::Wild(wild) = &*pat_type.pat {
-                    let hidden = Ident::new(&format!("__async_ext_arg{index}"), Span::mixed_site());
-                    let span = wild.underscore_token.span;
-                    *pat_type.pat = parse_quote_spanned!(span=> #hidden);
-                }
-                let mut idents = Vec::new();
-                collect_idents(&pat_type.pat, &mut idents);
-                for ident in idents {
-                    mentions.extend(quote!(let _ = &#ident;));
-                }
-            }
-        }
-    }
-    mentions
-}
-
-fn collect_idents(pat: &Pat, idents: &mut Vec<Ident>) {
-    struct Collect<'a>(&'a mut Vec<Ident>);
-    impl<'ast> syn::visit::Visit<'ast> for Collect<'_> {
-        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
-            self.0.push(pat.ident.clone());
-            syn::visit::visit_pat_ident(self, pat);
-        }
-    }
-    syn::visit::Visit::visit_pat(&mut Collect(idents), pat);
 }
 
 /// `boxed`: adds `'__stream` and makes every lifetime, type parameter, `impl Trait` argument
@@ -515,4 +522,13 @@ fn has_fn_keyword(input: &TokenStream) -> bool {
 /// `-> TYPE` from tokens, without re-parsing them (the item type is the user's, already parsed).
 fn return_type(span: Span, ty: TokenStream) -> ReturnType {
     ReturnType::Type(Token![->](span), Box::new(Type::Verbatim(ty)))
+}
+
+/// `()`, also in parentheses.
+fn is_unit(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(tuple) => tuple.elems.is_empty(),
+        Type::Paren(paren) => is_unit(&paren.elem),
+        _ => false,
+    }
 }

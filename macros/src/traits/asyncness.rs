@@ -1,24 +1,32 @@
 //! Saying which side lacks `async` when a trait and its impl disagree.
 //!
 //! A macro on an impl cannot see the trait, so the trait leaves a record: for each method `m`
-//! a hidden provided method `__async_ext_asyncness_of_m(&self) -> AsyncInTrait` (or
-//! `SyncInTrait`), with `where Self: Sized` so `dyn Trait` is unaffected. The impl then checks
-//! each of its methods against that record in a probe next to the impl. When the trait has no
-//! record (written with async-trait, native mode or by hand), method resolution falls back to
-//! a local trait returning `UnknownAsyncness`, which passes every check: the probe never
-//! rejects what would otherwise compile.
+//! a hidden provided method `__async_ext_asyncness_of_m(&self) -> [(); 1]`, with
+//! `where Self: Sized` so `dyn Trait` is unaffected. The record is an array length (see
+//! [`Record`]): a core type, which the trait's crate and the impl's crate can both name without
+//! sharing a runtime crate, so a trait's records need nothing however the attribute was reached
+//! (through another crate's re-export too). The impl then checks each of its methods against
+//! that record in a probe next to the impl, with the support crate's traits, which carry the
+//! messages (a `#[diagnostic]` attribute cannot be written in user code everywhere: not in a
+//! `#![no_implicit_prelude]` module). An impl in a crate that cannot name the support crate
+//! gets no probe (see `reach`): rustc's own errors remain. When the trait has no record
+//! (written with async-trait or by hand), method resolution falls back to a local trait
+//! returning the unknown record, which passes every check: the probe never rejects what would
+//! otherwise compile.
 //!
 //! Input:  `#[async_trait_ext] impl<T> Store<T> for Memory { fn get(&self) -> u8 { … } }`
 //! Output: the impl, then
 //! ```text
 //! const _: () = {
-//!     trait Fallback { fn __async_ext_asyncness_of_get(&self) -> UnknownAsyncness { … } }
+//!     trait Fallback { fn __async_ext_asyncness_of_get(&self) -> [(); 4] { [(); 4] } }
 //!     impl<T: ?Sized> Fallback for &T {}
-//!     fn probe<T, P: Store<T>>(this: &P) { sync_in_impl(this.__async_ext_asyncness_of_get()); }
+//!     fn probe<T, P: Store<T>>(this: &P) {
+//!         __private::sync_in_impl(this.__async_ext_asyncness_of_get());
+//!     }
 //! };
 //! ```
-//! `sync_in_impl` requires `NotAsyncInTrait`, which `AsyncInTrait` lacks: the error, spanned at
-//! the impl's method, says "add `async`".
+//! `sync_in_impl` requires `NotAsyncInTrait`, which the record `[(); 1]` (async in the trait)
+//! lacks: the error, spanned at the impl's method, says "add `async`".
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -40,54 +48,73 @@ fn marker_name(method: &Ident) -> Ident {
 
 /// The hidden method recording whether `sig` is `async` in the trait; `None` for methods
 /// another attribute (`#[async_stream]`) turns into something else.
-pub(crate) fn trait_marker(
-    attrs: &[Attribute],
-    sig: &Signature,
-    send: bool,
-    krate: &CratePath,
-) -> Option<TraitItem> {
+pub(crate) fn trait_marker(attrs: &[Attribute], sig: &Signature, send: bool) -> Option<TraitItem> {
     if is_stream_method(attrs) {
         return None;
     }
-    let private = krate.private();
-    let name = marker_name(&sig.ident);
-    let cfgs = cfg_attrs(attrs);
     let record = match (sig.asyncness.is_some(), send) {
-        (true, true) => quote!(AsyncInTrait),
-        (true, false) => quote!(LocalAsyncInTrait),
-        (false, _) => quote!(SyncInTrait),
+        (true, true) => Record::Async,
+        (true, false) => Record::LocalAsync,
+        (false, _) => Record::Sync,
     };
-    Some(syn::parse_quote! {
-        #(#cfgs)*
-        #[doc(hidden)]
-        #[allow(clippy::unused_self)]
-        fn #name(&self) -> #private::#record
-        where
-            Self: ::core::marker::Sized,
-        {
-            #private::#record
-        }
-    })
+    Some(record_method(attrs, sig, record))
 }
 
 /// For native mode: the record of a native trait's method, so that a boxed impl of it (which
 /// cannot compile: its signature has the lifetimes of a boxed method) is told to drop
 /// `#[async_trait_ext]`, rather than only getting rustc's lifetime mismatch. Native mode's
 /// expansion may append these to the trait like boxed mode appends [`trait_marker`]s.
-pub(crate) fn native_trait_marker(
-    attrs: &[Attribute],
-    sig: &Signature,
-    krate: &CratePath,
-) -> Option<TraitItem> {
-    let mut item = trait_marker(attrs, sig, true, krate)?;
-    if sig.asyncness.is_some()
-        && let TraitItem::Fn(method) = &mut item
-    {
-        let private = krate.private();
-        method.sig.output = syn::parse_quote!(-> #private::NativeAsyncInTrait);
-        method.default = Some(syn::parse_quote!({ #private::NativeAsyncInTrait }));
+pub(crate) fn native_trait_marker(attrs: &[Attribute], sig: &Signature) -> Option<TraitItem> {
+    if is_stream_method(attrs) {
+        return None;
     }
-    Some(item)
+    let record = if sig.asyncness.is_some() {
+        Record::NativeAsync
+    } else {
+        Record::Sync
+    };
+    Some(record_method(attrs, sig, record))
+}
+
+/// What a trait records of one method, as the length of a `[(); N]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Record {
+    /// A plain `fn`.
+    Sync = 0,
+    /// An `async fn` with a `Send` future.
+    Async = 1,
+    /// An `async fn` under `?Send`.
+    LocalAsync = 2,
+    /// An `async fn` of a native trait (returning `impl Future`), which no boxed impl method
+    /// can implement.
+    NativeAsync = 3,
+    /// No record: the trait was not expanded by `#[async_trait_ext]`.
+    Unknown = 4,
+}
+
+impl Record {
+    /// `[(); N]`, the record as a type.
+    fn ty(self) -> TokenStream {
+        let length = proc_macro2::Literal::usize_unsuffixed(self as usize);
+        quote!([(); #length])
+    }
+}
+
+fn record_method(attrs: &[Attribute], sig: &Signature, record: Record) -> TraitItem {
+    let name = marker_name(&sig.ident);
+    let cfgs = cfg_attrs(attrs);
+    let ty = record.ty();
+    syn::parse_quote! {
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[allow(clippy::unused_self)]
+        fn #name(&self) -> #ty
+        where
+            Self: ::core::marker::Sized,
+        {
+            #ty
+        }
+    }
 }
 
 /// An impl's method as written, before boxing.
@@ -116,6 +143,7 @@ pub(crate) fn impl_probes(
         return TokenStream::new();
     }
     let private = krate.private();
+    let unknown = Record::Unknown.ty();
     let fallback = Ident::new("__AsyncExtUnknownAsyncness", Span::mixed_site());
     let implementor = Ident::new("__AsyncExtImplementor", Span::mixed_site());
     let this = Ident::new("__async_ext_this", Span::mixed_site());
@@ -126,8 +154,8 @@ pub(crate) fn impl_probes(
         let cfgs: Vec<_> = cfg_attrs(attrs).collect();
         fallbacks.push(quote! {
             #(#cfgs)*
-            fn #name(&self) -> #private::UnknownAsyncness {
-                #private::UnknownAsyncness
+            fn #name(&self) -> #unknown {
+                #unknown
             }
         });
         let (check, span) = match &sig.asyncness {
@@ -150,6 +178,7 @@ pub(crate) fn impl_probes(
                 #(#fallbacks)*
             }
             impl<T: ?::core::marker::Sized> #fallback for &T {}
+
             #[allow(
                 dead_code,
                 single_use_lifetimes,

@@ -4,9 +4,12 @@
 //!
 //! Shared by boxed mode, native mode, the asyncness records and the companion.
 
-use syn::{Attribute, Block, Signature};
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::{Attribute, Block, Item, Signature};
 
 use crate::common::crate_path::CratePath;
+use crate::common::options::Options;
 
 /// Whether `attr` is `#[name]` for one of `names`, however its path is spelled
 /// (`#[async_stream]`, `#[async_ext::async_stream]`).
@@ -17,9 +20,11 @@ fn is_named(attr: &Attribute, names: &[&str]) -> bool {
         .is_some_and(|segment| names.iter().any(|name| segment.ident == name))
 }
 
-/// `#[async_trait_ext(..)]` on a method.
+/// `#[async_trait_ext(..)]` on a method, or `#[async_trait(..)]`: the name the attribute has
+/// where a crate re-exports it as a drop-in for async-trait (whose `#[async_trait]` has no
+/// per-method form to confuse it with).
 pub(crate) fn is_own_attribute(attr: &Attribute) -> bool {
-    is_named(attr, &["async_trait_ext"])
+    is_named(attr, &["async_trait_ext", "async_trait"])
 }
 
 /// A method carrying `#[async_stream]`/`#[async_try_stream]` is a stream, which that
@@ -64,4 +69,56 @@ pub(crate) fn has_cfg(attrs: &[Attribute]) -> bool {
     attrs
         .iter()
         .any(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
+}
+
+/// The per-method options: `#[async_trait_ext(?Send)]` on one method of a trait or impl.
+/// Removes that attribute from `attrs` and returns the span of its `?Send`, if any.
+pub(crate) fn take_method_options(attrs: &mut Vec<Attribute>) -> syn::Result<Option<Span>> {
+    let Some(index) = attrs.iter().position(is_own_attribute) else {
+        return Ok(None);
+    };
+    let attr = attrs.remove(index);
+    if let Some(again) = attrs.iter().find(|attr| is_own_attribute(attr)) {
+        return Err(syn::Error::new_spanned(
+            again,
+            "`#[async_trait_ext]` is given twice on this method; keep one",
+        ));
+    }
+    let args = match &attr.meta {
+        syn::Meta::List(list) => list.tokens.clone(),
+        _ => TokenStream::new(),
+    };
+    let mut options = Options::parse(args, "async_trait_ext")?;
+    let relaxed_send = options.take_relaxed("Send")?;
+    options.finish(&["?Send"])?;
+    if relaxed_send.is_none() {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "on a method, `#[async_trait_ext]` takes one option: write `#[async_trait_ext(?Send)]`",
+        ));
+    }
+    Ok(relaxed_send)
+}
+
+/// The item without per-method `#[async_trait_ext(..)]` attributes, for error fallbacks (so
+/// the only error is ours, not "cannot find attribute").
+pub(crate) fn strip_method_options(mut item: Item) -> TokenStream {
+    match &mut item {
+        Item::Trait(item_trait) => {
+            for trait_item in &mut item_trait.items {
+                if let syn::TraitItem::Fn(method) = trait_item {
+                    method.attrs.retain(|attr| !is_own_attribute(attr));
+                }
+            }
+        }
+        Item::Impl(item_impl) => {
+            for impl_item in &mut item_impl.items {
+                if let syn::ImplItem::Fn(method) = impl_item {
+                    method.attrs.retain(|attr| !is_own_attribute(attr));
+                }
+            }
+        }
+        _ => {}
+    }
+    item.into_token_stream()
 }

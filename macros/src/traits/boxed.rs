@@ -8,16 +8,17 @@
 //! ```
 //! Output:
 //! ```text
+//! mod __async_ext_boxed_… { /* `Box`, `SendBox::pin`: see `boxing` */ }
 //! trait Store {
 //!     fn get<'life0, 'life1, 'async_trait>(&'life0 self, key: &'life1 str)
-//!         -> ::core::pin::Pin<__private::Box<dyn ::core::future::Future<Output = Option<u8>>
-//!                                            + ::core::marker::Send + 'async_trait>>
+//!         -> ::core::pin::Pin<__async_ext_boxed_…::Box<
+//!                dyn ::core::future::Future<Output = Option<u8>> + ::core::marker::Send
+//!                    + 'async_trait>>
 //!     where 'life0: 'async_trait, 'life1: 'async_trait, Self: 'async_trait;
 //! }
 //! ```
-//! and an impl's body `{ BODY }` becomes
-//! `__private::send_future(async move { let __async_ext_self = self; let key = key;
-//! let __async_ext_ret: R = { BODY }; __async_ext_ret })` (`Box::pin` under `?Send`).
+//! and an impl's body `{ BODY }` becomes `__async_ext_boxed_…::SendBox::pin(async move {
+//! GUARD; let __async_ext_self = self; BODY's statements })` (`…::Box::pin` under `?Send`).
 //!
 //! Besides, the trait gets hidden items that only serve diagnostics: per method a
 //! `where Self: Sized` record of its asyncness (see `asyncness`), and per generic method without
@@ -28,22 +29,24 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::visit_mut::{self, VisitMut};
 use syn::{
-    Attribute, Block, FnArg, GenericParam, Generics, ImplItem, Lifetime, Pat, PatIdent,
-    ReceiverKind, ReturnType, Signature, Stmt, Token, TraitItem, Type, TypeParamBound,
-    WherePredicate,
+    Attribute, Block, FnArg, GenericParam, Generics, ImplItem, Lifetime, Pat, ReturnType,
+    Signature, Stmt, Token, TraitItem, TypeParamBound, WherePredicate,
 };
 
-use super::arguments::{boxed_argument_name, plain_binding};
 use super::asyncness;
 use super::attributes::{apply_async_scope, cfg_attrs, is_stream_method, take_async_scope};
+use super::attributes::{strip_method_options, take_method_options};
+use super::boxing::Boxing;
 use super::dyn_hint::dyn_hint;
-use super::receiver::{
-    RenameSelf, SelfNeeds, mentions_self_in_block, mentions_self_in_sig, renamed_self,
-};
+use super::options::TraitOptions;
+use super::reach::can_name_support_crate;
+use super::receiver::{SelfNeeds, mentions_self_in_block, mentions_self_in_sig};
 use super::spans::located_at;
-use super::{TraitOptions, strip_method_options, take_method_options};
+use crate::common::async_body::{
+    HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
+    plain_binding,
+};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::lifetimes::{Naming, bound_impl_trait_arguments, name_elided_input_lifetimes};
@@ -100,9 +103,11 @@ struct MethodPlan<'a> {
     /// The future is `Send` (no `?Send` on the trait/impl or on this method).
     send: bool,
     krate: &'a CratePath,
+    boxing: &'a Boxing,
 }
 
 pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> TokenStream {
+    let boxing = Boxing::for_item(&item);
     let mut errors = Errors::default();
     let generics = item.generics.clone();
     let supertraits = item.supertraits.clone();
@@ -116,12 +121,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             continue;
         };
         let send = take_method_send(&mut method.attrs, &method.sig, options, &mut errors);
-        markers.push(asyncness::trait_marker(
-            &method.attrs,
-            &method.sig,
-            send,
-            &options.krate,
-        ));
+        markers.push(asyncness::trait_marker(&method.attrs, &method.sig, send));
         if !context.supertraits_include("Sized") {
             markers.push(dyn_hint(&method.sig));
         }
@@ -132,6 +132,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             context: &context,
             send,
             krate: &options.krate,
+            boxing: &boxing,
         };
         let mut mentions_self = mentions_self_in_sig(&mut method.sig);
         if let Some(block) = &mut method.default {
@@ -143,6 +144,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             }
             mentions_self |= mentions_self_in_block(block);
             box_body(&mut method.sig, block, &plan);
+            method.attrs.push(future_fn_allows());
         } else if let Some(attr) = take_async_scope(&mut method.attrs) {
             errors.push(syn::Error::new_spanned(
                 attr,
@@ -151,13 +153,23 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
             ));
         }
         let has_default = method.default.is_some();
-        box_signature(&mut method.sig, &plan, mentions_self, has_default);
+        box_signature(
+            &mut method.sig,
+            &plan,
+            mentions_self,
+            has_default,
+            has_default,
+        );
         method.attrs.push(signature_lint_allows());
     }
     item.items.extend(markers.into_iter().flatten());
+    let module = boxing.module(&cfg_attrs(&item.attrs).collect::<Vec<_>>());
     match errors.finish() {
-        Ok(()) => item.into_token_stream(),
-        Err(error) => error_with_fallback(&error, strip_method_options(syn::Item::Trait(item))),
+        Ok(()) => quote!(#module #item),
+        Err(error) => {
+            let item = strip_method_options(syn::Item::Trait(item));
+            error_with_fallback(&error, quote!(#module #item))
+        }
     }
 }
 
@@ -170,6 +182,7 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         );
         return error_with_fallback(&error, strip_method_options(syn::Item::Impl(item)));
     }
+    let boxing = Boxing::for_item(&item);
     let mut errors = Errors::default();
     let generics = item.generics.clone();
     let context = Context::Impl {
@@ -193,6 +206,7 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
             context: &context,
             send,
             krate: &options.krate,
+            boxing: &boxing,
         };
         if let Err(error) = apply_async_scope(
             &mut method.attrs,
@@ -205,17 +219,23 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         }
         let mentions_self = mentions_self_in_sig(&mut method.sig);
         box_body(&mut method.sig, &mut method.block, &plan);
-        box_signature(&mut method.sig, &plan, mentions_self, false);
+        method.attrs.push(future_fn_allows());
+        box_signature(&mut method.sig, &plan, mentions_self, false, true);
         method.attrs.push(signature_lint_allows());
     }
-    let probes = asyncness::impl_probes(&item, &written_methods, &options.krate);
+    // Left out where `::async_ext` names nothing (the attribute reached through a re-export).
+    let probes = if can_name_support_crate(&options.krate) {
+        asyncness::impl_probes(&item, &written_methods, &options.krate)
+    } else {
+        TokenStream::new()
+    };
+    let module = boxing.module(&cfg_attrs(&item.attrs).collect::<Vec<_>>());
     match errors.finish() {
-        Ok(()) => {
-            let mut out = item.into_token_stream();
-            out.extend(probes);
-            out
+        Ok(()) => quote!(#module #item #probes),
+        Err(error) => {
+            let item = strip_method_options(syn::Item::Impl(item));
+            error_with_fallback(&error, quote!(#module #item))
         }
-        Err(error) => error_with_fallback(&error, strip_method_options(syn::Item::Impl(item))),
     }
 }
 
@@ -281,6 +301,7 @@ fn box_signature(
     plan: &MethodPlan<'_>,
     mentions_self: bool,
     has_default: bool,
+    has_body: bool,
 ) {
     let async_trait = async_trait_lifetime();
     let Some(async_token) = sig.asyncness.take() else {
@@ -334,14 +355,14 @@ fn box_signature(
         .predicates
         .extend(predicates);
 
-    unpattern_arguments(sig, &async_trait);
+    unpattern_arguments(sig, &async_trait, has_body);
 
-    let private = plan.krate.private();
+    let box_path = plan.boxing.box_path();
     let send = plan.send.then(|| quote!(::core::marker::Send+));
     // Located at the user's `async`: a mismatch with the trait's signature lands there.
     let boxed_type = located_at(
         quote! {
-            ::core::pin::Pin<#private::Box<
+            ::core::pin::Pin<#box_path<
                 dyn ::core::future::Future<Output = #output> + #send #async_trait
             >>
         },
@@ -358,22 +379,28 @@ fn bound_method_generics(sig: &mut Signature) -> Vec<WherePredicate> {
     let mut predicates = Vec::new();
     for param in &mut sig.generics.params {
         let (bounded, bounds) = match param {
+            // A parameter under `#[cfg]` keeps its bounds, `'async_trait` added, where the
+            // `#[cfg]` removes them with it: a `where` predicate would name a parameter that
+            // may not exist.
+            GenericParam::Type(param) if !param.attrs.is_empty() => {
+                let async_trait = async_trait_at(param.ident.span());
+                param.bounds.push(syn::parse_quote!(#async_trait));
+                param.colon_token.get_or_insert_with(Default::default);
+                continue;
+            }
+            GenericParam::Lifetime(param) if !param.attrs.is_empty() => {
+                param.bounds.push(async_trait_at(param.lifetime.span()));
+                param.colon_token.get_or_insert_with(Default::default);
+                continue;
+            }
             GenericParam::Type(param) => {
-                let bounds = if param.attrs.is_empty() {
-                    param.colon_token = None;
-                    std::mem::take(&mut param.bounds).into_token_stream()
-                } else {
-                    TokenStream::new()
-                };
+                param.colon_token = None;
+                let bounds = std::mem::take(&mut param.bounds).into_token_stream();
                 (param.ident.to_token_stream(), bounds)
             }
             GenericParam::Lifetime(param) => {
-                let bounds = if param.attrs.is_empty() {
-                    param.colon_token = None;
-                    std::mem::take(&mut param.bounds).into_token_stream()
-                } else {
-                    TokenStream::new()
-                };
+                param.colon_token = None;
+                let bounds = std::mem::take(&mut param.bounds).into_token_stream();
                 (param.lifetime.to_token_stream(), bounds)
             }
             GenericParam::Const(_) => continue,
@@ -411,17 +438,20 @@ fn self_predicate(sig: &Signature, plan: &MethodPlan<'_>, has_default: bool) -> 
 
 // Input:  `(mut self, mut x: T, (a, b): (u8, u8), y: impl Tr)`
 // Output: `(self, x: T, __async_ext_arg2: (u8, u8), y: impl 'async_trait + Tr)`: patterns
-// are not allowed in a signature without a body, and the body binds them inside the future.
-fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime) {
+// are not allowed in a signature without a body (with one, `move_arguments` has moved them
+// into the future already).
+fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime, has_body: bool) {
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
             FnArg::Receiver(receiver) => receiver.mutability = None,
             FnArg::Typed(argument) => {
-                match &mut *argument.pat {
-                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
-                        pat.mutability = None;
+                if !has_body {
+                    match &mut *argument.pat {
+                        Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                            pat.mutability = None;
+                        }
+                        pat => *pat = plain_binding(HiddenNames::AtPattern.name(index, pat)),
                     }
-                    pat => *pat = plain_binding(boxed_argument_name(index, pat)),
                 }
                 bound_impl_trait_arguments(&mut argument.ty, async_trait);
             }
@@ -429,147 +459,29 @@ fn unpattern_arguments(sig: &mut Signature, async_trait: &Lifetime) {
     }
 }
 
-// Input:  `{ BODY }` of `async fn f(&mut self, x: T, mut y: U, (a, b): (u8, u8)) -> R`
-// Output: `{ Box::pin(async move {
-//              if let Some(__ret) = None::<R> { return __ret; }   // fixes the block's type
-//              let __self = self; let x = x; let mut y = y;
-//              let __arg3 = __arg3; let (a, b) = __arg3;
-//              let __ret: R = { BODY with `self` renamed to `__self` };
-//              __ret
-//          }) }`
-// Every argument is moved into the future, as in a native `async fn`, so arguments are dropped
-// when the future ends, after the body's locals.
+// Input:  `{ BODY }` of `async fn f(&mut self, x: T) -> R`
+// Output: `{ __async_ext_boxed_…::SendBox::pin(async move {
+//              GUARD; let __async_ext_self = self; let x = x; BODY… }) }`
+//         (`…::Box::pin` under `?Send`; the future's body from `common::async_body`, the
+//         module from `boxing`): the shape `#[tracing::instrument]` recognises.
 fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
     let Some(async_token) = sig.asyncness else {
         return;
     };
-    let mut bindings = Vec::new();
-    let mut renames_self = false;
-    for (index, input) in sig.inputs.iter().enumerate() {
-        match input {
-            FnArg::Receiver(receiver) => {
-                renames_self = true;
-                let self_token = receiver.self_token;
-                let renamed = renamed_self(self_token.span);
-                let mutability = match receiver.kind {
-                    ReceiverKind::Value | ReceiverKind::Typed(..) => receiver.mutability,
-                    _ => None,
-                };
-                bindings.push(quote!(let #mutability #renamed = #self_token;));
-            }
-            FnArg::Typed(argument) => {
-                let cfgs: Vec<&Attribute> = cfg_attrs(&argument.attrs).collect();
-                let statements = match &*argument.pat {
-                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
-                        let PatIdent {
-                            mutability, ident, ..
-                        } = pat;
-                        vec![quote!(let #mutability #ident = #ident;)]
-                    }
-                    Pat::Wild(_) => {
-                        let positional = boxed_argument_name(index, &argument.pat);
-                        vec![quote!(let #positional = #positional;)]
-                    }
-                    pat => {
-                        // Move the whole argument in first: `let Tuple(_, n) = __arg0;` alone
-                        // would capture only `__arg0.1` (closures and async blocks capture
-                        // disjoint fields) and drop the rest when the method is called, not
-                        // when the future ends as in an `async fn`.
-                        let positional = boxed_argument_name(index, pat);
-                        vec![
-                            quote!(let #positional = #positional;),
-                            quote!(let #pat = #positional;),
-                        ]
-                    }
-                };
-                for statement in statements {
-                    bindings.push(quote! {
-                        #(#cfgs)*
-                        #[allow(
-                            clippy::redundant_locals,
-                            clippy::shadow_same,
-                            clippy::shadow_unrelated,
-                            clippy::used_underscore_binding,
-                            clippy::no_effect_underscore_binding,
-                        )]
-                        #statement
-                    });
-                }
-            }
-        }
-    }
-    if renames_self {
-        RenameSelf.visit_block_mut(block);
-    }
-
-    let output = match &sig.output {
-        ReturnType::Default => quote!(()),
-        ReturnType::Type(_, ty) => {
-            let mut ty = (**ty).clone();
-            ImplTraitToInfer.visit_type_mut(&mut ty);
-            ty.into_token_stream()
-        }
-    };
-    let ret = syn::Ident::new("__async_ext_ret", Span::mixed_site());
-    let private = plan.krate.private();
-    let user_block = &*block;
-    let async_move = quote_spanned!(async_token.span=> async move);
-    let mut async_body = proc_macro2::Group::new(
-        proc_macro2::Delimiter::Brace,
-        quote! {
-            // The async block's output type is `R` even when the body `return`s early.
-            if let ::core::option::Option::Some(#ret) = ::core::option::Option::None::<#output> {
-                #[allow(unreachable_code)]
-                return #ret;
-            }
-            #(#bindings)*
-            // `diverging_sub_expression`: a body whose last statement is `return x;` diverges
-            // as a whole, which is fine in an `async fn`.
-            #[allow(clippy::let_unit_value, clippy::diverging_sub_expression)]
-            let #ret: #output = #user_block;
-            #[allow(unreachable_code)]
-            #ret
-        },
-    );
-    // The async block spans the user's `async` to the body's `}`.
-    async_body.set_span(block.brace_token.span.join());
-    let future = quote!(#async_move #async_body);
+    let moved = move_arguments(sig, SelfBinding::Renamed, HiddenNames::AtPattern);
+    let user_block = std::mem::replace(block, syn::parse_quote!({}));
+    let body = future_block(Some(&sig.output), moved, user_block, None);
+    let future = async_move(async_token.span, body);
     // The call is located at the user's `async`, so "future cannot be sent between threads
     // safely" lands there (with rustc's notes on the value and the `.await` in the body), and
-    // `send_future`'s bound adds a note naming `?Send`.
-    let boxing = if plan.send {
-        quote!(#private::send_future)
-    } else {
-        quote!(#private::Box::pin)
-    };
-    let boxing = located_at(boxing, async_token.span);
+    // `SendBox::pin`'s bound adds a note at the attribute, where `?Send` goes.
+    let boxing = located_at(plan.boxing.pin_path(plan.send), async_token.span);
     let mut arguments = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, future);
     arguments.set_span(Span::call_site().located_at(async_token.span));
-    let boxed = quote!(#boxing #arguments);
-    // A method returning a future (`-> Ready<u8>`) makes an async block that yields one,
-    // which clippy's `async_yields_async` reports; an `async fn` returning one is not
-    // reported. The allow has to be on a node around the async block: the call.
-    let boxed = quote! {
-        #[allow(clippy::async_yields_async)]
-        let #ret = #boxed;
-        #ret
-    };
-    block.stmts = vec![Stmt::Expr(syn::Expr::Verbatim(boxed), None)];
-}
-
-/// `-> impl Iterator<Item = u8>` cannot be named inside the body: `_` lets it be inferred.
-pub(super) struct ImplTraitToInfer;
-
-impl VisitMut for ImplTraitToInfer {
-    fn visit_type_mut(&mut self, ty: &mut Type) {
-        if let Type::ImplTrait(impl_trait) = ty {
-            *ty = Type::Infer(syn::TypeInfer {
-                attrs: Vec::new(),
-                underscore_token: Token![_](impl_trait.impl_token.span),
-            });
-        }
-        visit_mut::visit_type_mut(self, ty);
-    }
+    block.stmts = vec![Stmt::Expr(
+        syn::Expr::Verbatim(quote!(#boxing #arguments)),
+        None,
+    )];
 }
 
 #[cfg(test)]
@@ -608,11 +520,28 @@ mod tests {
                 }
             },
         );
+        // Only the impl's asyncness probe needs the runtime: the trait names no crate.
+        assert!(!mentions(trait_.clone(), "renamed"), "{trait_}");
+        assert!(mentions(impl_.clone(), "renamed"), "{impl_}");
         for expansion in [trait_, impl_] {
-            assert!(mentions(expansion.clone(), "renamed"), "{expansion}");
             assert!(!mentions(expansion.clone(), "async_ext"), "{expansion}");
             assert!(!mentions(expansion.clone(), "compile_error"), "{expansion}");
         }
+    }
+
+    #[test]
+    fn without_a_crate_path_boxing_names_no_crate() {
+        let trait_ = super::super::expand(
+            TokenStream::new(),
+            quote! {
+                trait Store {
+                    async fn get(&self, key: &str) -> u8;
+                    async fn len(&self) -> usize { 0 }
+                }
+            },
+        );
+        assert!(!mentions(trait_.clone(), "async_ext"), "{trait_}");
+        assert!(mentions(trait_.clone(), "alloc"), "{trait_}");
     }
 
     #[test]

@@ -3,36 +3,27 @@
 //! plain `async fn`s and static calls allocate nothing; the `Dyn` companion (`companion.rs`)
 //! gives dynamic dispatch.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
-use syn::visit_mut::VisitMut;
-use syn::{FnArg, Ident, ItemTrait, Pat, PatIdent, ReturnType, TraitItem, TraitItemFn, Type};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::{ItemTrait, ReturnType, TraitItem, TraitItemFn, Type};
 
-use super::arguments::{native_argument_name, plain_binding};
-use super::attributes::{apply_async_scope, is_stream_method};
-use super::boxed::ImplTraitToInfer;
+use super::attributes::{
+    apply_async_scope, is_stream_method, strip_method_options, take_method_options,
+};
+use super::method_kind::MethodKind;
+use super::options::{CompanionName, NativeOptions, TraitOptions};
 use super::receiver::{ReceiverShape, SelfNeeds};
-use super::{CompanionName, TraitOptions, strip_method_options, take_method_options};
-use super::{asyncness, companion};
+use super::{asyncness, companion, local_variant};
+use crate::common::async_body::{
+    HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
+};
 use crate::common::errors::{Errors, error_with_fallback};
 
-/// What native mode made of one method of the trait; the companion reads it.
-pub(crate) enum MethodKind {
-    /// An `async fn`, now returning `impl Future<Output = output>`.
-    Async {
-        /// The future's output type, as the user wrote it (`()` when there was none).
-        output: Box<Type>,
-        /// Whether the future is `Send` (not under a trait-wide or per-method `?Send`).
-        send: bool,
-    },
-    /// A method that was not `async`: it passes through unchanged.
-    Sync,
-    /// A method carrying `#[async_stream]`/`#[async_try_stream]`: that attribute rewrites it.
-    Stream,
-}
-
-pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStream {
+pub(crate) fn expand_trait(
+    item: ItemTrait,
+    options: &TraitOptions,
+    native: &NativeOptions,
+) -> TokenStream {
     let original = item.clone();
     let mut item = item;
     // Records of which methods are native `async fn`s, so a boxed `#[async_trait_ext]` impl of
@@ -41,9 +32,7 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
         .items
         .iter()
         .filter_map(|trait_item| match trait_item {
-            TraitItem::Fn(method) => {
-                asyncness::native_trait_marker(&method.attrs, &method.sig, &options.krate)
-            }
+            TraitItem::Fn(method) => asyncness::native_trait_marker(&method.attrs, &method.sig),
             _ => None,
         })
         .collect();
@@ -51,7 +40,7 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
     let mut kinds = Vec::with_capacity(item.items.len());
     for trait_item in &mut item.items {
         let kind = match trait_item {
-            TraitItem::Fn(method) => errors.push_result(rewrite_method(method, options)),
+            TraitItem::Fn(method) => errors.push_result(rewrite_method(method, options, native)),
             _ => None,
         };
         kinds.push(kind);
@@ -61,7 +50,7 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
         // type-check against it and the user sees only this error.
         return error_with_fallback(&error, strip_method_options(syn::Item::Trait(original)));
     }
-    let companion = match &options.companion {
+    let companion = match &native.companion {
         CompanionName::Disabled => Ok(TokenStream::new()),
         CompanionName::Default => {
             let name = format_ident!("Dyn{}", item.ident);
@@ -69,12 +58,20 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
         }
         CompanionName::Named(name) => companion::expand(&item, &kinds, name, options),
     };
+    let local = native.local.as_ref().map_or_else(
+        || Ok(TokenStream::new()),
+        |name| local_variant::expand(&original, &item, name),
+    );
     // The records are `where Self: Sized` methods with default bodies: added after the
     // companion is built, they stay out of it and cost the companion nothing.
     item.items.extend(records);
-    match companion {
-        Ok(companion) => quote!(#item #companion),
-        Err(error) => error_with_fallback(&error, item),
+    match (companion, local) {
+        (Ok(companion), Ok(local)) => quote!(#item #companion #local),
+        (Err(error), Ok(_)) | (Ok(_), Err(error)) => error_with_fallback(&error, item),
+        (Err(mut error), Err(local_error)) => {
+            error.combine(local_error);
+            error_with_fallback(&error, item)
+        }
     }
 }
 
@@ -86,18 +83,40 @@ pub(crate) fn expand_trait(item: ItemTrait, options: &TraitOptions) -> TokenStre
 // Output: fn len(&self, __arg1: (u8, u8)) -> impl Future<Output = usize> + Send
 //         where Self: ::core::marker::Sync
 //         { async move { let (a, b) = __arg1; body } }
-fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Result<MethodKind> {
+fn rewrite_method(
+    method: &mut TraitItemFn,
+    options: &TraitOptions,
+    native: &NativeOptions,
+) -> syn::Result<MethodKind> {
+    let method_relaxed = take_method_options(&mut method.attrs)?;
     if is_stream_method(&method.attrs) {
+        if options.relaxed_send.is_none() && method_relaxed.is_none() {
+            promise_send_stream(&mut method.attrs);
+            if method.default.is_some() {
+                let span = method.sig.fn_token.span;
+                bound_self_for_send_body(&mut method.sig, span);
+            }
+        }
         return Ok(MethodKind::Stream);
     }
-    let method_relaxed = take_method_options(&mut method.attrs)?;
     let Some(async_token) = method.sig.asyncness else {
-        if let Some(span) = method_relaxed {
-            return Err(syn::Error::new(
-                span,
-                "`?Send` here means nothing: this method is not `async`; remove \
-                 `#[async_trait_ext(?Send)]` or make the method an `async fn`",
-            ));
+        let Some(returned) = returned_impl_trait(&mut method.sig.output) else {
+            if let Some(span) = method_relaxed {
+                return Err(syn::Error::new(
+                    span,
+                    "`?Send` here means nothing: this method is not `async`; remove \
+                     `#[async_trait_ext(?Send)]` or make the method an `async fn`",
+                ));
+            }
+            return Ok(MethodKind::Sync);
+        };
+        // `-> impl Trait` in a `Send` trait promises `Send` too, as trait-variant's `Send`
+        // variant does: generic code may send what it gets (the impl's type must be `Send`).
+        if options.relaxed_send.is_none() && method_relaxed.is_none() && !bounds_send(returned) {
+            let span = returned.impl_token.span;
+            returned
+                .bounds
+                .push(syn::parse_quote_spanned!(span=> ::core::marker::Send));
         }
         return Ok(MethodKind::Sync);
     };
@@ -111,6 +130,7 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
 
     let sig = &mut method.sig;
     sig.asyncness = None;
+    let declared = sig.output.clone();
     let output: Box<Type> = match &sig.output {
         ReturnType::Default => Box::new(syn::parse_quote_spanned!(span=> ())),
         ReturnType::Type(_, ty) => ty.clone(),
@@ -119,9 +139,9 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
     // it on `native` in the trait's attribute, the line where `?Send` would be written. Not
     // with a default body: rustc reports that body's non-`Send` future at the whole return
     // type, whose span would then stretch from the attribute to the method.
-    let send_span = match (&method.default, &options.native) {
-        (None, Some(native)) => native.span(),
-        _ => span,
+    let send_span = match &method.default {
+        None => native.native.span(),
+        Some(_) => span,
     };
     let send_bound = send.then(|| quote_spanned!(send_span=> + ::core::marker::Send));
     sig.output = syn::parse_quote_spanned! {span=>
@@ -129,95 +149,74 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
     };
 
     if let Some(block) = method.default.take() {
-        let shape = ReceiverShape::of(sig);
-        if send && let Some(needs) = SelfNeeds::of_shape(shape) {
-            let send = needs.needs_send().then(|| quote!(::core::marker::Send));
-            let sync = needs.needs_sync().then(|| quote!(::core::marker::Sync));
-            let bounds = send.into_iter().chain(sync);
-            sig.generics
-                .make_where_clause()
-                .predicates
-                .push(syn::parse_quote_spanned!(span=> Self: #(#bounds)+*));
+        if send {
+            bound_self_for_send_body(sig, span);
         }
-        let rebinds = move_arguments_into_future(sig, shape);
-        // As in an `async fn`, a `return` in the body is checked against the declared output
-        // (`return &Thing;` coerces to `&dyn Ret`): the first `return` an async block sees
-        // fixes its output type, so one of type `R` comes first, unreachable.
-        let mut declared = (*output).clone();
-        ImplTraitToInfer.visit_type_mut(&mut declared);
-        let ret = Ident::new("__async_ext_ret", Span::mixed_site());
-        let body = quote_spanned! {span=>
-            async move {
-                if let ::core::option::Option::Some(#ret) =
-                    ::core::option::Option::None::<#declared>
-                {
-                    #[allow(unreachable_code)]
-                    return #ret;
-                }
-                #(#rebinds)*
-                #block
-            }
-        };
-        // `async_yields_async` reports an async block yielding a future (`-> Ready<u8>`), which
-        // it does not for an `async fn`: the allow sits on the `let` around the block.
-        method.default = Some(syn::parse2(quote_spanned! {span=> {
-            #[allow(clippy::async_yields_async)]
-            let #ret = #body;
-            #ret
-        }})?);
+        let moved = move_arguments(sig, SelfBinding::Captured, HiddenNames::Short);
+        let body = async_move(span, future_block(Some(&declared), moved, block, None));
+        method.default = Some(syn::parse2(quote_spanned! {span=> { #body } })?);
+        method.attrs.push(future_fn_allows());
     }
     Ok(MethodKind::Async { output, send })
 }
 
-/// Rewrites the arguments of a default body so that, as in a native `async fn`, every argument
-/// is moved into the future and dropped when it ends (not when the method is called), and
-/// patterns are bound inside the future. Returns the `let`s that open the future's body.
-///
-/// `x: T` stays; `mut x: T` becomes `x: T` (the binding inside is mutable); any other pattern
-/// becomes a hidden `__argN` (rustdoc shows it) bound to the pattern inside.
-fn move_arguments_into_future(sig: &mut syn::Signature, shape: ReceiverShape) -> Vec<TokenStream> {
-    let mut rebinds = Vec::new();
-    for (index, input) in sig.inputs.iter_mut().enumerate() {
-        match input {
-            FnArg::Receiver(receiver) => {
-                if shape.owns_self() {
-                    let self_token = receiver.self_token;
-                    rebinds.push(quote!(let _ = &#self_token;));
-                }
-            }
-            FnArg::Typed(arg) => {
-                let attrs = &arg.attrs;
-                match &mut *arg.pat {
-                    Pat::Ident(PatIdent {
-                        by_ref: None,
-                        mutability,
-                        ident,
-                        subpat: None,
-                        ..
-                    }) if ident != "self" => {
-                        let mutability = mutability.take();
-                        rebinds.push(quote! {
-                            #(#attrs)*
-                            #[allow(clippy::redundant_locals)]
-                            let #mutability #ident = #ident;
-                        });
-                    }
-                    pat => {
-                        let name = native_argument_name(index);
-                        let user_pat = std::mem::replace(pat, plain_binding(name.clone()));
-                        let user_pat = user_pat.into_token_stream();
-                        // Move the whole argument in first: `let (a, _) = __arg1;` alone would
-                        // capture only `__arg1.0` and drop the rest when the method is called.
-                        rebinds.push(quote_spanned! {user_pat.span()=>
-                            #(#attrs)*
-                            let #name = #name;
-                            #(#attrs)*
-                            let #user_pat = #name;
-                        });
-                    }
-                }
-            }
+/// The `impl Trait` a method returns, if its return type is one.
+fn returned_impl_trait(output: &mut ReturnType) -> Option<&mut syn::TypeImplTrait> {
+    match output {
+        ReturnType::Type(_, ty) => match &mut **ty {
+            Type::ImplTrait(impl_trait) => Some(impl_trait),
+            _ => None,
+        },
+        ReturnType::Default => None,
+    }
+}
+
+/// Whether an `impl Trait`'s bounds already include `Send`.
+fn bounds_send(impl_trait: &syn::TypeImplTrait) -> bool {
+    impl_trait.bounds.iter().any(|bound| {
+        matches!(bound, syn::TypeParamBound::Trait(bound)
+            if bound.path.segments.last().is_some_and(|segment| segment.ident == "Send"))
+    })
+}
+
+// Input:  `#[async_stream(item = u64)]` on a method of a `Send` native trait
+// Output: `#[async_stream(item = u64, __send)]`: the stream is declared `impl Stream + Send`,
+//         as the trait's futures are (`boxed` streams are `Send` already, `boxed_local` ones
+//         are not on purpose).
+fn promise_send_stream(attrs: &mut [syn::Attribute]) {
+    for attr in attrs
+        .iter_mut()
+        .filter(|attr| is_stream_method(std::slice::from_ref(*attr)))
+    {
+        let syn::Meta::List(list) = &mut attr.meta else {
+            continue;
+        };
+        let boxed = list.tokens.clone().into_iter().any(|tree| {
+            matches!(&tree, proc_macro2::TokenTree::Ident(ident)
+                if ident == "boxed" || ident == "boxed_local")
+        });
+        if !boxed {
+            let span = list.delimiter.span().close();
+            let ends_in_comma = list.tokens.clone().into_iter().last().is_some_and(
+                |tree| matches!(tree, proc_macro2::TokenTree::Punct(punct) if punct.as_char() == ','),
+            );
+            let comma = (!ends_in_comma).then(|| quote_spanned!(span=> ,));
+            list.tokens.extend(quote_spanned!(span=> #comma __send));
         }
     }
-    rebinds
+}
+
+/// `where Self: Sync` (by the receiver: `Send`, or both) on a default body whose future or
+/// stream must be `Send`: the body is written once for every `Self`, and holds its receiver.
+fn bound_self_for_send_body(sig: &mut syn::Signature, span: proc_macro2::Span) {
+    let Some(needs) = SelfNeeds::of_shape(ReceiverShape::of(sig)) else {
+        return;
+    };
+    let send = needs.needs_send().then(|| quote!(::core::marker::Send));
+    let sync = needs.needs_sync().then(|| quote!(::core::marker::Sync));
+    let bounds = send.into_iter().chain(sync);
+    sig.generics
+        .make_where_clause()
+        .predicates
+        .push(syn::parse_quote_spanned!(span=> Self: #(#bounds)+*));
 }

@@ -1,14 +1,16 @@
 //! Method receivers: what kind of `self` a method takes ([`ReceiverShape`]), what a `Send`
 //! future built from a default body needs of `Self` ([`SelfNeeds`]), whether a signature or
-//! body mentions `self`/`Self`, and renaming `self` so an `async move` block can own it.
+//! body mentions `self`/`Self`,.
 //!
 //! Shared by boxed mode, native mode and the companion.
 
-use proc_macro2::{Group, Span, TokenStream, TokenTree};
+use proc_macro2::{TokenStream, TokenTree};
+
+use crate::common::async_body::contains_fn;
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    Block, ExprPath, FnArg, GenericArgument, Ident, Item, Macro, PathArguments, Receiver,
-    ReceiverKind, Signature, Type, TypePath,
+    Block, ExprPath, FnArg, GenericArgument, Item, Macro, PathArguments, Receiver, ReceiverKind,
+    Signature, Type, TypePath,
 };
 
 /// What a `Send` future built from a default body needs of `Self`: the future holds the
@@ -158,11 +160,6 @@ impl ReceiverShape {
             _ => Self::Other,
         }
     }
-
-    /// Whether the method owns `self` (so a default body must move it into its future).
-    pub(crate) fn owns_self(self) -> bool {
-        matches!(self, Self::Value | Self::Boxed | Self::Rc | Self::Arc)
-    }
 }
 
 fn is_self(ty: &Type) -> bool {
@@ -241,97 +238,4 @@ fn mentions_self_in_tokens(tokens: &TokenStream) -> bool {
         TokenTree::Group(group) => mentions_self_in_tokens(&group.stream()),
         _ => false,
     })
-}
-
-/// A macro whose input defines a fn probably has its own `self`; leave it alone.
-fn contains_fn(tokens: &TokenStream) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
-        TokenTree::Ident(ident) => ident == "fn",
-        TokenTree::Group(group) => contains_fn(&group.stream()),
-        _ => false,
-    })
-}
-
-/// The hidden name `self` is bound to inside the `async move` block. Mixed-site resolution:
-/// it cannot collide with a user's local variable, and it resolves the same way for every
-/// `self` of the item, also when the trait comes from a `macro_rules!`.
-pub(crate) fn renamed_self(self_span: Span) -> Ident {
-    Ident::new(
-        "__async_ext_self",
-        self_span.resolved_at(Span::mixed_site()),
-    )
-}
-
-/// Replaces every `self` value in a body by [`renamed_self`] (keeping each token's location),
-/// including inside macro calls such as `println!("{}", self.x)`, but not in nested items,
-/// which have their own `self`, nor in `self::path`s.
-pub(crate) struct RenameSelf;
-
-impl RenameSelf {
-    fn rename(ident: &mut Ident) {
-        if ident == "self" {
-            *ident = renamed_self(ident.span());
-        }
-    }
-
-    fn rename_tokens(tokens: TokenStream) -> TokenStream {
-        let mut trees = tokens.into_iter().peekable();
-        let mut out = Vec::new();
-        while let Some(tree) = trees.next() {
-            match tree {
-                TokenTree::Ident(mut ident) => {
-                    // `self::module` stays a path.
-                    let is_path =
-                        matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
-                    if !is_path {
-                        Self::rename(&mut ident);
-                    }
-                    out.push(TokenTree::Ident(ident));
-                }
-                TokenTree::Group(group) => {
-                    let mut renamed =
-                        Group::new(group.delimiter(), Self::rename_tokens(group.stream()));
-                    renamed.set_span(group.span());
-                    out.push(TokenTree::Group(renamed));
-                }
-                other => out.push(other),
-            }
-        }
-        out.into_iter().collect()
-    }
-}
-
-impl VisitMut for RenameSelf {
-    fn visit_expr_path_mut(&mut self, expr: &mut ExprPath) {
-        if expr.qself.is_none()
-            && expr.path.segments.len() == 1
-            && let Some(segment) = expr.path.segments.first_mut()
-        {
-            Self::rename(&mut segment.ident);
-        }
-        visit_mut::visit_expr_path_mut(self, expr);
-    }
-
-    fn visit_item_mut(&mut self, item: &mut Item) {
-        // Nested items have their own `self`, except that a local `macro_rules!` may refer
-        // to ours, and `select!`-like macros look like items but are expressions.
-        if let Item::Macro(item) = item {
-            let is_macro_rules = item.mac.path.is_ident("macro_rules");
-            let is_select = item
-                .mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|segment| segment.ident == "select");
-            if is_macro_rules || is_select {
-                self.visit_macro_mut(&mut item.mac);
-            }
-        }
-    }
-
-    fn visit_macro_mut(&mut self, mac: &mut Macro) {
-        if !contains_fn(&mac.tokens) {
-            mac.tokens = Self::rename_tokens(std::mem::take(&mut mac.tokens));
-        }
-    }
 }

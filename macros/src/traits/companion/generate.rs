@@ -1,190 +1,26 @@
-//! Native mode's `Dyn` companion: dynamic dispatch for a native trait, without `unsafe`.
-//!
-//! For `trait Store { type Item; async fn get(&self, key: &str) -> Option<Self::Item>; }`:
-//!
-//! * a hidden, dyn-compatible `__DynStoreErased` trait whose async methods return
-//!   `__private::SendInlineFuture<'fut, R>` (the implementor's future, type-erased, inline
-//!   when it fits in 128 bytes, boxed otherwise), blanket-implemented for every
-//!   `T: Store + Send + Sync`;
-//! * `pub type DynStore<'a, Item> = dyn __DynStoreErased<Item> + Send + Sync + 'a;`
-//!   The companion *is* a trait object, so `&T` becomes `&DynStore` by an ordinary unsizing
-//!   coercion: no pointer cast and no `unsafe` in generated code (a `#[repr(transparent)]`
-//!   struct around the trait object, as dynosaur does, needs a cast);
-//! * inherent constructors on that trait object type (`boxed`, `from_box`, `from_ref`,
-//!   `from_mut`), legal because the erased trait is local to the user's crate;
-//! * `impl Store for DynStore<'_, Item>`, forwarding each method to the erased one, so the
-//!   companion can be handed to generic code (`S: Store + ?Sized`).
+//! The companion's five items, written from the [`Model`] only (see the module's sketch):
+//! the erased trait, its blanket impl, the alias, the constructors and the forwarding impl.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::visit_mut::{self, VisitMut};
-use syn::{
-    FnArg, GenericParam, Ident, ItemTrait, Lifetime, Signature, TraitItem, TraitItemFn,
-    TraitItemType, Type, TypeParamBound, WherePredicate,
-};
+use syn::visit_mut::VisitMut;
+use syn::{FnArg, GenericParam, Ident, Lifetime, Signature, Type, WherePredicate};
 
-use super::TraitOptions;
-use super::arguments::{native_argument_name, plain_binding};
-use super::attributes::{cfg_attrs, has_cfg};
-use super::dyn_hint::{contains_impl_trait, requires_sized_self};
-use super::native::MethodKind;
-use super::receiver::ReceiverShape;
-use crate::common::errors::Errors;
+use super::super::attributes::cfg_attrs;
+use super::super::method_kind::MethodKind;
+use super::check::bounds_self;
+use super::model::{Forwarded, Model};
+use super::visitors::{HigherRanked, SubstituteSelfAssoc, mentions_any};
+use crate::common::async_body::{HiddenNames, plain_binding};
 use crate::common::lifetimes::{
     Naming, OutputElision, elide_output_lifetimes, name_elided_input_lifetimes,
 };
 
-/// One associated type of the trait: it becomes a parameter of the companion.
-struct AssocType<'t> {
-    item: &'t TraitItemType,
-    /// The companion's parameter standing for it (the associated type's own name, unless a
-    /// trait generic already has that name).
-    param: Ident,
-}
-
-/// One method the companion forwards.
-struct Forwarded<'t> {
-    method: &'t TraitItemFn,
-    kind: &'t MethodKind,
-}
-
-pub(crate) fn expand(
-    item: &ItemTrait,
-    kinds: &[Option<MethodKind>],
-    name: &Ident,
-    options: &TraitOptions,
-) -> syn::Result<TokenStream> {
-    let model = Model::build(item, kinds, name, options)?;
-    Ok(model.generate())
-}
-
-struct Model<'t> {
-    item: &'t ItemTrait,
-    name: &'t Ident,
-    erased: Ident,
-    lifetime: Lifetime,
-    assoc: Vec<AssocType<'t>>,
-    methods: Vec<Forwarded<'t>>,
-    /// `Send + Sync` (or the auto-trait supertraits under `?Send`) on the trait object.
-    object_bounds: TokenStream,
-    /// The part of `object_bounds` an implementor of the trait does not already promise
-    /// through its supertraits (repeating those is a clippy warning in the user's crate).
-    implementor_bounds: TokenStream,
-    /// Lifetime supertraits (`trait Store: 'static`): the companion's lifetime must outlive them.
-    lifetime_supertraits: Vec<&'t Lifetime>,
-    private: TokenStream,
-}
-
 /// The blanket impl's type parameter: every implementor of the trait.
 const IMPLEMENTOR: &str = "__AsyncExtImpl";
 
-const FIX: &str = "add `where Self: Sized` to leave it out of the companion, or write \
-                   `#[async_trait_ext(native, dyn = none)]` for no companion";
-
-impl<'t> Model<'t> {
-    fn build(
-        item: &'t ItemTrait,
-        kinds: &'t [Option<MethodKind>],
-        name: &'t Ident,
-        options: &TraitOptions,
-    ) -> syn::Result<Self> {
-        let mut errors = Errors::default();
-        let (auto_traits, lifetime_supertraits) = check_header(item, name, &mut errors);
-        let generic_names: Vec<String> = item
-            .generics
-            .params
-            .iter()
-            .map(|param| match param {
-                GenericParam::Lifetime(param) => param.lifetime.to_string(),
-                GenericParam::Type(param) => param.ident.to_string(),
-                GenericParam::Const(param) => param.ident.to_string(),
-            })
-            .collect();
-        let lifetime = ["'a", "'dyn_a", "'__dyn_a"]
-            .iter()
-            .find(|candidate| !generic_names.iter().any(|name| name == *candidate))
-            .map_or_else(
-                || Lifetime::new("'__async_ext_dyn", Span::call_site()),
-                |name| Lifetime::new(name, Span::call_site()),
-            );
-
-        let mut assoc = Vec::new();
-        let mut methods = Vec::new();
-        for (trait_item, kind) in item.items.iter().zip(kinds) {
-            match trait_item {
-                TraitItem::Const(constant) => errors.push(syn::Error::new_spanned(
-                    &constant.ident,
-                    format!(
-                        "associated const `{}` cannot be read through the `{name}` companion (a \
-                         `dyn` value has no consts); turn it into a method, or write \
-                         `#[async_trait_ext(native, dyn = none)]` for no companion",
-                        constant.ident
-                    ),
-                )),
-                TraitItem::Type(ty) => {
-                    errors.push_result(check_assoc_type(ty, name));
-                    let mut param = ty.ident.clone();
-                    while generic_names.iter().any(|name| param == name) {
-                        param = format_ident!("{}_", param);
-                    }
-                    assoc.push(AssocType { item: ty, param });
-                }
-                TraitItem::Fn(method) => {
-                    if requires_sized_self(&method.sig) {
-                        continue;
-                    }
-                    if let Some(kind) = kind {
-                        match check_method(method, kind, name) {
-                            Ok(()) => methods.push(Forwarded { method, kind }),
-                            Err(error) => errors.push(error),
-                        }
-                    }
-                }
-                TraitItem::Macro(mac) => errors.push(syn::Error::new_spanned(
-                    mac,
-                    format!(
-                        "the `{name}` companion cannot see the items this macro expands to; \
-                         write `#[async_trait_ext(native, dyn = none)]` for no companion"
-                    ),
-                )),
-                other => errors.push(syn::Error::new_spanned(
-                    other,
-                    format!(
-                        "the `{name}` companion does not support this item; write \
-                         `#[async_trait_ext(native, dyn = none)]` for no companion"
-                    ),
-                )),
-            }
-        }
-        errors.finish()?;
-
-        let mut object_bounds = TokenStream::new();
-        let mut implementor_bounds = TokenStream::new();
-        for auto_trait in ["Send", "Sync"] {
-            let promised = auto_traits.iter().any(|ident| ident == auto_trait);
-            if options.relaxed_send.is_none() || promised {
-                let ident = Ident::new(auto_trait, Span::call_site());
-                object_bounds.extend(quote!(+ ::core::marker::#ident));
-                if !promised {
-                    implementor_bounds.extend(quote!(+ ::core::marker::#ident));
-                }
-            }
-        }
-        Ok(Model {
-            item,
-            name,
-            erased: format_ident!("__{}Erased", name),
-            lifetime,
-            assoc,
-            methods,
-            object_bounds,
-            implementor_bounds,
-            lifetime_supertraits,
-            private: options.krate.private(),
-        })
-    }
-
-    fn generate(&self) -> TokenStream {
+impl Model<'_> {
+    pub(super) fn generate(&self) -> TokenStream {
         let erased_trait = self.erased_trait();
         let blanket = self.blanket_impl();
         let alias = self.alias();
@@ -626,8 +462,12 @@ impl<'t> Model<'t> {
             };
             quote!(#(#cfgs)* #[inline] #sig { #body })
         });
+        // An `unsafe trait`'s companion impl is `unsafe impl`, as a hand-written forwarding
+        // impl would be: each call goes to an implementor, whose own `unsafe impl` upholds the
+        // trait's contract. The `unsafe` is the user's token.
+        let unsafety = &self.item.unsafety;
         quote! {
-            impl #impl_generics #trait_path for #object where #(#predicates,)* {
+            #unsafety impl #impl_generics #trait_path for #object where #(#predicates,)* {
                 #(#assoc)*
                 #(#methods)*
             }
@@ -681,180 +521,10 @@ fn allow_attrs(attrs: &[syn::Attribute]) -> impl Iterator<Item = &syn::Attribute
     attrs.iter().filter(|attr| attr.path().is_ident("allow"))
 }
 
-/// Whether `ty` names one of `params`.
-fn mentions_any(ty: &Type, params: &[Ident]) -> bool {
-    struct Finder<'p>(&'p [Ident], bool);
-    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
-        fn visit_ident(&mut self, ident: &'ast Ident) {
-            self.1 |= self.0.contains(ident);
-        }
-    }
-    let mut finder = Finder(params, false);
-    syn::visit::Visit::visit_type(&mut finder, ty);
-    finder.1
-}
-
-/// Renames every lifetime of an argument type but `'static`, elided ones (`&T`, `'_`)
-/// included, to fresh ones collected for a `for<..>` bound. Lifetimes elided inside `fn(&T)` and
-/// `Fn(&T)` are higher-ranked already and stay.
-#[derive(Default)]
-struct HigherRanked {
-    bound: Vec<Lifetime>,
-    /// Named lifetimes of the type and the fresh ones standing for them.
-    renamed: Vec<(Lifetime, Lifetime)>,
-}
-
-impl HigherRanked {
-    fn fresh(&mut self) -> Lifetime {
-        let lifetime = Lifetime::new(&format!("'__s{}", self.bound.len()), Span::mixed_site());
-        self.bound.push(lifetime.clone());
-        lifetime
-    }
-}
-
-impl VisitMut for HigherRanked {
-    fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
-        if reference.lifetime.is_none() {
-            reference.lifetime = Some(self.fresh());
-        }
-        visit_mut::visit_type_reference_mut(self, reference);
-    }
-
-    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
-        if lifetime.ident == "_" {
-            *lifetime = self.fresh();
-        } else if lifetime.ident != "static" {
-            // Named lifetimes too (the method's and the trait's): `&'k K: Send` alone would
-            // need `K: 'k` to be well-formed, and `for<'k> &'k K: Send` says the same (the
-            // auto traits do not look at lifetimes).
-            if let Some((_, renamed)) = self.renamed.iter().find(|(name, _)| name == lifetime) {
-                *lifetime = renamed.clone();
-            } else {
-                let renamed = self.fresh();
-                self.renamed.push((lifetime.clone(), renamed.clone()));
-                *lifetime = renamed;
-            }
-        }
-    }
-
-    fn visit_type_fn_ptr_mut(&mut self, _: &mut syn::TypeFnPtr) {}
-
-    fn visit_parenthesized_generic_arguments_mut(
-        &mut self,
-        _: &mut syn::ParenthesizedGenericArguments,
-    ) {
-    }
-}
-
-/// Checks what the companion needs of the trait itself (not `unsafe`, supertraits it can
-/// implement, no `where Self: …`); returns the auto-trait and lifetime supertraits.
-fn check_header<'t>(
-    item: &'t ItemTrait,
-    name: &Ident,
-    errors: &mut Errors,
-) -> (Vec<Ident>, Vec<&'t Lifetime>) {
-    if let Some(unsafety) = &item.unsafety {
-        errors.push(syn::Error::new(
-            unsafety.span,
-            format!(
-                "an `unsafe trait` gets no `{name}` companion: implementing it for the \
-                     companion would need `unsafe` in generated code; write \
-                     `#[async_trait_ext(native, dyn = none)]`"
-            ),
-        ));
-    }
-    let mut auto_traits = Vec::new();
-    let mut lifetime_supertraits = Vec::new();
-    for bound in &item.supertraits {
-        match bound {
-            TypeParamBound::Lifetime(lifetime) => lifetime_supertraits.push(lifetime),
-            TypeParamBound::Trait(bound)
-                if bound.maybe.is_none()
-                    && bound.lifetimes.is_none()
-                    && (bound.path.is_ident("Send")
-                        || bound.path.is_ident("Sync")
-                        || is_core_marker(&bound.path)) =>
-            {
-                if let Some(last) = bound.path.segments.last() {
-                    auto_traits.push(last.ident.clone());
-                }
-            }
-            other => errors.push(syn::Error::new_spanned(
-                other,
-                format!(
-                    "the `{name}` companion cannot implement this supertrait (only `Send` \
-                         and `Sync` carry over to a `dyn` companion); write \
-                         `#[async_trait_ext(native, dyn = none)]` for no companion"
-                ),
-            )),
-        }
-    }
-    if let Some(clause) = &item.generics.where_clause {
-        for predicate in &clause.predicates {
-            if let WherePredicate::Type(predicate) = predicate
-                && bounds_self(&predicate.bounded_ty)
-            {
-                errors.push(syn::Error::new_spanned(
-                    predicate,
-                    format!(
-                        "the `{name}` companion cannot meet a `where Self: …` bound of the \
-                             trait; move it to the methods that need it, or write \
-                             `#[async_trait_ext(native, dyn = none)]`"
-                    ),
-                ));
-            }
-        }
-    }
-
-    (auto_traits, lifetime_supertraits)
-}
-
-/// Whether the companion can take this associated type as a parameter.
-fn check_assoc_type(ty: &TraitItemType, name: &Ident) -> syn::Result<()> {
-    if !ty.generics.params.is_empty() || ty.generics.where_clause.is_some() {
-        return Err(syn::Error::new_spanned(
-            &ty.ident,
-            format!(
-                "generic associated type `{}` cannot be named through the `{name}` companion; \
-                 write `#[async_trait_ext(native, dyn = none)]` for no companion",
-                ty.ident
-            ),
-        ));
-    }
-    if has_cfg(&ty.attrs) {
-        return Err(syn::Error::new_spanned(
-            &ty.ident,
-            format!(
-                "associated type `{}` has a `#[cfg]`, so the `{name}` companion's parameters \
-                 would change with it; remove the `#[cfg]`, or write \
-                 `#[async_trait_ext(native, dyn = none)]`",
-                ty.ident
-            ),
-        ));
-    }
-    Ok(())
-}
-
 /// The erased trait's name for a method: distinct from the trait's, so that `value.get()`
 /// stays unambiguous where both traits are in scope.
 fn erased_method_name(ident: &Ident) -> Ident {
     format_ident!("__dyn_{}", ident)
-}
-
-fn is_core_marker(path: &syn::Path) -> bool {
-    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    matches!(
-        names
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice(),
-        ["core" | "std", "marker", "Send" | "Sync"]
-    )
-}
-
-fn bounds_self(ty: &Type) -> bool {
-    matches!(ty, Type::Path(path) if path.qself.is_none() && path.path.is_ident("Self"))
 }
 
 /// Gives every argument a plain name (`__argN`, keeping the receiver) and returns the
@@ -868,7 +538,7 @@ fn rename_arguments(sig: &mut Signature) -> Vec<TokenStream> {
                 names.push(receiver.self_token.to_token_stream());
             }
             FnArg::Typed(arg) => {
-                let name = native_argument_name(index);
+                let name = HiddenNames::Short.name(index, &arg.pat);
                 arg.attrs.clear();
                 *arg.pat = plain_binding(name.clone());
                 names.push(name.into_token_stream());
@@ -876,143 +546,4 @@ fn rename_arguments(sig: &mut Signature) -> Vec<TokenStream> {
         }
     }
     names
-}
-
-/// Whether the companion can forward this method; if not, the error names the method and
-/// the fix.
-fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::Result<()> {
-    let sig = &method.sig;
-    let ident = &sig.ident;
-    if matches!(kind, MethodKind::Stream) {
-        return Err(syn::Error::new_spanned(
-            ident,
-            format!(
-                "method `{ident}` returns an `impl Stream`, which the `{name}` companion cannot \
-                 erase; {FIX}"
-            ),
-        ));
-    }
-    if let Some(param) = sig
-        .generics
-        .params
-        .iter()
-        .find(|param| !matches!(param, GenericParam::Lifetime(_)))
-    {
-        return Err(syn::Error::new_spanned(
-            param,
-            format!(
-                "generic method `{ident}` cannot be called through the `{name}` companion (a \
-                 `dyn` call cannot pick a type); {FIX}"
-            ),
-        ));
-    }
-    for input in &sig.inputs {
-        if let FnArg::Typed(arg) = input {
-            if contains_impl_trait(&arg.ty) {
-                return Err(syn::Error::new_spanned(
-                    &arg.ty,
-                    format!(
-                        "method `{ident}` takes an `impl Trait` argument, which makes it \
-                         generic: it cannot be called through the `{name}` companion; {FIX}"
-                    ),
-                ));
-            }
-            if has_cfg(&arg.attrs) {
-                return Err(syn::Error::new_spanned(
-                    arg,
-                    format!(
-                        "the `{name}` companion cannot forward an argument under `#[cfg]` (in \
-                         method `{ident}`); {FIX}"
-                    ),
-                ));
-            }
-        }
-    }
-    // What the method returns (an async method: its future's output).
-    let returned = match (kind, &sig.output) {
-        (MethodKind::Sync, syn::ReturnType::Type(_, ty))
-        | (MethodKind::Async { output: ty, .. }, _) => Some(ty),
-        _ => None,
-    };
-    if let Some(returned) = returned
-        && contains_impl_trait(returned)
-    {
-        return Err(syn::Error::new_spanned(
-            returned,
-            format!(
-                "method `{ident}` returns an `impl Trait`, which the `{name}` companion cannot \
-                 erase; {FIX}"
-            ),
-        ));
-    }
-    if let syn::Safety::Unsafe(token) = &sig.safety {
-        return Err(syn::Error::new(
-            token.span,
-            format!(
-                "the `{name}` companion cannot forward `unsafe fn {ident}` without `unsafe` in \
-                 generated code; {FIX}"
-            ),
-        ));
-    }
-    check_receiver(sig, name)
-}
-
-/// Whether the companion can call the method through its receiver.
-fn check_receiver(sig: &Signature, name: &Ident) -> syn::Result<()> {
-    let ident = &sig.ident;
-    match ReceiverShape::of(sig) {
-        ReceiverShape::None => Err(syn::Error::new_spanned(
-            ident,
-            format!(
-                "associated function `{ident}` has no `self`, so the `{name}` companion cannot \
-                 call it; {FIX}"
-            ),
-        )),
-        ReceiverShape::Value => Err(syn::Error::new_spanned(
-            receiver_tokens(sig),
-            format!(
-                "method `{ident}` takes `self` by value, which the `{name}` companion cannot do \
-                 (it is unsized); take `self: Box<Self>` instead, or {FIX}"
-            ),
-        )),
-        ReceiverShape::Other => Err(syn::Error::new_spanned(
-            receiver_tokens(sig),
-            format!(
-                "the `{name}` companion cannot call method `{ident}` through this receiver; it \
-                 supports `&self`, `&mut self`, `self: Box<Self>`, `self: Rc<Self>`, `self: \
-                 Arc<Self>`, `self: Pin<&Self>` and `self: Pin<&mut Self>`; otherwise {FIX}"
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn receiver_tokens(sig: &Signature) -> TokenStream {
-    sig.inputs
-        .first()
-        .map_or_else(|| sig.ident.to_token_stream(), ToTokens::to_token_stream)
-}
-
-/// Replaces `Self::Item` with the companion's parameter `Item` (in the bounds of that
-/// parameter, where `Self` means nothing).
-struct SubstituteSelfAssoc<'s>(&'s [(Ident, Type)]);
-
-impl VisitMut for SubstituteSelfAssoc<'_> {
-    fn visit_type_mut(&mut self, ty: &mut Type) {
-        if let Type::Path(path) = ty
-            && path.qself.is_none()
-            && path.path.segments.len() == 2
-            && path
-                .path
-                .segments
-                .first()
-                .is_some_and(|s| s.ident == "Self")
-            && let Some(last) = path.path.segments.last()
-            && let Some((_, replacement)) = self.0.iter().find(|(assoc, _)| *assoc == last.ident)
-        {
-            *ty = replacement.clone();
-            return;
-        }
-        visit_mut::visit_type_mut(self, ty);
-    }
 }

@@ -1,0 +1,154 @@
+//! What the companion is made of, read from the trait once the checks passed: the
+//! companion's lifetime, its parameters standing for associated types, the methods it
+//! forwards and the auto traits its trait object carries.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::{
+    GenericParam, Ident, ItemTrait, Lifetime, TraitItem, TraitItemFn, TraitItemType, TypeParamBound,
+};
+
+use super::super::dyn_hint::requires_sized_self;
+use super::super::method_kind::MethodKind;
+use super::super::options::TraitOptions;
+use super::check::is_auto_trait;
+
+/// One associated type of the trait: it becomes a parameter of the companion.
+pub(super) struct AssocType<'t> {
+    pub(super) item: &'t TraitItemType,
+    /// The companion's parameter standing for it (the associated type's own name, unless a
+    /// trait generic already has that name).
+    pub(super) param: Ident,
+}
+
+/// One method the companion forwards.
+pub(super) struct Forwarded<'t> {
+    pub(super) method: &'t TraitItemFn,
+    pub(super) kind: &'t MethodKind,
+}
+
+/// The companion of one trait.
+pub(super) struct Model<'t> {
+    pub(super) item: &'t ItemTrait,
+    pub(super) name: &'t Ident,
+    pub(super) erased: Ident,
+    pub(super) lifetime: Lifetime,
+    pub(super) assoc: Vec<AssocType<'t>>,
+    pub(super) methods: Vec<Forwarded<'t>>,
+    /// `Send + Sync` (or the auto-trait supertraits under `?Send`) on the trait object.
+    pub(super) object_bounds: TokenStream,
+    /// The part of `object_bounds` an implementor of the trait does not already promise
+    /// through its supertraits (repeating those is a clippy warning in the user's crate).
+    pub(super) implementor_bounds: TokenStream,
+    /// Lifetime supertraits (`trait Store: 'static`): the companion's lifetime must outlive them.
+    pub(super) lifetime_supertraits: Vec<&'t Lifetime>,
+    pub(super) private: TokenStream,
+}
+
+impl<'t> Model<'t> {
+    pub(super) fn build(
+        item: &'t ItemTrait,
+        kinds: &'t [Option<MethodKind>],
+        name: &'t Ident,
+        options: &TraitOptions,
+    ) -> Self {
+        let (auto_traits, lifetime_supertraits) = supertraits(item);
+        let generic_names: Vec<String> = item
+            .generics
+            .params
+            .iter()
+            .map(|param| match param {
+                GenericParam::Lifetime(param) => param.lifetime.to_string(),
+                GenericParam::Type(param) => param.ident.to_string(),
+                GenericParam::Const(param) => param.ident.to_string(),
+            })
+            .collect();
+        // Not a name the trait or one of its methods declares: a method's own `'a` would be
+        // shadowed by the companion impl's (E0496).
+        let method_lifetimes: Vec<String> = item
+            .items
+            .iter()
+            .filter_map(|trait_item| match trait_item {
+                TraitItem::Fn(method) => Some(method.sig.generics.lifetimes()),
+                _ => None,
+            })
+            .flatten()
+            .map(|param| param.lifetime.to_string())
+            .collect();
+        let taken = |candidate: &str| {
+            generic_names
+                .iter()
+                .chain(&method_lifetimes)
+                .any(|name| name == candidate)
+        };
+        let lifetime = ["'a", "'dyn_a", "'__dyn_a"]
+            .iter()
+            .find(|candidate| !taken(candidate))
+            .map_or_else(
+                || Lifetime::new("'__async_ext_dyn", Span::call_site()),
+                |name| Lifetime::new(name, Span::call_site()),
+            );
+
+        let mut assoc = Vec::new();
+        let mut methods = Vec::new();
+        for (trait_item, kind) in item.items.iter().zip(kinds) {
+            match (trait_item, kind) {
+                (TraitItem::Type(ty), _) => {
+                    let mut param = ty.ident.clone();
+                    while generic_names.iter().any(|name| param == name) {
+                        param = format_ident!("{}_", param);
+                    }
+                    assoc.push(AssocType { item: ty, param });
+                }
+                (TraitItem::Fn(method), Some(kind)) if !requires_sized_self(&method.sig) => {
+                    methods.push(Forwarded { method, kind });
+                }
+                _ => {}
+            }
+        }
+
+        let mut object_bounds = TokenStream::new();
+        let mut implementor_bounds = TokenStream::new();
+        for auto_trait in ["Send", "Sync"] {
+            let promised = auto_traits.iter().any(|ident| ident == auto_trait);
+            if options.relaxed_send.is_none() || promised {
+                let ident = Ident::new(auto_trait, Span::call_site());
+                object_bounds.extend(quote!(+ ::core::marker::#ident));
+                if !promised {
+                    implementor_bounds.extend(quote!(+ ::core::marker::#ident));
+                }
+            }
+        }
+        Model {
+            item,
+            name,
+            erased: format_ident!("__{}Erased", name),
+            lifetime,
+            assoc,
+            methods,
+            object_bounds,
+            implementor_bounds,
+            lifetime_supertraits,
+            private: options.krate.private(),
+        }
+    }
+}
+
+/// The supertraits the companion carries over: the auto traits (`Send`, `Sync`) and the
+/// lifetimes (`'static`); [`check`](super::check) rejects any other.
+fn supertraits(item: &ItemTrait) -> (Vec<Ident>, Vec<&Lifetime>) {
+    let mut auto_traits = Vec::new();
+    let mut lifetimes = Vec::new();
+    for bound in &item.supertraits {
+        match bound {
+            TypeParamBound::Lifetime(lifetime) => lifetimes.push(lifetime),
+            TypeParamBound::Trait(bound) if is_auto_trait(bound) => {
+                if let Some(last) = bound.path.segments.last() {
+                    auto_traits.push(last.ident.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    (auto_traits, lifetimes)
+}
