@@ -35,11 +35,66 @@ pub(super) enum Mode {
     Neutralize,
 }
 
+/// How the epilogue knows the order in which the slots were filled.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Order {
+    /// No marker sits in a loop: each slot is filled at most once, in the order of the text,
+    /// so the epilogue cleans the slots in reverse textual order (`Slot`, no counter).
+    Text,
+    /// A marker sits in a loop: every fill takes a number from the scope's counter and the
+    /// epilogue cleans the highest number first (`OrderedSlot`, `latest`).
+    Counted,
+}
+
+impl Order {
+    /// `Counted` when an `#[async_drop] let` or a `defer_async!` sits in a loop of `block`
+    /// (anywhere in it: a marker in a closure inside a loop is an error anyway).
+    pub(super) fn of(block: &syn::Block) -> Order {
+        struct Finder {
+            loops: usize,
+            found: bool,
+        }
+        impl<'ast> syn::visit::Visit<'ast> for Finder {
+            fn visit_expr(&mut self, expr: &'ast Expr) {
+                if matches!(expr, Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_)) {
+                    self.loops += 1;
+                    syn::visit::visit_expr(self, expr);
+                    self.loops -= 1;
+                } else {
+                    syn::visit::visit_expr(self, expr);
+                }
+            }
+            fn visit_local(&mut self, local: &'ast Local) {
+                self.found |= self.loops > 0 && local.attrs.iter().any(is_marker);
+                syn::visit::visit_local(self, local);
+            }
+            fn visit_macro(&mut self, mac: &'ast Macro) {
+                self.found |=
+                    self.loops > 0 && matches!(MacroKind::of(mac), Some(MacroKind::Defer));
+            }
+            fn visit_item(&mut self, _: &'ast syn::Item) {}
+        }
+        let mut finder = Finder {
+            loops: 0,
+            found: false,
+        };
+        syn::visit::Visit::visit_block(&mut finder, block);
+        if finder.found {
+            Order::Counted
+        } else {
+            Order::Text
+        }
+    }
+}
+
 pub(super) struct MarkerRewriter {
     pub(super) private: TokenStream,
     pub(super) seq: Ident,
     pub(super) mode: Mode,
+    pub(super) order: Order,
     pub(super) slots: Vec<SlotDecl>,
+    /// How many loops enclose the current node.
+    loops: usize,
     /// Names of `#[async_drop]` bindings visible at this point, innermost block last.
     scopes: Vec<Vec<(Ident, usize)>>,
     /// How many closures and async blocks enclose the current node.
@@ -48,12 +103,14 @@ pub(super) struct MarkerRewriter {
 }
 
 impl MarkerRewriter {
-    pub(super) fn new(private: TokenStream, mode: Mode) -> Self {
+    pub(super) fn new(private: TokenStream, mode: Mode, order: Order) -> Self {
         MarkerRewriter {
             private,
             seq: Ident::new("__async_ext_seq", Span::mixed_site()),
             mode,
+            order,
             slots: Vec::new(),
+            loops: 0,
             scopes: vec![Vec::new()],
             nested: 0,
             errors: Errors::default(),
@@ -91,9 +148,10 @@ impl MarkerRewriter {
         }
         // A plain `let` shadowing an outer marked name hides it until the block ends; record
         // that by a binding to no slot.
-        if self.lookup(name).is_some()
-            && let Some(scope) = self.scopes.last_mut()
-        {
+        if self.lookup(name).is_none() {
+            return;
+        }
+        if let Some(scope) = self.scopes.last_mut() {
             scope.push((name.clone(), usize::MAX));
         }
     }
@@ -108,16 +166,20 @@ impl MarkerRewriter {
             .filter(|index| *index != usize::MAX)
     }
 
-    /// `#[async_drop] let name [: Ty] = expr;`. Like an assignment, the new value is made
-    /// first; then the previous value of this `let` (when it runs again in a loop) is
+    /// `#[async_drop] let name [: Ty] = expr;`. In a loop, like an assignment, the new value
+    /// is made first; then the previous value of this `let` (when it runs again) is
     /// async-dropped, and the new one stored.
     // Input:  `#[async_drop] let tx: Tx = conn.begin().await?;`
-    // Output: `let tx = { let value: Tx = conn.begin().await?; same_type(&SLOT, &value);
+    // Output, no marker in a loop (`Order::Text`):
+    //         `let tx = { let value: Tx = conn.begin().await?; fill(&mut SLOT, value) };`
+    // Output, this `let` in a loop:
+    //         `let tx = { let value: Tx = conn.begin().await?; same_type(&SLOT, &value);
     //                     use …; let mut previous = rebind(&mut SLOT, &mut SEQ, value);
-    //                     let cleaned = rebind_cleanup((&mut previous.slot())
-    //                                                  .async_drop_slot()).await;
+    //                     let cleaned = if previous.has_previous() {
+    //                         rebind_cleanup((&mut previous.slot()).async_drop_slot()).await
+    //                     } else { Ok(()) };
     //                     let value = previous.finish(cleaned);
-    //                     fill(&mut SLOT, &mut SEQ, value) };`
+    //                     fill_ordered(&mut SLOT, &mut SEQ, value) };`
     fn rewrite_local(&mut self, marker: &Attribute, local: &mut Local) {
         let Some(binding) = self.check_local(marker, local) else {
             return;
@@ -137,34 +199,58 @@ impl MarkerRewriter {
             Span::mixed_site().located_at(name.span()),
         );
         let ty = binding.ty.map(|ty| quote!(: #ty));
-        let previous = hidden("__async_ext_previous");
-        let cleaned = hidden("__async_ext_cleaned");
-        let fill_path = respan(quote!(#private::fill), name.span());
-        let mut located_slot = slot.clone();
-        located_slot.set_span(Span::mixed_site().located_at(name.span()));
-        let fill = quote_spanned!(name.span()=> #fill_path(&mut #located_slot, &mut #seq, #value));
-        // `same_type` settles the slot's type before the method lookup below, which picks the
-        // clean-up by the value's traits and needs the type known.
-        // A marked binding is used by its own clean-up, like a guard: one whose only other
-        // use is `disarm!` (which reads the slot) or none at all must not warn.
-        let statement = quote! {
-            #[allow(unused_variables)]
-            let #name = {
-                let #value #ty = #init_expr;
+        let fill = self.fill_call(name, &slot, &value);
+        let rebind = (self.order == Order::Counted && self.loops > 0).then(|| {
+            let previous = hidden("__async_ext_previous");
+            let cleaned = hidden("__async_ext_cleaned");
+            // `same_type` settles the slot's type before the method lookup below, which picks
+            // the clean-up by the value's traits and needs the type known.
+            quote! {
                 #private::same_type(&#slot, &#value);
                 #[allow(unused_imports)]
                 use #private::{
                     AsyncDropSlot as _, AsyncDropSlotFallback as _, AsyncDropSlotSend as _,
                 };
                 let mut #previous = #private::rebind(&mut #slot, &mut #seq, #value);
-                let #cleaned =
-                    #private::rebind_cleanup((&mut #previous.slot()).async_drop_slot()).await;
+                let #cleaned = if #previous.has_previous() {
+                    #private::rebind_cleanup((&mut #previous.slot()).async_drop_slot()).await
+                } else {
+                    ::core::result::Result::Ok(())
+                };
                 let #value = #previous.finish(#cleaned);
+            }
+        });
+        // A marked binding is used by its own clean-up, like a guard: one whose only other
+        // use is `disarm!` (which reads the slot) or none at all must not warn.
+        let statement = quote! {
+            #[allow(unused_variables)]
+            let #name = {
+                let #value #ty = #init_expr;
+                #rebind
                 #fill
             };
         };
         replace_local(local, statement);
         self.bind_name(name, &slot);
+    }
+
+    /// The call that stores `value` in `slot` and hands out the `&mut` that `name` becomes,
+    /// located at `name`: a type without `AsyncDrop` is reported there.
+    pub(super) fn fill_call(&self, name: &Ident, slot: &Ident, value: &Ident) -> TokenStream {
+        let private = &self.private;
+        let seq = &self.seq;
+        let mut located_slot = slot.clone();
+        located_slot.set_span(Span::mixed_site().located_at(name.span()));
+        match self.order {
+            Order::Text => {
+                let fill_path = respan(quote!(#private::fill), name.span());
+                quote_spanned!(name.span()=> #fill_path(&mut #located_slot, #value))
+            }
+            Order::Counted => {
+                let fill_path = respan(quote!(#private::fill_ordered), name.span());
+                quote_spanned!(name.span()=> #fill_path(&mut #located_slot, &mut #seq, #value))
+            }
+        }
     }
 
     /// Checks that a marked `let` binds a plain name and has a plain initializer.
@@ -220,8 +306,14 @@ impl MarkerRewriter {
             ident: ident.clone(),
             kind: SlotKind::Defer,
         });
-        let call =
-            quote_spanned!(mac.path.span()=> #private::defer(&mut #ident, &mut #seq, #future));
+        let call = match self.order {
+            Order::Text => {
+                quote_spanned!(mac.path.span()=> #private::defer_once(&mut #ident, #future))
+            }
+            Order::Counted => {
+                quote_spanned!(mac.path.span()=> #private::defer(&mut #ident, &mut #seq, #future))
+            }
+        };
         through_user_macro(mac, &call)
     }
 
@@ -341,6 +433,11 @@ impl VisitMut for MarkerRewriter {
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
+            Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+                self.loops += 1;
+                visit_mut::visit_expr_mut(self, expr);
+                self.loops -= 1;
+            }
             Expr::Closure(closure) => {
                 self.with_nested(|this| {
                     visit_mut::visit_expr_closure_mut(this, closure);

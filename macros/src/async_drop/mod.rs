@@ -176,9 +176,38 @@ mod tests {
             "disarm (& mut",
             "scope_body",
             "finish",
-            "latest",
+            "is_filled",
         ] {
             assert!(output.contains(needle), "missing {needle}: {output}");
         }
+        // No marker in a loop: the slots are cleaned in the order of the text.
+        for absent in ["latest ([", "rebind", "OrderedSlot"] {
+            assert!(!output.contains(absent), "unexpected {absent}: {output}");
+        }
+    }
+
+    /// A marker in a loop makes the fill order a run-time fact: counted slots, the rebinding
+    /// clean-up for the `let` in the loop only.
+    #[test]
+    fn a_marker_in_a_loop_counts_the_fills() {
+        let output = expand_scope(
+            quote!(),
+            quote!(
+                async fn f() {
+                    #[async_drop]
+                    let once = A;
+                    for _ in 0..2 {
+                        #[async_drop]
+                        let again = B;
+                    }
+                }
+            ),
+        )
+        .to_string();
+        assert!(!output.contains("compile_error"), "{output}");
+        for needle in ["OrderedSlot", "latest ([", "fill_ordered"] {
+            assert!(output.contains(needle), "missing {needle}: {output}");
+        }
+        assert_eq!(output.matches("rebind (").count(), 1, "{output}");
     }
 }
