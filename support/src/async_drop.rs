@@ -298,10 +298,11 @@ pub(crate) mod private {
     }
     // The slots an `#[async_scope]` fn keeps its values and deferred futures in, and the
     // functions its body calls to fill, empty and clean them.
+    pub use super::orphan::Site;
     pub use super::slot::{
         AsyncDropSlot, AsyncDropSlotFallback, AsyncDropSlotSend, DeferSlot, OrderedSlot, Rebind,
-        Slot, ValueSlot, defer, defer_once, disarm, end_cleanup, fill, fill_ordered, latest,
-        rebind, same_type, slot_of,
+        RunDeferred, RunDeferredFallback, Slot, ValueSlot, defer, defer_once, disarm, end_cleanup,
+        fill, fill_ordered, latest, rebind, same_type, slot_of,
     };
     // Polling the body and each clean-up so that a panic is caught, the clean-up runs, and
     // the panic resumes afterwards.

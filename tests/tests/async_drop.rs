@@ -1613,6 +1613,7 @@ fn orphan_hook_replacement_concurrency_and_strict_orphans() {
     install_hook();
     replacing_the_hook();
     exact_type_names();
+    reports_name_what_the_user_wrote();
     hooks_replaced_while_values_are_orphaned();
     strict_orphans_panics_once();
 }
@@ -1658,6 +1659,87 @@ fn exact_type_names() {
     );
     take_events("Probe<21>");
     take_events("Probe<22>");
+}
+
+/// The line above `transfer`'s attribute; its markers are on the lines counted from here.
+const TRANSFER_LINE: u32 = line!();
+#[async_scope]
+async fn transfer(#[async_drop] source: Probe<23>) {
+    #[async_drop]
+    let target = Probe::<23>::new();
+    defer_async!(async { EVENTS.lock().unwrap().push("deferred ran Probe<23>".into()) });
+    let _ = (source, target);
+    std::future::pending::<()>().await;
+}
+
+/// An orphan names what the user wrote: the binding or `defer_async!`, the fn, the file, the
+/// line and column of the marker; its `Display` says it in one sentence, with the fix.
+fn reports_name_what_the_user_wrote() {
+    use std::sync::{Arc, Mutex};
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&reports);
+    async_ext::set_orphan_hook(move |orphan| {
+        if orphan.function().ends_with("::transfer") {
+            let where_ = (orphan.file(), orphan.line(), orphan.column());
+            seen.lock().unwrap().push((
+                orphan.binding(),
+                orphan.function(),
+                where_,
+                orphan.to_string(),
+            ));
+        }
+        record_orphan(orphan);
+    });
+    cancel_after_one_poll(transfer(Probe::<23>::new()));
+    let mut reports = std::mem::take(&mut *reports.lock().unwrap());
+    reports.sort();
+    let file = file!();
+    let line = |offset| TRANSFER_LINE + offset;
+    let tail = ": the `#[async_scope]` fn's future was dropped before it ended (a timeout, a \
+                `select!` loser, an aborted task), so its `Drop` ran instead; to keep the async \
+                clean-up, cancel with `async_ext::cancel_gracefully`, `cancel_now` or \
+                `abortable_gracefully` (guide: async drop, cancellation)";
+    assert_eq!(
+        reports,
+        [
+            (
+                None,
+                "async_drop::transfer",
+                (file, line(5), 5),
+                format!(
+                    "the `defer_async!` at {file}:{}:5 in `async_drop::transfer` was dropped \
+                     without running{tail}",
+                    line(5)
+                )
+            ),
+            (
+                Some("source"),
+                "async_drop::transfer",
+                (file, line(2), 33),
+                format!(
+                    "`source` (a `async_drop::Probe<23>`) at {file}:{}:33 in \
+                     `async_drop::transfer` was dropped without its async clean-up{tail}",
+                    line(2)
+                )
+            ),
+            (
+                Some("target"),
+                "async_drop::transfer",
+                (file, line(4), 9),
+                format!(
+                    "`target` (a `async_drop::Probe<23>`) at {file}:{}:9 in \
+                     `async_drop::transfer` was dropped without its async clean-up{tail}",
+                    line(4)
+                )
+            ),
+        ]
+    );
+    let events = take_events("Probe<23>");
+    assert_eq!(assert_each_probe_once::<23>(&events), 2, "{events:?}");
+    assert!(
+        !events.iter().any(|event| event.starts_with("deferred ran")),
+        "{events:?}"
+    );
 }
 
 fn hooks_replaced_while_values_are_orphaned() {
@@ -1726,10 +1808,10 @@ fn strict_orphans_panics_once() {
     let payload = std::panic::catch_unwind(AssertUnwindSafe(|| drop(future))).unwrap_err();
     let text = message(&*payload);
     assert!(
-        text.starts_with(
-            "async-ext strict_orphans: a value of type `async_drop::Strict<2>` was dropped \
-             without its async clean-up"
-        ),
+        text.starts_with(&format!(
+            "async-ext strict_orphans: `second` (a `async_drop::Strict<2>`) at {}:",
+            file!()
+        )) && text.contains("in `async_drop::two_strict_values` was dropped without its async"),
         "{text}"
     );
     assert_eq!(

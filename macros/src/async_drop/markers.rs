@@ -25,6 +25,8 @@ pub(super) enum SlotKind {
 pub(super) struct SlotDecl {
     pub(super) ident: Ident,
     pub(super) kind: SlotKind,
+    /// `&Site { … }`: where the marker was written, for the orphan report.
+    pub(super) site: TokenStream,
 }
 
 /// Whether the markers are rewritten (the fn is a valid scope) or only removed (the fn is
@@ -89,6 +91,8 @@ impl Order {
 
 pub(super) struct MarkerRewriter {
     pub(super) private: TokenStream,
+    /// The `#[async_scope]` fn's name, for the orphan report.
+    function: String,
     pub(super) seq: Ident,
     pub(super) mode: Mode,
     pub(super) order: Order,
@@ -103,9 +107,10 @@ pub(super) struct MarkerRewriter {
 }
 
 impl MarkerRewriter {
-    pub(super) fn new(private: TokenStream, mode: Mode, order: Order) -> Self {
+    pub(super) fn new(private: TokenStream, function: &Ident, mode: Mode, order: Order) -> Self {
         MarkerRewriter {
             private,
+            function: function.unraw().to_string(),
             seq: Ident::new("__async_ext_seq", Span::mixed_site()),
             mode,
             order,
@@ -123,11 +128,41 @@ impl MarkerRewriter {
             &format!("__async_ext_slot_of_{}", name.unraw()),
             Span::mixed_site(),
         );
+        let site = self.site(Some(name), name.span());
         self.slots.push(SlotDecl {
             ident: ident.clone(),
             kind: SlotKind::Value,
+            site,
         });
         ident
+    }
+
+    /// `&Site { … }` for a marker at `span` (a promoted constant). `line!()` and friends carry
+    /// the user's span, so they name the user's line, not the attribute's.
+    // Output: `&PRIVATE::Site { binding: Some("conn"), function: concat!(module_path!(),
+    //          "::", "handle"), file: file!(), line: line!(), column: column!() }`
+    fn site(&self, binding: Option<&Ident>, span: Span) -> TokenStream {
+        let private = &self.private;
+        let binding = binding.map_or_else(
+            || quote!(::core::option::Option::None),
+            |name| {
+                let name = name.unraw().to_string();
+                quote!(::core::option::Option::Some(#name))
+            },
+        );
+        let function = &self.function;
+        let file = quote_spanned!(span=> ::core::file!());
+        let line = quote_spanned!(span=> ::core::line!());
+        let column = quote_spanned!(span=> ::core::column!());
+        quote! {
+            &#private::Site {
+                binding: #binding,
+                function: ::core::concat!(::core::module_path!(), "::", #function),
+                file: #file,
+                line: #line,
+                column: #column,
+            }
+        }
     }
 
     /// Makes `name` refer to `slot` for `disarm!` in the current block.
@@ -302,16 +337,24 @@ impl MarkerRewriter {
             &format!("__async_ext_defer_slot_{}", self.slots.len()),
             Span::mixed_site(),
         );
+        let site = self.site(None, mac.path.span());
         self.slots.push(SlotDecl {
             ident: ident.clone(),
             kind: SlotKind::Defer,
+            site,
         });
+        // At the user's future, all of it: "`flush` is not a future" lands on `flush`.
+        let span = future.span();
+        let mut located_slot = ident.clone();
+        located_slot.set_span(Span::mixed_site().located_at(span));
         let call = match self.order {
             Order::Text => {
-                quote_spanned!(mac.path.span()=> #private::defer_once(&mut #ident, #future))
+                let path = respan(quote!(#private::defer_once), span);
+                quote_spanned!(span=> #path(&mut #located_slot, #future))
             }
             Order::Counted => {
-                quote_spanned!(mac.path.span()=> #private::defer(&mut #ident, &mut #seq, #future))
+                let path = respan(quote!(#private::defer), span);
+                quote_spanned!(span=> #path(&mut #located_slot, &mut #seq, #future))
             }
         };
         through_user_macro(mac, &call)

@@ -9,7 +9,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::visit_mut::VisitMut;
 use syn::{FnArg, Ident, ReturnType, Type};
 
-use super::markers::{self, MarkerRewriter, Mode, Order, SlotKind};
+use super::markers::{self, MarkerRewriter, Mode, Order, SlotDecl, SlotKind};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::for_await;
@@ -76,7 +76,7 @@ pub(super) fn rewrite(
         Mode::Neutralize
     };
     let order = Order::of(block);
-    let mut rewriter = MarkerRewriter::new(krate.private(), mode, order);
+    let mut rewriter = MarkerRewriter::new(krate.private(), &sig.ident, mode, order);
     let params = take_param_markers(sig, &mut rewriter, mode);
     rewriter.visit_block_mut(block);
     let param_fills: Vec<TokenStream> = params
@@ -208,7 +208,7 @@ fn return_type_hint(output: &ReturnType) -> Type {
 //                                                    BODY });
 //                            scope_body(body).await };
 //            let (value, mut panic) = split(outcome);
-//            if S1.is_filled() { cleanup(pin!(S1.run_latest()), &mut panic).await; }
+//            if S1.is_filled() { cleanup(pin!((&mut S1).run_deferred()), &mut panic).await; }
 //            if S0.is_filled() {
 //                cleanup(pin!((&mut slot_of(&mut S0)).async_drop_slot()), &mut panic).await;
 //                end_cleanup(&mut S0, &mut panic);
@@ -240,14 +240,13 @@ fn wrap_body(
     let panic = markers::hidden("__async_ext_panic");
     let hint_ident = markers::hidden("__async_ext_return");
     let declarations = slots.iter().map(|decl| {
-        let ident = &decl.ident;
-        match (decl.kind, order) {
-            (SlotKind::Value, Order::Text) => quote!(let mut #ident = #private::Slot::new();),
-            (SlotKind::Value, Order::Counted) => {
-                quote!(let mut #ident = #private::OrderedSlot::new();)
-            }
-            (SlotKind::Defer, _) => quote!(let mut #ident = #private::DeferSlot::new();),
-        }
+        let SlotDecl { ident, kind, site } = decl;
+        let slot = match (kind, order) {
+            (SlotKind::Value, Order::Text) => quote!(Slot),
+            (SlotKind::Value, Order::Counted) => quote!(OrderedSlot),
+            (SlotKind::Defer, _) => quote!(DeferSlot),
+        };
+        quote!(let mut #ident = #private::#slot::new(#site);)
     });
     let counter =
         (order == Order::Counted).then(|| quote!(let mut #seq: ::core::primitive::u64 = 0;));
@@ -273,7 +272,10 @@ fn wrap_body(
             let (#value, mut #panic) = #private::split(#outcome);
             {
                 #[allow(unused_imports)]
-                use #private::{AsyncDropSlot as _, AsyncDropSlotFallback as _, AsyncDropSlotSend as _};
+                use #private::{
+                    AsyncDropSlot as _, AsyncDropSlotFallback as _, AsyncDropSlotSend as _,
+                    RunDeferred as _, RunDeferredFallback as _,
+                };
                 #epilogue
             }
             #private::finish(#value, #panic)
@@ -307,7 +309,10 @@ fn epilogue(
                 #private::end_cleanup(&mut #ident, &mut #panic);
             },
             SlotKind::Defer => quote! {
-                #private::cleanup(::core::pin::pin!(#ident.run_latest()), &mut #panic)#await_;
+                #private::cleanup(
+                    ::core::pin::pin!((&mut #ident).run_deferred()),
+                    &mut #panic,
+                )#await_;
             },
         }
     });

@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 use core::future::{Future, poll_fn};
 use core::pin::pin;
 
-use super::orphan::{Orphan, OrphanReport};
+use super::orphan::{Orphan, OrphanReport, Site};
 use super::unwind::{self, Panic, Payload};
 use super::{AsyncDrop, AsyncDropSend};
 
@@ -24,13 +24,15 @@ use super::{AsyncDrop, AsyncDropSend};
 #[derive(Debug)]
 pub struct Slot<T> {
     value: Option<T>,
+    /// Where the binding was written, for the orphan report.
+    site: &'static Site,
 }
 
 impl<T> Slot<T> {
-    /// An empty slot.
+    /// An empty slot for the binding written at `site`.
     #[must_use]
-    pub const fn new() -> Self {
-        Slot { value: None }
+    pub const fn new(site: &'static Site) -> Self {
+        Slot { value: None, site }
     }
 
     /// Whether the slot holds a value (filled, and neither cleaned nor disarmed since).
@@ -41,17 +43,11 @@ impl<T> Slot<T> {
     }
 }
 
-impl<T> Default for Slot<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl<T> Drop for Slot<T> {
     #[inline]
     fn drop(&mut self) {
         if let Some(value) = self.value.take() {
-            orphaned(value);
+            orphaned(value, self.site);
         }
     }
 }
@@ -60,9 +56,9 @@ impl<T> Drop for Slot<T> {
 /// cold, so that the slot's drop (run on every exit) stays a test and a branch.
 #[cold]
 #[inline(never)]
-fn orphaned<T>(value: T) {
+fn orphaned<T>(value: T, site: &'static Site) {
     // Declared first, dropped last: the value's `Drop`, then the hook.
-    let _report = OrphanReport::new(Orphan::value::<T>());
+    let _report = OrphanReport::new(Orphan::value::<T>(site));
     drop(value);
 }
 
@@ -75,11 +71,11 @@ pub struct OrderedSlot<T> {
 }
 
 impl<T> OrderedSlot<T> {
-    /// An empty slot.
+    /// An empty slot for the binding written at `site`.
     #[must_use]
-    pub const fn new() -> Self {
+    pub const fn new(site: &'static Site) -> Self {
         OrderedSlot {
-            slot: Slot::new(),
+            slot: Slot::new(site),
             seq: 0,
         }
     }
@@ -88,12 +84,6 @@ impl<T> OrderedSlot<T> {
     #[must_use]
     pub fn latest_seq(&self) -> u64 {
         if self.slot.is_filled() { self.seq } else { 0 }
-    }
-}
-
-impl<T> Default for OrderedSlot<T> {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -136,7 +126,7 @@ pub fn fill<T: AsyncDrop>(slot: &mut Slot<T>, value: T) -> &mut T {
     // The generated code fills such a slot once; were it not empty, the old value would
     // still get the orphan treatment.
     if let Some(previous) = slot.value.take() {
-        orphaned(previous);
+        orphaned(previous, slot.site);
     }
     slot.value.insert(value)
 }
@@ -217,7 +207,7 @@ impl<T> Drop for Rebind<'_, T> {
         if let Some(new) = self.new.take() {
             // Cancelled while the previous value was cleaned: nothing can be awaited any
             // more. Declared first, dropped last: the value's `Drop`, then the hook.
-            let _report = OrphanReport::new(Orphan::value::<T>());
+            let _report = OrphanReport::new(Orphan::value::<T>(self.slot.slot.site));
             drop(new);
         }
     }
@@ -311,15 +301,18 @@ impl<T> AsyncDropSlotFallback for &mut Slot<T> {
 pub struct DeferSlot<F> {
     first: Option<(u64, F)>,
     more: Vec<(u64, F)>,
+    /// Where the `defer_async!` was written, for the orphan report.
+    site: &'static Site,
 }
 
 impl<F> DeferSlot<F> {
-    /// An empty slot.
+    /// An empty slot for the `defer_async!` written at `site`.
     #[must_use]
-    pub const fn new() -> Self {
+    pub const fn new(site: &'static Site) -> Self {
         DeferSlot {
             first: None,
             more: Vec::new(),
+            site,
         }
     }
 
@@ -353,10 +346,11 @@ impl<F> DeferSlot<F> {
         F: Future,
     {
         let future = self.pop();
+        let site = self.site;
         async move {
             if let Some(future) = future {
                 // Declared before the pinned future, so dropped after it.
-                let mut report = OrphanReport::new(Orphan::deferred::<F>());
+                let mut report = OrphanReport::new(Orphan::deferred::<F>(site));
                 let mut future = pin!(future);
                 poll_fn(|cx| report.poll_guarded(future.as_mut(), cx)).await;
                 report.disarm();
@@ -365,18 +359,43 @@ impl<F> DeferSlot<F> {
     }
 }
 
-impl<F> Default for DeferSlot<F> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl<F> Drop for DeferSlot<F> {
     fn drop(&mut self) {
         while let Some(future) = self.pop() {
-            let _report = OrphanReport::new(Orphan::deferred::<F>());
+            let _report = OrphanReport::new(Orphan::deferred::<F>(self.site));
             drop(future);
         }
+    }
+}
+
+// The epilogue runs a deferred future with `(&mut SLOT).run_deferred()`, chosen like the
+// value slots' clean-up: through `RunDeferred` when the slot holds a future, else through the
+// no-op fallback, so that a `defer_async!` of something that is not a future gives one error,
+// at the `defer_async!` (from `defer`'s bound), and not a second one in the epilogue.
+
+/// Runs the latest deferred future (see the comment above).
+pub trait RunDeferred {
+    /// [`DeferSlot::run_latest`].
+    fn run_deferred(self) -> impl Future<Output = ()>;
+}
+
+impl<F: Future> RunDeferred for &mut DeferSlot<F> {
+    #[inline]
+    fn run_deferred(self) -> impl Future<Output = ()> {
+        self.run_latest()
+    }
+}
+
+/// No deferred future to run: only reached when the slot holds no future, which `defer`
+/// already reports.
+pub trait RunDeferredFallback {
+    /// Does nothing.
+    fn run_deferred(&self) -> core::future::Ready<()>;
+}
+
+impl<F> RunDeferredFallback for &mut DeferSlot<F> {
+    fn run_deferred(&self) -> core::future::Ready<()> {
+        core::future::ready(())
     }
 }
 
@@ -427,10 +446,18 @@ mod tests {
         assert_eq!(latest([7, 2]), Some(0));
     }
 
+    static SITE: Site = Site {
+        binding: None,
+        function: "tests::f",
+        file: "slot.rs",
+        line: 1,
+        column: 1,
+    };
+
     #[test]
     fn a_defer_slot_hands_out_its_futures_newest_first() {
         let mut seq = 0;
-        let mut slot = DeferSlot::new();
+        let mut slot = DeferSlot::new(&SITE);
         for value in 1..=3_u8 {
             defer(&mut slot, &mut seq, core::future::ready(value));
         }
@@ -450,7 +477,7 @@ mod tests {
             async fn async_drop(&mut self) {}
         }
         let mut seq = 0;
-        let mut slot = OrderedSlot::new();
+        let mut slot = OrderedSlot::new(&SITE);
         fill_ordered(&mut slot, &mut seq, Value);
         assert_eq!(slot.latest_seq(), 1);
         let Value = disarm(&mut slot);
