@@ -17,7 +17,9 @@ mod slot;
 mod unwind;
 
 #[cfg(feature = "std")]
-pub use cancel::{Cancelled, cancel_gracefully};
+pub use cancel::{
+    Cancelled, GracefulAbortHandle, abortable_gracefully, cancel_gracefully, cancel_now,
+};
 pub use orphan::{Orphan, set_orphan_hook, strict_orphans};
 
 /// A value whose clean-up is asynchronous: closing a connection, flushing a file, rolling back

@@ -81,6 +81,14 @@ pub use async_ext_macros::async_try_stream;
 
 /// Awaits the clean-up of `#[async_drop]` values and `defer_async!` futures when the fn ends.
 ///
+/// **Cancellation.** A future that is dropped before it ends (`tokio::time::timeout`, a
+/// `select!` loser, `JoinHandle::abort`) cannot await: its values get their `Drop` and the
+/// [orphan hook](crate::set_orphan_hook). To keep the async clean-up, cancel gracefully:
+/// [`cancel_gracefully(fut, sleep(d))`](crate::cancel_gracefully) for a timeout,
+/// [`cancel_now`] for a `select!` loser kept through `&mut`,
+/// [`abortable_gracefully`] for an abort handle (guide:
+/// [cancellation with tokio](crate::guide::async_drop#cancellation-with-tokio-timeout-select-and-joinhandleabort)).
+///
 /// See the [guide chapter](crate::guide::async_drop).
 pub use async_ext_macros::async_scope;
 

@@ -1173,6 +1173,128 @@ async fn graceful_cancellation_cleans_nested_scopes_inside_out() {
     assert_eq!(result, Err(Cancelled));
 }
 
+// ----- the graceful forms of a timeout, a `select!` loser and an aborted task ---------------
+
+#[async_scope]
+async fn serve_until_cancelled(log: Log) -> u32 {
+    #[async_drop]
+    let conn = Res::new("conn", &log);
+    defer_async!(async {
+        yield_now().await;
+        log.push("metrics flushed");
+    });
+    log.push(format!("{} serving", conn.name));
+    std::future::pending::<()>().await;
+    7
+}
+
+/// What `serve_until_cancelled` logs when it is cancelled with its clean-up.
+const SERVED_THEN_CLEANED: [&str; 4] = [
+    "conn serving",
+    "metrics flushed",
+    "conn closing",
+    "conn closed",
+];
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap()
+}
+
+/// `select!` over `&mut` a pinned future leaves the loser alive; `cancel_now` then cleans its
+/// nested scopes inside out.
+#[test]
+fn a_select_loser_cancelled_now_keeps_its_clean_up() {
+    let log = Log::default();
+    let (winner, loser) = current_thread().block_on(async {
+        let mut work = std::pin::pin!(outer_scope(&log));
+        let winner = tokio::select! {
+            value = &mut work => value,
+            () = async { for _ in 0..3 { yield_now().await } } => 0,
+        };
+        (winner, async_ext::cancel_now(work).await)
+    });
+    assert_eq!((winner, loser), (0, Err(Cancelled)));
+    assert_eq!(
+        log.events(),
+        [
+            "outer calls inner",
+            "inner waits",
+            "inner deferred",
+            "inner closing",
+            "inner closed",
+            "outer closing",
+            "outer closed",
+        ]
+    );
+
+    // A future that ends on its own while it is cancelled gives its value.
+    let log = Log::default();
+    let ended = futures::executor::block_on(async_ext::cancel_now(early_return_fn(&log, 0)));
+    assert_eq!(ended, Ok(Some(0)));
+    assert_eq!(
+        log.events(),
+        ["return at 0 with a", "a closing", "a closed"]
+    );
+}
+
+/// `timeout` drops the future; `cancel_gracefully` with the same sleep as its signal does not.
+#[test]
+fn a_timeout_as_a_signal_keeps_the_clean_up() {
+    let log = Log::default();
+    let result = current_thread().block_on(async {
+        let timeout = tokio::time::sleep(std::time::Duration::from_millis(1));
+        cancel_gracefully(serve_until_cancelled(log.clone()), timeout).await
+    });
+    assert_eq!(result, Err(Cancelled));
+    assert_eq!(log.events(), SERVED_THEN_CLEANED);
+}
+
+/// The task of `abortable_gracefully`, spawned on a multi-thread runtime and aborted through
+/// its handle (from another task), is cleaned up and ends with `Err(Cancelled)`.
+#[test]
+fn an_abort_handle_cancels_a_spawned_task_gracefully() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let log = Log::default();
+    let (result, aborted) = runtime.block_on(async {
+        let (task, abort) = async_ext::abortable_gracefully(serve_until_cancelled(log.clone()));
+        let join = tokio::spawn(task);
+        while log.events().is_empty() {
+            tokio::task::yield_now().await;
+        }
+        assert!(!abort.is_aborted());
+        let other = abort.clone();
+        tokio::spawn(async move { other.abort() }).await.unwrap();
+        abort.abort(); // a second abort changes nothing
+        (join.await.unwrap(), abort.is_aborted())
+    });
+    assert_eq!((result, aborted), (Err(Cancelled), true));
+    assert_eq!(log.events(), SERVED_THEN_CLEANED);
+
+    // Aborted before its first poll: the scope still starts, then is cleaned up.
+    let log = Log::default();
+    let (task, abort) = async_ext::abortable_gracefully(serve_until_cancelled(log.clone()));
+    abort.abort();
+    let join = runtime.spawn(task);
+    assert_eq!(runtime.block_on(join).unwrap(), Err(Cancelled));
+    assert_eq!(log.events(), SERVED_THEN_CLEANED);
+
+    // A future that ends first gives its value; aborting afterwards changes nothing.
+    let log = Log::default();
+    let (task, abort) = async_ext::abortable_gracefully(early_return_fn(&log, 2));
+    assert_eq!(futures::executor::block_on(task), Ok(Some(2)));
+    abort.abort();
+    assert_eq!(
+        log.events(),
+        ["return at 2 with a", "a closing", "a closed"]
+    );
+}
+
 // ----- scopes on methods of #[async_trait_ext] impls --------------------------------------
 
 /// `#[async_trait_ext]` expands before `#[async_scope]`, so it applies the scope to a marked

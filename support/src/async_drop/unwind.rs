@@ -51,14 +51,14 @@ pub(super) fn record(first: &mut Option<Payload>, result: Result<(), Payload>) {
 }
 
 /// The panic a scope resumes once its clean-up is done: the body's, else the first clean-up's
-/// (see [`record`]).
+/// (a real panic wins over a graceful cancellation).
 #[derive(Debug)]
 pub struct Panic {
     first: Option<Payload>,
 }
 
 impl Panic {
-    /// Keeps `result`'s panic if it is the one to resume (see [`record`]).
+    /// Keeps `result`'s panic if it is the one to resume.
     #[inline]
     pub(super) fn record(&mut self, result: Result<(), Payload>) {
         if result.is_err() {
