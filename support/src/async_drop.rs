@@ -13,6 +13,7 @@ use core::future::Future;
 mod cancel;
 mod hook_cell;
 mod orphan;
+mod send_hint;
 mod slot;
 mod unwind;
 
@@ -21,6 +22,7 @@ pub use cancel::{
     Cancelled, GracefulAbortHandle, abortable_gracefully, cancel_gracefully, cancel_now,
 };
 pub use orphan::{Orphan, set_orphan_hook, strict_orphans};
+pub use send_hint::NeedsAsyncDropSend;
 
 /// A value whose clean-up is asynchronous: closing a connection, flushing a file, rolling back
 /// a transaction.
@@ -304,7 +306,7 @@ pub(crate) mod private {
     pub use super::slot::{
         AsyncDropSlot, AsyncDropSlotFallback, AsyncDropSlotSend, DeferSlot, OrderedSlot, Rebind,
         RunDeferred, RunDeferredFallback, Slot, ValueSlot, defer, defer_once, disarm, end_cleanup,
-        fill, fill_ordered, latest, rebind, same_type, slot_of,
+        fill, fill_ordered, latest, rebind, same_type, slot_of, used_after_disarm,
     };
     // Polling the body and each clean-up so that a panic is caught, the clean-up runs, and
     // the panic resumes afterwards.

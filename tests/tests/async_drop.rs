@@ -361,6 +361,35 @@ async fn cleanup_follows_fill_order_not_text_order() {
 }
 
 #[async_scope]
+async fn same_name_twice_fn(log: &Log) {
+    #[async_drop]
+    let r = Res::new("outer r", log);
+    {
+        #[async_drop]
+        let r = Res::new("inner r", log);
+        log.push(format!("bound {}", r.name));
+    }
+    log.push(format!("bound {}", r.name));
+}
+
+/// Two marked bindings with one name (in nested blocks) have a slot each.
+async fn same_name_in_two_blocks_gets_two_slots() {
+    let log = Log::default();
+    same_name_twice_fn(&log).await;
+    assert_eq!(
+        log.events(),
+        [
+            "bound inner r",
+            "bound outer r",
+            "inner r closing",
+            "inner r closed",
+            "outer r closing",
+            "outer r closed",
+        ]
+    );
+}
+
+#[async_scope]
 async fn defer_loop_fn(log: &Log) {
     for i in 0..3 {
         defer_async!(async move {
@@ -875,6 +904,7 @@ on_every_executor!(
     loop_rebinding_drops_the_previous_value,
     a_panicking_clean_up_on_rebinding_is_not_run_twice,
     cleanup_follows_fill_order_not_text_order,
+    same_name_in_two_blocks_gets_two_slots,
     defer_in_a_loop_runs_every_future_in_reverse,
     disarm_takes_the_value_out,
     derive_runs_hook_then_fields_in_order,

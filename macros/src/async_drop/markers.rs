@@ -27,6 +27,8 @@ pub(super) struct SlotDecl {
     pub(super) kind: SlotKind,
     /// `&Site { … }`: where the marker was written, for the orphan report.
     pub(super) site: TokenStream,
+    /// The binding's name or the `defer_async!`: errors about the clean-up point there.
+    pub(super) span: Span,
 }
 
 /// Whether the markers are rewritten (the fn is a valid scope) or only removed (the fn is
@@ -103,6 +105,9 @@ pub(super) struct MarkerRewriter {
     scopes: Vec<Vec<(Ident, usize)>>,
     /// How many closures and async blocks enclose the current node.
     nested: usize,
+    /// The names `disarm!` took out in the statement being visited, with their slots (see
+    /// `visit_block_mut`).
+    disarmed: Vec<(Ident, Ident)>,
     pub(super) errors: Errors,
 }
 
@@ -118,14 +123,16 @@ impl MarkerRewriter {
             loops: 0,
             scopes: vec![Vec::new()],
             nested: 0,
+            disarmed: Vec::new(),
             errors: Errors::default(),
         }
     }
 
     /// A new value slot named after the binding (the name shows in borrow-check errors).
     pub(super) fn new_value_slot(&mut self, name: &Ident) -> Ident {
+        // Numbered: two marked bindings may share a name (in different blocks).
         let ident = Ident::new(
-            &format!("__async_ext_slot_of_{}", name.unraw()),
+            &format!("__async_ext_slot_{}_of_{}", self.slots.len(), name.unraw()),
             Span::mixed_site(),
         );
         let site = self.site(Some(name), name.span());
@@ -133,6 +140,7 @@ impl MarkerRewriter {
             ident: ident.clone(),
             kind: SlotKind::Value,
             site,
+            span: name.span(),
         });
         ident
     }
@@ -342,6 +350,7 @@ impl MarkerRewriter {
             ident: ident.clone(),
             kind: SlotKind::Defer,
             site,
+            span: mac.path.span(),
         });
         // At the user's future, all of it: "`flush` is not a future" lands on `flush`.
         let span = future.span();
@@ -388,11 +397,49 @@ impl MarkerRewriter {
             |decl| decl.ident.clone(),
         );
         // The slot's hygiene, the user's location: a borrow error lands on `disarm!(name)`.
+        self.disarmed.push((name.clone(), slot.clone()));
         let mut slot = slot;
         slot.set_span(Span::mixed_site().located_at(name.span()));
         let borrow = quote_spanned!(name.span()=> &mut #slot);
         let call = quote_spanned!(mac.path.span()=> #private::disarm(#borrow));
         through_user_macro(mac, &call)
+    }
+
+    /// After a statement that disarms `name`: a later statement of the block that still uses
+    /// `name` is reported at its first use (the borrow checker would report a second mutable
+    /// borrow of a hidden "value" at the `disarm!`). So that this is the only error, the later
+    /// uses are redirected to the slot (`used_after_disarm(&mut SLOT)`, a `&mut` of the same
+    /// type): the binding's borrow then ends before the `disarm!`. Returns the disarms with no
+    /// such use, for the enclosing block to check.
+    fn check_uses_after_disarm(&mut self, stmts: &mut [Stmt], index: usize) -> Vec<(Ident, Ident)> {
+        let mut unused = Vec::new();
+        for (name, slot) in core::mem::take(&mut self.disarmed) {
+            let mut redirect = RedirectUses {
+                name: &name,
+                slot: &slot,
+                private: &self.private,
+                first: None,
+            };
+            for stmt in &mut stmts[index + 1..] {
+                redirect.visit_stmt_mut(stmt);
+                if matches!(stmt, Stmt::Local(local) if pattern_names(&local.pat).contains(&name)) {
+                    break;
+                }
+            }
+            let Some(used) = redirect.first else {
+                unused.push((name, slot));
+                continue;
+            };
+            self.errors.push(syn::Error::new(
+                used.span(),
+                format!(
+                    "`{name}` is used after `disarm!({name})` took its value out; use the value \
+                     `disarm!` returned (`let {name} = disarm!({name});`), or disarm after the \
+                     last use"
+                ),
+            ));
+        }
+        unused
     }
 
     /// A marker met inside a closure or a nested async block.
@@ -439,7 +486,15 @@ impl MarkerRewriter {
 impl VisitMut for MarkerRewriter {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         self.scopes.push(Vec::new());
-        visit_mut::visit_block_mut(self, block);
+        // The disarms of this block that no later statement of it uses: the enclosing block
+        // checks its own later statements for them.
+        let mut outer = core::mem::take(&mut self.disarmed);
+        for index in 0..block.stmts.len() {
+            self.visit_stmt_mut(&mut block.stmts[index]);
+            let unused = self.check_uses_after_disarm(&mut block.stmts, index);
+            outer.extend(unused);
+        }
+        self.disarmed = outer;
         self.scopes.pop();
     }
 
@@ -570,6 +625,40 @@ pub(super) fn reject_marker_arguments(marker: &Attribute, errors: &mut Errors) {
             "`#[async_drop]` on a binding takes no arguments: write `#[async_drop]`",
         ));
     }
+}
+
+/// Redirects the uses of a disarmed name to its slot, remembering the first.
+struct RedirectUses<'a> {
+    name: &'a Ident,
+    slot: &'a Ident,
+    private: &'a TokenStream,
+    first: Option<Ident>,
+}
+
+impl VisitMut for RedirectUses<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        let used = match expr {
+            Expr::Path(path) if path.qself.is_none() => path
+                .path
+                .get_ident()
+                .filter(|ident| *ident == self.name)
+                .cloned(),
+            _ => None,
+        };
+        let Some(used) = used else {
+            visit_mut::visit_expr_mut(self, expr);
+            return;
+        };
+        let span = used.span();
+        let private = self.private;
+        let mut slot = self.slot.clone();
+        slot.set_span(Span::mixed_site().located_at(span));
+        let call = respan(quote!(#private::used_after_disarm), span);
+        *expr = syn::parse_quote_spanned!(span=> (#call(&mut #slot)));
+        self.first.get_or_insert(used);
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
 /// The names a plain `let` pattern binds (they shadow marked names for `disarm!`).

@@ -104,6 +104,19 @@ mod tests {
                     let a = b;
                 }
             ),
+            quote!(
+                async fn f(#[async_drop] a: A, #[async_drop] b: B) {
+                    {
+                        let c = disarm!(a);
+                    }
+                    let d = (disarm!(b), b, a);
+                    a.x;
+                    let a = 1;
+                    a;
+                    disarm!(a);
+                    a
+                }
+            ),
         ];
         for input in scopes {
             let _ = expand_scope(quote!(), input.clone());

@@ -84,7 +84,9 @@ pub(super) fn rewrite(
         .map(|param| {
             let ParamSlot { name, hidden, slot } = param;
             let fill = rewriter.fill_call(name, slot, hidden);
-            quote!(let #name = #fill;)
+            // Like a marked `let`: used by its own clean-up, so no warning when `disarm!` is
+            // its only use.
+            quote!(#[allow(unused_variables)] let #name = #fill;)
         })
         .collect();
     let MarkerRewriter {
@@ -240,7 +242,9 @@ fn wrap_body(
     let panic = markers::hidden("__async_ext_panic");
     let hint_ident = markers::hidden("__async_ext_return");
     let declarations = slots.iter().map(|decl| {
-        let SlotDecl { ident, kind, site } = decl;
+        let SlotDecl {
+            ident, kind, site, ..
+        } = decl;
         let slot = match (kind, order) {
             (SlotKind::Value, Order::Text) => quote!(Slot),
             (SlotKind::Value, Order::Counted) => quote!(OrderedSlot),
@@ -300,20 +304,25 @@ fn epilogue(
 ) -> TokenStream {
     let cleanups = slots.iter().map(|decl| {
         let ident = &decl.ident;
+        // The pinned clean-up is what the fn's future holds across the await: "has type
+        // `NeedsAsyncDropSend<…>` which is not `Send`" points at the user's binding.
+        let span = decl.span;
         match decl.kind {
-            SlotKind::Value => quote! {
-                #private::cleanup(
-                    ::core::pin::pin!((&mut #private::slot_of(&mut #ident)).async_drop_slot()),
-                    &mut #panic,
-                )#await_;
-                #private::end_cleanup(&mut #ident, &mut #panic);
-            },
-            SlotKind::Defer => quote! {
-                #private::cleanup(
-                    ::core::pin::pin!((&mut #ident).run_deferred()),
-                    &mut #panic,
-                )#await_;
-            },
+            SlotKind::Value => {
+                let pinned = quote_spanned! {span=>
+                    ::core::pin::pin!((&mut #private::slot_of(&mut #ident)).async_drop_slot())
+                };
+                quote! {
+                    #private::cleanup(#pinned, &mut #panic)#await_;
+                    #private::end_cleanup(&mut #ident, &mut #panic);
+                }
+            }
+            SlotKind::Defer => {
+                let pinned = quote_spanned!(span=> ::core::pin::pin!((&mut #ident).run_deferred()));
+                quote! {
+                    #private::cleanup(#pinned, &mut #panic)#await_;
+                }
+            }
         }
     });
     match order {

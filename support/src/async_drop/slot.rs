@@ -17,6 +17,7 @@ use core::future::{Future, poll_fn};
 use core::pin::pin;
 
 use super::orphan::{Orphan, OrphanReport, Site};
+use super::send_hint::NeedsAsyncDropSend;
 use super::unwind::{self, Panic, Payload};
 use super::{AsyncDrop, AsyncDropSend};
 
@@ -228,6 +229,17 @@ pub fn disarm<S: ValueSlot>(slot: &mut S) -> S::Value {
     }
 }
 
+/// What a use of an `#[async_drop]` binding after its `disarm!` becomes, next to the error
+/// `#[async_scope]` reports there: a `&mut` of the same type, so that the borrow checker adds no
+/// second error. Never runs (the fn does not compile).
+///
+/// # Panics
+///
+/// If called, as the value was disarmed.
+pub fn used_after_disarm<S: ValueSlot>(slot: &mut S) -> &mut S::Value {
+    filled(slot.slot())
+}
+
 /// After the value's `async_drop` ended (or panicked): drops it synchronously, as an ordinary
 /// value, catching a panicking `Drop` like a panicking clean-up.
 #[inline]
@@ -272,14 +284,15 @@ impl<T: AsyncDropSend + Send> AsyncDropSlotSend for &mut &mut Slot<T> {
 
 /// Clean-up through [`AsyncDrop`] (see the comment above).
 pub trait AsyncDropSlot {
-    /// `async_drop` of the value held.
-    fn async_drop_slot(self) -> impl Future<Output = ()>;
+    /// `async_drop` of the value held, under a name that says what a generic type lacks when
+    /// the fn's future is not `Send` because of it.
+    fn async_drop_slot(self) -> NeedsAsyncDropSend<impl Future<Output = ()>>;
 }
 
 impl<T: AsyncDrop> AsyncDropSlot for &mut Slot<T> {
     #[inline]
-    fn async_drop_slot(self) -> impl Future<Output = ()> {
-        filled(self).async_drop()
+    fn async_drop_slot(self) -> NeedsAsyncDropSend<impl Future<Output = ()>> {
+        NeedsAsyncDropSend::new(filled(self).async_drop())
     }
 }
 
