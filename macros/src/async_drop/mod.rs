@@ -104,19 +104,6 @@ mod tests {
                     let a = b;
                 }
             ),
-            quote!(
-                async fn f(#[async_drop] a: A, #[async_drop] b: B) {
-                    {
-                        let c = disarm!(a);
-                    }
-                    let d = (disarm!(b), b, a);
-                    a.x;
-                    let a = 1;
-                    a;
-                    disarm!(a);
-                    a
-                }
-            ),
         ];
         for input in scopes {
             let _ = expand_scope(quote!(), input.clone());
@@ -154,6 +141,34 @@ mod tests {
         for input in derives {
             let _ = expand_derive(input);
         }
+    }
+
+    /// Uses after `disarm!`, in nested blocks, the same statement and after a shadowing `let`:
+    /// one error each at most, never a panic.
+    #[test]
+    fn uses_after_disarm_do_not_panic() {
+        let input = quote!(
+            async fn f(#[async_drop] a: A, #[async_drop] b: B) {
+                {
+                    let c = disarm!(a);
+                }
+                let d = (disarm!(b), b, a);
+                a.x;
+                let a = 1;
+                a;
+                disarm!(a);
+                a
+            }
+        );
+        let output = expand_scope(quote!(), input).to_string();
+        // `a` used after its disarm in the inner block: one error; `b` in the same statement
+        // is left to the borrow checker; the shadowing `a` is not a binding of the scope.
+        assert_eq!(
+            output.matches("is used after `disarm!(a)`").count(),
+            1,
+            "{output}"
+        );
+        assert_eq!(output.matches("is used after `disarm!(b)`").count(), 0);
     }
 
     #[test]
