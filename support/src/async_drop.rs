@@ -1,7 +1,7 @@
 //! Runtime of the async drop extension: the [`AsyncDrop`] and [`AsyncDropSend`] traits with
 //! their container impls, the orphan hook that reports values whose async clean-up could not
-//! run, the graceful-cancellation helper, and the slots `#[async_scope]` fns keep their values
-//! in.
+//! run, the graceful-cancellation helpers (`cancel_gracefully`, `cancel_now`,
+//! `abortable_gracefully`), and the slots `#[async_scope]` fns keep their values in.
 //!
 //! See the [guide chapter](crate::guide::async_drop).
 

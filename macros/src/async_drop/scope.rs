@@ -204,7 +204,8 @@ fn return_type_hint(output: &ReturnType) -> Type {
 
 // Input:  `{ BODY }` with slots S0 (value, parameter `conn`), S1 (defer)
 // Output, `Order::Text` (no marker in a loop: slots filled in the order of the text):
-//         `{ let mut S0 = Slot::new(); let mut S1 = DeferSlot::new();
+//         `{ let mut S0 = Slot::new(&Site { binding: Some("conn"), … line!() … });
+//            let mut S1 = DeferSlot::new(&Site { binding: None, … });
 //            let outcome = { let body = pin!(async { let conn = fill(&mut S0, P0);
 //                                                    if let Some(r) = None::<R> { return r; }
 //                                                    BODY });
