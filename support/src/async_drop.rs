@@ -1,7 +1,7 @@
 //! Runtime of the async drop extension: the [`AsyncDrop`] and [`AsyncDropSend`] traits with
 //! their container impls, the orphan hook that reports values whose async clean-up could not
-//! run, the graceful-cancellation helper, and the slots `#[async_scope]` fns keep their values
-//! in.
+//! run, the graceful-cancellation helpers (`cancel_gracefully`, `cancel_now`,
+//! `abortable_gracefully`), and the slots `#[async_scope]` fns keep their values in.
 //!
 //! See the [guide chapter](crate::guide::async_drop).
 
@@ -14,14 +14,18 @@ mod cancel;
 mod ecosystem;
 mod hook_cell;
 mod orphan;
+mod send_hint;
 mod slot;
 mod unwind;
 
 #[cfg(feature = "std")]
-pub use cancel::{Cancelled, cancel_gracefully};
+pub use cancel::{
+    Cancelled, GracefulAbortHandle, abortable_gracefully, cancel_gracefully, cancel_now,
+};
 #[cfg(feature = "futures-io")]
 pub use ecosystem::CloseOnAsyncDrop;
 pub use orphan::{Orphan, set_orphan_hook, strict_orphans};
+pub use send_hint::NeedsAsyncDropSend;
 
 /// A value whose clean-up is asynchronous: closing a connection, flushing a file, rolling back
 /// a transaction.
@@ -333,11 +337,15 @@ pub(crate) mod private {
     }
     // The slots an `#[async_scope]` fn keeps its values and deferred futures in, and the
     // functions its body calls to fill, empty and clean them.
+    pub use super::orphan::Site;
     pub use super::slot::{
-        AsyncDropSlot, AsyncDropSlotFallback, AsyncDropSlotSend, DeferSlot, Rebind, Slot, defer,
-        disarm, end_cleanup, fill, latest, rebind, same_type,
+        AsyncDropSlot, AsyncDropSlotFallback, AsyncDropSlotSend, DeferSlot, OrderedSlot, Rebind,
+        RunDeferred, RunDeferredFallback, Slot, ValueSlot, defer, defer_once, disarm, end_cleanup,
+        fill, fill_ordered, latest, rebind, same_type, slot_of, used_after_disarm,
     };
     // Polling the body and each clean-up so that a panic is caught, the clean-up runs, and
     // the panic resumes afterwards.
-    pub use super::unwind::{Payload, finish, rebind_cleanup, run_cleanup, scope_body, split};
+    pub use super::unwind::{
+        Cleanup, Panic, Payload, cleanup, finish, rebind_cleanup, scope_body, split,
+    };
 }

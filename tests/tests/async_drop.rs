@@ -361,6 +361,35 @@ async fn cleanup_follows_fill_order_not_text_order() {
 }
 
 #[async_scope]
+async fn same_name_twice_fn(log: &Log) {
+    #[async_drop]
+    let r = Res::new("outer r", log);
+    {
+        #[async_drop]
+        let r = Res::new("inner r", log);
+        log.push(format!("bound {}", r.name));
+    }
+    log.push(format!("bound {}", r.name));
+}
+
+/// Two marked bindings with one name (in nested blocks) have a slot each.
+async fn same_name_in_two_blocks_gets_two_slots() {
+    let log = Log::default();
+    same_name_twice_fn(&log).await;
+    assert_eq!(
+        log.events(),
+        [
+            "bound inner r",
+            "bound outer r",
+            "inner r closing",
+            "inner r closed",
+            "outer r closing",
+            "outer r closed",
+        ]
+    );
+}
+
+#[async_scope]
 async fn defer_loop_fn(log: &Log) {
     for i in 0..3 {
         defer_async!(async move {
@@ -875,6 +904,7 @@ on_every_executor!(
     loop_rebinding_drops_the_previous_value,
     a_panicking_clean_up_on_rebinding_is_not_run_twice,
     cleanup_follows_fill_order_not_text_order,
+    same_name_in_two_blocks_gets_two_slots,
     defer_in_a_loop_runs_every_future_in_reverse,
     disarm_takes_the_value_out,
     derive_runs_hook_then_fields_in_order,
@@ -1171,6 +1201,128 @@ async fn graceful_cancellation_cleans_nested_scopes_inside_out() {
     // Outside any scope, the future is dropped at its next suspension.
     let result = cancel_gracefully(std::future::pending::<u8>(), std::future::ready(())).await;
     assert_eq!(result, Err(Cancelled));
+}
+
+// ----- the graceful forms of a timeout, a `select!` loser and an aborted task ---------------
+
+#[async_scope]
+async fn serve_until_cancelled(log: Log) -> u32 {
+    #[async_drop]
+    let conn = Res::new("conn", &log);
+    defer_async!(async {
+        yield_now().await;
+        log.push("metrics flushed");
+    });
+    log.push(format!("{} serving", conn.name));
+    std::future::pending::<()>().await;
+    7
+}
+
+/// What `serve_until_cancelled` logs when it is cancelled with its clean-up.
+const SERVED_THEN_CLEANED: [&str; 4] = [
+    "conn serving",
+    "metrics flushed",
+    "conn closing",
+    "conn closed",
+];
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap()
+}
+
+/// `select!` over `&mut` a pinned future leaves the loser alive; `cancel_now` then cleans its
+/// nested scopes inside out.
+#[test]
+fn a_select_loser_cancelled_now_keeps_its_clean_up() {
+    let log = Log::default();
+    let (winner, loser) = current_thread().block_on(async {
+        let mut work = std::pin::pin!(outer_scope(&log));
+        let winner = tokio::select! {
+            value = &mut work => value,
+            () = async { for _ in 0..3 { yield_now().await } } => 0,
+        };
+        (winner, async_ext::cancel_now(work).await)
+    });
+    assert_eq!((winner, loser), (0, Err(Cancelled)));
+    assert_eq!(
+        log.events(),
+        [
+            "outer calls inner",
+            "inner waits",
+            "inner deferred",
+            "inner closing",
+            "inner closed",
+            "outer closing",
+            "outer closed",
+        ]
+    );
+
+    // A future that ends on its own while it is cancelled gives its value.
+    let log = Log::default();
+    let ended = futures::executor::block_on(async_ext::cancel_now(early_return_fn(&log, 0)));
+    assert_eq!(ended, Ok(Some(0)));
+    assert_eq!(
+        log.events(),
+        ["return at 0 with a", "a closing", "a closed"]
+    );
+}
+
+/// `timeout` drops the future; `cancel_gracefully` with the same sleep as its signal does not.
+#[test]
+fn a_timeout_as_a_signal_keeps_the_clean_up() {
+    let log = Log::default();
+    let result = current_thread().block_on(async {
+        let timeout = tokio::time::sleep(std::time::Duration::from_millis(1));
+        cancel_gracefully(serve_until_cancelled(log.clone()), timeout).await
+    });
+    assert_eq!(result, Err(Cancelled));
+    assert_eq!(log.events(), SERVED_THEN_CLEANED);
+}
+
+/// The task of `abortable_gracefully`, spawned on a multi-thread runtime and aborted through
+/// its handle (from another task), is cleaned up and ends with `Err(Cancelled)`.
+#[test]
+fn an_abort_handle_cancels_a_spawned_task_gracefully() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let log = Log::default();
+    let (result, aborted) = runtime.block_on(async {
+        let (task, abort) = async_ext::abortable_gracefully(serve_until_cancelled(log.clone()));
+        let join = tokio::spawn(task);
+        while log.events().is_empty() {
+            tokio::task::yield_now().await;
+        }
+        assert!(!abort.is_aborted());
+        let other = abort.clone();
+        tokio::spawn(async move { other.abort() }).await.unwrap();
+        abort.abort(); // a second abort changes nothing
+        (join.await.unwrap(), abort.is_aborted())
+    });
+    assert_eq!((result, aborted), (Err(Cancelled), true));
+    assert_eq!(log.events(), SERVED_THEN_CLEANED);
+
+    // Aborted before its first poll: the scope still starts, then is cleaned up.
+    let log = Log::default();
+    let (task, abort) = async_ext::abortable_gracefully(serve_until_cancelled(log.clone()));
+    abort.abort();
+    let join = runtime.spawn(task);
+    assert_eq!(runtime.block_on(join).unwrap(), Err(Cancelled));
+    assert_eq!(log.events(), SERVED_THEN_CLEANED);
+
+    // A future that ends first gives its value; aborting afterwards changes nothing.
+    let log = Log::default();
+    let (task, abort) = async_ext::abortable_gracefully(early_return_fn(&log, 2));
+    assert_eq!(futures::executor::block_on(task), Ok(Some(2)));
+    abort.abort();
+    assert_eq!(
+        log.events(),
+        ["return at 2 with a", "a closing", "a closed"]
+    );
 }
 
 // ----- scopes on methods of #[async_trait_ext] impls --------------------------------------
@@ -1613,6 +1765,7 @@ fn orphan_hook_replacement_concurrency_and_strict_orphans() {
     install_hook();
     replacing_the_hook();
     exact_type_names();
+    reports_name_what_the_user_wrote();
     hooks_replaced_while_values_are_orphaned();
     strict_orphans_panics_once();
 }
@@ -1658,6 +1811,87 @@ fn exact_type_names() {
     );
     take_events("Probe<21>");
     take_events("Probe<22>");
+}
+
+/// The line above `transfer`'s attribute; its markers are on the lines counted from here.
+const TRANSFER_LINE: u32 = line!();
+#[async_scope]
+async fn transfer(#[async_drop] source: Probe<23>) {
+    #[async_drop]
+    let target = Probe::<23>::new();
+    defer_async!(async { EVENTS.lock().unwrap().push("deferred ran Probe<23>".into()) });
+    let _ = (source, target);
+    std::future::pending::<()>().await;
+}
+
+/// An orphan names what the user wrote: the binding or `defer_async!`, the fn, the file, the
+/// line and column of the marker; its `Display` says it in one sentence, with the fix.
+fn reports_name_what_the_user_wrote() {
+    use std::sync::{Arc, Mutex};
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&reports);
+    async_ext::set_orphan_hook(move |orphan| {
+        if orphan.function().ends_with("::transfer") {
+            let where_ = (orphan.file(), orphan.line(), orphan.column());
+            seen.lock().unwrap().push((
+                orphan.binding(),
+                orphan.function(),
+                where_,
+                orphan.to_string(),
+            ));
+        }
+        record_orphan(orphan);
+    });
+    cancel_after_one_poll(transfer(Probe::<23>::new()));
+    let mut reports = std::mem::take(&mut *reports.lock().unwrap());
+    reports.sort();
+    let file = file!();
+    let line = |offset| TRANSFER_LINE + offset;
+    let tail = ": the `#[async_scope]` fn's future was dropped before it ended (a timeout, a \
+                `select!` loser, an aborted task), so its `Drop` ran instead; to keep the async \
+                clean-up, cancel with `async_ext::cancel_gracefully`, `cancel_now` or \
+                `abortable_gracefully` (guide: async drop, cancellation)";
+    assert_eq!(
+        reports,
+        [
+            (
+                None,
+                "async_drop::transfer",
+                (file, line(5), 5),
+                format!(
+                    "the `defer_async!` at {file}:{}:5 in `async_drop::transfer` was dropped \
+                     without running{tail}",
+                    line(5)
+                )
+            ),
+            (
+                Some("source"),
+                "async_drop::transfer",
+                (file, line(2), 33),
+                format!(
+                    "`source` (a `async_drop::Probe<23>`) at {file}:{}:33 in \
+                     `async_drop::transfer` was dropped without its async clean-up{tail}",
+                    line(2)
+                )
+            ),
+            (
+                Some("target"),
+                "async_drop::transfer",
+                (file, line(4), 9),
+                format!(
+                    "`target` (a `async_drop::Probe<23>`) at {file}:{}:9 in \
+                     `async_drop::transfer` was dropped without its async clean-up{tail}",
+                    line(4)
+                )
+            ),
+        ]
+    );
+    let events = take_events("Probe<23>");
+    assert_eq!(assert_each_probe_once::<23>(&events), 2, "{events:?}");
+    assert!(
+        !events.iter().any(|event| event.starts_with("deferred ran")),
+        "{events:?}"
+    );
 }
 
 fn hooks_replaced_while_values_are_orphaned() {
@@ -1726,10 +1960,10 @@ fn strict_orphans_panics_once() {
     let payload = std::panic::catch_unwind(AssertUnwindSafe(|| drop(future))).unwrap_err();
     let text = message(&*payload);
     assert!(
-        text.starts_with(
-            "async-ext strict_orphans: a value of type `async_drop::Strict<2>` was dropped \
-             without its async clean-up"
-        ),
+        text.starts_with(&format!(
+            "async-ext strict_orphans: `second` (a `async_drop::Strict<2>`) at {}:",
+            file!()
+        )) && text.contains("in `async_drop::two_strict_values` was dropped without its async"),
         "{text}"
     );
     assert_eq!(

@@ -25,6 +25,10 @@ pub(super) enum SlotKind {
 pub(super) struct SlotDecl {
     pub(super) ident: Ident,
     pub(super) kind: SlotKind,
+    /// `&Site { … }`: where the marker was written, for the orphan report.
+    pub(super) site: TokenStream,
+    /// The binding's name or the `defer_async!`: errors about the clean-up point there.
+    pub(super) span: Span,
 }
 
 /// Whether the markers are rewritten (the fn is a valid scope) or only removed (the fn is
@@ -35,42 +39,138 @@ pub(super) enum Mode {
     Neutralize,
 }
 
+/// How the epilogue knows the order in which the slots were filled.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Order {
+    /// No marker sits in a loop: each slot is filled at most once, in the order of the text,
+    /// so the epilogue cleans the slots in reverse textual order (`Slot`, no counter).
+    Text,
+    /// A marker sits in a loop: every fill takes a number from the scope's counter and the
+    /// epilogue cleans the highest number first (`OrderedSlot`, `latest`).
+    Counted,
+}
+
+impl Order {
+    /// `Counted` when an `#[async_drop] let` or a `defer_async!` sits in a loop of `block`
+    /// (anywhere in it: a marker in a closure inside a loop is an error anyway).
+    pub(super) fn of(block: &syn::Block) -> Order {
+        struct Finder {
+            loops: usize,
+            found: bool,
+        }
+        impl<'ast> syn::visit::Visit<'ast> for Finder {
+            fn visit_expr(&mut self, expr: &'ast Expr) {
+                if matches!(expr, Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_)) {
+                    self.loops += 1;
+                    syn::visit::visit_expr(self, expr);
+                    self.loops -= 1;
+                } else {
+                    syn::visit::visit_expr(self, expr);
+                }
+            }
+            fn visit_local(&mut self, local: &'ast Local) {
+                self.found |= self.loops > 0 && local.attrs.iter().any(is_marker);
+                syn::visit::visit_local(self, local);
+            }
+            fn visit_macro(&mut self, mac: &'ast Macro) {
+                self.found |=
+                    self.loops > 0 && matches!(MacroKind::of(mac), Some(MacroKind::Defer));
+            }
+            fn visit_item(&mut self, _: &'ast syn::Item) {}
+        }
+        let mut finder = Finder {
+            loops: 0,
+            found: false,
+        };
+        syn::visit::Visit::visit_block(&mut finder, block);
+        if finder.found {
+            Order::Counted
+        } else {
+            Order::Text
+        }
+    }
+}
+
 pub(super) struct MarkerRewriter {
     pub(super) private: TokenStream,
+    /// The `#[async_scope]` fn's name, for the orphan report.
+    function: String,
     pub(super) seq: Ident,
     pub(super) mode: Mode,
+    pub(super) order: Order,
     pub(super) slots: Vec<SlotDecl>,
+    /// How many loops enclose the current node.
+    loops: usize,
     /// Names of `#[async_drop]` bindings visible at this point, innermost block last.
     scopes: Vec<Vec<(Ident, usize)>>,
     /// How many closures and async blocks enclose the current node.
     nested: usize,
+    /// The names `disarm!` took out in the statement being visited, with their slots (see
+    /// `visit_block_mut`).
+    disarmed: Vec<(Ident, Ident)>,
     pub(super) errors: Errors,
 }
 
 impl MarkerRewriter {
-    pub(super) fn new(private: TokenStream, mode: Mode) -> Self {
+    pub(super) fn new(private: TokenStream, function: &Ident, mode: Mode, order: Order) -> Self {
         MarkerRewriter {
             private,
+            function: function.unraw().to_string(),
             seq: Ident::new("__async_ext_seq", Span::mixed_site()),
             mode,
+            order,
             slots: Vec::new(),
+            loops: 0,
             scopes: vec![Vec::new()],
             nested: 0,
+            disarmed: Vec::new(),
             errors: Errors::default(),
         }
     }
 
     /// A new value slot named after the binding (the name shows in borrow-check errors).
     pub(super) fn new_value_slot(&mut self, name: &Ident) -> Ident {
+        // Numbered: two marked bindings may share a name (in different blocks).
         let ident = Ident::new(
-            &format!("__async_ext_slot_of_{}", name.unraw()),
+            &format!("__async_ext_slot_{}_of_{}", self.slots.len(), name.unraw()),
             Span::mixed_site(),
         );
+        let site = self.site(Some(name), name.span());
         self.slots.push(SlotDecl {
             ident: ident.clone(),
             kind: SlotKind::Value,
+            site,
+            span: name.span(),
         });
         ident
+    }
+
+    /// `&Site { … }` for a marker at `span` (a promoted constant). `line!()` and friends carry
+    /// the user's span, so they name the user's line, not the attribute's.
+    // Output: `&PRIVATE::Site { binding: Some("conn"), function: concat!(module_path!(),
+    //          "::", "handle"), file: file!(), line: line!(), column: column!() }`
+    fn site(&self, binding: Option<&Ident>, span: Span) -> TokenStream {
+        let private = &self.private;
+        let binding = binding.map_or_else(
+            || quote!(::core::option::Option::None),
+            |name| {
+                let name = name.unraw().to_string();
+                quote!(::core::option::Option::Some(#name))
+            },
+        );
+        let function = &self.function;
+        let file = quote_spanned!(span=> ::core::file!());
+        let line = quote_spanned!(span=> ::core::line!());
+        let column = quote_spanned!(span=> ::core::column!());
+        quote! {
+            &#private::Site {
+                binding: #binding,
+                function: ::core::concat!(::core::module_path!(), "::", #function),
+                file: #file,
+                line: #line,
+                column: #column,
+            }
+        }
     }
 
     /// Makes `name` refer to `slot` for `disarm!` in the current block.
@@ -91,9 +191,10 @@ impl MarkerRewriter {
         }
         // A plain `let` shadowing an outer marked name hides it until the block ends; record
         // that by a binding to no slot.
-        if self.lookup(name).is_some()
-            && let Some(scope) = self.scopes.last_mut()
-        {
+        if self.lookup(name).is_none() {
+            return;
+        }
+        if let Some(scope) = self.scopes.last_mut() {
             scope.push((name.clone(), usize::MAX));
         }
     }
@@ -108,16 +209,20 @@ impl MarkerRewriter {
             .filter(|index| *index != usize::MAX)
     }
 
-    /// `#[async_drop] let name [: Ty] = expr;`. Like an assignment, the new value is made
-    /// first; then the previous value of this `let` (when it runs again in a loop) is
+    /// `#[async_drop] let name [: Ty] = expr;`. In a loop, like an assignment, the new value
+    /// is made first; then the previous value of this `let` (when it runs again) is
     /// async-dropped, and the new one stored.
     // Input:  `#[async_drop] let tx: Tx = conn.begin().await?;`
-    // Output: `let tx = { let value: Tx = conn.begin().await?; same_type(&SLOT, &value);
+    // Output, no marker in a loop (`Order::Text`):
+    //         `let tx = { let value: Tx = conn.begin().await?; fill(&mut SLOT, value) };`
+    // Output, this `let` in a loop:
+    //         `let tx = { let value: Tx = conn.begin().await?; same_type(&SLOT, &value);
     //                     use …; let mut previous = rebind(&mut SLOT, &mut SEQ, value);
-    //                     let cleaned = rebind_cleanup((&mut previous.slot())
-    //                                                  .async_drop_slot()).await;
+    //                     let cleaned = if previous.has_previous() {
+    //                         rebind_cleanup((&mut previous.slot()).async_drop_slot()).await
+    //                     } else { Ok(()) };
     //                     let value = previous.finish(cleaned);
-    //                     fill(&mut SLOT, &mut SEQ, value) };`
+    //                     fill_ordered(&mut SLOT, &mut SEQ, value) };`
     fn rewrite_local(&mut self, marker: &Attribute, local: &mut Local) {
         let Some(binding) = self.check_local(marker, local) else {
             return;
@@ -137,34 +242,58 @@ impl MarkerRewriter {
             Span::mixed_site().located_at(name.span()),
         );
         let ty = binding.ty.map(|ty| quote!(: #ty));
-        let previous = hidden("__async_ext_previous");
-        let cleaned = hidden("__async_ext_cleaned");
-        let fill_path = respan(quote!(#private::fill), name.span());
-        let mut located_slot = slot.clone();
-        located_slot.set_span(Span::mixed_site().located_at(name.span()));
-        let fill = quote_spanned!(name.span()=> #fill_path(&mut #located_slot, &mut #seq, #value));
-        // `same_type` settles the slot's type before the method lookup below, which picks the
-        // clean-up by the value's traits and needs the type known.
-        // A marked binding is used by its own clean-up, like a guard: one whose only other
-        // use is `disarm!` (which reads the slot) or none at all must not warn.
-        let statement = quote! {
-            #[allow(unused_variables)]
-            let #name = {
-                let #value #ty = #init_expr;
+        let fill = self.fill_call(name, &slot, &value);
+        let rebind = (self.order == Order::Counted && self.loops > 0).then(|| {
+            let previous = hidden("__async_ext_previous");
+            let cleaned = hidden("__async_ext_cleaned");
+            // `same_type` settles the slot's type before the method lookup below, which picks
+            // the clean-up by the value's traits and needs the type known.
+            quote! {
                 #private::same_type(&#slot, &#value);
                 #[allow(unused_imports)]
                 use #private::{
                     AsyncDropSlot as _, AsyncDropSlotFallback as _, AsyncDropSlotSend as _,
                 };
                 let mut #previous = #private::rebind(&mut #slot, &mut #seq, #value);
-                let #cleaned =
-                    #private::rebind_cleanup((&mut #previous.slot()).async_drop_slot()).await;
+                let #cleaned = if #previous.has_previous() {
+                    #private::rebind_cleanup((&mut #previous.slot()).async_drop_slot()).await
+                } else {
+                    ::core::result::Result::Ok(())
+                };
                 let #value = #previous.finish(#cleaned);
+            }
+        });
+        // A marked binding is used by its own clean-up, like a guard: one whose only other
+        // use is `disarm!` (which reads the slot) or none at all must not warn.
+        let statement = quote! {
+            #[allow(unused_variables)]
+            let #name = {
+                let #value #ty = #init_expr;
+                #rebind
                 #fill
             };
         };
         replace_local(local, statement);
         self.bind_name(name, &slot);
+    }
+
+    /// The call that stores `value` in `slot` and hands out the `&mut` that `name` becomes,
+    /// located at `name`: a type without `AsyncDrop` is reported there.
+    pub(super) fn fill_call(&self, name: &Ident, slot: &Ident, value: &Ident) -> TokenStream {
+        let private = &self.private;
+        let seq = &self.seq;
+        let mut located_slot = slot.clone();
+        located_slot.set_span(Span::mixed_site().located_at(name.span()));
+        match self.order {
+            Order::Text => {
+                let fill_path = respan(quote!(#private::fill), name.span());
+                quote_spanned!(name.span()=> #fill_path(&mut #located_slot, #value))
+            }
+            Order::Counted => {
+                let fill_path = respan(quote!(#private::fill_ordered), name.span());
+                quote_spanned!(name.span()=> #fill_path(&mut #located_slot, &mut #seq, #value))
+            }
+        }
     }
 
     /// Checks that a marked `let` binds a plain name and has a plain initializer.
@@ -216,12 +345,27 @@ impl MarkerRewriter {
             &format!("__async_ext_defer_slot_{}", self.slots.len()),
             Span::mixed_site(),
         );
+        let site = self.site(None, mac.path.span());
         self.slots.push(SlotDecl {
             ident: ident.clone(),
             kind: SlotKind::Defer,
+            site,
+            span: mac.path.span(),
         });
-        let call =
-            quote_spanned!(mac.path.span()=> #private::defer(&mut #ident, &mut #seq, #future));
+        // At the user's future, all of it: "`flush` is not a future" lands on `flush`.
+        let span = future.span();
+        let mut located_slot = ident.clone();
+        located_slot.set_span(Span::mixed_site().located_at(span));
+        let call = match self.order {
+            Order::Text => {
+                let path = respan(quote!(#private::defer_once), span);
+                quote_spanned!(span=> #path(&mut #located_slot, #future))
+            }
+            Order::Counted => {
+                let path = respan(quote!(#private::defer), span);
+                quote_spanned!(span=> #path(&mut #located_slot, &mut #seq, #future))
+            }
+        };
         through_user_macro(mac, &call)
     }
 
@@ -253,11 +397,49 @@ impl MarkerRewriter {
             |decl| decl.ident.clone(),
         );
         // The slot's hygiene, the user's location: a borrow error lands on `disarm!(name)`.
+        self.disarmed.push((name.clone(), slot.clone()));
         let mut slot = slot;
         slot.set_span(Span::mixed_site().located_at(name.span()));
         let borrow = quote_spanned!(name.span()=> &mut #slot);
         let call = quote_spanned!(mac.path.span()=> #private::disarm(#borrow));
         through_user_macro(mac, &call)
+    }
+
+    /// After a statement that disarms `name`: a later statement of the block that still uses
+    /// `name` is reported at its first use (the borrow checker would report a second mutable
+    /// borrow of a hidden "value" at the `disarm!`). So that this is the only error, the later
+    /// uses are redirected to the slot (`used_after_disarm(&mut SLOT)`, a `&mut` of the same
+    /// type): the binding's borrow then ends before the `disarm!`. Returns the disarms with no
+    /// such use, for the enclosing block to check.
+    fn check_uses_after_disarm(&mut self, stmts: &mut [Stmt], index: usize) -> Vec<(Ident, Ident)> {
+        let mut unused = Vec::new();
+        for (name, slot) in core::mem::take(&mut self.disarmed) {
+            let mut redirect = RedirectUses {
+                name: &name,
+                slot: &slot,
+                private: &self.private,
+                first: None,
+            };
+            for stmt in &mut stmts[index + 1..] {
+                redirect.visit_stmt_mut(stmt);
+                if matches!(stmt, Stmt::Local(local) if pattern_names(&local.pat).contains(&name)) {
+                    break;
+                }
+            }
+            let Some(used) = redirect.first else {
+                unused.push((name, slot));
+                continue;
+            };
+            self.errors.push(syn::Error::new(
+                used.span(),
+                format!(
+                    "`{name}` is used after `disarm!({name})` took its value out; use the value \
+                     `disarm!` returned (`let {name} = disarm!({name});`), or disarm after the \
+                     last use"
+                ),
+            ));
+        }
+        unused
     }
 
     /// A marker met inside a closure or a nested async block.
@@ -304,7 +486,15 @@ impl MarkerRewriter {
 impl VisitMut for MarkerRewriter {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         self.scopes.push(Vec::new());
-        visit_mut::visit_block_mut(self, block);
+        // The disarms of this block that no later statement of it uses: the enclosing block
+        // checks its own later statements for them.
+        let mut outer = core::mem::take(&mut self.disarmed);
+        for index in 0..block.stmts.len() {
+            self.visit_stmt_mut(&mut block.stmts[index]);
+            let unused = self.check_uses_after_disarm(&mut block.stmts, index);
+            outer.extend(unused);
+        }
+        self.disarmed = outer;
         self.scopes.pop();
     }
 
@@ -341,6 +531,11 @@ impl VisitMut for MarkerRewriter {
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
+            Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+                self.loops += 1;
+                visit_mut::visit_expr_mut(self, expr);
+                self.loops -= 1;
+            }
             Expr::Closure(closure) => {
                 self.with_nested(|this| {
                     visit_mut::visit_expr_closure_mut(this, closure);
@@ -430,6 +625,40 @@ pub(super) fn reject_marker_arguments(marker: &Attribute, errors: &mut Errors) {
             "`#[async_drop]` on a binding takes no arguments: write `#[async_drop]`",
         ));
     }
+}
+
+/// Redirects the uses of a disarmed name to its slot, remembering the first.
+struct RedirectUses<'a> {
+    name: &'a Ident,
+    slot: &'a Ident,
+    private: &'a TokenStream,
+    first: Option<Ident>,
+}
+
+impl VisitMut for RedirectUses<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        let used = match expr {
+            Expr::Path(path) if path.qself.is_none() => path
+                .path
+                .get_ident()
+                .filter(|ident| *ident == self.name)
+                .cloned(),
+            _ => None,
+        };
+        let Some(used) = used else {
+            visit_mut::visit_expr_mut(self, expr);
+            return;
+        };
+        let span = used.span();
+        let private = self.private;
+        let mut slot = self.slot.clone();
+        slot.set_span(Span::mixed_site().located_at(span));
+        let call = respan(quote!(#private::used_after_disarm), span);
+        *expr = syn::parse_quote_spanned!(span=> (#call(&mut #slot)));
+        self.first.get_or_insert(used);
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
 /// The names a plain `let` pattern binds (they shadow marked names for `disarm!`).

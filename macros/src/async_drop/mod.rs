@@ -143,6 +143,34 @@ mod tests {
         }
     }
 
+    /// Uses after `disarm!`, in nested blocks, the same statement and after a shadowing `let`:
+    /// one error each at most, never a panic.
+    #[test]
+    fn uses_after_disarm_do_not_panic() {
+        let input = quote!(
+            async fn f(#[async_drop] a: A, #[async_drop] b: B) {
+                {
+                    let c = disarm!(a);
+                }
+                let d = (disarm!(b), b, a);
+                a.x;
+                let a = 1;
+                a;
+                disarm!(a);
+                a
+            }
+        );
+        let output = expand_scope(quote!(), input).to_string();
+        // `a` used after its disarm in the inner block: one error; `b` in the same statement
+        // is left to the borrow checker; the shadowing `a` is not a binding of the scope.
+        assert_eq!(
+            output.matches("is used after `disarm!(a)`").count(),
+            1,
+            "{output}"
+        );
+        assert_eq!(output.matches("is used after `disarm!(b)`").count(), 0);
+    }
+
     #[test]
     fn a_scope_without_markers_keeps_its_body() {
         let input = quote!(
@@ -176,9 +204,38 @@ mod tests {
             "disarm (& mut",
             "scope_body",
             "finish",
-            "latest",
+            "is_filled",
         ] {
             assert!(output.contains(needle), "missing {needle}: {output}");
         }
+        // No marker in a loop: the slots are cleaned in the order of the text.
+        for absent in ["latest ([", "rebind", "OrderedSlot"] {
+            assert!(!output.contains(absent), "unexpected {absent}: {output}");
+        }
+    }
+
+    /// A marker in a loop makes the fill order a run-time fact: counted slots, the rebinding
+    /// clean-up for the `let` in the loop only.
+    #[test]
+    fn a_marker_in_a_loop_counts_the_fills() {
+        let output = expand_scope(
+            quote!(),
+            quote!(
+                async fn f() {
+                    #[async_drop]
+                    let once = A;
+                    for _ in 0..2 {
+                        #[async_drop]
+                        let again = B;
+                    }
+                }
+            ),
+        )
+        .to_string();
+        assert!(!output.contains("compile_error"), "{output}");
+        for needle in ["OrderedSlot", "latest ([", "fill_ordered"] {
+            assert!(output.contains(needle), "missing {needle}: {output}");
+        }
+        assert_eq!(output.matches("rebind (").count(), 1, "{output}");
     }
 }

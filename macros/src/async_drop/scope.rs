@@ -9,7 +9,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::visit_mut::VisitMut;
 use syn::{FnArg, Ident, ReturnType};
 
-use super::markers::{self, MarkerRewriter, Mode, SlotKind};
+use super::markers::{self, MarkerRewriter, Mode, Order, SlotDecl, SlotKind};
 use crate::common::async_body;
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
@@ -76,9 +76,20 @@ pub(super) fn rewrite(
         ));
         Mode::Neutralize
     };
-    let mut rewriter = MarkerRewriter::new(krate.private(), mode);
+    let order = Order::of(block);
+    let mut rewriter = MarkerRewriter::new(krate.private(), &sig.ident, mode, order);
     let params = take_param_markers(sig, &mut rewriter, mode);
     rewriter.visit_block_mut(block);
+    let param_fills: Vec<TokenStream> = params
+        .iter()
+        .map(|param| {
+            let ParamSlot { name, hidden, slot } = param;
+            let fill = rewriter.fill_call(name, slot, hidden);
+            // Like a marked `let`: used by its own clean-up, so no warning when `disarm!` is
+            // its only use.
+            quote!(#[allow(unused_variables)] let #name = #fill;)
+        })
+        .collect();
     let MarkerRewriter {
         slots,
         errors: marker_errors,
@@ -99,9 +110,9 @@ pub(super) fn rewrite(
         };
         *block = wrap_body(
             block,
-            &params,
+            &param_fills,
             &slots,
-            &seq,
+            (order, &seq),
             guard,
             krate,
             (async_span, output_span),
@@ -112,7 +123,7 @@ pub(super) fn rewrite(
 
 /// Removes `#[async_drop]` from the parameters and renames the marked ones.
 // Input:  `#[async_drop] conn: Conn`
-// Output: `HIDDEN: Conn`, and `let conn = fill(&mut SLOT, &mut SEQ, HIDDEN);` opens the body.
+// Output: `HIDDEN: Conn`, and `let conn = fill(&mut SLOT, HIDDEN);` opens the body.
 fn take_param_markers(
     sig: &mut syn::Signature,
     rewriter: &mut MarkerRewriter,
@@ -169,23 +180,30 @@ fn take_param_markers(
 }
 
 // Input:  `{ BODY }` with slots S0 (value, parameter `conn`), S1 (defer)
-// Output: `{ let mut SEQ = 0; let mut S0 = Slot::new(); let mut S1 = DeferSlot::new();
-//            let outcome = { let body = pin!(async { let conn = fill(&mut S0, &mut SEQ, P0);
+// Output, `Order::Text` (no marker in a loop: slots filled in the order of the text):
+//         `{ let mut S0 = Slot::new(&Site { binding: Some("conn"), … line!() … });
+//            let mut S1 = DeferSlot::new(&Site { binding: None, … });
+//            let outcome = { let body = pin!(async { let conn = fill(&mut S0, P0);
 //                                                    if let Some(r) = None::<R> { return r; }
 //                                                    BODY });
 //                            scope_body(body).await };
 //            let (value, mut panic) = split(outcome);
-//            loop { match latest([S0.latest_seq(), S1.latest_seq()]) {
-//                Some(0) => { run_cleanup((&mut &mut S0).async_drop_slot(), &mut panic).await;
-//                             end_cleanup(&mut S0, &mut panic); }
-//                Some(1) => run_cleanup(S1.run_latest(), &mut panic).await,
-//                _ => break } }
+//            if S1.is_filled() { cleanup(pin!((&mut S1).run_deferred()), &mut panic).await; }
+//            if S0.is_filled() {
+//                cleanup(pin!((&mut slot_of(&mut S0)).async_drop_slot()), &mut panic).await;
+//                end_cleanup(&mut S0, &mut panic);
+//            }
 //            finish(value, panic) }`
+// Output, `Order::Counted`: `let mut SEQ = 0;` first, `OrderedSlot`s, and the epilogue cleans
+//         the latest filled slot until none is left:
+//         `loop { match latest([S0.latest_seq(), S1.latest_seq()]) {
+//                     Some(0) => { …S0's clean-up as above… }
+//                     Some(1) => …S1's…, _ => break } }`
 fn wrap_body(
     block: &syn::Block,
-    params: &[ParamSlot],
+    param_fills: &[TokenStream],
     slots: &[markers::SlotDecl],
-    seq: &Ident,
+    (order, seq): (Order, &Ident),
     guard: TokenStream,
     krate: &CratePath,
     (async_span, output_span): (Span, Span),
@@ -201,42 +219,23 @@ fn wrap_body(
     value.set_span(Span::mixed_site().located_at(output_span));
     let panic = markers::hidden("__async_ext_panic");
     let declarations = slots.iter().map(|decl| {
-        let ident = &decl.ident;
-        match decl.kind {
-            SlotKind::Value => quote!(let mut #ident = #private::Slot::new();),
-            SlotKind::Defer => quote!(let mut #ident = #private::DeferSlot::new();),
-        }
+        let SlotDecl {
+            ident, kind, site, ..
+        } = decl;
+        let slot = match (kind, order) {
+            (SlotKind::Value, Order::Text) => quote!(Slot),
+            (SlotKind::Value, Order::Counted) => quote!(OrderedSlot),
+            (SlotKind::Defer, _) => quote!(DeferSlot),
+        };
+        quote!(let mut #ident = #private::#slot::new(#site);)
     });
-    let param_fills = params.iter().map(|param| {
-        let ParamSlot { name, hidden, slot } = param;
-        let fill_path = markers::respan(quote!(#private::fill), name.span());
-        let fill = quote_spanned!(name.span()=> #fill_path(&mut #slot, &mut #seq, #hidden));
-        quote!(let #name = #fill;)
-    });
-    let seqs = slots.iter().map(|decl| {
-        let ident = &decl.ident;
-        quote!(#ident.latest_seq())
-    });
-    let arms = slots.iter().enumerate().map(|(index, decl)| {
-        let ident = &decl.ident;
-        match decl.kind {
-            SlotKind::Value => quote! {
-                ::core::option::Option::Some(#index) => {
-                    #private::run_cleanup((&mut &mut #ident).async_drop_slot(), &mut #panic)#await_;
-                    #private::end_cleanup(&mut #ident, &mut #panic);
-                }
-            },
-            SlotKind::Defer => quote! {
-                ::core::option::Option::Some(#index) => {
-                    #private::run_cleanup(#ident.run_latest(), &mut #panic)#await_;
-                }
-            },
-        }
-    });
+    let counter =
+        (order == Order::Counted).then(|| quote!(let mut #seq: ::core::primitive::u64 = 0;));
+    let epilogue = epilogue(slots, order, &private, &panic, &await_);
     let stmts = &block.stmts;
     let wrapped = quote! {
         {
-            let mut #seq: ::core::primitive::u64 = 0;
+            #counter
             #(#declarations)*
             let #outcome = {
                 let #body_ident = ::core::pin::pin!(async {
@@ -250,13 +249,11 @@ fn wrap_body(
             let (#value, mut #panic) = #private::split(#outcome);
             {
                 #[allow(unused_imports)]
-                use #private::{AsyncDropSlot as _, AsyncDropSlotFallback as _, AsyncDropSlotSend as _};
-                loop {
-                    match #private::latest([#(#seqs),*]) {
-                        #(#arms)*
-                        _ => break,
-                    }
-                }
+                use #private::{
+                    AsyncDropSlot as _, AsyncDropSlotFallback as _, AsyncDropSlotSend as _,
+                    RunDeferred as _, RunDeferredFallback as _,
+                };
+                #epilogue
             }
             #private::finish(#value, #panic)
         }
@@ -268,4 +265,70 @@ fn wrap_body(
             None,
         )],
     })
+}
+
+/// The clean-up of every slot, latest filled first (see [`wrap_body`]).
+fn epilogue(
+    slots: &[markers::SlotDecl],
+    order: Order,
+    private: &TokenStream,
+    panic: &Ident,
+    await_: &TokenStream,
+) -> TokenStream {
+    let cleanups = slots.iter().map(|decl| {
+        let ident = &decl.ident;
+        // The pinned clean-up is what the fn's future holds across the await: "has type
+        // `NeedsAsyncDropSend<…>` which is not `Send`" points at the user's binding.
+        let span = decl.span;
+        match decl.kind {
+            SlotKind::Value => {
+                let pinned = quote_spanned! {span=>
+                    ::core::pin::pin!((&mut #private::slot_of(&mut #ident)).async_drop_slot())
+                };
+                quote! {
+                    #private::cleanup(#pinned, &mut #panic)#await_;
+                    #private::end_cleanup(&mut #ident, &mut #panic);
+                }
+            }
+            SlotKind::Defer => {
+                let pinned = quote_spanned!(span=> ::core::pin::pin!((&mut #ident).run_deferred()));
+                quote! {
+                    #private::cleanup(#pinned, &mut #panic)#await_;
+                }
+            }
+        }
+    });
+    match order {
+        Order::Text => {
+            let idents = slots.iter().map(|decl| &decl.ident).rev();
+            let cleanups: Vec<_> = cleanups.collect();
+            let cleanups = cleanups.iter().rev();
+            quote! {
+                #(
+                    if #idents.is_filled() {
+                        #cleanups
+                    }
+                )*
+            }
+        }
+        Order::Counted => {
+            let seqs = slots.iter().map(|decl| {
+                let ident = &decl.ident;
+                quote!(#ident.latest_seq())
+            });
+            let indices = 0..slots.len();
+            quote! {
+                loop {
+                    match #private::latest([#(#seqs),*]) {
+                        #(
+                            ::core::option::Option::Some(#indices) => {
+                                #cleanups
+                            }
+                        )*
+                        _ => break,
+                    }
+                }
+            }
+        }
+    }
 }

@@ -9,11 +9,14 @@
 //! scope around it catches like a panic (it cleans up and resumes it in turn), until
 //! `cancel_gracefully` catches it and returns `Err(Cancelled)`.
 
+use alloc::sync::Arc;
 use core::cell::Cell;
 use core::fmt;
 use core::future::{Future, poll_fn};
-use core::pin::pin;
-use core::task::Poll;
+use core::pin::{Pin, pin};
+use core::sync::atomic::{AtomicBool, Ordering};
+use core::task::{Context, Poll, Waker};
+use std::sync::{Mutex, PoisonError};
 
 use super::unwind::Payload;
 
@@ -117,8 +120,12 @@ fn poll_cancelling<R>(f: impl FnOnce() -> R) -> (R, bool) {
 /// others, and its panic, a real failure, wins over the cancellation: it resumes from this
 /// helper instead of `Err(Cancelled)`.
 ///
-/// Dropping a future (a `select!` loser, a timeout) cannot await anything, so its values get
-/// only the `Drop` fallback; this helper is the way to cancel with the async clean-up.
+/// Dropping a future (a `select!` loser, a timeout, an aborted task) cannot await anything,
+/// so its values get only the `Drop` fallback. The graceful forms:
+/// * a timeout: `cancel_gracefully(future, tokio::time::sleep(duration))` instead of
+///   `tokio::time::timeout(duration, future)` (`Err(Cancelled)` for `Err(Elapsed)`);
+/// * a `select!` loser: select on `&mut` a pinned future, then [`cancel_now`] it;
+/// * an aborted task: spawn [`abortable_gracefully`]'s future and call its handle's `abort`.
 ///
 /// Limits:
 /// * the cancellation travels up as an unwind (with a [`Cancelled`] payload, no panic
@@ -183,4 +190,173 @@ pub async fn cancel_gracefully<F: Future, S: Future>(
         }
     })
     .await
+}
+
+/// Cancels `future` gracefully at once: [`cancel_gracefully`] with a signal that has already
+/// fired. Its `#[async_scope]` fns stop where they are suspended and await their clean-up,
+/// innermost first; then `Err(Cancelled)` is returned (or the value, if the future ends on its
+/// own meanwhile).
+///
+/// This is the graceful form of a `select!` loser: `select!` drops the losing future, so
+/// select on a pinned future through `&mut` instead, which leaves it alive, and cancel it with
+/// this helper:
+///
+/// ```
+/// use async_ext::{AsyncDrop, Cancelled, async_scope, cancel_now};
+/// use std::sync::{Arc, Mutex};
+///
+/// struct Conn(Arc<Mutex<Vec<&'static str>>>);
+/// impl AsyncDrop for Conn {
+///     async fn async_drop(&mut self) { self.0.lock().unwrap().push("closed"); }
+/// }
+///
+/// #[async_scope]
+/// async fn serve(#[async_drop] conn: Conn) -> u32 {
+///     conn.0.lock().unwrap().push("serving");
+///     std::future::pending::<()>().await; // serves until cancelled
+///     7
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let log = Arc::new(Mutex::new(Vec::new()));
+/// let mut work = std::pin::pin!(serve(Conn(log.clone())));
+/// let shutdown = std::future::ready(());
+/// tokio::select! {
+///     served = &mut work => println!("served {served}"),
+///     () = shutdown => {
+///         // `work` lost, but it was only borrowed: clean it up before going on.
+///         assert_eq!(cancel_now(work).await, Err(Cancelled));
+///     }
+/// }
+/// assert_eq!(*log.lock().unwrap(), ["serving", "closed"]);
+/// # });
+/// ```
+///
+/// The limits are those of [`cancel_gracefully`]; in particular the future must not be
+/// polled elsewhere meanwhile (it is borrowed, so it cannot be).
+pub async fn cancel_now<F: Future>(future: F) -> Result<F::Output, Cancelled> {
+    cancel_gracefully(future, core::future::ready(())).await
+}
+
+/// Wraps `future` so that it can be cancelled gracefully from anywhere: the graceful form of
+/// an abort handle (`tokio::task::JoinHandle::abort` drops the task's future, so its values
+/// only get their `Drop`).
+///
+/// Spawn (or await) the returned future on any executor; [`GracefulAbortHandle::abort`] wakes
+/// it, and it then runs as [`cancel_gracefully`] after its signal: the `#[async_scope]` fns
+/// inside stop and await their clean-up, innermost first, and the future ends with
+/// `Err(Cancelled)`. It ends with `Ok(value)` if `future` ends first. The returned future is
+/// `Send` when `future` is.
+///
+/// ```
+/// use async_ext::{AsyncDrop, Cancelled, abortable_gracefully, async_scope};
+/// use std::sync::{Arc, Mutex};
+///
+/// struct Conn(Arc<Mutex<Vec<&'static str>>>);
+/// impl AsyncDrop for Conn {
+///     async fn async_drop(&mut self) { self.0.lock().unwrap().push("closed"); }
+/// }
+///
+/// #[async_scope]
+/// async fn serve(#[async_drop] conn: Conn) {
+///     conn.0.lock().unwrap().push("serving");
+///     std::future::pending::<()>().await; // serves until cancelled
+/// }
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let log = Arc::new(Mutex::new(Vec::new()));
+/// let (task, abort) = abortable_gracefully(serve(Conn(log.clone())));
+/// let join = tokio::spawn(task);
+/// # while log.lock().unwrap().is_empty() { tokio::task::yield_now().await; }
+/// abort.abort(); // instead of `join.abort()`
+/// assert_eq!(join.await.unwrap(), Err(Cancelled));
+/// assert_eq!(*log.lock().unwrap(), ["serving", "closed"]);
+/// # });
+/// ```
+pub fn abortable_gracefully<F: Future>(
+    future: F,
+) -> (
+    impl Future<Output = Result<F::Output, Cancelled>>,
+    GracefulAbortHandle,
+) {
+    let state = Arc::new(AbortState {
+        aborted: AtomicBool::new(false),
+        waker: Mutex::new(None),
+    });
+    let signal = AbortSignal {
+        state: Arc::clone(&state),
+    };
+    (
+        cancel_gracefully(future, signal),
+        GracefulAbortHandle { state },
+    )
+}
+
+/// Cancels the future of [`abortable_gracefully`] with its async clean-up. Cloning it gives
+/// another handle to the same future.
+#[derive(Debug, Clone)]
+pub struct GracefulAbortHandle {
+    state: Arc<AbortState>,
+}
+
+impl GracefulAbortHandle {
+    /// Asks the future to cancel gracefully and wakes it. Aborting twice, or a future that has
+    /// already ended, does nothing more.
+    pub fn abort(&self) {
+        self.state.aborted.store(true, Ordering::Release);
+        let waker = self
+            .state
+            .waker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// Whether [`abort`](Self::abort) was called.
+    #[must_use]
+    pub fn is_aborted(&self) -> bool {
+        self.state.aborted.load(Ordering::Acquire)
+    }
+}
+
+#[derive(Debug)]
+struct AbortState {
+    aborted: AtomicBool,
+    /// The task to wake when aborted: the one that last polled the signal.
+    waker: Mutex<Option<Waker>>,
+}
+
+/// The signal of [`abortable_gracefully`]: ready once aborted.
+struct AbortSignal {
+    state: Arc<AbortState>,
+}
+
+impl Future for AbortSignal {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.state.aborted.load(Ordering::Acquire) {
+            return Poll::Ready(());
+        }
+        {
+            let mut waker = self
+                .state
+                .waker
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            match &mut *waker {
+                Some(known) if known.will_wake(cx.waker()) => {}
+                _ => *waker = Some(cx.waker().clone()),
+            }
+        }
+        // Aborted between the check and the registration: `abort` may have found no waker.
+        if self.state.aborted.load(Ordering::Acquire) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
 }

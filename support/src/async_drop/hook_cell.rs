@@ -65,7 +65,7 @@ mod tests {
     #[test]
     fn concurrent_replacement_and_calls_see_whole_hooks() {
         let calls = Arc::new(AtomicUsize::new(0));
-        let orphan = Orphan::value::<u8>();
+        let orphan = Orphan::value::<u8>(&super::super::orphan::tests::VALUE_SITE);
         let readers: Vec<_> = (0..4)
             .map(|_| {
                 std::thread::spawn(move || {

@@ -2,33 +2,81 @@
 //! futures in. They live in the fn's future, outside the user's body, so the body can end in
 //! any way (value, `return`, `?`, panic) and the epilogue still finds them.
 //!
-//! Every fill takes the next number of the scope's counter; the epilogue repeatedly cleans
-//! the slot holding the highest number ([`latest`]), which is reverse order of filling even
-//! when loops and branches fill slots out of their textual order. A slot still holding a value
-//! when it is dropped (the fn's future was cancelled) drops it and reports an orphan.
+//! The epilogue cleans the slots in reverse order of filling. In most fns no marker sits in a
+//! loop, so each slot is filled at most once and the order of filling is the order of the
+//! text: the epilogue cleans [`Slot`]s in reverse textual order, with no bookkeeping. When a
+//! marker sits in a loop, the order is only known at run time: every fill of an
+//! [`OrderedSlot`] takes the next number of the scope's counter, and the epilogue repeatedly
+//! cleans the slot holding the highest number ([`latest`]).
+//!
+//! A slot still holding a value when it is dropped (the fn's future was cancelled) drops it
+//! and reports an orphan.
 
 use alloc::vec::Vec;
 use core::future::{Future, poll_fn};
 use core::pin::pin;
 
-use super::orphan::{Orphan, OrphanReport};
-use super::unwind::{self, Payload};
+use super::orphan::{Orphan, OrphanReport, Site};
+use super::send_hint::NeedsAsyncDropSend;
+use super::unwind::{self, Panic, Payload};
 use super::{AsyncDrop, AsyncDropSend};
 
 /// The slot of one `#[async_drop]` binding (a `let` or a parameter).
 #[derive(Debug)]
 pub struct Slot<T> {
     value: Option<T>,
-    /// The counter's value when `value` was stored.
-    seq: u64,
+    /// Where the binding was written, for the orphan report.
+    site: &'static Site,
 }
 
 impl<T> Slot<T> {
-    /// An empty slot.
+    /// An empty slot for the binding written at `site`.
     #[must_use]
-    pub const fn new() -> Self {
-        Slot {
-            value: None,
+    pub const fn new(site: &'static Site) -> Self {
+        Slot { value: None, site }
+    }
+
+    /// Whether the slot holds a value (filled, and neither cleaned nor disarmed since).
+    #[must_use]
+    #[inline]
+    pub fn is_filled(&self) -> bool {
+        self.value.is_some()
+    }
+}
+
+impl<T> Drop for Slot<T> {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(value) = self.value.take() {
+            orphaned(value, self.site);
+        }
+    }
+}
+
+/// The cancellation fallback of a value: its `Drop`, then the orphan report. Out of line and
+/// cold, so that the slot's drop (run on every exit) stays a test and a branch.
+#[cold]
+#[inline(never)]
+fn orphaned<T>(value: T, site: &'static Site) {
+    // Declared first, dropped last: the value's `Drop`, then the hook.
+    let _report = OrphanReport::new(Orphan::value::<T>(site));
+    drop(value);
+}
+
+/// The slot of a binding in a fn whose fill order is only known at run time (a marker sits in
+/// a loop): a [`Slot`] and the counter's value when it was filled.
+#[derive(Debug)]
+pub struct OrderedSlot<T> {
+    slot: Slot<T>,
+    seq: u64,
+}
+
+impl<T> OrderedSlot<T> {
+    /// An empty slot for the binding written at `site`.
+    #[must_use]
+    pub const fn new(site: &'static Site) -> Self {
+        OrderedSlot {
+            slot: Slot::new(site),
             seq: 0,
         }
     }
@@ -36,38 +84,64 @@ impl<T> Slot<T> {
     /// The fill number of the value held, 0 when empty.
     #[must_use]
     pub fn latest_seq(&self) -> u64 {
-        if self.value.is_some() { self.seq } else { 0 }
+        if self.slot.is_filled() { self.seq } else { 0 }
     }
 }
 
-impl<T> Default for Slot<T> {
-    fn default() -> Self {
-        Self::new()
+/// Either kind of value slot, for what both do alike (clean up, disarm).
+pub trait ValueSlot {
+    /// The type of the value held.
+    type Value;
+    /// The underlying [`Slot`].
+    fn slot(&mut self) -> &mut Slot<Self::Value>;
+}
+
+impl<T> ValueSlot for Slot<T> {
+    type Value = T;
+    #[inline]
+    fn slot(&mut self) -> &mut Slot<T> {
+        self
     }
 }
 
-impl<T> Drop for Slot<T> {
-    fn drop(&mut self) {
-        if let Some(value) = self.value.take() {
-            // Declared first, dropped last: the value's `Drop`, then the hook.
-            let _report = OrphanReport::new(Orphan::value::<T>());
-            drop(value);
-        }
+impl<T> ValueSlot for OrderedSlot<T> {
+    type Value = T;
+    #[inline]
+    fn slot(&mut self) -> &mut Slot<T> {
+        &mut self.slot
     }
 }
 
-/// `#[async_drop] let name = value;` after the previous value was cleaned: stores the value
-/// and hands out the `&mut T` the body names. The bound is where a type without `AsyncDrop`
-/// is reported, at the user's binding.
-pub fn fill<'a, T: AsyncDrop>(slot: &'a mut Slot<T>, seq: &mut u64, value: T) -> &'a mut T {
-    // The generated code always empties the slot first; were it not empty, the old value
-    // would still get the orphan treatment through the replaced `Slot`'s drop.
-    if slot.value.is_some() {
-        drop(core::mem::take(slot));
+/// The [`Slot`] of either kind of slot, for the clean-up call
+/// (`(&mut slot_of(&mut SLOT)).async_drop_slot()`).
+#[inline]
+pub fn slot_of<S: ValueSlot>(slot: &mut S) -> &mut Slot<S::Value> {
+    slot.slot()
+}
+
+/// `#[async_drop] let name = value;` (or a marked parameter) in a fn whose markers run at
+/// most once: stores the value and hands out the `&mut T` the body names. The bound is where
+/// a type without `AsyncDrop` is reported, at the user's binding.
+#[inline]
+pub fn fill<T: AsyncDrop>(slot: &mut Slot<T>, value: T) -> &mut T {
+    // The generated code fills such a slot once; were it not empty, the old value would
+    // still get the orphan treatment.
+    if let Some(previous) = slot.value.take() {
+        orphaned(previous, slot.site);
     }
+    slot.value.insert(value)
+}
+
+/// [`fill`] for an [`OrderedSlot`]: the value takes the next number of the scope's counter.
+/// The generated code empties the slot first ([`rebind`]).
+pub fn fill_ordered<'a, T: AsyncDrop>(
+    slot: &'a mut OrderedSlot<T>,
+    seq: &mut u64,
+    value: T,
+) -> &'a mut T {
     *seq += 1;
     slot.seq = *seq;
-    slot.value.insert(value)
+    fill(&mut slot.slot, value)
 }
 
 /// A marked `let` running again: holds the new value and guards the slot while its previous
@@ -82,13 +156,13 @@ pub fn fill<'a, T: AsyncDrop>(slot: &'a mut Slot<T>, seq: &mut u64, value: T) ->
 ///   new one gets them at once.
 #[derive(Debug)]
 pub struct Rebind<'a, T> {
-    slot: &'a mut Slot<T>,
+    slot: &'a mut OrderedSlot<T>,
     seq: &'a mut u64,
     new: Option<T>,
 }
 
 /// Starts [`Rebind`] for `slot`, holding `new` until the previous value is cleaned.
-pub fn rebind<'a, T>(slot: &'a mut Slot<T>, seq: &'a mut u64, new: T) -> Rebind<'a, T> {
+pub fn rebind<'a, T>(slot: &'a mut OrderedSlot<T>, seq: &'a mut u64, new: T) -> Rebind<'a, T> {
     Rebind {
         slot,
         seq,
@@ -97,16 +171,22 @@ pub fn rebind<'a, T>(slot: &'a mut Slot<T>, seq: &'a mut u64, new: T) -> Rebind<
 }
 
 impl<T> Rebind<'_, T> {
+    /// Whether there is a previous value to clean first (the `let` ran before).
+    #[must_use]
+    pub fn has_previous(&self) -> bool {
+        self.slot.slot.is_filled()
+    }
+
     /// The slot, for the clean-up call (`(&mut guard.slot()).async_drop_slot()`).
     pub fn slot(&mut self) -> &mut Slot<T> {
-        self.slot
+        &mut self.slot.slot
     }
 
     /// The previous value's clean-up ended (`cleaned` says how, see
     /// [`rebind_cleanup`](super::unwind::rebind_cleanup)): drops it, and returns the new value,
     /// or stores the new value and resumes the panic.
     pub fn finish(mut self, cleaned: Result<(), Payload>) -> T {
-        let previous = self.slot.value.take();
+        let previous = self.slot.slot.value.take();
         let mut panic = cleaned.err();
         unwind::record(&mut panic, unwind::catch_sync(move || drop(previous)));
         // `new` is only taken here or in `drop`, which has not run.
@@ -116,7 +196,7 @@ impl<T> Rebind<'_, T> {
         if let Some(payload) = panic {
             *self.seq += 1;
             self.slot.seq = *self.seq;
-            self.slot.value = Some(new);
+            self.slot.slot.value = Some(new);
             unwind::resume(payload);
         }
         new
@@ -128,7 +208,7 @@ impl<T> Drop for Rebind<'_, T> {
         if let Some(new) = self.new.take() {
             // Cancelled while the previous value was cleaned: nothing can be awaited any
             // more. Declared first, dropped last: the value's `Drop`, then the hook.
-            let _report = OrphanReport::new(Orphan::value::<T>());
+            let _report = OrphanReport::new(Orphan::value::<T>(self.slot.slot.site));
             drop(new);
         }
     }
@@ -139,8 +219,8 @@ impl<T> Drop for Rebind<'_, T> {
 /// # Panics
 ///
 /// When the value was already taken out by an earlier `disarm!`.
-pub fn disarm<T>(slot: &mut Slot<T>) -> T {
-    match slot.value.take() {
+pub fn disarm<S: ValueSlot>(slot: &mut S) -> S::Value {
+    match slot.slot().value.take() {
         Some(value) => value,
         None => panic!(
             "`disarm!` of a value that was already disarmed: each `#[async_drop]` value can be \
@@ -149,55 +229,70 @@ pub fn disarm<T>(slot: &mut Slot<T>) -> T {
     }
 }
 
+/// What a use of an `#[async_drop]` binding after its `disarm!` becomes, next to the error
+/// `#[async_scope]` reports there: a `&mut` of the same type, so that the borrow checker adds no
+/// second error. Never runs (the fn does not compile).
+///
+/// # Panics
+///
+/// If called, as the value was disarmed.
+pub fn used_after_disarm<S: ValueSlot>(slot: &mut S) -> &mut S::Value {
+    filled(slot.slot())
+}
+
 /// After the value's `async_drop` ended (or panicked): drops it synchronously, as an ordinary
 /// value, catching a panicking `Drop` like a panicking clean-up.
-pub fn end_cleanup<T>(slot: &mut Slot<T>, panic: &mut Option<Payload>) {
-    let value = slot.value.take();
-    unwind::record(panic, unwind::catch_sync(move || drop(value)));
+#[inline]
+pub fn end_cleanup<S: ValueSlot>(slot: &mut S, panic: &mut Panic) {
+    let value = slot.slot().value.take();
+    panic.record(unwind::catch_sync(move || drop(value)));
 }
 
 // Choosing the clean-up by the value's traits ("autoref specialization"). The epilogue calls
-// `(&mut &mut slot).async_drop_slot()` with the three traits in scope; method lookup tries the
+// `(&mut slot_of(&mut SLOT)).async_drop_slot()`, on a filled slot, with the three traits in scope; method lookup tries the
 // receiver `&mut &mut Slot<T>` first, then `&mut Slot<T>`, then `&&mut Slot<T>`, so:
 // 1. `T: AsyncDropSend + Send` uses `async_drop_send`: a generic `T: AsyncDropSend + Send`
 //    keeps the fn's future `Send`;
 // 2. otherwise `T: AsyncDrop` uses `async_drop`;
 // 3. otherwise a no-op, so that a type without `AsyncDrop` gives one error (at `fill`, at the
 //    binding) and not a second one in the epilogue.
+// Each returns the value's own clean-up future, with nothing around it.
+
+/// The value of a slot the epilogue found filled.
+#[inline]
+fn filled<T>(slot: &mut Slot<T>) -> &mut T {
+    match &mut slot.value {
+        Some(value) => value,
+        None => unreachable!("`#[async_scope]` cleaned an empty slot"),
+    }
+}
 
 /// Clean-up through [`AsyncDropSend`] (see the comment above).
 pub trait AsyncDropSlotSend {
-    /// Awaits `async_drop_send` of the value held, if any.
+    /// `async_drop_send` of the value held.
     fn async_drop_slot(self) -> impl Future<Output = ()> + Send;
 }
 
 // The double reference is the point: it ranks this impl first (see the comment above).
 #[allow(clippy::mut_mut)]
 impl<T: AsyncDropSend + Send> AsyncDropSlotSend for &mut &mut Slot<T> {
+    #[inline]
     fn async_drop_slot(self) -> impl Future<Output = ()> + Send {
-        let inner = self.value.as_mut().map(T::async_drop_send);
-        async move {
-            if let Some(inner) = inner {
-                inner.await;
-            }
-        }
+        filled(self).async_drop_send()
     }
 }
 
 /// Clean-up through [`AsyncDrop`] (see the comment above).
 pub trait AsyncDropSlot {
-    /// Awaits `async_drop` of the value held, if any.
-    fn async_drop_slot(self) -> impl Future<Output = ()>;
+    /// `async_drop` of the value held, under a name that says what a generic type lacks when
+    /// the fn's future is not `Send` because of it.
+    fn async_drop_slot(self) -> NeedsAsyncDropSend<impl Future<Output = ()>>;
 }
 
 impl<T: AsyncDrop> AsyncDropSlot for &mut Slot<T> {
-    fn async_drop_slot(self) -> impl Future<Output = ()> {
-        let inner = self.value.as_mut().map(T::async_drop);
-        async move {
-            if let Some(inner) = inner {
-                inner.await;
-            }
-        }
+    #[inline]
+    fn async_drop_slot(self) -> NeedsAsyncDropSend<impl Future<Output = ()>> {
+        NeedsAsyncDropSend::new(filled(self).async_drop())
     }
 }
 
@@ -219,16 +314,26 @@ impl<T> AsyncDropSlotFallback for &mut Slot<T> {
 pub struct DeferSlot<F> {
     first: Option<(u64, F)>,
     more: Vec<(u64, F)>,
+    /// Where the `defer_async!` was written, for the orphan report.
+    site: &'static Site,
 }
 
 impl<F> DeferSlot<F> {
-    /// An empty slot.
+    /// An empty slot for the `defer_async!` written at `site`.
     #[must_use]
-    pub const fn new() -> Self {
+    pub const fn new(site: &'static Site) -> Self {
         DeferSlot {
             first: None,
             more: Vec::new(),
+            site,
         }
+    }
+
+    /// Whether a future is waiting to run.
+    #[must_use]
+    #[inline]
+    pub fn is_filled(&self) -> bool {
+        self.first.is_some() || !self.more.is_empty()
     }
 
     /// The fill number of the latest future held, 0 when empty.
@@ -254,10 +359,11 @@ impl<F> DeferSlot<F> {
         F: Future,
     {
         let future = self.pop();
+        let site = self.site;
         async move {
             if let Some(future) = future {
                 // Declared before the pinned future, so dropped after it.
-                let mut report = OrphanReport::new(Orphan::deferred::<F>());
+                let mut report = OrphanReport::new(Orphan::deferred::<F>(site));
                 let mut future = pin!(future);
                 poll_fn(|cx| report.poll_guarded(future.as_mut(), cx)).await;
                 report.disarm();
@@ -266,22 +372,55 @@ impl<F> DeferSlot<F> {
     }
 }
 
-impl<F> Default for DeferSlot<F> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl<F> Drop for DeferSlot<F> {
     fn drop(&mut self) {
         while let Some(future) = self.pop() {
-            let _report = OrphanReport::new(Orphan::deferred::<F>());
+            let _report = OrphanReport::new(Orphan::deferred::<F>(self.site));
             drop(future);
         }
     }
 }
 
-/// `defer_async!(future)`: schedules `future` for the end of the fn.
+// The epilogue runs a deferred future with `(&mut SLOT).run_deferred()`, chosen like the
+// value slots' clean-up: through `RunDeferred` when the slot holds a future, else through the
+// no-op fallback, so that a `defer_async!` of something that is not a future gives one error,
+// at the `defer_async!` (from `defer`'s bound), and not a second one in the epilogue.
+
+/// Runs the latest deferred future (see the comment above).
+pub trait RunDeferred {
+    /// [`DeferSlot::run_latest`].
+    fn run_deferred(self) -> impl Future<Output = ()>;
+}
+
+impl<F: Future> RunDeferred for &mut DeferSlot<F> {
+    #[inline]
+    fn run_deferred(self) -> impl Future<Output = ()> {
+        self.run_latest()
+    }
+}
+
+/// No deferred future to run: only reached when the slot holds no future, which `defer`
+/// already reports.
+pub trait RunDeferredFallback {
+    /// Does nothing.
+    fn run_deferred(&self) -> core::future::Ready<()>;
+}
+
+impl<F> RunDeferredFallback for &mut DeferSlot<F> {
+    fn run_deferred(&self) -> core::future::Ready<()> {
+        core::future::ready(())
+    }
+}
+
+/// `defer_async!(future)` in a fn whose markers run at most once: schedules `future` for the
+/// end of the fn.
+#[inline]
+pub fn defer_once<F: Future>(slot: &mut DeferSlot<F>, future: F) {
+    defer(slot, &mut 0, future);
+}
+
+/// `defer_async!(future)` in a fn whose fill order is only known at run time: schedules
+/// `future` for the end of the fn, with the next number of the scope's counter.
 pub fn defer<F: Future>(slot: &mut DeferSlot<F>, seq: &mut u64, future: F) {
     *seq += 1;
     if slot.first.is_none() && slot.more.is_empty() {
@@ -306,7 +445,7 @@ pub fn latest<const N: usize>(seqs: [u64; N]) -> Option<usize> {
 /// Unifies the slot's type with the new value's before the clean-up method is looked up (the
 /// lookup by the value's traits needs the type known). Does nothing at run time.
 #[inline(always)]
-pub fn same_type<T>(_: &Slot<T>, _: &T) {}
+pub fn same_type<T>(_: &OrderedSlot<T>, _: &T) {}
 
 #[cfg(test)]
 mod tests {
@@ -320,10 +459,18 @@ mod tests {
         assert_eq!(latest([7, 2]), Some(0));
     }
 
+    static SITE: Site = Site {
+        binding: None,
+        function: "tests::f",
+        file: "slot.rs",
+        line: 1,
+        column: 1,
+    };
+
     #[test]
     fn a_defer_slot_hands_out_its_futures_newest_first() {
         let mut seq = 0;
-        let mut slot = DeferSlot::new();
+        let mut slot = DeferSlot::new(&SITE);
         for value in 1..=3_u8 {
             defer(&mut slot, &mut seq, core::future::ready(value));
         }
@@ -343,8 +490,8 @@ mod tests {
             async fn async_drop(&mut self) {}
         }
         let mut seq = 0;
-        let mut slot = Slot::new();
-        fill(&mut slot, &mut seq, Value);
+        let mut slot = OrderedSlot::new(&SITE);
+        fill_ordered(&mut slot, &mut seq, Value);
         assert_eq!(slot.latest_seq(), 1);
         let Value = disarm(&mut slot);
         assert_eq!(slot.latest_seq(), 0);

@@ -40,13 +40,48 @@ pub(super) fn catch_sync<R>(f: impl FnOnce() -> R) -> Result<R, Payload> {
 /// replaces it, so a clean-up that panics while the scope is cancelled gracefully reaches
 /// the caller of `cancel_gracefully` instead of being swallowed.
 pub(super) fn record(first: &mut Option<Payload>, result: Result<(), Payload>) {
-    if let Err(payload) = result
-        && first
+    if let Err(payload) = result {
+        let replace = first
             .as_ref()
-            .is_none_or(|kept| is_cancellation(kept) && !is_cancellation(&payload))
-    {
-        *first = Some(payload);
+            .is_none_or(|kept| is_cancellation(kept) && !is_cancellation(&payload));
+        if replace {
+            *first = Some(payload);
+        }
     }
+}
+
+/// The panic a scope resumes once its clean-up is done: the body's, else the first clean-up's
+/// (a real panic wins over a graceful cancellation).
+#[derive(Debug)]
+pub struct Panic {
+    first: Option<Payload>,
+}
+
+impl Panic {
+    /// Keeps `result`'s panic if it is the one to resume.
+    #[inline]
+    pub(super) fn record(&mut self, result: Result<(), Payload>) {
+        if result.is_err() {
+            record(&mut self.first, result);
+        }
+    }
+}
+
+impl Drop for Panic {
+    // Only reached with a payload when the scope's future is dropped during its clean-up;
+    // out of line, so that the future's drop glue stays small enough to inline.
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(payload) = self.first.take() {
+            drop_payload(payload);
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn drop_payload(payload: Payload) {
+    drop(payload);
 }
 
 #[cfg(feature = "std")]
@@ -118,33 +153,63 @@ impl<F: Future + ?Sized> Future for ScopeBody<'_, F> {
 }
 
 /// Splits the body's outcome into its value and the panic to resume after the clean-up.
-pub fn split<R>(outcome: Result<R, Payload>) -> (Option<R>, Option<Payload>) {
+#[inline]
+pub fn split<R>(outcome: Result<R, Payload>) -> (Option<R>, Panic) {
     match outcome {
-        Ok(value) => (Some(value), None),
-        Err(payload) => (None, Some(payload)),
+        Ok(value) => (Some(value), Panic { first: None }),
+        Err(payload) => (
+            None,
+            Panic {
+                first: Some(payload),
+            },
+        ),
     }
 }
 
-/// Awaits one clean-up with panics caught; the first panic of the scope is kept in `panic`.
-pub async fn run_cleanup<F: Future<Output = ()>>(cleanup: F, panic: &mut Option<Payload>) {
-    let mut cleanup = pin!(cleanup);
-    let result = poll_fn(|cx| {
+/// One clean-up of the epilogue (a value's `async_drop` or a deferred future), polled with
+/// panics caught; the first panic of the scope is kept in `panic`. The future is pinned by the
+/// caller (`cleanup(pin!(future), &mut panic).await`), so this is a plain struct, not one
+/// more state machine around it.
+#[derive(Debug)]
+#[must_use = "futures do nothing unless awaited"]
+pub struct Cleanup<'a, F: ?Sized> {
+    cleanup: Pin<&'a mut F>,
+    panic: &'a mut Panic,
+}
+
+/// Awaits one clean-up with panics caught (see [`Cleanup`]).
+#[inline]
+pub fn cleanup<'a, F: Future<Output = ()> + ?Sized>(
+    cleanup: Pin<&'a mut F>,
+    panic: &'a mut Panic,
+) -> Cleanup<'a, F> {
+    Cleanup { cleanup, panic }
+}
+
+impl<F: Future<Output = ()> + ?Sized> Future for Cleanup<'_, F> {
+    type Output = ();
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
         #[cfg(feature = "std")]
         super::cancel::mark_scope_active();
-        match catch_sync(|| cleanup.as_mut().poll(cx)) {
+        match catch_sync(|| this.cleanup.as_mut().poll(cx)) {
             Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
-            Err(payload) => Poll::Ready(Err(payload)),
+            Ok(Poll::Ready(())) => Poll::Ready(()),
+            Err(payload) => {
+                this.panic.record(Err(payload));
+                Poll::Ready(())
+            }
         }
-    })
-    .await;
-    record(panic, result);
+    }
 }
 
 /// The end of a scope: resumes the first panic (the body's, else a clean-up's), or returns
 /// the body's value.
-pub fn finish<R>(value: Option<R>, panic: Option<Payload>) -> R {
-    match (value, panic) {
+#[inline]
+pub fn finish<R>(value: Option<R>, mut panic: Panic) -> R {
+    match (value, panic.first.take()) {
         (_, Some(payload)) => resume(payload),
         (Some(value), None) => value,
         (None, None) => unreachable!("an `#[async_scope]` body ended without a value or a panic"),
