@@ -91,10 +91,10 @@ impl MarkerRewriter {
         }
         // A plain `let` shadowing an outer marked name hides it until the block ends; record
         // that by a binding to no slot.
-        if self.lookup(name).is_some()
-            && let Some(scope) = self.scopes.last_mut()
-        {
-            scope.push((name.clone(), usize::MAX));
+        if self.lookup(name).is_some() {
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.push((name.clone(), usize::MAX));
+            }
         }
     }
 

@@ -69,10 +69,10 @@ impl VisitMut for HoleFiller {
     }
 
     fn visit_lifetime_mut(&mut self, node: &mut Lifetime) {
-        if node.ident == "_"
-            && let Some(lifetime) = self.fill(node.apostrophe)
-        {
-            *node = lifetime;
+        if node.ident == "_" {
+            if let Some(lifetime) = self.fill(node.apostrophe) {
+                *node = lifetime;
+            }
         }
     }
 

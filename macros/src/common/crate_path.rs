@@ -39,11 +39,10 @@ impl ToTokens for CratePath {
 /// prefix (someone invoking the hidden macro directly) fall back to `::async_ext`.
 pub(crate) fn split_dollar_crate(input: TokenStream) -> (CratePath, TokenStream) {
     let mut iter = input.clone().into_iter();
-    if let Some(TokenTree::Group(group)) = iter.next()
-        && group.delimiter() == Delimiter::Parenthesis
-        && !group.stream().is_empty()
-    {
-        return (CratePath::from_tokens(group.stream()), iter.collect());
+    if let Some(TokenTree::Group(group)) = iter.next() {
+        if group.delimiter() == Delimiter::Parenthesis && !group.stream().is_empty() {
+            return (CratePath::from_tokens(group.stream()), iter.collect());
+        }
     }
     (CratePath::default(), input)
 }

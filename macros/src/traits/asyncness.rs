@@ -80,9 +80,7 @@ pub(crate) fn native_trait_marker(
     krate: &CratePath,
 ) -> Option<TraitItem> {
     let mut item = trait_marker(attrs, sig, true, krate)?;
-    if sig.asyncness.is_some()
-        && let TraitItem::Fn(method) = &mut item
-    {
+    if let (Some(_), TraitItem::Fn(method)) = (sig.asyncness, &mut item) {
         let private = krate.private();
         method.sig.output = syn::parse_quote!(-> #private::NativeAsyncInTrait);
         method.default = Some(syn::parse_quote!({ #private::NativeAsyncInTrait }));

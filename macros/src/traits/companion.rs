@@ -65,6 +65,8 @@ struct Model<'t> {
     lifetime: Lifetime,
     assoc: Vec<AssocType<'t>>,
     methods: Vec<Forwarded<'t>>,
+    /// Required `where Self: Sized` methods: not forwarded, but stubbed for Rust before 1.87.
+    sized_only: Vec<Forwarded<'t>>,
     /// `Send + Sync` (or the auto-trait supertraits under `?Send`) on the trait object.
     object_bounds: TokenStream,
     /// The part of `object_bounds` an implementor of the trait does not already promise
@@ -110,6 +112,7 @@ impl<'t> Model<'t> {
 
         let mut assoc = Vec::new();
         let mut methods = Vec::new();
+        let mut sized_only = Vec::new();
         for (trait_item, kind) in item.items.iter().zip(kinds) {
             match trait_item {
                 TraitItem::Const(constant) => errors.push(syn::Error::new_spanned(
@@ -131,6 +134,9 @@ impl<'t> Model<'t> {
                 }
                 TraitItem::Fn(method) => {
                     if requires_sized_self(&method.sig) {
+                        if let (None, Some(kind)) = (&method.default, kind) {
+                            sized_only.push(Forwarded { method, kind });
+                        }
                         continue;
                     }
                     if let Some(kind) = kind {
@@ -177,6 +183,7 @@ impl<'t> Model<'t> {
             lifetime,
             assoc,
             methods,
+            sized_only,
             object_bounds,
             implementor_bounds,
             lifetime_supertraits,
@@ -626,13 +633,49 @@ impl<'t> Model<'t> {
             };
             quote!(#(#cfgs)* #[inline] #sig { #body })
         });
+        let stubs: Vec<TokenStream> = self.sized_only.iter().filter_map(sized_only_stub).collect();
+        // Rust 1.87 and later lint the stubs as uncallable; nothing else here can be dead.
+        let allow = (!stubs.is_empty()).then(|| quote!(#[allow(dead_code)]));
         quote! {
+            #allow
             impl #impl_generics #trait_path for #object where #(#predicates,)* {
                 #(#assoc)*
                 #(#methods)*
+                #(#stubs)*
             }
         }
     }
+}
+
+/// Rust before 1.87 wants an impl for an unsized type (the companion) to implement even the
+/// methods it can never call: the required ones bounded `where Self: Sized`. Their stub
+/// needs a body of the declared type, so a method returning `impl Trait` (other than an
+/// `async fn`'s future) gets none: its trait needs Rust 1.87 for a companion.
+///
+/// Input:  `fn clear(&mut self, all: bool) -> impl Future<Output = ()> + Send where Self: Sized;`
+/// Output: `fn clear(&self, _: bool) -> impl Future<Output = ()> + Send where Self: Sized
+///          { async { ::core::unreachable!() } }`
+fn sized_only_stub(forwarded: &Forwarded<'_>) -> Option<TokenStream> {
+    let mut sig = forwarded.method.sig.clone();
+    let body = match (forwarded.kind, &sig.output) {
+        (MethodKind::Async { output, .. }, _) if !contains_impl_trait(output) => {
+            quote!(async { ::core::unreachable!() })
+        }
+        (MethodKind::Sync, syn::ReturnType::Type(_, ty)) if contains_impl_trait(ty) => return None,
+        (MethodKind::Sync, _) => quote!(::core::unreachable!()),
+        _ => return None,
+    };
+    for input in &mut sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => receiver.mutability = None,
+            FnArg::Typed(arg) => {
+                arg.attrs.clear();
+                *arg.pat = syn::parse_quote!(_);
+            }
+        }
+    }
+    let cfgs = cfg_attrs(&forwarded.method.attrs);
+    Some(quote!(#(#cfgs)* #sig { #body }))
 }
 
 impl Model<'_> {
@@ -791,9 +834,10 @@ fn check_header<'t>(
     }
     if let Some(clause) = &item.generics.where_clause {
         for predicate in &clause.predicates {
-            if let WherePredicate::Type(predicate) = predicate
-                && bounds_self(&predicate.bounded_ty)
-            {
+            let WherePredicate::Type(predicate) = predicate else {
+                continue;
+            };
+            if bounds_self(&predicate.bounded_ty) {
                 errors.push(syn::Error::new_spanned(
                     predicate,
                     format!(
@@ -934,9 +978,7 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
         | (MethodKind::Async { output: ty, .. }, _) => Some(ty),
         _ => None,
     };
-    if let Some(returned) = returned
-        && contains_impl_trait(returned)
-    {
+    if let Some(returned) = returned.filter(|returned| contains_impl_trait(returned)) {
         return Err(syn::Error::new_spanned(
             returned,
             format!(
@@ -997,19 +1039,28 @@ fn receiver_tokens(sig: &Signature) -> TokenStream {
 /// parameter, where `Self` means nothing).
 struct SubstituteSelfAssoc<'s>(&'s [(Ident, Type)]);
 
+impl<'s> SubstituteSelfAssoc<'s> {
+    /// The parameter standing for `ty`, when `ty` is `Self::Item` for one of them.
+    fn replacement(&self, ty: &Type) -> Option<&'s Type> {
+        let Type::Path(path) = ty else {
+            return None;
+        };
+        let mut segments = path.path.segments.iter();
+        match (segments.next(), segments.next(), segments.next()) {
+            (Some(first), Some(last), None) if path.qself.is_none() && first.ident == "Self" => {
+                self.0
+                    .iter()
+                    .find(|(assoc, _)| *assoc == last.ident)
+                    .map(|(_, replacement)| replacement)
+            }
+            _ => None,
+        }
+    }
+}
+
 impl VisitMut for SubstituteSelfAssoc<'_> {
     fn visit_type_mut(&mut self, ty: &mut Type) {
-        if let Type::Path(path) = ty
-            && path.qself.is_none()
-            && path.path.segments.len() == 2
-            && path
-                .path
-                .segments
-                .first()
-                .is_some_and(|s| s.ident == "Self")
-            && let Some(last) = path.path.segments.last()
-            && let Some((_, replacement)) = self.0.iter().find(|(assoc, _)| *assoc == last.ident)
-        {
+        if let Some(replacement) = self.replacement(ty) {
             *ty = replacement.clone();
             return;
         }

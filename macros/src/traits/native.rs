@@ -130,7 +130,7 @@ fn rewrite_method(method: &mut TraitItemFn, options: &TraitOptions) -> syn::Resu
 
     if let Some(block) = method.default.take() {
         let shape = ReceiverShape::of(sig);
-        if send && let Some(needs) = SelfNeeds::of_shape(shape) {
+        if let Some(needs) = SelfNeeds::of_shape(shape).filter(|_| send) {
             let send = needs.needs_send().then(|| quote!(::core::marker::Send));
             let sync = needs.needs_sync().then(|| quote!(::core::marker::Sync));
             let bounds = send.into_iter().chain(sync);

@@ -303,11 +303,10 @@ impl RenameSelf {
 
 impl VisitMut for RenameSelf {
     fn visit_expr_path_mut(&mut self, expr: &mut ExprPath) {
-        if expr.qself.is_none()
-            && expr.path.segments.len() == 1
-            && let Some(segment) = expr.path.segments.first_mut()
-        {
-            Self::rename(&mut segment.ident);
+        if expr.qself.is_none() && expr.path.segments.len() == 1 {
+            if let Some(segment) = expr.path.segments.first_mut() {
+                Self::rename(&mut segment.ident);
+            }
         }
         visit_mut::visit_expr_path_mut(self, expr);
     }

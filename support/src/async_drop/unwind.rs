@@ -40,12 +40,13 @@ pub(super) fn catch_sync<R>(f: impl FnOnce() -> R) -> Result<R, Payload> {
 /// replaces it, so a clean-up that panics while the scope is cancelled gracefully reaches
 /// the caller of `cancel_gracefully` instead of being swallowed.
 pub(super) fn record(first: &mut Option<Payload>, result: Result<(), Payload>) {
-    if let Err(payload) = result
-        && first
+    if let Err(payload) = result {
+        if first
             .as_ref()
             .is_none_or(|kept| is_cancellation(kept) && !is_cancellation(&payload))
-    {
-        *first = Some(payload);
+        {
+            *first = Some(payload);
+        }
     }
 }
 

@@ -3,6 +3,16 @@
 //! One chapter per extension: the future language feature it emulates, the stable form, what
 //! it expands to, its limits, and how to move to the native feature once it is stable. Every
 //! example is a doctest, run by `cargo test --workspace`.
+//!
+//! ## Minimum Rust version
+//!
+//! Everything here works on **Rust 1.85** and later, with every Cargo feature (one per
+//! chapter, all on by default). A newer compiler accepts a little more of what you write:
+//! let chains in macro bodies (1.88, as anywhere); in native mode, a companion for a trait
+//! whose required `where Self: Sized` method returns an `impl Trait` other than an `async
+//! fn`'s future (1.87; before it, give that method a default body or write `dyn = none`), and
+//! a `Send` default body awaiting another method's future that borrows a trait lifetime (1.92;
+//! earlier compilers report "lifetime bound not satisfied").
 
 #[doc = include_str!("traits.md")]
 #[doc = include_str!("traits_native.md")]
