@@ -30,22 +30,35 @@
 #![no_std]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+// One Cargo feature per extension (see the README, "Features").
+#[cfg(feature = "async-drop")]
 mod async_drop;
+#[cfg(feature = "closures")]
 mod closures;
+#[cfg(feature = "for-await")]
 mod for_await;
+#[cfg(feature = "streams")]
 mod streams;
+#[cfg(feature = "traits")]
 mod traits;
 
 #[doc(hidden)]
 pub mod __private;
 
 // Every Rust example of the README is a doctest, so the README cannot drift from the code.
-#[cfg(doctest)]
+#[cfg(all(
+    doctest,
+    feature = "traits",
+    feature = "closures",
+    feature = "streams",
+    feature = "async-drop"
+))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeExamples;
 pub mod guide;
@@ -54,38 +67,56 @@ pub mod guide;
 /// re-exported so users need no extra dependency to name it.
 pub use futures_core::Stream;
 
+#[cfg(feature = "async-drop")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async-drop")))]
 pub use async_drop::*;
+#[cfg(feature = "closures")]
+#[cfg_attr(docsrs, doc(cfg(feature = "closures")))]
 pub use closures::*;
+#[cfg(feature = "streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
 pub use streams::*;
 
 /// Async fn in traits that work with `dyn` and promise `Send` futures.
 ///
 /// See the [guide chapter](crate::guide::traits).
+#[cfg(feature = "traits")]
+#[cfg_attr(docsrs, doc(cfg(feature = "traits")))]
 pub use async_ext_macros::async_trait_ext;
 
 /// Rewrites the `#[for_await] for` loops inside the fn it is put on.
 ///
 /// See the [guide chapter](crate::guide::for_await).
+#[cfg(feature = "for-await")]
+#[cfg_attr(docsrs, doc(cfg(feature = "for-await")))]
 pub use async_ext_macros::for_await;
 
 /// An `async fn` whose body yields items with `yield_!(expr)`: the fn returns a `Stream`.
 ///
 /// See the [guide chapter](crate::guide::streams).
+#[cfg(feature = "streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
 pub use async_ext_macros::async_stream;
 
 /// An `async fn` whose body yields `Ok` items with `yield_!(expr)` and ends with an `Err`
 /// item on `?`.
 ///
 /// See the [guide chapter](crate::guide::streams).
+#[cfg(feature = "streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
 pub use async_ext_macros::async_try_stream;
 
 /// Awaits the clean-up of `#[async_drop]` values and `defer_async!` futures when the fn ends.
 ///
 /// See the [guide chapter](crate::guide::async_drop).
+#[cfg(feature = "async-drop")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async-drop")))]
 pub use async_ext_macros::async_scope;
 
 /// Derives `AsyncDrop`: the fields marked `#[async_drop]` are async-dropped in declaration
 /// order, after an optional `#[async_drop(hook = path)]`.
 ///
 /// See the [guide chapter](crate::guide::async_drop).
+#[cfg(feature = "async-drop")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async-drop")))]
 pub use async_ext_macros::AsyncDrop;

@@ -3,6 +3,9 @@
 
 pub(crate) mod crate_path;
 pub(crate) mod errors;
+#[cfg(feature = "for-await")]
 pub(crate) mod for_await;
+#[cfg(any(feature = "traits", feature = "streams"))]
 pub(crate) mod lifetimes;
+#[cfg(feature = "for-await")] // and so with every extension that parses options
 pub(crate) mod options;

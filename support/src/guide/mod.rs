@@ -14,19 +14,29 @@
 //! a `Send` default body awaiting another method's future that borrows a trait lifetime (1.92;
 //! earlier compilers report "lifetime bound not satisfied").
 
+#[cfg(feature = "traits")]
+#[cfg_attr(docsrs, doc(cfg(feature = "traits")))]
 #[doc = include_str!("traits.md")]
 #[doc = include_str!("traits_native.md")]
 pub mod traits {}
 
+#[cfg(feature = "closures")]
+#[cfg_attr(docsrs, doc(cfg(feature = "closures")))]
 #[doc = include_str!("closures.md")]
 pub mod closures {}
 
+#[cfg(feature = "streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
 #[doc = include_str!("streams.md")]
 pub mod streams {}
 
+#[cfg(feature = "for-await")]
+#[cfg_attr(docsrs, doc(cfg(feature = "for-await")))]
 #[doc = include_str!("for_await.md")]
 pub mod for_await {}
 
+#[cfg(feature = "async-drop")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async-drop")))]
 #[doc = include_str!("async_drop.md")]
 pub mod async_drop {}
 
