@@ -172,6 +172,9 @@ fn take_param_markers(
 fn return_type_hint(output: &ReturnType) -> Type {
     struct ImplToInfer;
     impl VisitMut for ImplToInfer {
+        // See `common`: a visitor of types stops at expressions.
+        fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
         fn visit_type_mut(&mut self, ty: &mut Type) {
             if let Type::ImplTrait(impl_trait) = ty {
                 let span = impl_trait.impl_token.span;

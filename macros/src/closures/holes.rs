@@ -61,6 +61,9 @@ impl HoleFiller {
 }
 
 impl VisitMut for HoleFiller {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_type_reference_mut(&mut self, node: &mut syn::TypeReference) {
         if node.lifetime.is_none() {
             node.lifetime = self.fill(node.and_token.span);
@@ -111,6 +114,9 @@ struct ElidedFinder {
 }
 
 impl VisitMut for ElidedFinder {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_type_reference_mut(&mut self, node: &mut syn::TypeReference) {
         if node.lifetime.is_none() && self.found.is_none() {
             self.found = Some(node.and_token.span);

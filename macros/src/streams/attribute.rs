@@ -437,6 +437,8 @@ fn bind_arguments(sig: &mut Signature) -> TokenStream {
 fn collect_idents(pat: &Pat, idents: &mut Vec<Ident>) {
     struct Collect<'a>(&'a mut Vec<Ident>);
     impl<'ast> syn::visit::Visit<'ast> for Collect<'_> {
+        // See `common`: a visitor of patterns stops at expressions.
+        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
         fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
             self.0.push(pat.ident.clone());
             syn::visit::visit_pat_ident(self, pat);
@@ -490,6 +492,9 @@ fn bound_everything(sig: &mut Signature) {
 struct AddBound<'a>(&'a Lifetime);
 
 impl VisitMut for AddBound<'_> {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_type_impl_trait_mut(&mut self, impl_trait: &mut syn::TypeImplTrait) {
         syn::visit_mut::visit_type_impl_trait_mut(self, impl_trait);
         let lifetime = self.0;

@@ -570,6 +570,9 @@ fn box_body(sig: &mut Signature, block: &mut Block, plan: &MethodPlan<'_>) {
 pub(super) struct ImplTraitToInfer;
 
 impl VisitMut for ImplTraitToInfer {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Type::ImplTrait(impl_trait) = ty {
             *ty = Type::Infer(syn::TypeInfer {

@@ -728,6 +728,8 @@ fn allow_attrs(attrs: &[syn::Attribute]) -> impl Iterator<Item = &syn::Attribute
 fn mentions_any(ty: &Type, params: &[Ident]) -> bool {
     struct Finder<'p>(&'p [Ident], bool);
     impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        // See `common`: a visitor of types stops at expressions.
+        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
         fn visit_ident(&mut self, ident: &'ast Ident) {
             self.1 |= self.0.contains(ident);
         }
@@ -756,6 +758,9 @@ impl HigherRanked {
 }
 
 impl VisitMut for HigherRanked {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
         if reference.lifetime.is_none() {
             reference.lifetime = Some(self.fresh());
@@ -1059,6 +1064,9 @@ impl<'s> SubstituteSelfAssoc<'s> {
 }
 
 impl VisitMut for SubstituteSelfAssoc<'_> {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Some(replacement) = self.replacement(ty) {
             *ty = replacement.clone();
