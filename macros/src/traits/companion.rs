@@ -1064,8 +1064,11 @@ impl<'s> SubstituteSelfAssoc<'s> {
 }
 
 impl VisitMut for SubstituteSelfAssoc<'_> {
-    // See `common`: a visitor of types stops at expressions.
+    // See `common`: a visitor of types stops at expressions, and here (a signature) at the
+    // arguments' patterns.
     fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
+    fn visit_pat_mut(&mut self, _: &mut syn::Pat) {}
 
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Some(replacement) = self.replacement(ty) {
