@@ -8,20 +8,44 @@
 //! Each entry point is a thin wrapper: the logic lives in a function over
 //! `proc_macro2::TokenStream` (parse -> validate -> expand, errors turned into
 //! `compile_error!` at the user's token), so the never-panic property test can call it.
+//!
+//! One Cargo feature per extension gates its module and entry points, so a build compiles
+//! only the expanders it uses (`async-ext` turns them on; see its README, "Features").
 
 #![forbid(unsafe_code)]
+// With some extensions left out, a helper of `common` may serve none of those left in.
+#![cfg_attr(
+    not(all(
+        feature = "traits",
+        feature = "closures",
+        feature = "streams",
+        feature = "async-drop"
+    )),
+    allow(dead_code, unused_imports)
+)]
 
+#[cfg(feature = "async-drop")]
 mod async_drop;
+#[cfg(feature = "closures")]
 mod closures;
 mod common;
-#[cfg(test)]
+#[cfg(all(
+    test,
+    feature = "traits",
+    feature = "closures",
+    feature = "streams",
+    feature = "async-drop"
+))]
 mod never_panic;
+#[cfg(feature = "streams")]
 mod streams;
+#[cfg(feature = "traits")]
 mod traits;
 
 use proc_macro::TokenStream;
 
 #[doc = include_str!("docs/async_trait_ext.md")]
+#[cfg(feature = "traits")]
 #[proc_macro_attribute]
 pub fn async_trait_ext(args: TokenStream, input: TokenStream) -> TokenStream {
     let args: proc_macro2::TokenStream = args.into();
@@ -30,24 +54,28 @@ pub fn async_trait_ext(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 /// Called by `async_ext::async_closure!` with `($crate)` in front.
+#[cfg(feature = "closures")]
 #[proc_macro]
 pub fn async_closure_inner(input: TokenStream) -> TokenStream {
     closures::expand(input.into()).into()
 }
 
 /// Called by `async_ext::stream!` with `($crate)` in front.
+#[cfg(feature = "streams")]
 #[proc_macro]
 pub fn stream_inner(input: TokenStream) -> TokenStream {
     streams::expand_stream_macro(input.into(), streams::Flavor::Plain).into()
 }
 
 /// Called by `async_ext::try_stream!` with `($crate)` in front.
+#[cfg(feature = "streams")]
 #[proc_macro]
 pub fn try_stream_inner(input: TokenStream) -> TokenStream {
     streams::expand_stream_macro(input.into(), streams::Flavor::Try).into()
 }
 
 #[doc = include_str!("docs/async_stream.md")]
+#[cfg(feature = "streams")]
 #[proc_macro_attribute]
 pub fn async_stream(args: TokenStream, input: TokenStream) -> TokenStream {
     let args: proc_macro2::TokenStream = args.into();
@@ -56,6 +84,7 @@ pub fn async_stream(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 #[doc = include_str!("docs/async_try_stream.md")]
+#[cfg(feature = "streams")]
 #[proc_macro_attribute]
 pub fn async_try_stream(args: TokenStream, input: TokenStream) -> TokenStream {
     let args: proc_macro2::TokenStream = args.into();
@@ -64,6 +93,7 @@ pub fn async_try_stream(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 #[doc = include_str!("docs/for_await.md")]
+#[cfg(feature = "for-await")]
 #[proc_macro_attribute]
 pub fn for_await(args: TokenStream, input: TokenStream) -> TokenStream {
     let args: proc_macro2::TokenStream = args.into();
@@ -72,6 +102,7 @@ pub fn for_await(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 #[doc = include_str!("docs/async_scope.md")]
+#[cfg(feature = "async-drop")]
 #[proc_macro_attribute]
 pub fn async_scope(args: TokenStream, input: TokenStream) -> TokenStream {
     let args: proc_macro2::TokenStream = args.into();
@@ -80,6 +111,7 @@ pub fn async_scope(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 #[doc = include_str!("docs/derive_async_drop.md")]
+#[cfg(feature = "async-drop")]
 #[proc_macro_derive(AsyncDrop, attributes(async_drop))]
 pub fn derive_async_drop(input: TokenStream) -> TokenStream {
     let input: proc_macro2::TokenStream = input.into();

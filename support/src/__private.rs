@@ -8,14 +8,22 @@ pub use ::alloc::boxed::Box;
 
 // The function-like macros' implementations; the public macros are `macro_rules!` wrappers
 // that pass `$crate`, so a renamed dependency keeps working.
-pub use async_ext_macros::{async_closure_inner, stream_inner, try_stream_inner};
+#[cfg(feature = "closures")]
+pub use async_ext_macros::async_closure_inner;
+#[cfg(feature = "streams")]
+pub use async_ext_macros::{stream_inner, try_stream_inner};
 
 // `for await`: the one-error check that the looped expression is a stream, and the loop's
 // next-item future.
+#[cfg(feature = "for-await")]
 pub use crate::for_await::{ForAwait, Next, next};
 
 // Each extension's runtime items; every item is commented where it is defined.
+#[cfg(feature = "async-drop")]
 pub use crate::async_drop::private::*;
+#[cfg(feature = "closures")]
 pub use crate::closures::private::*;
+#[cfg(feature = "streams")]
 pub use crate::streams::private::*;
+#[cfg(feature = "traits")]
 pub use crate::traits::private::*;

@@ -32,6 +32,7 @@
 #![no_std]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -40,18 +41,32 @@ extern crate std;
 // Every public item lives at the crate root (`async_ext::AsyncDrop`, `async_ext::Orphan`): the
 // modules that define them stay private, so the only path rustc can suggest in an import is
 // the root one (`ui-tests/tests/ui/async_drop/trait_method_without_import.rs` checks it).
+// One Cargo feature per extension (see the README, "Features").
+#[cfg(feature = "async-drop")]
 mod async_drop;
+#[cfg(feature = "closures")]
 mod closures;
+#[cfg(feature = "for-await")]
 mod for_await;
+// The inline future storage serves the trait companion and the dyn closure forms.
+#[cfg(any(feature = "traits", feature = "closures"))]
 mod inline_future;
+#[cfg(feature = "streams")]
 mod streams;
+#[cfg(feature = "traits")]
 mod traits;
 
 #[doc(hidden)]
 pub mod __private;
 
 // Every Rust example of the README is a doctest, so the README cannot drift from the code.
-#[cfg(doctest)]
+#[cfg(all(
+    doctest,
+    feature = "traits",
+    feature = "closures",
+    feature = "streams",
+    feature = "async-drop"
+))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeExamples;
 pub mod guide;
@@ -60,15 +75,38 @@ pub mod guide;
 /// re-exported so users need no extra dependency to name it.
 pub use futures_core::Stream;
 
+#[cfg(feature = "async-drop")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async-drop")))]
 pub use async_drop::*;
+#[cfg(feature = "closures")]
+#[cfg_attr(docsrs, doc(cfg(feature = "closures")))]
 pub use closures::*;
+#[cfg(any(feature = "traits", feature = "closures"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "traits", feature = "closures"))))]
 pub use inline_future::{InlineFuture, SendInlineFuture};
+#[cfg(feature = "streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
 pub use streams::*;
 
 // The attribute and derive macros carry their full pages (syntax, options, example, guide
 // chapter) on their definitions in `async-ext-macros`: rustdoc inlines those pages here, and
 // editors show only a definition's docs on hover, never a re-export's. So the re-exports
 // below add no doc comment of their own.
-pub use async_ext_macros::{
-    AsyncDrop, async_scope, async_stream, async_trait_ext, async_try_stream, for_await,
-};
+#[cfg(feature = "traits")]
+#[cfg_attr(docsrs, doc(cfg(feature = "traits")))]
+pub use async_ext_macros::async_trait_ext;
+#[cfg(feature = "for-await")]
+#[cfg_attr(docsrs, doc(cfg(feature = "for-await")))]
+pub use async_ext_macros::for_await;
+#[cfg(feature = "streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
+pub use async_ext_macros::async_stream;
+#[cfg(feature = "streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
+pub use async_ext_macros::async_try_stream;
+#[cfg(feature = "async-drop")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async-drop")))]
+pub use async_ext_macros::async_scope;
+#[cfg(feature = "async-drop")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async-drop")))]
+pub use async_ext_macros::AsyncDrop;

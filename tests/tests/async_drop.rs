@@ -1329,6 +1329,7 @@ fn an_abort_handle_cancels_a_spawned_task_gracefully() {
 
 /// `#[async_trait_ext]` expands before `#[async_scope]`, so it applies the scope to a marked
 /// method itself (boxed mode); native impls are plain and `#[async_scope]` expands as usual.
+#[cfg(feature = "traits")]
 mod trait_methods {
     use super::{Log, Res, async_scope, yield_now};
     use async_ext::{async_trait_ext, defer_async};
@@ -1386,6 +1387,7 @@ mod trait_methods {
 }
 
 #[test]
+#[cfg(feature = "traits")]
 fn scopes_on_boxed_trait_methods_clean_up_on_every_exit() {
     use trait_methods::{Boxed, Handler};
     for ok in [true, false] {
@@ -1408,6 +1410,7 @@ fn scopes_on_boxed_trait_methods_clean_up_on_every_exit() {
 }
 
 #[test]
+#[cfg(feature = "traits")]
 fn scopes_on_native_trait_methods_clean_up() {
     use trait_methods::{Native, NativeHandler};
     let log = Log::default();

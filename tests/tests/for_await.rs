@@ -326,6 +326,7 @@ mod hygiene {
 
 /// `#[for_await]` loops inside every attribute that owns a body, and `for await` in
 /// `stream!`, all go through the one rewriter.
+#[cfg(all(feature = "traits", feature = "streams"))]
 mod inside_other_macros {
     use async_ext::{async_stream, async_trait_ext, stream};
     use futures::executor::block_on;

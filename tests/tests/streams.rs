@@ -1221,6 +1221,7 @@ mod attacks {
 
 /// `#[async_trait_ext]` methods with generator attributes: the trait macro leaves them to the
 /// generator attribute, which expands them afterwards.
+#[cfg(feature = "traits")]
 mod with_async_trait_ext {
     use super::*;
     use async_ext::async_trait_ext;

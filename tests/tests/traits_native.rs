@@ -965,6 +965,8 @@ mod native_issue_28_31 {
         async fn g(x: Str<'a>) -> &'a str {
             x.0
         }
+        // Rust before 1.92 cannot prove this future `Send` (see build.rs).
+        #[cfg(async_send_hr_assumptions)]
         async fn twice(one: Str<'a>, two: Str<'a>) -> String {
             let first = Self::f(one).await;
             let second = Self::f(two).await;
@@ -993,6 +995,7 @@ mod native_issue_28_31 {
         let out: &str = block_on(<str as Trait1>::f(Str(&owned)));
         assert_eq!(out, "yz");
         assert_eq!(block_on(<str as Trait1>::g(Str(&owned))), "xyz");
+        #[cfg(async_send_hr_assumptions)]
         assert_eq!(block_on(<str as Trait1>::twice(Str("ab"), Str("cd"))), "bd");
         assert_eq!(block_on(<() as Trait3>::f(&&7)), 7);
     }

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use async_ext_benches::alloc_counter::CountingAllocator;
-use async_ext_benches::compile::{BuildTime, Scratch, Style};
+use async_ext_benches::compile::{CleanBuild, Scratch, Spread, Style, ratio_spread};
 use async_ext_benches::measure::{
     Group, Measured, allocations_per_op, instructions_per_op, median, time_interleaved,
 };
@@ -326,57 +326,162 @@ fn compile_rows(options: &Options, valgrind: bool) -> Result<(String, Vec<Headli
 
     if options.clean_build {
         eprintln!("bench-all: clean builds of async-ext and async-trait");
-        let (section, headline) = clean_build_rows(&scratch)?;
+        let (section, clean_headlines) = clean_build_rows(&scratch)?;
         out.push_str(&section);
-        headlines.push(headline);
+        headlines.extend(clean_headlines);
     }
     Ok((out, headlines))
 }
 
-/// The clean-build section and its headline row.
-fn clean_build_rows(scratch: &Scratch) -> Result<(String, Headline), String> {
+/// Rounds of the clean builds and of the macro crates alone (interleaved).
+const CLEAN_BUILD_RUNS: usize = 3;
+const ALONE_RUNS: usize = 5;
+
+/// The clean-build and macro-crate-alone sections and their headline rows: each async-ext
+/// crate against async-trait, as the median of the round-by-round ratios of CPU time, with
+/// their spread (lowest–highest).
+fn clean_build_rows(scratch: &Scratch) -> Result<(String, Vec<Headline>), String> {
     let mut out = String::new();
-    let [ext, async_trait] = scratch.clean_builds(2)?;
-    let cpu = |builds: &[BuildTime]| fastest(&builds.iter().map(|b| b.cpu).collect::<Vec<_>>());
-    let wall = |builds: &[BuildTime]| fastest(&builds.iter().map(|b| b.wall).collect::<Vec<_>>());
-    let cpu_ratio = cpu(&ext) / cpu(&async_trait);
-    let wall_ratio = wall(&ext) / wall(&async_trait);
-    let text = "≤ 1.2× async-trait's";
-    let verdict = if (cpu_ratio * 100.0).round() / 100.0 <= 1.2 {
-        Verdict::Pass
-    } else {
-        Verdict::Miss(format!("{}× > 1.2×", fmt_ratio(cpu_ratio)))
-    };
+    let mut headlines = Vec::new();
+    let crates = CleanBuild::ALL;
+    let builds = scratch.clean_builds(&crates, CLEAN_BUILD_RUNS)?;
+    let cpu: Vec<Vec<f64>> = builds
+        .iter()
+        .map(|runs| runs.iter().map(|build| build.cpu).collect())
+        .collect();
+    let wall: Vec<Vec<f64>> = builds
+        .iter()
+        .map(|runs| runs.iter().map(|build| build.wall).collect())
+        .collect();
     let _ = writeln!(
         out,
-        "\n### Clean build of the macros with their dependencies\n\n\
-             `cargo build` (debug) of an empty crate depending on the macro crate, from an \
-             empty target directory, twice each (the lower figure shown). CPU time is user + \
-             system time of cargo and every process it ran, which other work on the machine \
-             disturbs far less than the wall clock; the verdict is judged on it.\n\n\
-             | crate | CPU (s) | × async-trait | wall (s) | × async-trait | target | verdict |\n\
-             |---|---:|---:|---:|---:|---|---|\n\
-             | async-trait (with syn, quote, proc-macro2) | {:.2} | 1.00 | {:.2} | 1.00 | | |\n\
-             | async-ext (async-ext-macros with syn, quote, proc-macro2; futures-core) | {:.2} | {} | {:.2} | {} | {text} | {} |",
-        cpu(&async_trait),
-        wall(&async_trait),
-        cpu(&ext),
-        fmt_ratio(cpu_ratio),
-        wall(&ext),
-        fmt_ratio(wall_ratio),
-        verdict.mark()
+        "\n### Clean build of a crate using the library\n\n\
+         `cargo build` (debug) of an empty crate depending on the library, from an empty \
+         target directory, {CLEAN_BUILD_RUNS} interleaved rounds. CPU time is user + system \
+         time of cargo and every process it ran, which other work on the machine disturbs far \
+         less than the wall clock; the verdict is judged on the median of the round-by-round \
+         CPU ratios, shown with their spread (lowest–highest).\n\n\
+         | crate | CPU, median (s) | × async-trait (spread) | wall, median (s) | target | verdict |\n\
+         |---|---:|---:|---:|---|---|"
     );
-    let headline = Headline {
-        what: "clean build of the macros with deps (CPU time)".to_owned(),
-        row: "async-ext".to_owned(),
-        against: "async-trait".to_owned(),
-        instructions_ratio: None,
-        time_ratio: Some(cpu_ratio),
-        allocations: None,
-        target: text.to_owned(),
+    let targets = [
+        None,
+        Some((1.2, "≤ 1.2× async-trait's")),
+        Some((1.0, "≤ 1.0× async-trait's")),
+    ];
+    let labels = [
+        "async-trait (with syn, quote, proc-macro2)",
+        "async-ext, default features (async-ext-macros with syn, quote, proc-macro2; futures-core)",
+        "async-ext, only the `traits` feature",
+    ];
+    for index in 0..crates.len() {
+        let row = spread_row(&cpu[index], &cpu[0], targets[index]);
+        let _ = writeln!(
+            out,
+            "| {} | {:.2} | {} | {:.2} | {} | {} |",
+            labels[index],
+            median(cpu[index].clone()),
+            row.ratio_text,
+            median(wall[index].clone()),
+            row.target,
+            row.verdict.as_ref().map(Verdict::mark).unwrap_or_default(),
+        );
+        if let (Some(verdict), Some(spread)) = (row.verdict, row.spread) {
+            headlines.push(Headline {
+                what: "clean build of a crate using the library (CPU time)".to_owned(),
+                row: labels[index].to_owned(),
+                against: "async-trait".to_owned(),
+                instructions_ratio: None,
+                time_ratio: Some(spread.median),
+                allocations: None,
+                target: row.target,
+                verdict,
+            });
+        }
+    }
+
+    eprintln!("bench-all: the macro crates alone");
+    let alone = scratch.macro_crates_alone(&crates, ALONE_RUNS)?;
+    let _ = writeln!(
+        out,
+        "\n### The macro crate alone, its dependencies built\n\n\
+         The rustc command cargo runs for the macro crate (from `cargo build -vv`, debug, \
+         incremental compilation off), run {ALONE_RUNS} times in interleaved rounds with syn, \
+         quote and proc-macro2 already built; CPU time, ratios as above.\n\n\
+         | crate | CPU, median (s) | × async-trait (spread) | target | verdict |\n\
+         |---|---:|---:|---|---|"
+    );
+    let targets = [None, None, Some((1.5, "≤ 1.5× async-trait's"))];
+    let labels = [
+        "async-trait",
+        "async-ext-macros, default features",
+        "async-ext-macros, only `traits`",
+    ];
+    for index in 0..crates.len() {
+        let row = spread_row(&alone[index], &alone[0], targets[index]);
+        let _ = writeln!(
+            out,
+            "| {} | {:.2} | {} | {} | {} |",
+            labels[index],
+            median(alone[index].clone()),
+            row.ratio_text,
+            row.target,
+            row.verdict.as_ref().map(Verdict::mark).unwrap_or_default(),
+        );
+        if let (Some(verdict), Some(spread)) = (row.verdict, row.spread) {
+            headlines.push(Headline {
+                what: "the macro crate alone, deps built (CPU time)".to_owned(),
+                row: labels[index].to_owned(),
+                against: "async-trait".to_owned(),
+                instructions_ratio: None,
+                time_ratio: Some(spread.median),
+                allocations: None,
+                target: row.target,
+                verdict,
+            });
+        }
+    }
+    Ok((out, headlines))
+}
+
+/// One compile-time row against the reference: its ratio text and, with a target, verdict.
+struct SpreadRow {
+    spread: Option<Spread>,
+    ratio_text: String,
+    target: String,
+    verdict: Option<Verdict>,
+}
+
+fn spread_row(runs: &[f64], reference: &[f64], target: Option<(f64, &str)>) -> SpreadRow {
+    let spread = ratio_spread(runs, reference);
+    let ratio_text = spread.map_or_else(
+        || "–".to_owned(),
+        |spread| {
+            format!(
+                "{} ({}–{})",
+                fmt_ratio(spread.median),
+                fmt_ratio(spread.low),
+                fmt_ratio(spread.high)
+            )
+        },
+    );
+    let verdict = target.zip(spread).map(|((max, _), spread)| {
+        if (spread.median * 100.0).round() / 100.0 <= max {
+            Verdict::Pass
+        } else {
+            Verdict::Miss(format!(
+                "{}× > {}×",
+                fmt_ratio(spread.median),
+                fmt_limit(max)
+            ))
+        }
+    });
+    SpreadRow {
+        spread,
+        ratio_text,
+        target: target.map(|(_, text)| text.to_owned()).unwrap_or_default(),
         verdict,
-    };
-    Ok((out, headline))
+    }
 }
 
 fn fastest(runs: &[f64]) -> f64 {

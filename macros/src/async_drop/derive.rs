@@ -294,6 +294,8 @@ fn mentions_any(ty: &Type, params: &[&Ident]) -> bool {
         found: bool,
     }
     impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        // See `common`: a visitor of types stops at expressions.
+        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
         fn visit_ident(&mut self, ident: &'ast Ident) {
             if self.params.contains(&ident) {
                 self.found = true;

@@ -665,6 +665,8 @@ impl VisitMut for RedirectUses<'_> {
 fn pattern_names(pat: &Pat) -> Vec<Ident> {
     struct Names(Vec<Ident>);
     impl<'ast> syn::visit::Visit<'ast> for Names {
+        // See `common`: a visitor of patterns stops at expressions.
+        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
         fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
             self.0.push(pat.ident.clone());
             syn::visit::visit_pat_ident(self, pat);

@@ -61,6 +61,9 @@ impl HoleFiller {
 }
 
 impl VisitMut for HoleFiller {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_type_reference_mut(&mut self, node: &mut syn::TypeReference) {
         if node.lifetime.is_none() {
             node.lifetime = self.fill(node.and_token.span);
@@ -69,10 +72,10 @@ impl VisitMut for HoleFiller {
     }
 
     fn visit_lifetime_mut(&mut self, node: &mut Lifetime) {
-        if node.ident == "_"
-            && let Some(lifetime) = self.fill(node.apostrophe)
-        {
-            *node = lifetime;
+        if node.ident == "_" {
+            if let Some(lifetime) = self.fill(node.apostrophe) {
+                *node = lifetime;
+            }
         }
     }
 
@@ -111,6 +114,9 @@ struct ElidedFinder {
 }
 
 impl VisitMut for ElidedFinder {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_type_reference_mut(&mut self, node: &mut syn::TypeReference) {
         if node.lifetime.is_none() && self.found.is_none() {
             self.found = Some(node.and_token.span);

@@ -405,14 +405,17 @@ impl VisitMut for PlaceRewriter {
             name.as_str(),
             "matches" | "assert_matches" | "debug_assert_matches"
         );
-        if name == "async_closure"
-            && let Ok(mut closure) = ClosureInput::parse.parse2(tokens.clone())
-            && closure.recovered.is_none()
-        {
+        let nested_closure = (name == "async_closure")
+            .then(|| ClosureInput::parse.parse2(tokens.clone()).ok())
+            .flatten()
+            .filter(|closure| closure.recovered.is_none());
+        let pattern_shape = takes_a_pattern
+            .then(|| MatchesShape::parse.parse2(tokens.clone()).ok())
+            .flatten();
+        if let Some(mut closure) = nested_closure {
             self.visit_nested_closure(&mut closure);
             mac.tokens = closure.into_token_stream();
-        } else if takes_a_pattern && let Ok(mut shape) = MatchesShape::parse.parse2(tokens.clone())
-        {
+        } else if let Some(mut shape) = pattern_shape {
             self.visit_matches_shape(&mut shape);
             mac.tokens = shape.into_token_stream();
         } else if let Ok(mut args) =

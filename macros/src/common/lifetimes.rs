@@ -153,6 +153,9 @@ impl NameElided {
 }
 
 impl VisitMut for NameElided {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_receiver_kind_mut(&mut self, kind: &mut ReceiverKind) {
         match kind {
             ReceiverKind::Reference(and_token, lifetime, _) => {
@@ -196,6 +199,9 @@ impl VisitMut for NameElided {
 struct FillElided(Lifetime);
 
 impl VisitMut for FillElided {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_type_reference_mut(&mut self, reference: &mut TypeReference) {
         if reference.lifetime.is_none() {
             reference.lifetime = Some(self.0.clone());

@@ -497,6 +497,9 @@ fn bound_everything(sig: &mut Signature) {
 struct AddBound<'a>(&'a Lifetime);
 
 impl VisitMut for AddBound<'_> {
+    // See `common`: a visitor of types stops at expressions.
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+
     fn visit_type_impl_trait_mut(&mut self, impl_trait: &mut syn::TypeImplTrait) {
         syn::visit_mut::visit_type_impl_trait_mut(self, impl_trait);
         let lifetime = self.0;

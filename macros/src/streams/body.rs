@@ -234,15 +234,15 @@ impl VisitMut for BodyRewriter {
     }
 
     fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
-        if let Stmt::Macro(stmt_macro) = stmt
-            && is_yield_macro(&stmt_macro.mac)
-        {
-            let rewritten = self.rewrite_yield_macro(&stmt_macro.mac);
-            let semi = stmt_macro
-                .semi_token
-                .or_else(|| Some(syn::Token![;](stmt_macro.mac.span())));
-            *stmt = Stmt::Expr(rewritten, semi);
-            return;
+        if let Stmt::Macro(stmt_macro) = stmt {
+            if is_yield_macro(&stmt_macro.mac) {
+                let rewritten = self.rewrite_yield_macro(&stmt_macro.mac);
+                let semi = stmt_macro
+                    .semi_token
+                    .or_else(|| Some(syn::Token![;](stmt_macro.mac.span())));
+                *stmt = Stmt::Expr(rewritten, semi);
+                return;
+            }
         }
         visit_mut::visit_stmt_mut(self, stmt);
     }
@@ -279,8 +279,8 @@ pub(crate) fn end_ok() -> TokenStream {
 pub(crate) fn terminate_tail(block: &mut syn::Block) {
     // Block-like tails (`for`, `if`, a rewritten `for await` block…) need no `;` to be
     // followed by more statements, and clippy flags a `;` after a rewritten `for await`.
-    if let Some(Stmt::Expr(expr, semi @ None)) = block.stmts.last_mut()
-        && !matches!(
+    if let Some(Stmt::Expr(expr, semi @ None)) = block.stmts.last_mut() {
+        if !matches!(
             expr,
             Expr::Block(_)
                 | Expr::ForLoop(_)
@@ -289,8 +289,8 @@ pub(crate) fn terminate_tail(block: &mut syn::Block) {
                 | Expr::If(_)
                 | Expr::Match(_)
                 | Expr::Unsafe(_)
-        )
-    {
-        *semi = Some(syn::Token![;](expr.span()));
+        ) {
+            *semi = Some(syn::Token![;](expr.span()));
+        }
     }
 }

@@ -46,11 +46,10 @@ pub(crate) fn expand(input: TokenStream, flavor: Flavor) -> TokenStream {
     let mut stmts = errors.push_result(parsed).unwrap_or_default();
     // `try_stream!(<T, E> { BODY })`: the braces are only there to follow the header; unwrap
     // them (clippy would otherwise flag a rewritten `for await` at the end of that block).
-    if let [syn::Stmt::Expr(syn::Expr::Block(inner), _)] = stmts.as_mut_slice()
-        && inner.attrs.is_empty()
-        && inner.label.is_none()
-    {
-        stmts = std::mem::take(&mut inner.block.stmts);
+    if let [syn::Stmt::Expr(syn::Expr::Block(inner), _)] = stmts.as_mut_slice() {
+        if inner.attrs.is_empty() && inner.label.is_none() {
+            stmts = std::mem::take(&mut inner.block.stmts);
+        }
     }
     let mut block = syn::Block {
         brace_token: syn::token::Brace::default(),
@@ -134,10 +133,11 @@ fn mark_for_await(tokens: TokenStream) -> TokenStream {
     while let Some(tree) = iter.next() {
         match tree {
             TokenTree::Ident(ident) if ident == "for" => {
-                if let Some(TokenTree::Ident(next)) = iter.peek()
-                    && next == "await"
-                {
-                    let span = next.span();
+                let await_span = match iter.peek() {
+                    Some(TokenTree::Ident(next)) if next == "await" => Some(next.span()),
+                    _ => None,
+                };
+                if let Some(span) = await_span {
                     iter.next();
                     let mut pound = Punct::new('#', Spacing::Alone);
                     pound.set_span(span);

@@ -208,6 +208,16 @@ fn restatable(item: &ItemImpl) -> bool {
         fn visit_macro(&mut self, _: &syn::Macro) {
             self.0 = true;
         }
+        // A const argument is a literal or a path; walking any other expression would compile
+        // syn's whole expression walk for this visitor (see `common`): such an impl gets no
+        // probe.
+        fn visit_expr(&mut self, expr: &syn::Expr) {
+            match expr {
+                syn::Expr::Lit(_) => {}
+                syn::Expr::Path(path) if path.qself.is_none() => self.visit_path(&path.path),
+                _ => self.0 = true,
+            }
+        }
     }
     let mut finder = Finder(false);
     finder.visit_generics(&item.generics);

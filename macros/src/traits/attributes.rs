@@ -47,6 +47,7 @@ pub(crate) fn take_async_scope(attrs: &mut Vec<Attribute>) -> Option<Attribute> 
 
 /// `#[async_scope]` on a method with a body: it expands after us and wants an `async fn`, so
 /// we apply its rewrite (which keeps the fn `async`) before ours, and remove the attribute.
+#[cfg(feature = "async-drop")]
 pub(crate) fn apply_async_scope(
     attrs: &mut Vec<Attribute>,
     sig: &mut Signature,
@@ -57,6 +58,19 @@ pub(crate) fn apply_async_scope(
         return Ok(());
     }
     crate::async_drop::rewrite_scope_fn(sig, block, krate)
+}
+
+/// Without the `async-drop` feature `async_ext` has no `#[async_scope]`: the attribute stays
+/// where it is, for rustc to report.
+#[cfg(not(feature = "async-drop"))]
+#[allow(clippy::unnecessary_wraps)]
+pub(crate) fn apply_async_scope(
+    _: &mut Vec<Attribute>,
+    _: &mut Signature,
+    _: &mut Block,
+    _: &CratePath,
+) -> syn::Result<()> {
+    Ok(())
 }
 
 /// The `#[cfg]`s among `attrs`, to repeat on what is generated for the item they are on.

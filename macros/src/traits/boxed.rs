@@ -49,7 +49,10 @@ use crate::common::async_body::{
 };
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
-use crate::common::lifetimes::{Naming, bound_impl_trait_arguments, name_elided_input_lifetimes};
+use crate::common::lifetimes::{
+    Naming, OutputElision, bound_impl_trait_arguments, elide_output_lifetimes,
+    name_elided_input_lifetimes,
+};
 
 /// Where a method sits: what its signature may borrow from, and what `Self` already promises.
 enum Context<'a> {
@@ -308,16 +311,22 @@ fn box_signature(
         return;
     };
     sig.fn_token.span = async_token.span;
+    let lifetimes = name_elided_input_lifetimes(sig, Naming::AsyncTraitCompatible);
+    // `-> &str` after `&'life0 self` names `'life0` (what elision gives it): Rust 1.85's
+    // `elided_named_lifetimes` lint flags an output lifetime left elided beside named inputs.
     let output = match &sig.output {
         ReturnType::Default => quote_spanned!(sig.paren_token.span.join()=> ()),
-        ReturnType::Type(_, ty) => ty.to_token_stream(),
+        ReturnType::Type(_, ty) => {
+            let mut ty = (**ty).clone();
+            elide_output_lifetimes(&mut ty, &lifetimes, OutputElision::ReceiverFirst);
+            ty.to_token_stream()
+        }
     };
     let arrow = match &sig.output {
         ReturnType::Default => quote!(->),
         ReturnType::Type(arrow, _) => arrow.to_token_stream(),
     };
 
-    let lifetimes = name_elided_input_lifetimes(sig, Naming::AsyncTraitCompatible);
     let mut predicates = bound_method_generics(sig);
     let mut bounded_outer: Vec<&Lifetime> = Vec::new();
     for param in plan.context.outer_generics().lifetimes() {

@@ -43,8 +43,10 @@ pub(crate) fn dyn_hint(sig: &Signature) -> Option<TraitItem> {
 /// Whether `ty` contains an `impl Trait`.
 pub(crate) fn contains_impl_trait(ty: &Type) -> bool {
     struct Finder(bool);
-    impl syn::visit::Visit<'_> for Finder {
-        fn visit_type_impl_trait(&mut self, _: &syn::TypeImplTrait) {
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        // See `common`: a visitor of types stops at expressions.
+        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
             self.0 = true;
         }
     }

@@ -470,9 +470,41 @@ impl Model<'_> {
             #unsafety impl #impl_generics #trait_path for #object where #(#predicates,)* {
                 #(#assoc)*
                 #(#methods)*
+                #(#stubs)*
             }
         }
     }
+}
+
+/// Rust before 1.87 wants an impl for an unsized type (the companion) to implement even the
+/// methods it can never call: the required ones bounded `where Self: Sized`. Their stub
+/// needs a body of the declared type, so a method returning `impl Trait` (other than an
+/// `async fn`'s future) gets none: its trait needs Rust 1.87 for a companion.
+///
+/// Input:  `fn clear(&mut self, all: bool) -> impl Future<Output = ()> + Send where Self: Sized;`
+/// Output: `fn clear(&self, _: bool) -> impl Future<Output = ()> + Send where Self: Sized
+///          { async { ::core::unreachable!() } }`
+fn sized_only_stub(forwarded: &Forwarded<'_>) -> Option<TokenStream> {
+    let mut sig = forwarded.method.sig.clone();
+    let body = match (forwarded.kind, &sig.output) {
+        (MethodKind::Async { output, .. }, _) if !contains_impl_trait(output) => {
+            quote!(async { ::core::unreachable!() })
+        }
+        (MethodKind::Sync, syn::ReturnType::Type(_, ty)) if contains_impl_trait(ty) => return None,
+        (MethodKind::Sync, _) => quote!(::core::unreachable!()),
+        _ => return None,
+    };
+    for input in &mut sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => receiver.mutability = None,
+            FnArg::Typed(arg) => {
+                arg.attrs.clear();
+                *arg.pat = syn::parse_quote!(_);
+            }
+        }
+    }
+    let cfgs = cfg_attrs(&forwarded.method.attrs);
+    Some(quote!(#(#cfgs)* #sig { #body }))
 }
 
 impl Model<'_> {
