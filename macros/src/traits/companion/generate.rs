@@ -7,6 +7,7 @@ use syn::visit_mut::VisitMut;
 use syn::{FnArg, GenericParam, Ident, Lifetime, Signature, Type, WherePredicate};
 
 use super::super::attributes::cfg_attrs;
+use super::super::dyn_hint::contains_impl_trait;
 use super::super::method_kind::MethodKind;
 use super::check::bounds_self;
 use super::model::{Forwarded, Model};
@@ -466,7 +467,11 @@ impl Model<'_> {
         // impl would be: each call goes to an implementor, whose own `unsafe impl` upholds the
         // trait's contract. The `unsafe` is the user's token.
         let unsafety = &self.item.unsafety;
+        let stubs: Vec<TokenStream> = self.sized_only.iter().filter_map(sized_only_stub).collect();
+        // Rust 1.87 and later lint the stubs as uncallable; nothing else here can be dead.
+        let allow = (!stubs.is_empty()).then(|| quote!(#[allow(dead_code)]));
         quote! {
+            #allow
             #unsafety impl #impl_generics #trait_path for #object where #(#predicates,)* {
                 #(#assoc)*
                 #(#methods)*

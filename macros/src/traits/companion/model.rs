@@ -35,6 +35,8 @@ pub(super) struct Model<'t> {
     pub(super) lifetime: Lifetime,
     pub(super) assoc: Vec<AssocType<'t>>,
     pub(super) methods: Vec<Forwarded<'t>>,
+    /// Required `where Self: Sized` methods: not forwarded, but stubbed for Rust before 1.87.
+    pub(super) sized_only: Vec<Forwarded<'t>>,
     /// `Send + Sync` (or the auto-trait supertraits under `?Send`) on the trait object.
     pub(super) object_bounds: TokenStream,
     /// The part of `object_bounds` an implementor of the trait does not already promise
@@ -91,6 +93,7 @@ impl<'t> Model<'t> {
 
         let mut assoc = Vec::new();
         let mut methods = Vec::new();
+        let mut sized_only = Vec::new();
         for (trait_item, kind) in item.items.iter().zip(kinds) {
             match (trait_item, kind) {
                 (TraitItem::Type(ty), _) => {
@@ -102,6 +105,9 @@ impl<'t> Model<'t> {
                 }
                 (TraitItem::Fn(method), Some(kind)) if !requires_sized_self(&method.sig) => {
                     methods.push(Forwarded { method, kind });
+                }
+                (TraitItem::Fn(method), Some(kind)) if method.default.is_none() => {
+                    sized_only.push(Forwarded { method, kind });
                 }
                 _ => {}
             }
@@ -126,6 +132,7 @@ impl<'t> Model<'t> {
             lifetime,
             assoc,
             methods,
+            sized_only,
             object_bounds,
             implementor_bounds,
             lifetime_supertraits,
