@@ -6,6 +6,10 @@
 // named `Box` cannot capture generated code.
 pub use ::alloc::boxed::Box;
 
+// `core`, for generated code to name `core::pin::pin!`, `Option`, `Result`…: a crate may shadow
+// `::core` (`extern crate other as core;` at its root), but not a path through this crate.
+pub use ::core;
+
 // The function-like macros' implementations; the public macros are `macro_rules!` wrappers
 // that pass `$crate`, so a renamed dependency keeps working.
 pub use async_ext_macros::{async_closure_inner, stream_inner, try_stream_inner};

@@ -389,6 +389,29 @@ mod try_form {
 mod attribute_form {
     use super::*;
 
+    // An explicit `-> ()` means what no return type means (futures-async-stream accepts it).
+    #[async_stream(item = u32)]
+    async fn countdown(from: u32) -> () {
+        for i in (1..=from).rev() {
+            yield_!(i);
+        }
+    }
+
+    #[async_try_stream(ok = u8, error = String)]
+    async fn one_then_error() -> () {
+        yield_!(1);
+        Err(String::from("stop"))?;
+    }
+
+    #[test]
+    fn an_explicit_unit_return_type_is_accepted() {
+        assert_eq!(collect(countdown(3)), [3, 2, 1]);
+        assert_eq!(
+            collect(one_then_error()),
+            [Ok(1), Err(String::from("stop"))]
+        );
+    }
+
     #[async_stream(item = u32)]
     async fn evens(limit: u32) {
         for i in (0..limit).step_by(2) {

@@ -12,7 +12,7 @@
 //! Binding the pattern with `let` inside the loop (rather than in `while let`) keeps the
 //! `for` loop's rule that the pattern must be irrefutable.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
@@ -20,6 +20,7 @@ use syn::{Attribute, Expr, ExprForLoop, Ident, Stmt};
 
 use super::crate_path::CratePath;
 use super::errors::{Errors, error_with_fallback};
+use super::macro_input::{self, MacroInputVisitor};
 use super::options::Options;
 
 /// `#[for_await]` on a fn (free, method, async or not): rewrites the marked loops inside.
@@ -127,6 +128,32 @@ impl VisitMut for ForAwaitRewriter {
             Stmt::Expr(..) | Stmt::Item(..) => {}
         }
     }
+
+    // Loops inside other macros' input too (`defer_async!(async { … })`, `select!` arms).
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        macro_input::visit_macro(self, mac);
+    }
+
+    fn visit_item_mut(&mut self, item: &mut syn::Item) {
+        // A macro call in statement position (`tokio::select! { … }`) parses as an item.
+        if let syn::Item::Macro(call) = item {
+            if call.ident.is_none() {
+                self.visit_macro_mut(&mut call.mac);
+            }
+            return;
+        }
+        visit_mut::visit_item_mut(self, item);
+    }
+}
+
+impl MacroInputVisitor for ForAwaitRewriter {
+    fn starts_expr(&self, token: &TokenTree, next: Option<&TokenTree>) -> bool {
+        macro_input::is_attribute_named(token, next, "for_await")
+    }
+
+    fn enters_macro(&self, _: &syn::Ident) -> bool {
+        true
+    }
 }
 
 impl ForAwaitRewriter {
@@ -143,7 +170,6 @@ impl ForAwaitRewriter {
         let stream = Ident::new("__async_ext_stream", Span::mixed_site());
         let item = Ident::new("__async_ext_item", Span::mixed_site());
         // The stream check is spanned at the user's expression, so "not a stream" lands there.
-        // The stream check is spanned at the user's expression, so "not a stream" lands there.
         let checked = quote_spanned! {stream_expr.span()=>
             #private::ForAwait(#stream_expr).into_stream()
         };
@@ -151,9 +177,9 @@ impl ForAwaitRewriter {
         let await_token = quote_spanned!(for_token.span=> .await);
         let rewritten = quote! {
             {
-                let mut #stream = ::core::pin::pin!(#checked);
-                #label while let ::core::option::Option::Some(#item) =
-                    #private::next(::core::pin::Pin::as_mut(&mut #stream)) #await_token
+                let mut #stream = #private::core::pin::pin!(#checked);
+                #label while let #private::core::option::Option::Some(#item) =
+                    #private::next(#private::core::pin::Pin::as_mut(&mut #stream)) #await_token
                 {
                     let #pat = #item;
                     #body

@@ -5,4 +5,5 @@ pub(crate) mod crate_path;
 pub(crate) mod errors;
 pub(crate) mod for_await;
 pub(crate) mod lifetimes;
+pub(crate) mod macro_input;
 pub(crate) mod options;

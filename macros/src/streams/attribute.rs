@@ -71,10 +71,10 @@ enum ItemType {
 }
 
 impl ItemType {
-    fn to_type(&self) -> TokenStream {
+    fn to_type(&self, private: &TokenStream) -> TokenStream {
         match self {
             ItemType::Plain(item) => item.to_token_stream(),
-            ItemType::Try { ok, error } => quote!(::core::result::Result<#ok, #error>),
+            ItemType::Try { ok, error } => quote!(#private::core::result::Result<#ok, #error>),
         }
     }
 }
@@ -214,6 +214,10 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
             ),
         ));
     }
+    // `-> ()` says what no return type says (futures-async-stream accepts it too).
+    if matches!(&function.sig.output, ReturnType::Type(_, ty) if is_unit(ty)) {
+        function.sig.output = ReturnType::Default;
+    }
     if let ReturnType::Type(_, ty) = &function.sig.output {
         let what = match flavor {
             Flavor::Plain => "give the item type as `#[async_stream(item = T)]`",
@@ -249,8 +253,13 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
             ItemType::Plain(item) => item.to_token_stream(),
             ItemType::Try { ok, .. } => ok.to_token_stream(),
         };
-        let mut rewriter =
-            BodyRewriter::new(flavor, Form::Attribute, generator, Some(declared_item));
+        let mut rewriter = BodyRewriter::new(
+            flavor,
+            Form::Attribute,
+            generator,
+            Some(declared_item),
+            krate.private(),
+        );
         rewriter.visit_block_mut(body);
         if flavor == Flavor::Try {
             super::body::terminate_tail(body);
@@ -302,7 +311,7 @@ fn build(
     let mentions = bind_arguments(&mut sig);
     let item = rewrite_signature(&mut sig, item, boxing, &private, async_span);
     let item = &item;
-    let item_type = item.to_type();
+    let item_type = item.to_type(&private);
     let Some(body) = body else {
         return quote!(#(#attrs)* #vis #sig;);
     };
@@ -312,7 +321,7 @@ fn build(
         (Flavor::Try, ItemType::Try { ok, error }) => {
             (quote!(#private::try_stream_new::<#ok, #error, _, _>), {
                 let stmts = &body.stmts;
-                let end_ok = super::body::end_ok();
+                let end_ok = super::body::end_ok(&private);
                 quote_spanned! {async_span=> async move {
                     #mentions
                     #(#stmts)*
@@ -377,7 +386,7 @@ fn rewrite_signature(
             elide_output_lifetimes(error, &inputs, rule);
         }
     }
-    let item_type = item.to_type();
+    let item_type = item.to_type(private);
     let stream_type = quote_spanned!(async_span=> #private::Stream<Item = #item_type>);
     match boxing {
         Boxing::Unboxed => {
@@ -395,7 +404,7 @@ fn rewrite_signature(
         }
         Boxing::Send | Boxing::Local => {
             bound_everything(sig);
-            let send = (boxing == Boxing::Send).then(|| quote!(+ ::core::marker::Send));
+            let send = (boxing == Boxing::Send).then(|| quote!(+ #private::core::marker::Send));
             sig.output = return_type(
                 async_span,
                 quote!(#private::Pin<#private::Box<dyn #stream_type #send + '__stream>>),
@@ -502,6 +511,14 @@ fn generics_brackets(sig: &mut Signature) {
     if !sig.generics.params.is_empty() {
         sig.generics.lt_token.get_or_insert_with(Default::default);
         sig.generics.gt_token.get_or_insert_with(Default::default);
+    }
+}
+
+fn is_unit(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(tuple) => tuple.elems.is_empty(),
+        Type::Paren(paren) => is_unit(&paren.elem),
+        _ => false,
     }
 }
 
