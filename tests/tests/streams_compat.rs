@@ -342,8 +342,9 @@ mod drop_in {
     fn yield_inside_vec_join_and_assert_macros() {
         let mixed = stream! {
             // Each `yield` is an expression of type `()` here.
-            let units = vec![yield 1u8, yield 2];
-            assert_eq!(units.len(), 2);
+            let mut units = vec![yield 1u8, yield 2];
+            units.push(());
+            assert_eq!(units.len(), 3);
             let ((), ()) = futures::join!(std::future::ready(()), std::future::ready(()));
             assert_eq!({ yield 3; 7 }, 7);
             println!("{:?}", { yield 4; });
