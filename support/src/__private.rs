@@ -16,7 +16,10 @@ pub use async_ext_macros::{async_closure_inner, stream_inner, try_stream_inner};
 
 // `for await`: the one-error check that the looped expression is a stream, and the loop's
 // next-item future.
-pub use crate::for_await::{ForAwait, Next, next};
+pub use crate::for_await::{
+    Checked, LoopStream, LoopStreamByMut, NeverApplies, Next, Unreachable, loop_stream,
+    loop_stream_by_mut, next,
+};
 
 // Each extension's runtime items; every item is commented where it is defined.
 pub use crate::async_drop::private::*;

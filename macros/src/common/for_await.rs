@@ -1,13 +1,16 @@
-//! The one `for await` rewriter, shared by `#[for_await]`, `#[async_trait_ext]`,
-//! `#[async_stream]`, `#[async_try_stream]`, `#[async_scope]` and (after a token pre-pass that
-//! turns `for await` into `#[for_await] for`) `stream!` and `try_stream!`.
+//! The one `for await` rewriter, run by every macro of the crate on the code it is given:
+//! `#[for_await]`, `#[async_trait_ext]`, `#[async_stream]`, `#[async_try_stream]`,
+//! `#[async_scope]` (with its `defer_async!` futures), `async_closure!` and (after a token
+//! pre-pass that turns `for await` into `#[for_await] for`) `stream!` and `try_stream!`. It
+//! also rewrites loops inside other macros' input (`join!(async { … })`).
 //!
 //! Input:  `#[for_await] 'label: for PAT in EXPR { BODY }`
-//! Output: `{ let mut stream = pin!(ForAwait(EXPR).into_stream());
+//! Output: `{ let mut stream = pin!(loop_stream(EXPR));      // `loop_stream_by_mut` for `&mut …`
 //!            'label: while let Some(item) = next(stream.as_mut()).await { let PAT = item; BODY } }`
 //!
-//! `into_stream` exists only for streams; a failed method call leaves rustc an error type, so
-//! a non-stream gives one error at the user's expression, not one per use.
+//! `loop_stream` accepts only streams, and when it fails it leaves rustc an error type, so a
+//! non-stream gives one error at the user's expression ("`Vec<u32>` is not a `Stream`"), not one
+//! per use (`support/src/for_await.rs` says how).
 //!
 //! Binding the pattern with `let` inside the loop (rather than in `while let`) keeps the
 //! `for` loop's rule that the pattern must be irrefutable.
@@ -169,9 +172,18 @@ impl ForAwaitRewriter {
         } = for_loop;
         let stream = Ident::new("__async_ext_stream", Span::mixed_site());
         let item = Ident::new("__async_ext_item", Span::mixed_site());
-        // The stream check is spanned at the user's expression, so "not a stream" lands there.
+        // The stream check is spanned at the user's expression, so "not a stream" lands there;
+        // `&mut stream` has its own check, whose error says to pin a stream that is not `Unpin`.
+        let check = if is_mut_reference(stream_expr) {
+            quote_spanned!(stream_expr.span()=> loop_stream_by_mut)
+        } else {
+            quote_spanned!(stream_expr.span()=> loop_stream)
+        };
+        // The whole path, so that rustc's "required by a bound introduced by this call" points
+        // at the expression too, not at the attribute or macro call (hygiene is kept).
+        let check_path = located_at(quote!(#private::#check), stream_expr.span());
         let checked = quote_spanned! {stream_expr.span()=>
-            #private::ForAwait(#stream_expr).into_stream()
+            #check_path(#stream_expr)
         };
         // `.await` is spanned at `for`, so "await outside async" lands on the loop.
         let await_token = quote_spanned!(for_token.span=> .await);
@@ -200,6 +212,33 @@ impl ForAwaitRewriter {
                 ),
             ));
         }
+    }
+}
+
+/// `tokens` located at `span`, each keeping its hygiene (a `$crate` must still resolve).
+fn located_at(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut new =
+                    proc_macro2::Group::new(group.delimiter(), located_at(group.stream(), span));
+                new.set_span(group.span().located_at(span));
+                tree = TokenTree::Group(new);
+            } else {
+                tree.set_span(tree.span().located_at(span));
+            }
+            tree
+        })
+        .collect()
+}
+
+/// `&mut EXPR` (in parentheses or not).
+fn is_mut_reference(expr: &Expr) -> bool {
+    match expr {
+        Expr::Reference(reference) => reference.mutability.is_some(),
+        Expr::Paren(paren) => is_mut_reference(&paren.expr),
+        _ => false,
     }
 }
 
