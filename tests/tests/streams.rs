@@ -918,6 +918,13 @@ mod runtime {
         yield u8::try_from(i).unwrap();
     });
 
+    #[async_stream(item = u64)]
+    async fn attribute_u64(n: u64) {
+        for i in 0..n {
+            yield_!(i);
+        }
+    }
+
     #[test]
     fn stream_sizes_against_async_streams_for_the_same_body() {
         use std::mem::size_of_val;
@@ -939,6 +946,8 @@ mod runtime {
         // item has a niche of its own, so the yield future's id costs a word there; small items
         // leave padding async-stream's layout fills. Asserted exactly so a change is seen.
         assert_eq!(u64_counter, (56, 56));
+        assert_eq!(collect(attribute_u64(3)), collect(theirs_u64(3)));
+        assert_eq!(size_of_val(&attribute_u64(3)), u64_counter.1);
         assert_eq!(arrays.0, arrays.1, "{arrays:?}");
         assert_eq!(strings.0, strings.1 + 8, "{strings:?}");
         assert_eq!(bytes.0, bytes.1 + 16, "{bytes:?}");
