@@ -132,20 +132,10 @@ impl VisitMut for ForAwaitRewriter {
         }
     }
 
-    // Loops inside other macros' input too (`defer_async!(async { … })`, `select!` arms).
+    // Loops inside other macros' input too (`defer_async!(async { … })`, `select!` arms, a
+    // local `macro_rules!`, rewritten where it is defined like the code around it).
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         macro_input::visit_macro(self, mac);
-    }
-
-    fn visit_item_mut(&mut self, item: &mut syn::Item) {
-        // A macro call in statement position (`tokio::select! { … }`) parses as an item.
-        if let syn::Item::Macro(call) = item {
-            if call.ident.is_none() {
-                self.visit_macro_mut(&mut call.mac);
-            }
-            return;
-        }
-        visit_mut::visit_item_mut(self, item);
     }
 }
 

@@ -260,8 +260,9 @@ impl VisitMut for BodyRewriter {
     fn visit_item_mut(&mut self, item: &mut syn::Item) {
         match item {
             // A macro call in statement position (`tokio::select! { … }`) is code of this
-            // scope; `macro_rules!` defines an item.
-            syn::Item::Macro(call) if call.ident.is_none() => self.visit_macro_mut(&mut call.mac),
+            // scope; so is a local `macro_rules!`, whose yields expand where it is invoked (as
+            // with async-stream).
+            syn::Item::Macro(call) => self.visit_macro_mut(&mut call.mac),
             _ => self.nested(Nesting::Item, |this| visit_mut::visit_item_mut(this, item)),
         }
     }
