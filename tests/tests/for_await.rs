@@ -551,3 +551,42 @@ mod everywhere {
         assert_eq!(*log.lock().unwrap(), [1, 7, 8]);
     }
 }
+
+/// One-line loop bodies expand without a warning: the body's statements are spliced into the
+/// rewritten loop, not nested as its tail block (rustc's `unused_braces` would fire).
+#[deny(warnings, clippy::all, clippy::pedantic)]
+mod one_line_bodies {
+    use async_ext::{AsyncFn, async_closure, for_await, stream};
+    use futures::executor::block_on;
+    use futures::stream::{self as futures_stream, Stream, StreamExt};
+
+    #[for_await]
+    async fn total(s: impl Stream<Item = u32>) -> u32 {
+        let mut sum = 0;
+        #[for_await]
+        for x in s {
+            sum += x
+        }
+        sum
+    }
+
+    fn doubled(s: impl Stream<Item = u32>) -> impl Stream<Item = u32> {
+        stream! { for await x in s { yield x * 2 } }
+    }
+
+    #[test]
+    fn loops_with_one_line_bodies() {
+        assert_eq!(block_on(total(futures_stream::iter([1, 2, 3]))), 6);
+        let items: Vec<u32> = block_on(doubled(futures_stream::iter([1, 2])).collect());
+        assert_eq!(items, [2, 4]);
+        let count = async_closure!(async |v: Vec<u8>| -> usize {
+            let mut n = 0;
+            #[for_await]
+            for _ in futures_stream::iter(v) {
+                n += 1
+            }
+            n
+        });
+        assert_eq!(block_on(count.call((vec![5, 6, 7],))), 3);
+    }
+}

@@ -6,7 +6,7 @@
 //!
 //! Input:  `#[for_await] 'label: for PAT in EXPR { BODY }`
 //! Output: `{ let mut stream = pin!(loop_stream(EXPR));      // `loop_stream_by_mut` for `&mut …`
-//!            'label: while let Some(item) = next(stream.as_mut()).await { let PAT = item; BODY } }`
+//!            'label: while let Some(item) = next(stream.as_mut()).await { let PAT = item; BODY… } }`
 //!
 //! `loop_stream` accepts only streams, and when it fails it leaves rustc an error type, so a
 //! non-stream gives one error at the user's expression ("`Vec<u32>` is not a `Stream`"), not one
@@ -175,6 +175,10 @@ impl ForAwaitRewriter {
         let checked = quote_spanned! {stream_expr.span()=>
             #check_path(#stream_expr)
         };
+        // The body's statements go in the loop's block, after the binding, rather than the
+        // body as a nested block: as its tail, a one-line body (`{ sum += x }`) would get
+        // rustc's `unused_braces` on the user's braces.
+        let body_stmts = &body.stmts;
         // `.await` is spanned at `for`, so "await outside async" lands on the loop.
         let await_token = quote_spanned!(for_token.span=> .await);
         let rewritten = quote! {
@@ -184,7 +188,7 @@ impl ForAwaitRewriter {
                     #private::next(#private::core::pin::Pin::as_mut(&mut #stream)) #await_token
                 {
                     let #pat = #item;
-                    #body
+                    #(#body_stmts)*
                 }
             }
         };
