@@ -6,6 +6,10 @@
 // named `Box` cannot capture generated code.
 pub use ::alloc::boxed::Box;
 
+// `core`, for generated code to name `core::pin::pin!`, `Option`, `Result`…: a crate may shadow
+// `::core` (`extern crate other as core;` at its root), but not a path through this crate.
+pub use ::core;
+
 // The function-like macros' implementations; the public macros are `macro_rules!` wrappers
 // that pass `$crate`, so a renamed dependency keeps working.
 #[cfg(feature = "closures")]
@@ -16,7 +20,10 @@ pub use async_ext_macros::{stream_inner, try_stream_inner};
 // `for await`: the one-error check that the looped expression is a stream, and the loop's
 // next-item future.
 #[cfg(feature = "for-await")]
-pub use crate::for_await::{ForAwait, Next, next};
+pub use crate::for_await::{
+    Checked, LoopStream, LoopStreamByMut, NeverApplies, Next, Unreachable, loop_stream,
+    loop_stream_by_mut, next,
+};
 
 // Each extension's runtime items; every item is commented where it is defined.
 #[cfg(feature = "async-drop")]

@@ -425,3 +425,169 @@ mod inside_other_macros {
         assert_eq!(items, [0, 2, 4, 6]);
     }
 }
+
+/// Every macro of the crate rewrites the `#[for_await]` loops of the code it is given, the
+/// function-like ones included: no attribute on the enclosing fn is needed for them, and an
+/// attributed fn's async blocks and closures are rewritten with the rest of its body.
+mod everywhere {
+    use std::sync::Mutex;
+
+    use async_ext::{
+        AsyncFn, AsyncFnMut, async_closure, async_scope, defer_async, for_await, stream,
+    };
+    use futures::executor::block_on;
+    use futures::stream::{self as futures_stream, Stream, StreamExt};
+
+    fn numbers(n: u32) -> impl Stream<Item = u32> {
+        super::not_unpin(n)
+    }
+
+    /// No attribute on this fn: the closure macro rewrites its own body.
+    fn summing_closure() -> impl AsyncFnMut<(u32,), Output = u32> {
+        async_closure!({ let mut calls = 0u32; } async |n: u32| -> u32 {
+            calls += 1;
+            let mut sum = 0;
+            #[for_await]
+            for x in numbers(n) {
+                sum += x;
+            }
+            sum * 10 + calls
+        })
+    }
+
+    #[test]
+    fn in_an_async_closure_without_an_attribute_on_the_fn() {
+        let mut sum = summing_closure();
+        assert_eq!(block_on(sum.call_mut((4,))), 61); // (0+1+2+3) * 10 + 1
+        assert_eq!(block_on(sum.call_mut((3,))), 32); // (0+1+2) * 10 + 2
+    }
+
+    #[for_await]
+    async fn closure_in_an_attributed_fn(limit: u32) -> Vec<u32> {
+        let seen = Mutex::new(Vec::new());
+        let record = async_closure!({ let seen = &seen; } async |n: u32| {
+            'outer: for round in 0..2u32 {
+                #[for_await]
+                for x in numbers(n) {
+                    if x == 2 {
+                        continue 'outer;
+                    }
+                    seen.lock().unwrap().push(round * 100 + x);
+                }
+            }
+        });
+        record.call((limit,)).await;
+        seen.into_inner().unwrap()
+    }
+
+    #[test]
+    fn in_an_async_closure_inside_an_attributed_fn() {
+        assert_eq!(block_on(closure_in_an_attributed_fn(5)), [0, 1, 100, 101]);
+    }
+
+    #[test]
+    fn marker_syntax_inside_stream_macro() {
+        let doubled = stream! {
+            #[for_await]
+            for x in numbers(3) {
+                yield x * 2;
+            }
+        };
+        assert_eq!(block_on(doubled.collect::<Vec<u32>>()), [0, 2, 4]);
+    }
+
+    #[for_await]
+    async fn in_blocks_and_closures(n: u32) -> (u32, u32, u32) {
+        let block = async {
+            let mut count = 0;
+            #[for_await]
+            for _ in numbers(n) {
+                count += 1;
+            }
+            count
+        };
+        let closure = |scale: u32| async move {
+            let mut total = 0;
+            #[for_await]
+            for x in numbers(n) {
+                total += x * scale;
+            }
+            total
+        };
+        // In another macro's input too.
+        let (joined, ()) = futures::join!(
+            async {
+                let mut last = 0;
+                #[for_await]
+                for x in numbers(n) {
+                    last = x;
+                }
+                last
+            },
+            async {}
+        );
+        (block.await, closure(100).await, joined)
+    }
+
+    #[test]
+    fn in_async_blocks_closures_and_macro_input_of_an_attributed_fn() {
+        assert_eq!(block_on(in_blocks_and_closures(4)), (4, 600, 3));
+    }
+
+    #[async_scope]
+    async fn deferred_loop(log: &Mutex<Vec<u32>>) {
+        defer_async!(async {
+            #[for_await]
+            for x in futures_stream::iter([7u32, 8]) {
+                log.lock().unwrap().push(x);
+            }
+        });
+        log.lock().unwrap().push(1);
+    }
+
+    #[test]
+    fn in_a_defer_async_future() {
+        let log = Mutex::new(Vec::new());
+        block_on(deferred_loop(&log));
+        assert_eq!(*log.lock().unwrap(), [1, 7, 8]);
+    }
+}
+
+/// One-line loop bodies expand without a warning: the body's statements are spliced into the
+/// rewritten loop, not nested as its tail block (rustc's `unused_braces` would fire).
+#[deny(warnings, clippy::all, clippy::pedantic)]
+mod one_line_bodies {
+    use async_ext::{AsyncFn, async_closure, for_await, stream};
+    use futures::executor::block_on;
+    use futures::stream::{self as futures_stream, Stream, StreamExt};
+
+    #[for_await]
+    async fn total(s: impl Stream<Item = u32>) -> u32 {
+        let mut sum = 0;
+        #[for_await]
+        for x in s {
+            sum += x
+        }
+        sum
+    }
+
+    fn doubled(s: impl Stream<Item = u32>) -> impl Stream<Item = u32> {
+        stream! { for await x in s { yield x * 2 } }
+    }
+
+    #[test]
+    fn loops_with_one_line_bodies() {
+        assert_eq!(block_on(total(futures_stream::iter([1, 2, 3]))), 6);
+        let items: Vec<u32> = block_on(doubled(futures_stream::iter([1, 2])).collect());
+        assert_eq!(items, [2, 4]);
+        let count = async_closure!(async |v: Vec<u8>| -> usize {
+            let mut n = 0;
+            #[for_await]
+            for _ in futures_stream::iter(v) {
+                n += 1
+            }
+            n
+        });
+        assert_eq!(block_on(count.call((vec![5, 6, 7],))), 3);
+    }
+}

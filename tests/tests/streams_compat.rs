@@ -247,3 +247,159 @@ fn a_half_consumed_stream_drops_the_same_as_with_async_stream() {
     assert_eq!(*theirs_log.lock().unwrap(), ["b", "b", "a"]);
     assert_eq!(*ours_log.lock().unwrap(), *theirs_log.lock().unwrap());
 }
+
+/// The shapes async-stream accepts beyond the typical programs above: a body that never
+/// yields, `yield` inside other macros' input, user spans kept.
+mod drop_in {
+    use std::cell::Cell;
+
+    use async_ext::{stream, try_stream};
+    use futures::executor::block_on;
+    use futures::{Stream, StreamExt};
+
+    fn items<S: Stream>(stream: S) -> Vec<S::Item> {
+        block_on(stream.collect())
+    }
+
+    /// Compiles only for a stream of `()`.
+    fn unit_items(stream: impl Stream<Item = ()>) -> usize {
+        block_on(stream.count())
+    }
+
+    #[test]
+    fn an_empty_body_is_a_stream_of_unit_that_ends_at_once() {
+        assert_eq!(unit_items(stream! {}), 0);
+    }
+
+    #[test]
+    fn a_body_without_yield_runs_once_and_yields_unit_nothing() {
+        let counter = Cell::new(0);
+        let runs = &counter;
+        let body = stream! {
+            runs.set(runs.get() + 1);
+            let _ = format!("{}", runs.get());
+        };
+        assert_eq!(counter.get(), 0, "streams are lazy");
+        assert_eq!(unit_items(body), 0);
+        assert_eq!(counter.get(), 1);
+    }
+
+    #[test]
+    fn bare_yields_have_unit_items() {
+        assert_eq!(unit_items(stream! { yield; yield; }), 2);
+    }
+
+    #[test]
+    fn a_try_body_without_yield_yields_only_its_error() {
+        let failing = try_stream! {
+            Err::<(), String>(String::from("no"))?;
+        };
+        let got: Vec<Result<(), String>> = items(failing);
+        assert_eq!(got, [Err(String::from("no"))]);
+    }
+
+    #[test]
+    fn yield_inside_tokio_select_arms() {
+        async fn never() {
+            std::future::pending::<()>().await;
+        }
+        let picked = stream! {
+            for i in 0..3u32 {
+                tokio::select! {
+                    biased;
+                    () = never() => yield 0,
+                    v = std::future::ready(i) => { yield v * 10; yield v * 10 + 1; }
+                }
+            }
+            // `else` runs when every branch's pattern failed to match.
+            tokio::select! {
+                Some(v) = std::future::ready(None::<u32>) => yield v,
+                else => yield 99,
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let got: Vec<u32> = runtime.block_on(picked.collect());
+        assert_eq!(got, [0, 1, 10, 11, 20, 21, 99]);
+    }
+
+    #[test]
+    fn unit_yield_inside_select_with_an_else_arm() {
+        let once = stream! {
+            tokio::select! {
+                () = std::future::ready(()) => yield,
+                else => yield,
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert_eq!(runtime.block_on(once.count()), 1);
+    }
+
+    #[test]
+    fn yield_inside_vec_join_and_assert_macros() {
+        let mixed = stream! {
+            // Each `yield` is an expression of type `()` here.
+            let mut units = vec![yield 1u8, yield 2];
+            units.push(());
+            assert_eq!(units.len(), 3);
+            let ((), ()) = futures::join!(std::future::ready(()), std::future::ready(()));
+            assert_eq!({ yield 3; 7 }, 7);
+            println!("{:?}", { yield 4; });
+        };
+        assert_eq!(items(mixed), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_nested_stream_inside_a_macro_keeps_its_own_yields() {
+        let outer = stream! {
+            tokio::select! {
+                () = std::future::ready(()) => {
+                    let inner = try_stream! {
+                        yield 5u8;
+                    };
+                    let first: Result<u8, ()> = Box::pin(inner).next().await.unwrap();
+                    yield first.unwrap() * 2;
+                }
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert_eq!(runtime.block_on(outer.collect::<Vec<_>>()), [10]);
+    }
+
+    #[test]
+    fn for_await_inside_a_select_arm() {
+        let source = || futures::stream::iter([1u32, 2, 3]);
+        let summed = stream! {
+            tokio::select! {
+                () = std::future::ready(()) => {
+                    for await x in source() {
+                        yield x + 100;
+                    }
+                }
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert_eq!(
+            runtime.block_on(summed.collect::<Vec<_>>()),
+            [101, 102, 103]
+        );
+    }
+
+    #[test]
+    fn user_spans_survive_the_expansion() {
+        // `line!()` and `column!()` report where the user wrote them, not the macro call.
+        let here = line!();
+        let lines = stream! {
+            yield line!();
+            yield column!();
+        };
+        assert_eq!(items(lines), [here + 2, 19]);
+    }
+}

@@ -14,6 +14,7 @@ use quote::quote;
 
 use crate::common::crate_path::split_dollar_crate;
 use crate::common::errors::error_with_fallback;
+use crate::common::for_await;
 
 /// `async_closure_inner!(($crate) tokens…)`: the whole macro.
 // Input:  `($crate) [once] [{ captures }] async |ARGS| [-> RET] BODY`
@@ -32,7 +33,18 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             return quote!({ #out });
         }
     };
-    let recovered = closure.recovered.take();
+    // `#[for_await]` loops in the body, with or without an attribute on the enclosing fn.
+    let recovered = match (
+        closure.recovered.take(),
+        for_await::rewrite(&mut closure.body, &krate),
+    ) {
+        (recovered, Ok(())) => recovered,
+        (None, Err(error)) => Some(error),
+        (Some(mut first), Err(error)) => {
+            first.combine(error);
+            Some(first)
+        }
+    };
     let output = match &closure.output {
         syn::ReturnType::Type(_, ty) if holes::check_output(ty).is_ok() => quote!(#ty),
         _ => infallible,

@@ -1,18 +1,21 @@
-//! The one `for await` rewriter, shared by `#[for_await]`, `#[async_trait_ext]`,
-//! `#[async_stream]`, `#[async_try_stream]`, `#[async_scope]` and (after a token pre-pass that
-//! turns `for await` into `#[for_await] for`) `stream!` and `try_stream!`.
+//! The one `for await` rewriter, run by every macro of the crate on the code it is given:
+//! `#[for_await]`, `#[async_trait_ext]`, `#[async_stream]`, `#[async_try_stream]`,
+//! `#[async_scope]` (with its `defer_async!` futures), `async_closure!` and (after a token
+//! pre-pass that turns `for await` into `#[for_await] for`) `stream!` and `try_stream!`. It
+//! also rewrites loops inside other macros' input (`join!(async { … })`).
 //!
 //! Input:  `#[for_await] 'label: for PAT in EXPR { BODY }`
-//! Output: `{ let mut stream = pin!(ForAwait(EXPR).into_stream());
-//!            'label: while let Some(item) = next(stream.as_mut()).await { let PAT = item; BODY } }`
+//! Output: `{ let mut stream = pin!(loop_stream(EXPR));      // `loop_stream_by_mut` for `&mut …`
+//!            'label: while let Some(item) = next(stream.as_mut()).await { let PAT = item; BODY… } }`
 //!
-//! `into_stream` exists only for streams; a failed method call leaves rustc an error type, so
-//! a non-stream gives one error at the user's expression, not one per use.
+//! `loop_stream` accepts only streams, and when it fails it leaves rustc an error type, so a
+//! non-stream gives one error at the user's expression ("`Vec<u32>` is not a `Stream`"), not one
+//! per use (`support/src/for_await.rs` says how).
 //!
 //! Binding the pattern with `let` inside the loop (rather than in `while let`) keeps the
 //! `for` loop's rule that the pattern must be irrefutable.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
@@ -20,6 +23,7 @@ use syn::{Attribute, Expr, ExprForLoop, Ident, Stmt};
 
 use super::crate_path::CratePath;
 use super::errors::{Errors, error_with_fallback};
+use super::macro_input::{self, MacroInputVisitor};
 use super::options::Options;
 
 /// `#[for_await]` on a fn (free, method, async or not): rewrites the marked loops inside.
@@ -127,6 +131,22 @@ impl VisitMut for ForAwaitRewriter {
             Stmt::Expr(..) | Stmt::Item(..) => {}
         }
     }
+
+    // Loops inside other macros' input too (`defer_async!(async { … })`, `select!` arms, a
+    // local `macro_rules!`, rewritten where it is defined like the code around it).
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        macro_input::visit_macro(self, mac);
+    }
+}
+
+impl MacroInputVisitor for ForAwaitRewriter {
+    fn starts_expr(&self, token: &TokenTree, next: Option<&TokenTree>) -> bool {
+        macro_input::is_attribute_named(token, next, "for_await")
+    }
+
+    fn enters_macro(&self, _: &syn::Ident) -> bool {
+        true
+    }
 }
 
 impl ForAwaitRewriter {
@@ -142,19 +162,31 @@ impl ForAwaitRewriter {
         } = for_loop;
         let stream = Ident::new("__async_ext_stream", Span::mixed_site());
         let item = Ident::new("__async_ext_item", Span::mixed_site());
-        // The stream check is spanned at the user's expression, so "not a stream" lands there.
-        // The stream check is spanned at the user's expression, so "not a stream" lands there.
-        let checked = quote_spanned! {stream_expr.span()=>
-            #private::ForAwait(#stream_expr).into_stream()
+        // The stream check is spanned at the user's expression, so "not a stream" lands there;
+        // `&mut stream` has its own check, whose error says to pin a stream that is not `Unpin`.
+        let check = if is_mut_reference(stream_expr) {
+            quote_spanned!(stream_expr.span()=> loop_stream_by_mut)
+        } else {
+            quote_spanned!(stream_expr.span()=> loop_stream)
         };
+        // The whole path, so that rustc's "required by a bound introduced by this call" points
+        // at the expression too, not at the attribute or macro call (hygiene is kept).
+        let check_path = located_at(quote!(#private::#check), stream_expr.span());
+        let checked = quote_spanned! {stream_expr.span()=>
+            #check_path(#stream_expr)
+        };
+        // The body's statements go in the loop's block, after the binding, rather than the
+        // body as a nested block: as its tail, a one-line body (`{ sum += x }`) would get
+        // rustc's `unused_braces` on the user's braces.
+        let body_stmts = &body.stmts;
         // `.await` is spanned at `for`, so "await outside async" lands on the loop.
         let await_token = quote_spanned!(for_token.span=> .await);
         let body_stmts = &body.stmts;
         let rewritten = quote! {
             {
-                let mut #stream = ::core::pin::pin!(#checked);
-                #label while let ::core::option::Option::Some(#item) =
-                    #private::next(::core::pin::Pin::as_mut(&mut #stream)) #await_token
+                let mut #stream = #private::core::pin::pin!(#checked);
+                #label while let #private::core::option::Option::Some(#item) =
+                    #private::next(#private::core::pin::Pin::as_mut(&mut #stream)) #await_token
                 {
                     let #pat = #item;
                     // The body's statements, not its block: `{ sum += x }` as the loop's last
@@ -177,6 +209,33 @@ impl ForAwaitRewriter {
                 ),
             ));
         }
+    }
+}
+
+/// `tokens` located at `span`, each keeping its hygiene (a `$crate` must still resolve).
+fn located_at(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut new =
+                    proc_macro2::Group::new(group.delimiter(), located_at(group.stream(), span));
+                new.set_span(group.span().located_at(span));
+                tree = TokenTree::Group(new);
+            } else {
+                tree.set_span(tree.span().located_at(span));
+            }
+            tree
+        })
+        .collect()
+}
+
+/// `&mut EXPR` (in parentheses or not).
+fn is_mut_reference(expr: &Expr) -> bool {
+    match expr {
+        Expr::Reference(reference) => reference.mutability.is_some(),
+        Expr::Paren(paren) => is_mut_reference(&paren.expr),
+        _ => false,
     }
 }
 

@@ -15,4 +15,5 @@ pub(crate) mod for_await;
 #[cfg(any(feature = "traits", feature = "streams"))]
 pub(crate) mod lifetimes;
 #[cfg(feature = "for-await")] // and so with every extension that parses options
+pub(crate) mod macro_input;
 pub(crate) mod options;

@@ -74,10 +74,10 @@ enum ItemType {
 }
 
 impl ItemType {
-    fn to_type(&self) -> TokenStream {
+    fn to_type(&self, private: &TokenStream) -> TokenStream {
         match self {
             ItemType::Plain(item) => item.to_token_stream(),
-            ItemType::Try { ok, error } => quote!(::core::result::Result<#ok, #error>),
+            ItemType::Try { ok, error } => quote!(#private::core::result::Result<#ok, #error>),
         }
     }
 }
@@ -268,8 +268,13 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
             ItemType::Plain(item) => item.to_token_stream(),
             ItemType::Try { ok, .. } => ok.to_token_stream(),
         };
-        let mut rewriter =
-            BodyRewriter::new(flavor, Form::Attribute, generator, Some(declared_item));
+        let mut rewriter = BodyRewriter::new(
+            flavor,
+            Form::Attribute,
+            generator,
+            Some(declared_item),
+            krate.private(),
+        );
         rewriter.visit_block_mut(body);
         if flavor == Flavor::Try {
             super::body::terminate_tail(body);
@@ -327,7 +332,7 @@ fn build(
         .then(|| move_arguments(&mut sig, SelfBinding::Captured, HiddenNames::AtPattern));
     let item = rewrite_signature(&mut sig, item, boxing, &private, async_span);
     let item = &item;
-    let item_type = item.to_type();
+    let item_type = item.to_type(&private);
     let (Some(body), Some(moved)) = (body, moved) else {
         return quote!(#(#attrs)* #vis #sig;);
     };
@@ -336,7 +341,7 @@ fn build(
     let (constructor, end) = match (flavor, item) {
         (Flavor::Try, ItemType::Try { ok, error }) => (
             quote!(#private::try_stream_new::<#ok, #error, _, _>),
-            Some(super::body::end_ok()),
+            Some(super::body::end_ok(&private)),
         ),
         _ => (quote!(#private::stream_new::<#item_type, _, _>), None),
     };
@@ -421,7 +426,7 @@ fn rewrite_signature(
             elide_output_lifetimes(error, &inputs, rule);
         }
     }
-    let item_type = item.to_type();
+    let item_type = item.to_type(private);
     let stream_type = quote_spanned!(async_span=> #private::Stream<Item = #item_type>);
     match boxing {
         Boxing::Unboxed | Boxing::UnboxedSend => {
@@ -441,7 +446,7 @@ fn rewrite_signature(
         }
         Boxing::Send | Boxing::Local => {
             bound_everything(sig);
-            let send = (boxing == Boxing::Send).then(|| quote!(+ ::core::marker::Send));
+            let send = (boxing == Boxing::Send).then(|| quote!(+ #private::core::marker::Send));
             sig.output = return_type(
                 async_span,
                 quote!(#private::Pin<#private::Box<dyn #stream_type #send + '__stream>>),
@@ -512,6 +517,14 @@ fn generics_brackets(sig: &mut Signature) {
     if !sig.generics.params.is_empty() {
         sig.generics.lt_token.get_or_insert_with(Default::default);
         sig.generics.gt_token.get_or_insert_with(Default::default);
+    }
+}
+
+fn is_unit(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(tuple) => tuple.elems.is_empty(),
+        Type::Paren(paren) => is_unit(&paren.elem),
+        _ => false,
     }
 }
 

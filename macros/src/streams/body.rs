@@ -8,7 +8,7 @@
 //! of the body's own scope is reported too (suggesting `try_stream!`); in the try flavour it
 //! stays native, and a bare `return;` becomes `return Ok(())` so it still just ends the body.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
@@ -16,6 +16,7 @@ use syn::{Expr, Ident, Stmt};
 
 use super::Flavor;
 use crate::common::errors::Errors;
+use crate::common::macro_input::{self, MacroInputVisitor};
 
 /// Which syntax of yield the body is written in.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,10 @@ pub(crate) struct BodyRewriter {
     /// The item type (the `Ok` type in the try flavour) when the user wrote it.
     declared_item: Option<TokenStream>,
     nesting: Nesting,
+    /// How many yields of the body's own scope were rewritten: with none, `stream!` yields `()`.
+    pub(crate) yields: usize,
+    /// `PATH::__private`, through which generated code names `core` too (a crate may shadow it).
+    private: TokenStream,
     pub(crate) errors: Errors,
 }
 
@@ -58,6 +63,7 @@ impl BodyRewriter {
         form: Form,
         generator: &'static str,
         declared_item: Option<TokenStream>,
+        private: TokenStream,
     ) -> Self {
         BodyRewriter {
             flavor,
@@ -66,6 +72,8 @@ impl BodyRewriter {
             declared_item,
             yielder: yielder_ident(),
             nesting: Nesting::Body,
+            yields: 0,
+            private,
             errors: Errors::default(),
         }
     }
@@ -104,8 +112,9 @@ impl BodyRewriter {
                     generator = self.generator,
                 ),
             ));
-            return placeholder(keyword);
+            return placeholder(&self.private, keyword);
         }
+        self.yields += 1;
         let yielder = &self.yielder;
         let method = match self.flavor {
             Flavor::Plain => quote_spanned!(keyword=> yield_item),
@@ -150,7 +159,7 @@ impl BodyRewriter {
                     error.span(),
                     format!("{error}; `yield_!` takes one expression: `yield_!(value)`"),
                 ));
-                placeholder(keyword)
+                placeholder(&self.private, keyword)
             }
         }
     }
@@ -158,8 +167,8 @@ impl BodyRewriter {
 
 /// An expression of any type standing in for a node we reported, so that one mistake gives
 /// one error (the caller allows `unreachable_code` around the body when there are errors).
-fn placeholder(span: Span) -> Expr {
-    Expr::Verbatim(quote_spanned!(span=> ::core::unreachable!()))
+fn placeholder(private: &TokenStream, span: Span) -> Expr {
+    Expr::Verbatim(quote_spanned!(span=> #private::core::unreachable!()))
 }
 
 fn is_yield_macro(mac: &syn::Macro) -> bool {
@@ -186,7 +195,7 @@ impl VisitMut for BodyRewriter {
                             self.generator,
                         ),
                     ));
-                    *expr = placeholder(keyword);
+                    *expr = placeholder(&self.private, keyword);
                     return;
                 }
                 let value = yield_expr.expr.as_ref().map(ToTokens::to_token_stream);
@@ -216,7 +225,7 @@ impl VisitMut for BodyRewriter {
                             self.generator,
                         ),
                     ));
-                    *expr = placeholder(try_expr.question_token.span);
+                    *expr = placeholder(&self.private, try_expr.question_token.span);
                 }
             }
             Expr::Return(return_expr)
@@ -225,8 +234,9 @@ impl VisitMut for BodyRewriter {
                     && return_expr.expr.is_none() =>
             {
                 let span = return_expr.return_token.span;
+                let private = &self.private;
                 return_expr.expr = Some(Box::new(Expr::Verbatim(
-                    quote_spanned!(span=> ::core::result::Result::Ok(())),
+                    quote_spanned!(span=> #private::core::result::Result::Ok(())),
                 )));
             }
             _ => visit_mut::visit_expr_mut(self, expr),
@@ -248,7 +258,32 @@ impl VisitMut for BodyRewriter {
     }
 
     fn visit_item_mut(&mut self, item: &mut syn::Item) {
-        self.nested(Nesting::Item, |this| visit_mut::visit_item_mut(this, item));
+        match item {
+            // A macro call in statement position (`tokio::select! { … }`) is code of this
+            // scope; so is a local `macro_rules!`, whose yields expand where it is invoked (as
+            // with async-stream).
+            syn::Item::Macro(call) => self.visit_macro_mut(&mut call.mac),
+            _ => self.nested(Nesting::Item, |this| visit_mut::visit_item_mut(this, item)),
+        }
+    }
+
+    // `yield` inside other macros' input (`tokio::select!` arms, `join!`, `vec!`…), as with
+    // async-stream.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        macro_input::visit_macro(self, mac);
+    }
+}
+
+impl MacroInputVisitor for BodyRewriter {
+    fn starts_expr(&self, token: &TokenTree, next: Option<&TokenTree>) -> bool {
+        let yield_macro = matches!(next, Some(TokenTree::Punct(bang)) if bang.as_char() == '!');
+        matches!(token, TokenTree::Ident(ident) if ident == "yield" || (ident == "yield_" && yield_macro))
+            || macro_input::is_async_block(token, next)
+    }
+
+    /// Not a nested generator (its yields are its own), nor `yield_!` (rewritten as a call).
+    fn enters_macro(&self, name: &Ident) -> bool {
+        !(name == "stream" || name == "try_stream" || name == "yield_")
     }
 }
 
@@ -264,11 +299,11 @@ pub(crate) fn allow_placeholders(has_errors: bool) -> TokenStream {
 /// The end of a try body, `Ok(())`, allowed to be unreachable: a body that never ends
 /// (`loop { … }`) or ends with `return;` would otherwise warn about code it did not write.
 /// rustc reports only the first unreachable node, which is this allowed `let`.
-pub(crate) fn end_ok() -> TokenStream {
+pub(crate) fn end_ok(private: &TokenStream) -> TokenStream {
     let ok = Ident::new("__async_ext_ok", Span::mixed_site());
     quote! {
         #[allow(unreachable_code)]
-        let #ok = ::core::result::Result::Ok(());
+        let #ok = #private::core::result::Result::Ok(());
         #ok
     }
 }

@@ -60,11 +60,13 @@ pub(crate) fn expand(input: TokenStream, flavor: Flavor) -> TokenStream {
         .as_ref()
         .and_then(|header| header.types.first())
         .map(ToTokens::to_token_stream);
-    let mut rewriter = BodyRewriter::new(flavor, Form::Macro, name, declared_item);
+    let mut rewriter = BodyRewriter::new(flavor, Form::Macro, name, declared_item, krate.private());
     rewriter.visit_block_mut(&mut block);
     if flavor == Flavor::Try {
         super::body::terminate_tail(&mut block);
     }
+    // A body that never yields yields `()`, as with async-stream (nothing else could infer it).
+    let header = header.or_else(|| (rewriter.yields == 0).then(unit_header));
     errors.push_result(rewriter.errors.finish());
     match errors.finish() {
         Ok(()) => build(&krate, flavor, header.as_ref(), &block, false),
@@ -73,6 +75,14 @@ pub(crate) fn expand(input: TokenStream, flavor: Flavor) -> TokenStream {
             let fallback = build(&krate, flavor, header.as_ref(), &block, true);
             quote!({ #error #fallback })
         }
+    }
+}
+
+/// `<()>`: the item type (the `Ok` type of `try_stream!`) of a body without a yield.
+fn unit_header() -> TypeHeader {
+    TypeHeader {
+        types: vec![syn::parse_quote!(())],
+        open: Span::call_site(),
     }
 }
 
@@ -177,7 +187,7 @@ fn build(
             .and_then(|header| header.types.get(index))
             .map_or_else(|| quote!(_), |ty| quote!(#ty))
     };
-    let end_ok = super::body::end_ok();
+    let end_ok = super::body::end_ok(&private);
     let (constructor, item, body) = match flavor {
         Flavor::Plain => {
             let item = ty(0);
@@ -191,7 +201,7 @@ fn build(
             let (ok, error) = (ty(0), ty(1));
             (
                 quote!(#private::try_stream_new::<#ok, #error, _, _>),
-                quote!(::core::result::Result<#ok, #error>),
+                quote!(#private::core::result::Result<#ok, #error>),
                 quote!(async move {
                     #(#stmts)*
                     #end_ok

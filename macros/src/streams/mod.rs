@@ -132,4 +132,29 @@ mod tests {
             }
         }
     }
+
+    /// Inside other macros' input: partial, broken or nested shapes.
+    #[test]
+    fn odd_macro_inputs_in_bodies_never_panic() {
+        let bodies = [
+            quote!((::async_ext) m!(yield);),
+            quote!((::async_ext) m!(yield yield yield);),
+            quote!((::async_ext) m! { x => yield, else => yield }),
+            quote!((::async_ext) m!(yield_!);),
+            quote!((::async_ext) m!(yield_!(1, 2));),
+            quote!((::async_ext) m!(async move);),
+            quote!((::async_ext) m!(async { yield 1 });),
+            quote!((::async_ext) m!(#[for_await] for);),
+            quote!((::async_ext) m!(#[for_await] for x in s { yield x; });),
+            quote!((::async_ext) m!(stream!);),
+            quote!((::async_ext) m!(stream! { yield 1 }, yield 2);),
+            quote!((::async_ext) m!(for await x in s { yield x });),
+            quote!((::async_ext) macro_rules! m { () => { yield 1 } }),
+        ];
+        for body in bodies {
+            for flavor in [Flavor::Plain, Flavor::Try] {
+                let _ = expand_stream_macro(body.clone(), flavor);
+            }
+        }
+    }
 }

@@ -120,7 +120,7 @@ where
             // `None`. A yield future polled inside it sees the caller's waker and panics.
             let id = ids::fresh();
             let body = build_body(Yielder {
-                id: id.get(),
+                id: PackedId::new(id),
                 _item: PhantomData,
                 _send: PhantomData,
             });
@@ -271,11 +271,13 @@ mod ids {
     #[inline]
     pub(super) fn fresh() -> NonZeroU64 {
         let id = NEXT.fetch_add(1, Ordering::Relaxed);
-        // Reusing an id would let a stale yielder write into another stream. Reaching 2^63
-        // takes centuries; past it, every new stream panics before using its id (no `abort`
-        // in `core`), and pushing the counter the remaining 2^63 to the wrap, one caught
-        // panic at a time, takes centuries more. The counter starts at 1: no id is 0.
-        if id > u64::MAX / 2 {
+        // Reusing an id would let a stale yielder write into another stream. Ids have 56 bits
+        // (a yielder stores 7 bytes, see `PackedId`): handing out 2^56 of them takes more than
+        // two years at a billion streams a second, the whole time; past that every new stream
+        // panics before using its id (no `abort` in `core`), and pushing the counter the
+        // remaining way to its wrap at 2^64, one caught panic at a time, takes centuries. The
+        // counter starts at 1: no id is 0.
+        if id >= 1 << 56 {
             overflow();
         }
         NonZeroU64::new(id).unwrap_or_else(|| overflow())
@@ -294,7 +296,7 @@ mod ids {
 /// (see the module docs).
 pub struct Yielder<T> {
     /// The id of the stream that made it.
-    id: u64,
+    id: PackedId,
     // Invariant in `T`: a `Yielder<&'static str>` must not become a `Yielder<&'a str>` or the
     // other way round, since the slot it writes into has exactly the stream's item type.
     _item: PhantomData<fn(T) -> T>,
@@ -302,6 +304,31 @@ pub struct Yielder<T> {
     // smuggled into a scoped thread) moves its item to the stream's thread, so the yielder
     // may only go there when its items may.
     _send: PhantomData<T>,
+}
+
+/// A stream id in 7 bytes, aligned to 1: the yielder lives in the body for the body's whole
+/// life, and there a 1-byte-aligned id shares its 8-byte word with the body's own state tag
+/// instead of taking a word of its own (a `stream!` counting `u64`s: 56 bytes, not 64).
+#[derive(Clone, Copy)]
+struct PackedId([u8; 7]);
+
+impl PackedId {
+    /// `id` must be below 2^56 (`ids::fresh` guarantees it).
+    fn new(id: NonZeroU64) -> Self {
+        let bytes = id.get().to_le_bytes();
+        debug_assert_eq!(bytes[7], 0, "stream ids have 56 bits");
+        PackedId([
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6],
+        ])
+    }
+
+    #[inline]
+    fn get(self) -> NonZeroU64 {
+        let [b0, b1, b2, b3, b4, b5, b6] = self.0;
+        let id = u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, 0]);
+        // Made by `new` from a non-zero id below 2^56, so never 0.
+        NonZeroU64::new(id).unwrap_or_else(|| misused())
+    }
 }
 
 impl<T> fmt::Debug for Yielder<T> {
@@ -318,8 +345,7 @@ impl<T> Yielder<T> {
     #[inline]
     pub fn yield_item(&mut self, item: T) -> YieldFuture<'_, T> {
         YieldFuture {
-            id: self.id,
-            item: Some(item),
+            pending: Some((self.id.get(), item)),
             _yielder: PhantomData,
         }
     }
@@ -352,10 +378,10 @@ impl<T, E> Yielder<Result<T, E>> {
 /// executor.
 #[must_use = "a yield does nothing unless awaited"]
 pub struct YieldFuture<'a, T> {
-    /// The id of the yielder's stream.
-    id: u64,
-    /// `Some` until the first poll moves it into the slot.
-    item: Option<T>,
+    /// Until the first poll moves the item into the slot: the id of the yielder's stream and
+    /// the item. One `Option` around both, so its tag lives in the id's niche (never 0): the
+    /// future is no bigger than `Option<T>` plus the id, 8 bytes less than with two fields.
+    pending: Option<(NonZeroU64, T)>,
     // Borrows the yielder: one yield of a stream at a time, so one writer per slot.
     _yielder: PhantomData<&'a mut Yielder<T>>,
 }
@@ -366,7 +392,7 @@ impl<T> Unpin for YieldFuture<'_, T> {}
 impl<T> fmt::Debug for YieldFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("YieldFuture")
-            .field("suspended", &self.item.is_none())
+            .field("suspended", &self.pending.is_none())
             .finish()
     }
 }
@@ -377,9 +403,10 @@ impl<T> Future for YieldFuture<'_, T> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        if this.item.is_none() {
+        let Some((id, _)) = &this.pending else {
             return Poll::Ready(());
-        }
+        };
+        let id = id.get();
         let waker = cx.waker();
         if !core::ptr::eq(waker.vtable(), &raw const VTABLE) {
             misused();
@@ -389,9 +416,10 @@ impl<T> Future for YieldFuture<'_, T> {
         // (see the `SAFETY` at `Waker::new`), so `slot` points at the live `Slot` of a running
         // `poll_next`; its `repr(C)` header starts with the `u64` id whatever its item type,
         // and the id is never written while the slot lives.
-        if unsafe { (&raw const (*slot).id).read() } != this.id {
+        if unsafe { (&raw const (*slot).id).read() } != id {
             misused();
         }
+        let item = this.pending.take().map(|(_, item)| item);
         // SAFETY: the slot's id is this future's, and ids are unique and never reused, so the
         // slot is the one of the `poll_next` of the stream that made this future's yielder:
         // alive (above), untouched by `poll_next` until the body's poll returns, and a
@@ -402,7 +430,7 @@ impl<T> Future for YieldFuture<'_, T> {
         // before the body's poll returns, which orders the write before `poll_next`'s read.
         // The old item is dropped after the write, so user code in its `Drop` sees no
         // half-written slot.
-        let previous = unsafe { (&raw mut (*slot).item).replace(this.item.take()) };
+        let previous = unsafe { (&raw mut (*slot).item).replace(item) };
         drop(previous);
         // No waker is registered on purpose: `poll_next` finds the item in the slot and
         // returns it; the next `poll_next` resumes the body past this point.
