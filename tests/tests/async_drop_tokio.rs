@@ -326,6 +326,40 @@ async fn owned_task_set_is_stopped_before_a_spawned_fn_returns() {
     }
 }
 
+/// Generic over the value it owns, so its clean-up is `AsyncDrop::async_drop`: for a concrete
+/// `Send` type, as in the scopes above, `#[async_scope]` calls `async_drop_send` instead.
+#[async_scope]
+async fn own<T: AsyncDrop>(#[async_drop] _owned: T, exit: Exit) -> io::Result<()> {
+    exit.leave()
+}
+
+#[tokio::test]
+async fn task_owned_by_generic_code_is_stopped_before_the_fn_returns_on_every_exit() {
+    for exit in Exit::ALL {
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let (task, has_started) = endless_task(&dropped);
+        let handle = tokio::spawn(task);
+        has_started.await.unwrap();
+        exit.assert_ended(own(handle, exit)).await;
+        assert_eq!(dropped.load(Ordering::SeqCst), 1, "{exit:?}");
+    }
+}
+
+#[tokio::test]
+async fn task_set_owned_by_generic_code_is_stopped_before_the_fn_returns_on_every_exit() {
+    for exit in Exit::ALL {
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let mut tasks = JoinSet::new();
+        for _ in 0..3 {
+            let (task, has_started) = endless_task(&dropped);
+            tasks.spawn(task);
+            has_started.await.unwrap();
+        }
+        exit.assert_ended(own(tasks, exit)).await;
+        assert_eq!(dropped.load(Ordering::SeqCst), 3, "{exit:?}");
+    }
+}
+
 /// A handle the body awaited to the end: polling it again would panic in tokio, so the
 /// clean-up must leave it alone.
 #[async_scope]

@@ -57,7 +57,7 @@ impl<W: AsyncWrite + Unpin> AsyncDrop for BufWriter<W> {
 /// The same clean-up, for a `Send` writer.
 impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for BufWriter<W> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        close(self)
+        self.async_drop()
     }
 }
 
@@ -129,7 +129,7 @@ impl<W: AsyncWrite + Unpin> AsyncDrop for CloseOnAsyncDrop<W> {
 /// The same clean-up, for a `Send` writer.
 impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for CloseOnAsyncDrop<W> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        close(&mut self.writer)
+        self.async_drop()
     }
 }
 

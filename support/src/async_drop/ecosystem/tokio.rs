@@ -1,8 +1,5 @@
 //! `AsyncDrop` and `AsyncDropSend` for tokio's writers, streams, files and tasks (the `tokio`
 //! feature).
-//!
-//! Each type gets both traits: its clean-up is one shared `async fn` below, whose future is
-//! `Send` whenever the type is, so the `AsyncDropSend` impl only adds that bound.
 
 use core::future::Future;
 
@@ -20,17 +17,6 @@ use crate::{AsyncDrop, AsyncDropSend};
 async fn shut_down<W: AsyncWrite + Unpin + ?Sized>(writer: &mut W) {
     // No caller to hand the error to (see the module docs of `ecosystem`).
     let _ = writer.shutdown().await;
-}
-
-/// Aborts the task and waits until it has stopped, its future dropped.
-async fn stop_task<T>(task: &mut JoinHandle<T>) {
-    task.abort();
-    // A finished task has already dropped its future; and polling a handle again after the
-    // body awaited it to the end would panic, so only a running task is awaited.
-    if !task.is_finished() {
-        // Its value, cancellation or panic is discarded, as by `JoinHandle`'s `Drop`.
-        let _ = task.await;
-    }
 }
 
 /// Flushes the buffered bytes, then shuts the inner writer down (`BufWriter::shutdown`).
@@ -79,7 +65,7 @@ impl<W: AsyncWrite + Unpin> AsyncDrop for BufWriter<W> {
 /// The same clean-up, for a `Send` writer.
 impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for BufWriter<W> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        shut_down(self)
+        self.async_drop()
     }
 }
 
@@ -125,7 +111,7 @@ impl AsyncDrop for TcpStream {
 /// The same clean-up, as a `Send` future.
 impl AsyncDropSend for TcpStream {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        shut_down(self)
+        self.async_drop()
     }
 }
 
@@ -166,7 +152,7 @@ impl AsyncDrop for UnixStream {
 #[cfg(unix)]
 impl AsyncDropSend for UnixStream {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        shut_down(self)
+        self.async_drop()
     }
 }
 
@@ -254,15 +240,21 @@ impl AsyncDropSend for File {
 /// # });
 /// ```
 impl<T> AsyncDrop for JoinHandle<T> {
-    fn async_drop(&mut self) -> impl Future<Output = ()> {
-        stop_task(self)
+    async fn async_drop(&mut self) {
+        self.abort();
+        // A finished task has already dropped its future; and polling a handle again after the
+        // body awaited it to the end would panic, so only a running task is awaited.
+        if !self.is_finished() {
+            // Its value, cancellation or panic is discarded, as by `JoinHandle`'s `Drop`.
+            let _ = self.await;
+        }
     }
 }
 
 /// The same clean-up, as a `Send` future, for a task whose output is `Send`.
 impl<T: Send> AsyncDropSend for JoinHandle<T> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        stop_task(self)
+        self.async_drop()
     }
 }
 
@@ -311,6 +303,6 @@ impl<T: 'static> AsyncDrop for JoinSet<T> {
 /// The same clean-up, as a `Send` future, for tasks whose output is `Send`.
 impl<T: Send + 'static> AsyncDropSend for JoinSet<T> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        self.shutdown()
+        self.async_drop()
     }
 }
