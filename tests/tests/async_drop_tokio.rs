@@ -374,21 +374,41 @@ async fn task_awaited_by_the_body_is_left_alone() {
     assert_eq!(await_own_task().await, 7);
 }
 
-/// A task that panicked: its panic is discarded by the clean-up, as by `JoinHandle`'s
-/// `Drop`, and the fn returns normally.
-#[async_scope]
-async fn own_a_panicking_task() -> u32 {
-    #[async_drop]
-    let handle = tokio::spawn(async { panic!("task panicked") });
-    while !handle.is_finished() {
-        tokio::task::yield_now().await;
+/// Counts its drop, then panics: a task holding it ends in a panic when it is aborted.
+struct PanicOnDrop(Arc<AtomicUsize>);
+
+impl Drop for PanicOnDrop {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        panic!("the task's state panicked when dropped");
     }
+}
+
+/// Owns a running task whose abort panics: the clean-up awaits the handle, which returns the
+/// panic as an error, and discards it, as `JoinHandle`'s `Drop` would; the fn returns normally.
+#[async_scope]
+async fn own_a_task_that_panics_when_aborted(dropped: Arc<AtomicUsize>) -> u32 {
+    let guard = PanicOnDrop(dropped);
+    let (started, has_started) = oneshot::channel();
+    #[async_drop]
+    let handle = tokio::spawn(async move {
+        let _guard = guard;
+        let _ = started.send(());
+        std::future::pending::<()>().await;
+    });
+    has_started.await.unwrap();
+    assert!(!handle.is_finished());
     1
 }
 
 #[tokio::test]
-async fn panic_of_an_owned_task_is_discarded() {
-    assert_eq!(own_a_panicking_task().await, 1);
+async fn panic_of_an_aborted_task_is_discarded() {
+    let dropped = Arc::new(AtomicUsize::new(0));
+    assert_eq!(
+        own_a_task_that_panics_when_aborted(dropped.clone()).await,
+        1
+    );
+    assert_eq!(dropped.load(Ordering::SeqCst), 1, "the task was stopped");
 }
 
 /// The `AsyncDropSend` impls, checked as bounds (the spawning tests check them in use).
