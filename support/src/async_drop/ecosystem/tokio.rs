@@ -209,8 +209,9 @@ impl AsyncDropSend for File {
 /// stop).
 ///
 /// On cancellation, `JoinHandle`'s own `Drop` only *detaches* the task, which keeps running;
-/// the orphan hook reports the handle. Run the scope under `async_ext::cancel_gracefully` to
-/// keep the clean-up when it is cancelled.
+/// the orphan hook reports the handle. Run the scope under
+/// [`cancel_gracefully`](crate::cancel_gracefully) to keep the clean-up when it is cancelled
+/// (the `tokio` feature turns on `std`, which that needs).
 ///
 /// ```
 /// use async_ext::async_scope;
