@@ -26,8 +26,11 @@
 //! * `std` (default): catching panics in `#[async_scope]` and the process-wide orphan hook.
 //!   Without it the crate is `#![no_std]` and needs only `core` and `alloc`; async generators
 //!   work either way.
+//! * `tokio` (turns on `std`): `AsyncDrop` for tokio's writers, sockets, files and tasks.
+//! * `futures-io` (turns on `std`): `AsyncDrop` for `futures::io::BufWriter`; `CloseOnAsyncDrop`.
 
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 

@@ -56,6 +56,7 @@ async fn shut_down<W: AsyncWrite + Unpin + ?Sized>(writer: &mut W) {
 /// assert_eq!(reader.await.unwrap()?, "one two");
 /// # std::io::Result::Ok(()) }).unwrap();
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<W: AsyncWrite + Unpin> AsyncDrop for BufWriter<W> {
     fn async_drop(&mut self) -> impl Future<Output = ()> {
         shut_down(self)
@@ -63,6 +64,7 @@ impl<W: AsyncWrite + Unpin> AsyncDrop for BufWriter<W> {
 }
 
 /// The same clean-up, for a `Send` writer.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for BufWriter<W> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
         self.async_drop()
@@ -102,6 +104,7 @@ impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for BufWriter<W> {
 /// assert_eq!(server.await.unwrap()?, b"ping");
 /// # std::io::Result::Ok(()) }).unwrap();
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl AsyncDrop for TcpStream {
     fn async_drop(&mut self) -> impl Future<Output = ()> {
         shut_down(self)
@@ -109,6 +112,7 @@ impl AsyncDrop for TcpStream {
 }
 
 /// The same clean-up, as a `Send` future.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl AsyncDropSend for TcpStream {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
         self.async_drop()
@@ -141,6 +145,7 @@ impl AsyncDropSend for TcpStream {
 /// # std::io::Result::Ok(()) }).unwrap();
 /// # }
 /// ```
+#[cfg_attr(docsrs, doc(cfg(all(feature = "tokio", unix))))]
 #[cfg(unix)]
 impl AsyncDrop for UnixStream {
     fn async_drop(&mut self) -> impl Future<Output = ()> {
@@ -149,6 +154,7 @@ impl AsyncDrop for UnixStream {
 }
 
 /// The same clean-up, as a `Send` future.
+#[cfg_attr(docsrs, doc(cfg(all(feature = "tokio", unix))))]
 #[cfg(unix)]
 impl AsyncDropSend for UnixStream {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
@@ -185,6 +191,7 @@ impl AsyncDropSend for UnixStream {
 /// std::fs::remove_file(&path)?;
 /// # std::io::Result::Ok(()) }).unwrap();
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl AsyncDrop for File {
     async fn async_drop(&mut self) {
         // No caller to hand the error to (see the module docs of `ecosystem`).
@@ -193,6 +200,7 @@ impl AsyncDrop for File {
 }
 
 /// The same clean-up, as a `Send` future.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl AsyncDropSend for File {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
         self.async_drop()
@@ -240,6 +248,7 @@ impl AsyncDropSend for File {
 /// assert!(stopped.load(Ordering::SeqCst)); // the task's future is gone
 /// # });
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<T> AsyncDrop for JoinHandle<T> {
     async fn async_drop(&mut self) {
         self.abort();
@@ -253,6 +262,7 @@ impl<T> AsyncDrop for JoinHandle<T> {
 }
 
 /// The same clean-up, as a `Send` future, for a task whose output is `Send`.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<T: Send> AsyncDropSend for JoinHandle<T> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
         self.async_drop()
@@ -295,6 +305,7 @@ impl<T: Send> AsyncDropSend for JoinHandle<T> {
 /// assert_eq!(stopped.load(Ordering::SeqCst), 3);
 /// # });
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<T: 'static> AsyncDrop for JoinSet<T> {
     fn async_drop(&mut self) -> impl Future<Output = ()> {
         self.shutdown()
@@ -302,6 +313,7 @@ impl<T: 'static> AsyncDrop for JoinSet<T> {
 }
 
 /// The same clean-up, as a `Send` future, for tasks whose output is `Send`.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<T: Send + 'static> AsyncDropSend for JoinSet<T> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
         self.async_drop()
