@@ -114,13 +114,31 @@ impl AsyncWrite for Recorder {
     }
 }
 
+impl Recorder {
+    fn new(events: &Arc<Mutex<Vec<&'static str>>>) -> Self {
+        Recorder {
+            events: events.clone(),
+            close_suspended: false,
+        }
+    }
+}
+
+#[test]
+fn buffered_writer_is_flushed_then_closed_on_every_exit() {
+    for exit in Exit::ALL {
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let buffered = BufWriter::new(Recorder::new(&events));
+        block_on(exit.assert_ended(write_then_end(buffered, PAYLOAD, exit)));
+        // The write is the buffer's, flushed by the clean-up, which then closes the writer
+        // (`BufWriter::poll_close` flushes its buffer, not the writer: no "flush").
+        assert_eq!(*events.lock().unwrap(), ["write", "closed"], "{exit:?}");
+    }
+}
+
 #[async_scope]
 async fn use_recorder(events: Arc<Mutex<Vec<&'static str>>>, exit: Exit) -> io::Result<()> {
     #[async_drop]
-    let writer = CloseOnAsyncDrop::new(Recorder {
-        events: events.clone(),
-        close_suspended: false,
-    });
+    let writer = CloseOnAsyncDrop::new(Recorder::new(&events));
     writer.write_all(b"x").await?;
     // A field of the writer, through `Deref`.
     assert!(!writer.close_suspended);
