@@ -13,27 +13,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use async_drop_ecosystem::{Exit, TempPath};
+use async_drop_ecosystem::{Exit, PAYLOAD, TempPath, write_then_end};
 use async_ext::{AsyncDrop, AsyncDropSend, async_scope};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
-const PAYLOAD: &[u8] = b"bytes written before the scope ended";
-
 /// Only a guard against a hang: a peer waiting for an end of stream that never comes.
 const HANG: Duration = Duration::from_secs(30);
 
-/// The scope under test: writes `bytes` to the marked writer, then ends as `exit` says.
-#[async_scope]
-async fn write_then_end<W: AsyncDrop + AsyncWrite + Unpin>(
-    #[async_drop] writer: W,
-    bytes: &[u8],
-    exit: Exit,
-) -> io::Result<()> {
-    writer.write_all(bytes).await?;
-    exit.leave()
+/// Writes `PAYLOAD` with tokio's `write_all`: the `write` step of `write_then_end`.
+async fn write_payload<W: AsyncWrite + Unpin>(writer: &mut W) -> io::Result<()> {
+    writer.write_all(PAYLOAD).await
 }
 
 // ---- sockets ----------------------------------------------------------------------------
@@ -98,7 +90,8 @@ async fn assert_delivered_and_write_half_shut<S: AsyncRead + AsyncWrite + Unpin>
 async fn tcp_stream_is_shut_down_on_every_exit() {
     for exit in Exit::ALL {
         let Connection { ours, kept, peer } = tcp_connection().await;
-        exit.assert_ended(write_then_end(ours, PAYLOAD, exit)).await;
+        exit.assert_ended(write_then_end(ours, write_payload, exit))
+            .await;
         assert_delivered_and_write_half_shut(peer, kept).await;
     }
 }
@@ -109,7 +102,7 @@ async fn buffered_tcp_stream_is_flushed_then_shut_down_on_every_exit() {
         let Connection { ours, kept, peer } = tcp_connection().await;
         // The buffer holds all of `PAYLOAD`: nothing reaches the socket before the clean-up.
         let buffered = BufWriter::with_capacity(4 * PAYLOAD.len(), ours);
-        exit.assert_ended(write_then_end(buffered, PAYLOAD, exit))
+        exit.assert_ended(write_then_end(buffered, write_payload, exit))
             .await;
         assert_delivered_and_write_half_shut(peer, kept).await;
     }
@@ -120,7 +113,8 @@ async fn buffered_tcp_stream_is_flushed_then_shut_down_on_every_exit() {
 async fn unix_stream_is_shut_down_on_every_exit() {
     for exit in Exit::ALL {
         let Connection { ours, kept, peer } = unix_connection();
-        exit.assert_ended(write_then_end(ours, PAYLOAD, exit)).await;
+        exit.assert_ended(write_then_end(ours, write_payload, exit))
+            .await;
         assert_delivered_and_write_half_shut(peer, kept).await;
     }
 }
@@ -131,7 +125,7 @@ async fn buffered_unix_stream_is_flushed_then_shut_down_on_every_exit() {
     for exit in Exit::ALL {
         let Connection { ours, kept, peer } = unix_connection();
         let buffered = BufWriter::new(ours);
-        exit.assert_ended(write_then_end(buffered, PAYLOAD, exit))
+        exit.assert_ended(write_then_end(buffered, write_payload, exit))
             .await;
         assert_delivered_and_write_half_shut(peer, kept).await;
     }
