@@ -51,16 +51,17 @@ pub use send_hint::NeedsAsyncDropSend;
 /// goes out of memory, so a type can keep a `Drop` fallback for the case where the async
 /// clean-up never ran (see [`set_orphan_hook`]).
 // A type of another crate cannot get the impl the first note shows (the orphan rule), so the
-// second note names the two ways out: a newtype, or one of the optional features.
+// second note names the two ways out: a newtype, or one of the optional features. The
+// attribute cannot tell where `{Self}` is defined, so each note says when it applies.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not implement `AsyncDrop`, so it has no async clean-up",
     label = "this value cannot be async-dropped",
-    note = "for a type of yours, implement it (`impl AsyncDrop for {Self} {{ async fn \
-            async_drop(&mut self) {{ … }} }}`) or derive it with `#[derive(AsyncDrop)]`",
-    note = "a type of another crate cannot be given the impl in your crate (the orphan rule): wrap \
-            it in a newtype of yours (`struct Wrapper({Self});`) and implement `AsyncDrop` for that; \
-            tokio's writers, sockets, files and tasks and `futures::io::BufWriter` implement it \
-            with async-ext's `tokio` and `futures-io` features"
+    note = "if `{Self}` is defined in your crate, implement it (`impl AsyncDrop for {Self} {{ \
+            async fn async_drop(&mut self) {{ … }} }}`) or derive it with `#[derive(AsyncDrop)]`",
+    note = "if `{Self}` is defined in another crate, the orphan rule forbids that impl in yours: \
+            wrap it in a newtype (`struct Wrapper({Self});`) and implement `AsyncDrop` for the \
+            wrapper; tokio's writers, sockets, files and tasks and `futures::io::BufWriter` \
+            implement it with async-ext's `tokio` and `futures-io` features"
 )]
 pub trait AsyncDrop {
     /// Runs the asynchronous clean-up. Called at most once by `#[async_scope]`; the value is
@@ -89,12 +90,14 @@ pub trait AsyncDrop {
     message = "`{Self}` does not implement `AsyncDropSend`, so its async clean-up is not known \
                to be `Send`",
     label = "the clean-up of this value must be a `Send` future",
-    note = "with `#[derive(AsyncDrop)]`, add `#[async_drop(send)]`; otherwise add `impl \
-            AsyncDropSend for {Self} {{ fn async_drop_send(&mut self) -> impl Future<Output = ()> \
-            + Send {{ self.async_drop() }} }}`, which compiles when the future of `async_drop` is \
-            `Send`",
-    note = "a type of another crate cannot be given the impl in your crate (the orphan rule): wrap \
-            it in a newtype of yours and implement both traits for that"
+    note = "if `{Self}` is defined in your crate, add `#[async_drop(send)]` to its \
+            `#[derive(AsyncDrop)]`, or write `impl AsyncDropSend for {Self} {{ fn \
+            async_drop_send(&mut self) -> impl Future<Output = ()> + Send {{ self.async_drop() }} \
+            }}`, which compiles when the future of `async_drop` is `Send`",
+    note = "if `{Self}` is defined in another crate, the orphan rule forbids that impl in yours: \
+            wrap it in a newtype and implement both traits for the wrapper; tokio's writers, \
+            sockets, files and tasks and `futures::io::BufWriter` implement both with async-ext's \
+            `tokio` and `futures-io` features, when what they hold is `Send`"
 )]
 pub trait AsyncDropSend: AsyncDrop {
     /// The same clean-up as [`AsyncDrop::async_drop`], with a `Send` future.

@@ -25,9 +25,19 @@
 //!
 //! ## Features
 //!
+//! * One per extension, all on by default: `traits` (`#[async_trait_ext]`), `closures`
+//!   (`async_closure!` and the `AsyncFn*` traits), `streams` (`stream!`, `try_stream!`,
+//!   `#[async_stream]`, `#[async_try_stream]`), `async-drop` (`AsyncDrop`, `#[async_scope]`,
+//!   `defer_async!`) and `for-await` (`#[for_await]`, which each of the others turns on). With
+//!   `default-features = false`, a crate that names only the extensions it uses compiles only
+//!   their macros and runtime.
 //! * `std` (default): catching panics in `#[async_scope]` and the process-wide orphan hook.
 //!   Without it the crate is `#![no_std]` and needs only `core` and `alloc`; async generators
 //!   work either way.
+//! * `tokio` (turns on `std` and `async-drop`): `AsyncDrop` for tokio's writers, sockets, files
+//!   and tasks.
+//! * `futures-io` (turns on `std` and `async-drop`): `AsyncDrop` for `futures::io::BufWriter`;
+//!   `CloseOnAsyncDrop`.
 
 #![no_std]
 #![forbid(unsafe_op_in_unsafe_fn)]

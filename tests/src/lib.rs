@@ -1,7 +1,8 @@
 //! Shared helpers of the behaviour tests: a counting allocator, a future that really
-//! suspends, and an event log for asserting orders.
+//! suspends, an event log for asserting orders, and the message of a caught panic.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::any::Any;
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
@@ -110,4 +111,15 @@ impl Log {
 pub fn poll_once<F: Future + ?Sized>(future: Pin<&mut F>) -> Poll<F::Output> {
     let mut cx = Context::from_waker(std::task::Waker::noop());
     future.poll(&mut cx)
+}
+
+/// The message of a caught panic (`panic!("…")` with or without arguments), empty for a
+/// payload of another type.
+#[must_use]
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
 }

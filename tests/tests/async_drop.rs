@@ -12,7 +12,9 @@ use std::sync::{Mutex, Once};
 use async_ext::{
     AsyncDrop, AsyncDropSend, Cancelled, async_scope, cancel_gracefully, defer_async, disarm,
 };
-use async_ext_tests::{CountingAllocator, Log, count_allocations, poll_once, yield_now};
+use async_ext_tests::{
+    CountingAllocator, Log, count_allocations, panic_message, poll_once, yield_now,
+};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
@@ -67,15 +69,6 @@ impl Drop for Res {
                 .push(format!("{} dropped without clean-up", self.name));
         }
     }
-}
-
-/// The message of a caught panic.
-fn message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
 }
 
 // ----- exit paths -------------------------------------------------------------------------
@@ -194,7 +187,7 @@ async fn panic_runs_cleanup_then_resumes() {
         .catch_unwind()
         .await;
     let payload = caught.expect_err("the panic resumes after the clean-up");
-    assert_eq!(message(&*payload), "body panicked");
+    assert_eq!(panic_message(&*payload), "body panicked");
     assert_eq!(
         log.events(),
         [
@@ -228,7 +221,7 @@ async fn panicking_cleanup_does_not_skip_others() {
     let caught = AssertUnwindSafe(panicking_cleanup_fn(log.clone(), false))
         .catch_unwind()
         .await;
-    assert_eq!(message(&*caught.unwrap_err()), "b clean-up panicked");
+    assert_eq!(panic_message(&*caught.unwrap_err()), "b clean-up panicked");
     assert_eq!(
         log.events(),
         [
@@ -247,7 +240,10 @@ async fn panicking_cleanup_does_not_skip_others() {
     let caught = AssertUnwindSafe(panicking_cleanup_fn(log.clone(), true))
         .catch_unwind()
         .await;
-    assert_eq!(message(&*caught.unwrap_err()), "the body panicked first");
+    assert_eq!(
+        panic_message(&*caught.unwrap_err()),
+        "the body panicked first"
+    );
     assert_eq!(
         log.events(),
         [
@@ -313,7 +309,7 @@ async fn a_panicking_clean_up_on_rebinding_is_not_run_twice() {
     let caught = AssertUnwindSafe(rebind_panics_fn(&log))
         .catch_unwind()
         .await;
-    assert_eq!(message(&*caught.unwrap_err()), "p0 clean-up panicked");
+    assert_eq!(panic_message(&*caught.unwrap_err()), "p0 clean-up panicked");
     assert_eq!(
         log.events(),
         [
@@ -440,7 +436,7 @@ async fn disarm_takes_the_value_out() {
 
     let log = Log::default();
     let caught = AssertUnwindSafe(disarm_twice_fn(&log)).catch_unwind().await;
-    let text = message(&*caught.unwrap_err());
+    let text = panic_message(&*caught.unwrap_err());
     assert!(text.contains("already disarmed"), "{text}");
     assert_eq!(log.events(), ["has once", "once dropped without clean-up"]);
 }
@@ -927,7 +923,7 @@ fn panic_is_observed_through_a_join_handle() {
         .block_on(async { tokio::spawn(panics_fn(log.clone())).await })
         .expect_err("the task panicked");
     assert!(error.is_panic());
-    assert_eq!(message(&*error.into_panic()), "body panicked");
+    assert_eq!(panic_message(&*error.into_panic()), "body panicked");
     assert_eq!(
         log.events(),
         [
@@ -1554,7 +1550,7 @@ async fn api_example_exits() -> Vec<(String, Vec<String>)> {
             .await;
         let shown = match result {
             Ok(value) => format!("{value:?}"),
-            Err(payload) => format!("panic: {}", message(&*payload)),
+            Err(payload) => format!("panic: {}", panic_message(&*payload)),
         };
         outcomes.push((shown, api::LOG.events().split_off(before)));
     }
@@ -1961,7 +1957,7 @@ fn strict_orphans_panics_once() {
     let mut future = Box::pin(two_strict_values(Strict::<1>, Strict::<2>));
     assert!(poll_once(future.as_mut()).is_pending());
     let payload = std::panic::catch_unwind(AssertUnwindSafe(|| drop(future))).unwrap_err();
-    let text = message(&*payload);
+    let text = panic_message(&*payload);
     assert!(
         text.starts_with(&format!(
             "async-ext strict_orphans: `second` (a `async_drop::Strict<2>`) at {}:",
@@ -2166,7 +2162,10 @@ fn a_panic_then_cancellation_during_the_clean_up() {
         futures::executor::block_on(panics_then_cleans(Probe::<60>::new()));
     })
     .unwrap_err();
-    assert_eq!(message(&*caught), "body panicked before the cancellation");
+    assert_eq!(
+        panic_message(&*caught),
+        "body panicked before the cancellation"
+    );
     let events = take_events("Probe<6");
     assert_eq!(assert_each_probe_once::<60>(&events), 0, "{events:?}");
     assert_eq!(assert_each_probe_once::<61>(&events), 0, "{events:?}");
@@ -2202,7 +2201,7 @@ fn a_clean_up_that_panics_during_graceful_cancellation() {
     // The clean-up's panic is a real failure: it wins over the cancellation, the other
     // clean-ups still run (inner first, then outer), and it reaches the caller.
     let payload = caught.expect_err("the clean-up's panic is not swallowed");
-    assert_eq!(message(&*payload), "b clean-up panicked");
+    assert_eq!(panic_message(&*payload), "b clean-up panicked");
     assert_eq!(
         log.events(),
         [
@@ -2246,7 +2245,7 @@ fn drop_during_a_panic<F>(future: F) {
         let _owned = future;
         panic!("an unrelated panic");
     }));
-    assert_eq!(message(&*caught.unwrap_err()), "an unrelated panic");
+    assert_eq!(panic_message(&*caught.unwrap_err()), "an unrelated panic");
 }
 
 #[test]
@@ -2331,7 +2330,10 @@ fn a_panicking_deferred_future_is_not_an_orphan() {
     let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
         futures::executor::block_on(panicking_defer_fn(&log));
     }));
-    assert_eq!(message(&*caught.unwrap_err()), "deferred future panicked");
+    assert_eq!(
+        panic_message(&*caught.unwrap_err()),
+        "deferred future panicked"
+    );
     assert_eq!(log.events(), ["body with a", "a closing", "a closed"]);
     assert!(events_with("panicking_defer_fn").is_empty());
 }

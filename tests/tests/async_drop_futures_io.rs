@@ -12,22 +12,14 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-use async_drop_ecosystem::{Exit, TempPath};
-use async_ext::{AsyncDrop, AsyncDropSend, CloseOnAsyncDrop, async_scope};
+use async_drop_ecosystem::{Exit, PAYLOAD, TempPath, write_then_end};
+use async_ext::{AsyncDropSend, CloseOnAsyncDrop, async_scope};
 use futures::executor::block_on;
 use futures::io::{AllowStdIo, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter, Cursor};
 
-const PAYLOAD: &[u8] = b"bytes written before the scope ended";
-
-/// The scope under test: writes `bytes` to the marked writer, then ends as `exit` says.
-#[async_scope]
-async fn write_then_end<W: AsyncDrop + AsyncWrite + Unpin>(
-    #[async_drop] writer: W,
-    bytes: &[u8],
-    exit: Exit,
-) -> io::Result<()> {
-    writer.write_all(bytes).await?;
-    exit.leave()
+/// Writes `PAYLOAD` with futures-io's `write_all`: the `write` step of `write_then_end`.
+async fn write_payload<W: AsyncWrite + Unpin>(writer: &mut W) -> io::Result<()> {
+    writer.write_all(PAYLOAD).await
 }
 
 /// A buffered writer over a real file, which keeps the bytes until it is flushed: dropped
@@ -40,7 +32,7 @@ fn buffered_file(file: &TempPath) -> BufWriter<AllowStdIo<File>> {
 fn buffered_file_holds_every_byte_when_the_fn_returns_on_every_exit() {
     for exit in Exit::ALL {
         let file = TempPath::new("futures-buffered-file");
-        block_on(exit.assert_ended(write_then_end(buffered_file(&file), PAYLOAD, exit)));
+        block_on(exit.assert_ended(write_then_end(buffered_file(&file), write_payload, exit)));
         assert_eq!(std::fs::read(file.path()).unwrap(), PAYLOAD, "{exit:?}");
     }
 }
@@ -50,7 +42,7 @@ fn adapted_writer_is_closed_when_the_fn_returns_on_every_exit() {
     for exit in Exit::ALL {
         let file = TempPath::new("futures-adapted-file");
         let adapted = CloseOnAsyncDrop::new(buffered_file(&file));
-        block_on(exit.assert_ended(write_then_end(adapted, PAYLOAD, exit)));
+        block_on(exit.assert_ended(write_then_end(adapted, write_payload, exit)));
         assert_eq!(std::fs::read(file.path()).unwrap(), PAYLOAD, "{exit:?}");
     }
 }
@@ -114,13 +106,31 @@ impl AsyncWrite for Recorder {
     }
 }
 
+impl Recorder {
+    fn new(events: &Arc<Mutex<Vec<&'static str>>>) -> Self {
+        Recorder {
+            events: events.clone(),
+            close_suspended: false,
+        }
+    }
+}
+
+#[test]
+fn buffered_writer_is_flushed_then_closed_on_every_exit() {
+    for exit in Exit::ALL {
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let buffered = BufWriter::new(Recorder::new(&events));
+        block_on(exit.assert_ended(write_then_end(buffered, write_payload, exit)));
+        // The write is the buffer's, flushed by the clean-up, which then closes the writer
+        // (`BufWriter::poll_close` flushes its buffer, not the writer: no "flush").
+        assert_eq!(*events.lock().unwrap(), ["write", "closed"], "{exit:?}");
+    }
+}
+
 #[async_scope]
 async fn use_recorder(events: Arc<Mutex<Vec<&'static str>>>, exit: Exit) -> io::Result<()> {
     #[async_drop]
-    let writer = CloseOnAsyncDrop::new(Recorder {
-        events: events.clone(),
-        close_suspended: false,
-    });
+    let writer = CloseOnAsyncDrop::new(Recorder::new(&events));
     writer.write_all(b"x").await?;
     // A field of the writer, through `Deref`.
     assert!(!writer.close_suspended);

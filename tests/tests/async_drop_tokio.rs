@@ -13,27 +13,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use async_drop_ecosystem::{Exit, TempPath};
+use async_drop_ecosystem::{Exit, PAYLOAD, TempPath, write_then_end};
 use async_ext::{AsyncDrop, AsyncDropSend, async_scope};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
-const PAYLOAD: &[u8] = b"bytes written before the scope ended";
-
 /// Only a guard against a hang: a peer waiting for an end of stream that never comes.
 const HANG: Duration = Duration::from_secs(30);
 
-/// The scope under test: writes `bytes` to the marked writer, then ends as `exit` says.
-#[async_scope]
-async fn write_then_end<W: AsyncDrop + AsyncWrite + Unpin>(
-    #[async_drop] writer: W,
-    bytes: &[u8],
-    exit: Exit,
-) -> io::Result<()> {
-    writer.write_all(bytes).await?;
-    exit.leave()
+/// Writes `PAYLOAD` with tokio's `write_all`: the `write` step of `write_then_end`.
+async fn write_payload<W: AsyncWrite + Unpin>(writer: &mut W) -> io::Result<()> {
+    writer.write_all(PAYLOAD).await
 }
 
 // ---- sockets ----------------------------------------------------------------------------
@@ -98,7 +90,8 @@ async fn assert_delivered_and_write_half_shut<S: AsyncRead + AsyncWrite + Unpin>
 async fn tcp_stream_is_shut_down_on_every_exit() {
     for exit in Exit::ALL {
         let Connection { ours, kept, peer } = tcp_connection().await;
-        exit.assert_ended(write_then_end(ours, PAYLOAD, exit)).await;
+        exit.assert_ended(write_then_end(ours, write_payload, exit))
+            .await;
         assert_delivered_and_write_half_shut(peer, kept).await;
     }
 }
@@ -109,7 +102,7 @@ async fn buffered_tcp_stream_is_flushed_then_shut_down_on_every_exit() {
         let Connection { ours, kept, peer } = tcp_connection().await;
         // The buffer holds all of `PAYLOAD`: nothing reaches the socket before the clean-up.
         let buffered = BufWriter::with_capacity(4 * PAYLOAD.len(), ours);
-        exit.assert_ended(write_then_end(buffered, PAYLOAD, exit))
+        exit.assert_ended(write_then_end(buffered, write_payload, exit))
             .await;
         assert_delivered_and_write_half_shut(peer, kept).await;
     }
@@ -120,7 +113,8 @@ async fn buffered_tcp_stream_is_flushed_then_shut_down_on_every_exit() {
 async fn unix_stream_is_shut_down_on_every_exit() {
     for exit in Exit::ALL {
         let Connection { ours, kept, peer } = unix_connection();
-        exit.assert_ended(write_then_end(ours, PAYLOAD, exit)).await;
+        exit.assert_ended(write_then_end(ours, write_payload, exit))
+            .await;
         assert_delivered_and_write_half_shut(peer, kept).await;
     }
 }
@@ -131,7 +125,7 @@ async fn buffered_unix_stream_is_flushed_then_shut_down_on_every_exit() {
     for exit in Exit::ALL {
         let Connection { ours, kept, peer } = unix_connection();
         let buffered = BufWriter::new(ours);
-        exit.assert_ended(write_then_end(buffered, PAYLOAD, exit))
+        exit.assert_ended(write_then_end(buffered, write_payload, exit))
             .await;
         assert_delivered_and_write_half_shut(peer, kept).await;
     }
@@ -326,6 +320,40 @@ async fn owned_task_set_is_stopped_before_a_spawned_fn_returns() {
     }
 }
 
+/// Generic over the value it owns, so its clean-up is `AsyncDrop::async_drop`: for a concrete
+/// `Send` type, as in the scopes above, `#[async_scope]` calls `async_drop_send` instead.
+#[async_scope]
+async fn own<T: AsyncDrop>(#[async_drop] _owned: T, exit: Exit) -> io::Result<()> {
+    exit.leave()
+}
+
+#[tokio::test]
+async fn task_owned_by_generic_code_is_stopped_before_the_fn_returns_on_every_exit() {
+    for exit in Exit::ALL {
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let (task, has_started) = endless_task(&dropped);
+        let handle = tokio::spawn(task);
+        has_started.await.unwrap();
+        exit.assert_ended(own(handle, exit)).await;
+        assert_eq!(dropped.load(Ordering::SeqCst), 1, "{exit:?}");
+    }
+}
+
+#[tokio::test]
+async fn task_set_owned_by_generic_code_is_stopped_before_the_fn_returns_on_every_exit() {
+    for exit in Exit::ALL {
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let mut tasks = JoinSet::new();
+        for _ in 0..3 {
+            let (task, has_started) = endless_task(&dropped);
+            tasks.spawn(task);
+            has_started.await.unwrap();
+        }
+        exit.assert_ended(own(tasks, exit)).await;
+        assert_eq!(dropped.load(Ordering::SeqCst), 3, "{exit:?}");
+    }
+}
+
 /// A handle the body awaited to the end: polling it again would panic in tokio, so the
 /// clean-up must leave it alone.
 #[async_scope]
@@ -340,21 +368,41 @@ async fn task_awaited_by_the_body_is_left_alone() {
     assert_eq!(await_own_task().await, 7);
 }
 
-/// A task that panicked: its panic is discarded by the clean-up, as by `JoinHandle`'s
-/// `Drop`, and the fn returns normally.
-#[async_scope]
-async fn own_a_panicking_task() -> u32 {
-    #[async_drop]
-    let handle = tokio::spawn(async { panic!("task panicked") });
-    while !handle.is_finished() {
-        tokio::task::yield_now().await;
+/// Counts its drop, then panics: a task holding it ends in a panic when it is aborted.
+struct PanicOnDrop(Arc<AtomicUsize>);
+
+impl Drop for PanicOnDrop {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        panic!("the task's state panicked when dropped");
     }
+}
+
+/// Owns a running task whose abort panics: the clean-up awaits the handle, which returns the
+/// panic as an error, and discards it, as `JoinHandle`'s `Drop` would; the fn returns normally.
+#[async_scope]
+async fn own_a_task_that_panics_when_aborted(dropped: Arc<AtomicUsize>) -> u32 {
+    let guard = PanicOnDrop(dropped);
+    let (started, has_started) = oneshot::channel();
+    #[async_drop]
+    let handle = tokio::spawn(async move {
+        let _guard = guard;
+        let _ = started.send(());
+        std::future::pending::<()>().await;
+    });
+    has_started.await.unwrap();
+    assert!(!handle.is_finished());
     1
 }
 
 #[tokio::test]
-async fn panic_of_an_owned_task_is_discarded() {
-    assert_eq!(own_a_panicking_task().await, 1);
+async fn panic_of_an_aborted_task_is_discarded() {
+    let dropped = Arc::new(AtomicUsize::new(0));
+    assert_eq!(
+        own_a_task_that_panics_when_aborted(dropped.clone()).await,
+        1
+    );
+    assert_eq!(dropped.load(Ordering::SeqCst), 1, "the task was stopped");
 }
 
 /// The `AsyncDropSend` impls, checked as bounds (the spawning tests check them in use).

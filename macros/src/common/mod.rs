@@ -14,6 +14,8 @@ pub(crate) mod errors;
 pub(crate) mod for_await;
 #[cfg(any(feature = "traits", feature = "streams"))]
 pub(crate) mod lifetimes;
-#[cfg(feature = "for-await")] // and so with every extension that parses options
+// Other macros' input, scanned for `yield` and `#[for_await]` loops.
+#[cfg(feature = "for-await")]
 pub(crate) mod macro_input;
+#[cfg(feature = "for-await")] // and so with every extension that parses options
 pub(crate) mod options;

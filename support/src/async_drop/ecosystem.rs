@@ -5,6 +5,10 @@
 //! impls live here, one file per crate, each compiled only when its feature is on: the
 //! default build depends on no runtime.
 //!
+//! Each type gets both traits with one body: its `async_drop_send` returns `self.async_drop()`,
+//! whose future is `Send` whenever the type is. `#[async_scope]` picks `async_drop_send` for a
+//! concrete `Send` type and `async_drop` in generic code, so the two must not differ.
+//!
 //! Every clean-up here ignores I/O errors, as `Drop` does: an `async_drop` has no caller to
 //! return them to. Code that must see the error awaits the same call in the body, after
 //! which the clean-up finds nothing left to do.

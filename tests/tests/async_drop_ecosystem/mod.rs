@@ -1,14 +1,19 @@
 //! What the ecosystem tests (`async_drop_tokio.rs`, `async_drop_futures_io.rs`) share: the
-//! three ways a scope can end, and temporary files that clean up after themselves.
+//! three ways a scope can end, the scope under test for writers, and temporary files that
+//! clean up after themselves.
 
-use std::any::Any;
 use std::future::Future;
 use std::io;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use async_ext::{AsyncDrop, async_scope};
+use async_ext_tests::panic_message;
 use futures::FutureExt;
+
+/// What the writer tests write, then look for on the other side.
+pub(crate) const PAYLOAD: &[u8] = b"bytes written before the scope ended";
 
 /// How the body of a scope under test ends, after it has written its bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,19 +46,28 @@ impl Exit {
         match (self, outcome) {
             (Exit::Normal, Ok(Ok(()))) => {}
             (Exit::Question, Ok(Err(error))) => assert_eq!(error.to_string(), "early exit"),
-            (Exit::Panic, Err(payload)) => assert_eq!(message(&*payload), "body panicked"),
+            (Exit::Panic, Err(payload)) => {
+                assert_eq!(panic_message(&*payload), "body panicked");
+            }
             (exit, Ok(result)) => panic!("{exit:?}: the scope returned {result:?}"),
-            (exit, Err(payload)) => panic!("{exit:?}: the scope panicked: {}", message(&*payload)),
+            (exit, Err(payload)) => {
+                panic!("{exit:?}: the scope panicked: {}", panic_message(&*payload))
+            }
         }
     }
 }
 
-fn message(payload: &(dyn Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
+/// The scope under test for writers: `write` writes to the marked writer, then the body ends
+/// as `exit` says. The write is a parameter because tokio and futures-io each have their own
+/// `AsyncWrite`: each test file passes its `write_payload`.
+#[async_scope]
+pub(crate) async fn write_then_end<W: AsyncDrop>(
+    #[async_drop] writer: W,
+    write: impl AsyncFnOnce(&mut W) -> io::Result<()>,
+    exit: Exit,
+) -> io::Result<()> {
+    write(writer).await?;
+    exit.leave()
 }
 
 /// A path in the temporary directory, unique in this process and across processes, removed

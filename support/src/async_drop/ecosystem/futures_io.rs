@@ -48,6 +48,7 @@ async fn close<W: AsyncWrite + Unpin + ?Sized>(writer: &mut W) {
 /// futures::executor::block_on(render(&mut out, &[1, 2, 3])).unwrap();
 /// assert_eq!(out, b"1;2;3;");
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<W: AsyncWrite + Unpin> AsyncDrop for BufWriter<W> {
     fn async_drop(&mut self) -> impl Future<Output = ()> {
         close(self)
@@ -55,13 +56,16 @@ impl<W: AsyncWrite + Unpin> AsyncDrop for BufWriter<W> {
 }
 
 /// The same clean-up, for a `Send` writer.
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for BufWriter<W> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        close(self)
+        self.async_drop()
     }
 }
 
 /// Any `futures-io` [`AsyncWrite`], closed (flushed, then shut) by its async drop.
+///
+/// Available with async-ext's `futures-io` feature.
 ///
 /// For a writer of another crate that has no `AsyncDrop` impl of its own, since the orphan
 /// rule forbids you to write one: `#[async_drop] let conn = CloseOnAsyncDrop::new(stream);`.
@@ -88,6 +92,7 @@ impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for BufWriter<W> {
 /// assert_eq!(futures::executor::block_on(fill(&mut buffer)).unwrap(), 3);
 /// assert_eq!(&buffer, b"abc\0");
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 #[derive(Debug, Default)]
 pub struct CloseOnAsyncDrop<W> {
     writer: W,
@@ -120,6 +125,7 @@ impl<W> DerefMut for CloseOnAsyncDrop<W> {
 }
 
 /// Closes the writer: its buffered bytes are flushed, then it is shut.
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<W: AsyncWrite + Unpin> AsyncDrop for CloseOnAsyncDrop<W> {
     fn async_drop(&mut self) -> impl Future<Output = ()> {
         close(&mut self.writer)
@@ -127,9 +133,10 @@ impl<W: AsyncWrite + Unpin> AsyncDrop for CloseOnAsyncDrop<W> {
 }
 
 /// The same clean-up, for a `Send` writer.
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for CloseOnAsyncDrop<W> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        close(&mut self.writer)
+        self.async_drop()
     }
 }
 

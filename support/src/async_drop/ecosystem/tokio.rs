@@ -1,8 +1,5 @@
 //! `AsyncDrop` and `AsyncDropSend` for tokio's writers, streams, files and tasks (the `tokio`
 //! feature).
-//!
-//! Each type gets both traits: its clean-up is one shared `async fn` below, whose future is
-//! `Send` whenever the type is, so the `AsyncDropSend` impl only adds that bound.
 
 use core::future::Future;
 
@@ -20,17 +17,6 @@ use crate::{AsyncDrop, AsyncDropSend};
 async fn shut_down<W: AsyncWrite + Unpin + ?Sized>(writer: &mut W) {
     // No caller to hand the error to (see the module docs of `ecosystem`).
     let _ = writer.shutdown().await;
-}
-
-/// Aborts the task and waits until it has stopped, its future dropped.
-async fn stop_task<T>(task: &mut JoinHandle<T>) {
-    task.abort();
-    // A finished task has already dropped its future; and polling a handle again after the
-    // body awaited it to the end would panic, so only a running task is awaited.
-    if !task.is_finished() {
-        // Its value, cancellation or panic is discarded, as by `JoinHandle`'s `Drop`.
-        let _ = task.await;
-    }
 }
 
 /// Flushes the buffered bytes, then shuts the inner writer down (`BufWriter::shutdown`).
@@ -70,6 +56,7 @@ async fn stop_task<T>(task: &mut JoinHandle<T>) {
 /// assert_eq!(reader.await.unwrap()?, "one two");
 /// # std::io::Result::Ok(()) }).unwrap();
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<W: AsyncWrite + Unpin> AsyncDrop for BufWriter<W> {
     fn async_drop(&mut self) -> impl Future<Output = ()> {
         shut_down(self)
@@ -77,9 +64,10 @@ impl<W: AsyncWrite + Unpin> AsyncDrop for BufWriter<W> {
 }
 
 /// The same clean-up, for a `Send` writer.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for BufWriter<W> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        shut_down(self)
+        self.async_drop()
     }
 }
 
@@ -116,6 +104,7 @@ impl<W: AsyncWrite + Unpin + Send> AsyncDropSend for BufWriter<W> {
 /// assert_eq!(server.await.unwrap()?, b"ping");
 /// # std::io::Result::Ok(()) }).unwrap();
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl AsyncDrop for TcpStream {
     fn async_drop(&mut self) -> impl Future<Output = ()> {
         shut_down(self)
@@ -123,9 +112,10 @@ impl AsyncDrop for TcpStream {
 }
 
 /// The same clean-up, as a `Send` future.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl AsyncDropSend for TcpStream {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        shut_down(self)
+        self.async_drop()
     }
 }
 
@@ -155,6 +145,7 @@ impl AsyncDropSend for TcpStream {
 /// # std::io::Result::Ok(()) }).unwrap();
 /// # }
 /// ```
+#[cfg_attr(docsrs, doc(cfg(all(feature = "tokio", unix))))]
 #[cfg(unix)]
 impl AsyncDrop for UnixStream {
     fn async_drop(&mut self) -> impl Future<Output = ()> {
@@ -163,10 +154,11 @@ impl AsyncDrop for UnixStream {
 }
 
 /// The same clean-up, as a `Send` future.
+#[cfg_attr(docsrs, doc(cfg(all(feature = "tokio", unix))))]
 #[cfg(unix)]
 impl AsyncDropSend for UnixStream {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        shut_down(self)
+        self.async_drop()
     }
 }
 
@@ -199,6 +191,7 @@ impl AsyncDropSend for UnixStream {
 /// std::fs::remove_file(&path)?;
 /// # std::io::Result::Ok(()) }).unwrap();
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl AsyncDrop for File {
     async fn async_drop(&mut self) {
         // No caller to hand the error to (see the module docs of `ecosystem`).
@@ -207,6 +200,7 @@ impl AsyncDrop for File {
 }
 
 /// The same clean-up, as a `Send` future.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl AsyncDropSend for File {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
         self.async_drop()
@@ -223,8 +217,9 @@ impl AsyncDropSend for File {
 /// stop).
 ///
 /// On cancellation, `JoinHandle`'s own `Drop` only *detaches* the task, which keeps running;
-/// the orphan hook reports the handle. Run the scope under `async_ext::cancel_gracefully` to
-/// keep the clean-up when it is cancelled.
+/// the orphan hook reports the handle. Run the scope under
+/// [`cancel_gracefully`](crate::cancel_gracefully) to keep the clean-up when it is cancelled
+/// (the `tokio` feature turns on `std`, which that needs).
 ///
 /// ```
 /// use async_ext::async_scope;
@@ -253,16 +248,24 @@ impl AsyncDropSend for File {
 /// assert!(stopped.load(Ordering::SeqCst)); // the task's future is gone
 /// # });
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<T> AsyncDrop for JoinHandle<T> {
-    fn async_drop(&mut self) -> impl Future<Output = ()> {
-        stop_task(self)
+    async fn async_drop(&mut self) {
+        self.abort();
+        // A finished task has already dropped its future; and polling a handle again after the
+        // body awaited it to the end would panic, so only a running task is awaited.
+        if !self.is_finished() {
+            // Its value, cancellation or panic is discarded, as by `JoinHandle`'s `Drop`.
+            let _ = self.await;
+        }
     }
 }
 
 /// The same clean-up, as a `Send` future, for a task whose output is `Send`.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<T: Send> AsyncDropSend for JoinHandle<T> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        stop_task(self)
+        self.async_drop()
     }
 }
 
@@ -302,6 +305,7 @@ impl<T: Send> AsyncDropSend for JoinHandle<T> {
 /// assert_eq!(stopped.load(Ordering::SeqCst), 3);
 /// # });
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<T: 'static> AsyncDrop for JoinSet<T> {
     fn async_drop(&mut self) -> impl Future<Output = ()> {
         self.shutdown()
@@ -309,8 +313,9 @@ impl<T: 'static> AsyncDrop for JoinSet<T> {
 }
 
 /// The same clean-up, as a `Send` future, for tasks whose output is `Send`.
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<T: Send + 'static> AsyncDropSend for JoinSet<T> {
     fn async_drop_send(&mut self) -> impl Future<Output = ()> + Send {
-        self.shutdown()
+        self.async_drop()
     }
 }
