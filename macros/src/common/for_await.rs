@@ -181,7 +181,6 @@ impl ForAwaitRewriter {
         let body_stmts = &body.stmts;
         // `.await` is spanned at `for`, so "await outside async" lands on the loop.
         let await_token = quote_spanned!(for_token.span=> .await);
-        let body_stmts = &body.stmts;
         let rewritten = quote! {
             {
                 let mut #stream = #private::core::pin::pin!(#checked);
@@ -189,8 +188,6 @@ impl ForAwaitRewriter {
                     #private::next(#private::core::pin::Pin::as_mut(&mut #stream)) #await_token
                 {
                     let #pat = #item;
-                    // The body's statements, not its block: `{ sum += x }` as the loop's last
-                    // expression would be rustc's `unused_braces`.
                     #(#body_stmts)*
                 }
             }

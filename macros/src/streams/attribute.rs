@@ -520,6 +520,7 @@ fn generics_brackets(sig: &mut Signature) {
     }
 }
 
+/// `()`, also in parentheses.
 fn is_unit(ty: &Type) -> bool {
     match ty {
         Type::Tuple(tuple) => tuple.elems.is_empty(),
@@ -538,13 +539,4 @@ fn has_fn_keyword(input: &TokenStream) -> bool {
 /// `-> TYPE` from tokens, without re-parsing them (the item type is the user's, already parsed).
 fn return_type(span: Span, ty: TokenStream) -> ReturnType {
     ReturnType::Type(Token![->](span), Box::new(Type::Verbatim(ty)))
-}
-
-/// `()`, also in parentheses.
-fn is_unit(ty: &Type) -> bool {
-    match ty {
-        Type::Tuple(tuple) => tuple.elems.is_empty(),
-        Type::Paren(paren) => is_unit(&paren.elem),
-        _ => false,
-    }
 }
