@@ -9,7 +9,7 @@ use quote::ToTokens;
 use syn::{Attribute, Ident, Item};
 
 use self::attributes::is_own_attribute;
-use crate::common::crate_path::CratePath;
+use crate::common::crate_path::{self, CratePath};
 use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::for_await;
 use crate::common::options::Options;
@@ -149,6 +149,7 @@ fn misplaced_companion_name(item: &Item, options: &TraitOptions) -> Option<syn::
 
 /// The item expanded with `options`.
 fn expand_with(mut item: Item, options: &TraitOptions) -> TokenStream {
+    crate_path::pass_on(&mut item, &options.krate);
     let loops = match &mut item {
         Item::Trait(item_trait) => for_await::rewrite(item_trait, &options.krate),
         Item::Impl(item_impl) => for_await::rewrite(item_impl, &options.krate),
