@@ -212,7 +212,15 @@ pub(crate) fn unreachable_runtime_error(
     expansion: &TokenStream,
     attribute: &str,
 ) -> Option<syn::Error> {
-    let facts = manifest_facts()?;
+    runtime_error(&manifest_facts()?, input, expansion, attribute)
+}
+
+fn runtime_error(
+    facts: &ManifestFacts,
+    input: &TokenStream,
+    expansion: &TokenStream,
+    attribute: &str,
+) -> Option<syn::Error> {
     let unusable_rename = facts.unusable_rename.as_deref();
     if facts.mentions_runtime && unusable_rename.is_none() {
         return None;
@@ -998,6 +1006,58 @@ mod tests {
         assert_eq!(facts.unusable_rename.as_deref(), Some("self"));
         assert!(facts.mentions_runtime);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_error_comes_only_when_the_expansion_adds_an_unreachable_default_path() {
+        let facts = |mentions_runtime, unusable: Option<&str>| ManifestFacts {
+            renamed: unusable.map(str::to_owned),
+            unusable_rename: unusable.map(str::to_owned),
+            mentions_runtime,
+            workspace_root: None,
+        };
+        let message = |facts: &ManifestFacts, input: TokenStream, expansion: TokenStream| {
+            runtime_error(facts, &input, &expansion, "async_scope").map(|e| e.to_string())
+        };
+        let item = quote!(
+            async fn f() {}
+        );
+        let needs_runtime = quote!(
+            async fn f() {
+                ::async_ext::__private::scope().await
+            }
+        );
+        let facade_user = facts(false, None);
+        let error = message(&facade_user, item.clone(), needs_runtime.clone()).unwrap();
+        assert!(error.starts_with("this crate's Cargo.toml does not depend on `async-ext`"));
+        assert!(
+            error.contains("`#[async_scope(crate = ::facade::async_ext)]`"),
+            "{error}"
+        );
+        // An expansion that names no runtime path, or only the user's own: no error.
+        assert_eq!(message(&facade_user, item.clone(), item.clone()), None);
+        assert_eq!(
+            message(&facade_user, needs_runtime.clone(), needs_runtime.clone()),
+            None
+        );
+        let given = quote!(
+            async fn f() {
+                ::facade::async_ext::__private::scope().await
+            }
+        );
+        assert_eq!(message(&facade_user, item.clone(), given), None);
+        // A manifest that depends on async-ext: no error.
+        assert_eq!(
+            message(&facts(true, None), item.clone(), needs_runtime.clone()),
+            None
+        );
+        // A rename no path can start with.
+        let error = message(&facts(true, Some("self")), item, needs_runtime).unwrap();
+        assert!(
+            error.contains("calls `async-ext` `self`, which cannot start a path"),
+            "{error}"
+        );
+        assert!(error.contains("`#[async_scope(crate = …)]`"), "{error}");
     }
 
     #[test]
