@@ -48,9 +48,9 @@ use proc_macro::TokenStream;
 #[cfg(feature = "traits")]
 #[proc_macro_attribute]
 pub fn async_trait_ext(args: TokenStream, input: TokenStream) -> TokenStream {
-    let args: proc_macro2::TokenStream = args.into();
-    let expansion = traits::expand(args.clone(), input.into());
-    checked_runtime_path(&args, "async_trait_ext", expansion)
+    let input: proc_macro2::TokenStream = input.into();
+    let expansion = traits::expand(args.into(), input.clone());
+    checked_runtime_path(input, expansion, "async_trait_ext", Output::Item)
 }
 
 /// Called by `async_ext::async_closure!` with `($crate)` in front.
@@ -78,36 +78,36 @@ pub fn try_stream_inner(input: TokenStream) -> TokenStream {
 #[cfg(feature = "streams")]
 #[proc_macro_attribute]
 pub fn async_stream(args: TokenStream, input: TokenStream) -> TokenStream {
-    let args: proc_macro2::TokenStream = args.into();
-    let expansion = streams::expand_stream_fn(args.clone(), input.into(), streams::Flavor::Plain);
-    checked_runtime_path(&args, "async_stream", expansion)
+    let input: proc_macro2::TokenStream = input.into();
+    let expansion = streams::expand_stream_fn(args.into(), input.clone(), streams::Flavor::Plain);
+    checked_runtime_path(input, expansion, "async_stream", Output::Item)
 }
 
 #[doc = include_str!("docs/async_try_stream.md")]
 #[cfg(feature = "streams")]
 #[proc_macro_attribute]
 pub fn async_try_stream(args: TokenStream, input: TokenStream) -> TokenStream {
-    let args: proc_macro2::TokenStream = args.into();
-    let expansion = streams::expand_stream_fn(args.clone(), input.into(), streams::Flavor::Try);
-    checked_runtime_path(&args, "async_try_stream", expansion)
+    let input: proc_macro2::TokenStream = input.into();
+    let expansion = streams::expand_stream_fn(args.into(), input.clone(), streams::Flavor::Try);
+    checked_runtime_path(input, expansion, "async_try_stream", Output::Item)
 }
 
 #[doc = include_str!("docs/for_await.md")]
 #[cfg(feature = "for-await")]
 #[proc_macro_attribute]
 pub fn for_await(args: TokenStream, input: TokenStream) -> TokenStream {
-    let args: proc_macro2::TokenStream = args.into();
-    let expansion = common::for_await::expand_attribute(args.clone(), input.into());
-    checked_runtime_path(&args, "for_await", expansion)
+    let input: proc_macro2::TokenStream = input.into();
+    let expansion = common::for_await::expand_attribute(args.into(), input.clone());
+    checked_runtime_path(input, expansion, "for_await", Output::Item)
 }
 
 #[doc = include_str!("docs/async_scope.md")]
 #[cfg(feature = "async-drop")]
 #[proc_macro_attribute]
 pub fn async_scope(args: TokenStream, input: TokenStream) -> TokenStream {
-    let args: proc_macro2::TokenStream = args.into();
-    let expansion = async_drop::expand_scope(args.clone(), input.into());
-    checked_runtime_path(&args, "async_scope", expansion)
+    let input: proc_macro2::TokenStream = input.into();
+    let expansion = async_drop::expand_scope(args.into(), input.clone());
+    checked_runtime_path(input, expansion, "async_scope", Output::Item)
 }
 
 #[doc = include_str!("docs/derive_async_drop.md")]
@@ -116,24 +116,35 @@ pub fn async_scope(args: TokenStream, input: TokenStream) -> TokenStream {
 pub fn derive_async_drop(input: TokenStream) -> TokenStream {
     let input: proc_macro2::TokenStream = input.into();
     let expansion = async_drop::expand_derive(input.clone());
-    checked_runtime_path(&input, "async_drop", expansion)
+    checked_runtime_path(input, expansion, "async_drop", Output::Derive)
 }
 
-/// The expansion, preceded by an error naming `crate = …` when it reaches the runtime as
-/// `::async_ext` in a crate whose manifest does not depend on async-ext (the macro came through
-/// a crate that re-exports it); rustc's own errors for the paths follow, but this one comes
-/// first and says what to write. `given` is where a `crate = …` would be, in the options of
-/// `attribute`.
+/// What a macro's output stands for: the item it was put on (an attribute), or code added
+/// after it (a derive).
+enum Output {
+    Item,
+    Derive,
+}
+
+/// The expansion, or, when it names `::async_ext` and that path cannot resolve in the calling
+/// crate (its manifest does not depend on async-ext: the macro came through a crate that
+/// re-exports it), one error saying to write `crate = …` in the options of `attribute`. With
+/// the error goes the item without our attributes (nothing for a derive), so the mistake gives
+/// that one error and not rustc's "cannot find `async_ext`" for each generated path.
 fn checked_runtime_path(
-    given: &proc_macro2::TokenStream,
-    attribute: &str,
+    input: proc_macro2::TokenStream,
     expansion: proc_macro2::TokenStream,
+    attribute: &str,
+    output: Output,
 ) -> TokenStream {
-    match common::crate_path::unreachable_runtime_error(given, attribute) {
+    use common::crate_path::{unreachable_runtime_error, without_expansion};
+    match unreachable_runtime_error(&input, &expansion, attribute) {
         Some(error) => {
-            let mut output = error.to_compile_error();
-            output.extend(expansion);
-            output.into()
+            let mut tokens = error.to_compile_error();
+            if let Output::Item = output {
+                tokens.extend(without_expansion(input));
+            }
+            tokens.into()
         }
         None => expansion.into(),
     }

@@ -1,5 +1,7 @@
 //! `cargo run --example tour`: every extension of async-ext once. Each step shows the lines of
-//! code it runs and where they are (`file:line`), then what they printed.
+//! code it runs and where they are (`file:line`), then what they printed. `cargo test` runs
+//! it too (support/Cargo.toml sets `test = true`), so a step that breaks or a marker renamed on
+//! one side only fails the tests.
 
 #[path = "tour/async_drop.rs"]
 mod async_drop;
@@ -26,4 +28,13 @@ fn main() {
     for_await::run();
     async_drop::run();
     println!("\ntour finished");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_tour_runs_and_shows_every_marked_region() {
+        super::main();
+        assert_eq!(super::show::unshown_markers(), Vec::<String>::new());
+    }
 }

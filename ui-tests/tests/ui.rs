@@ -11,11 +11,17 @@
 
 use std::env;
 use std::process::Command;
+use std::sync::Mutex;
 
 /// Set in the child process: run trybuild itself instead of re-invoking.
 const CHILD: &str = "ASYNC_EXT_UI_CHILD";
 /// Set by a user who wants trybuild's output live (no child process).
 const VERBOSE: &str = "ASYNC_EXT_UI_VERBOSE";
+
+/// Held while a child runs: the harness runs the tests on parallel threads, and trybuild's own
+/// lock between processes (a file it considers stale after 1.5 s) does not hold under load, so
+/// two children could build into the same project at once. One child at a time.
+static ONE_CHILD_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 enum Kind {
     CompileFail,
@@ -33,6 +39,10 @@ fn check(test_name: &str, pattern: &str, kind: Kind) {
         return; // trybuild runs the cases when `cases` drops, and panics on a failure
     }
     let exe = env::current_exe().expect("the path of this test binary");
+    // A child that failed poisons the lock; the next one runs anyway.
+    let _one_child = ONE_CHILD_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let output = Command::new(exe)
         .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD, "1")

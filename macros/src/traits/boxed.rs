@@ -40,7 +40,6 @@ use super::attributes::{strip_method_options, take_method_options};
 use super::boxing::Boxing;
 use super::dyn_hint::dyn_hint;
 use super::options::TraitOptions;
-use super::reach::can_name_support_crate;
 use super::receiver::{SelfNeeds, mentions_self_in_block, mentions_self_in_sig};
 use super::spans::located_at;
 use crate::common::async_body::{
@@ -227,7 +226,7 @@ pub(crate) fn expand_impl(mut item: syn::ItemImpl, options: &TraitOptions) -> To
         method.attrs.push(signature_lint_allows());
     }
     // Left out where `::async_ext` names nothing (the attribute reached through a re-export).
-    let probes = if can_name_support_crate(&options.krate) {
+    let probes = if options.krate.is_reachable() {
         asyncness::impl_probes(&item, &written_methods, &options.krate)
     } else {
         TokenStream::new()

@@ -13,6 +13,7 @@ use syn::Item;
 
 use self::attributes::strip_method_options;
 use self::options::{Mode, TraitOptions};
+use crate::common::crate_path;
 use crate::common::errors::error_with_fallback;
 use crate::common::for_await;
 
@@ -26,7 +27,6 @@ mod local_variant;
 mod method_kind;
 mod native;
 mod options;
-mod reach;
 pub(crate) mod receiver;
 pub(crate) mod spans;
 
@@ -76,6 +76,7 @@ fn stray_companion_name(item: &Item, span: Option<proc_macro2::Span>) -> Option<
 
 /// The item expanded with `options`.
 fn expand_with(mut item: Item, options: &TraitOptions) -> TokenStream {
+    crate_path::pass_on(&mut item, &options.krate);
     let loops = match &mut item {
         Item::Trait(item_trait) => for_await::rewrite(item_trait, &options.krate),
         Item::Impl(item_impl) => for_await::rewrite(item_impl, &options.krate),
