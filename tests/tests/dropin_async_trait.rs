@@ -7,7 +7,8 @@ use futures::executor::block_on;
 
 mod dropin_tracing;
 
-/// The same in native mode: a plain impl method, called directly and through the companion.
+/// `#[tracing::instrument]` on a native-mode impl method (a plain `async fn`): its span is
+/// entered while the future runs, called directly and through the companion.
 mod tracing_instrument_native {
     use super::dropin_tracing::{Recorder, seen};
     use super::*;

@@ -20,5 +20,8 @@ pub mod for_await {}
 #[doc = include_str!("async_drop.md")]
 pub mod async_drop {}
 
+#[doc = include_str!("peers.md")]
+pub mod peers {}
+
 #[doc = include_str!("soundness.md")]
 pub mod soundness {}
