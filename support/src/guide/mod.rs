@@ -46,5 +46,8 @@ pub mod evolving {}
 #[doc = include_str!("troubleshooting.md")]
 pub mod troubleshooting {}
 
+#[doc = include_str!("peers.md")]
+pub mod peers {}
+
 #[doc = include_str!("soundness.md")]
 pub mod soundness {}
