@@ -4,7 +4,7 @@
 //! gives dynamic dispatch.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::{ItemTrait, ReturnType, TraitItem, TraitItemFn, Type};
 
 use super::attributes::{
@@ -14,6 +14,8 @@ use super::method_kind::MethodKind;
 use super::options::{CompanionName, NativeOptions, TraitOptions};
 use super::receiver::{ReceiverShape, SelfNeeds};
 use super::{asyncness, companion};
+
+mod local;
 use crate::common::async_body::{
     HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
 };
@@ -39,10 +41,20 @@ pub(crate) fn expand_trait(
         })
         .collect();
     let mut errors = Errors::default();
+    let mode = MethodMode {
+        send: options.relaxed_send.is_none(),
+        native_span: native.native.span(),
+        krate: &options.krate,
+    };
+    // The local variant is made from the trait as written, before the loop below rewrites it.
+    let local = native
+        .local
+        .as_ref()
+        .map(|local| local::expand(&original, local, &mode));
     let mut kinds = Vec::with_capacity(item.items.len());
     for trait_item in &mut item.items {
         let kind = match trait_item {
-            TraitItem::Fn(method) => errors.push_result(rewrite_method(method, options, native)),
+            TraitItem::Fn(method) => errors.push_result(rewrite_method(method, &mode)),
             _ => None,
         };
         kinds.push(kind);
@@ -56,16 +68,42 @@ pub(crate) fn expand_trait(
         CompanionName::Disabled => Ok(TokenStream::new()),
         CompanionName::Default => {
             let name = format_ident!("Dyn{}", item.ident);
-            companion::expand(&item, &kinds, &name, options)
+            companion::expand(&item, &kinds, &name, None, options)
         }
-        CompanionName::Named(name) => companion::expand(&item, &kinds, name, options),
+        CompanionName::Named(vis, name) => {
+            companion::expand(&item, &kinds, name, vis.as_ref(), options)
+        }
     };
     // The records are `where Self: Sized` methods with default bodies: added after the
     // companion is built, they stay out of it and cost the companion nothing.
     item.items.extend(records);
+    let local = match local {
+        Some(Ok(local)) => local,
+        Some(Err(error)) => error.to_compile_error(),
+        None => TokenStream::new(),
+    };
     match companion {
-        Ok(companion) => quote!(#item #companion),
-        Err(error) => error_with_fallback(&error, item),
+        Ok(companion) => quote!(#item #companion #local),
+        Err(error) => error_with_fallback(&error, quote!(#item #local)),
+    }
+}
+
+/// What every method of one trait is rewritten with.
+pub(super) struct MethodMode<'o> {
+    /// The trait is in `Send` mode (no trait-wide `?Send`).
+    send: bool,
+    /// The `native` token, where rustc's note on a missing `Send` points.
+    native_span: proc_macro2::Span,
+    krate: &'o crate::common::crate_path::CratePath,
+}
+
+impl MethodMode<'_> {
+    /// The same mode without `Send`: the local variant's.
+    fn local(&self) -> Self {
+        MethodMode {
+            send: false,
+            ..*self
+        }
     }
 }
 
@@ -77,31 +115,20 @@ pub(crate) fn expand_trait(
 // Output: fn len(&self, __arg1: (u8, u8)) -> impl Future<Output = usize> + Send
 //         where Self: ::core::marker::Sync
 //         { async move { let (a, b) = __arg1; body } }
-fn rewrite_method(
-    method: &mut TraitItemFn,
-    options: &TraitOptions,
-    native: &NativeOptions,
-) -> syn::Result<MethodKind> {
+fn rewrite_method(method: &mut TraitItemFn, mode: &MethodMode<'_>) -> syn::Result<MethodKind> {
     if is_stream_method(&method.attrs) {
         return Ok(MethodKind::Stream);
     }
     let method_relaxed = take_method_options(&mut method.attrs)?;
+    let send = mode.send && method_relaxed.is_none();
     let Some(async_token) = method.sig.asyncness else {
-        if let Some(span) = method_relaxed {
-            return Err(syn::Error::new(
-                span,
-                "`?Send` here means nothing: this method is not `async`; remove \
-                 `#[async_trait_ext(?Send)]` or make the method an `async fn`",
-            ));
-        }
-        return Ok(MethodKind::Sync);
+        return rewrite_sync_method(method, send, method_relaxed);
     };
     let span = async_token.span;
-    let send = options.relaxed_send.is_none() && method_relaxed.is_none();
 
     if let Some(block) = &mut method.default {
         // Applied here, while the method is still an `async fn`.
-        apply_async_scope(&mut method.attrs, &mut method.sig, block, &options.krate)?;
+        apply_async_scope(&mut method.attrs, &mut method.sig, block, mode.krate)?;
     }
 
     let sig = &mut method.sig;
@@ -116,7 +143,7 @@ fn rewrite_method(
     // with a default body: rustc reports that body's non-`Send` future at the whole return
     // type, whose span would then stretch from the attribute to the method.
     let send_span = match &method.default {
-        None => native.native.span(),
+        None => mode.native_span,
         Some(_) => span,
     };
     let send_bound = send.then(|| quote_spanned!(send_span=> + ::core::marker::Send));
@@ -141,4 +168,53 @@ fn rewrite_method(
         method.attrs.push(future_fn_allows());
     }
     Ok(MethodKind::Async { output, send })
+}
+
+// Input:  fn iter(&self) -> impl Iterator<Item = u32>;
+// Output: fn iter(&self) -> impl Iterator<Item = u32> + ::core::marker::Send;
+//
+// A sync method returning `impl Trait` promises `Send` in a `Send` trait, as trait-variant's
+// `Send` variant does (unless it carries `#[async_trait_ext(?Send)]`); any other sync method
+// passes through.
+fn rewrite_sync_method(
+    method: &mut TraitItemFn,
+    send: bool,
+    method_relaxed: Option<proc_macro2::Span>,
+) -> syn::Result<MethodKind> {
+    let ReturnType::Type(_, returned) = &mut method.sig.output else {
+        return relaxed_means_nothing(method_relaxed);
+    };
+    let Type::ImplTrait(impl_trait) = &mut **returned else {
+        return relaxed_means_nothing(method_relaxed);
+    };
+    if send && !impl_trait.bounds.iter().any(is_send_bound) {
+        // Spanned at the last bound, so that an error at the whole type still covers it.
+        let span = impl_trait
+            .bounds
+            .to_token_stream()
+            .into_iter()
+            .last()
+            .map_or(impl_trait.impl_token.span, |token| token.span());
+        impl_trait
+            .bounds
+            .push(syn::parse_quote_spanned!(span=> ::core::marker::Send));
+    }
+    Ok(MethodKind::Sync)
+}
+
+fn relaxed_means_nothing(method_relaxed: Option<proc_macro2::Span>) -> syn::Result<MethodKind> {
+    match method_relaxed {
+        Some(span) => Err(syn::Error::new(
+            span,
+            "`?Send` here means nothing: this method is not `async` and does not return \
+             `impl Trait`; remove `#[async_trait_ext(?Send)]` or make the method an `async fn`",
+        )),
+        None => Ok(MethodKind::Sync),
+    }
+}
+
+/// `Send`, however its path is spelled.
+pub(super) fn is_send_bound(bound: &syn::TypeParamBound) -> bool {
+    matches!(bound, syn::TypeParamBound::Trait(bound)
+        if bound.path.segments.last().is_some_and(|last| last.ident == "Send"))
 }

@@ -1,5 +1,4 @@
-//! What no companion can forward, each reported at the item with the fix: an `unsafe trait`,
-//! supertraits other than `Send`/`Sync`/lifetimes, `where Self: …` on the trait, consts,
+//! What no companion can forward, each reported at the item with the fix: supertraits other than `Send`/`Sync`/lifetimes, `where Self: …` on the trait, consts,
 //! generic associated types, macro items, and methods it cannot call through a `dyn` value.
 
 use proc_macro2::TokenStream;
@@ -12,7 +11,9 @@ use syn::{
 use super::super::attributes::has_cfg;
 use super::super::dyn_hint::{contains_impl_trait, requires_sized_self};
 use super::super::method_kind::MethodKind;
+use super::super::native::is_send_bound;
 use super::super::receiver::ReceiverShape;
+use super::erasure::{BoxedImpl, Returned, impl_argument};
 use crate::common::errors::Errors;
 
 const FIX: &str = "add `where Self: Sized` to leave it out of the companion, or write \
@@ -67,19 +68,10 @@ pub(super) fn check_trait(
     errors.finish()
 }
 
-/// Checks what the companion needs of the trait itself (not `unsafe`, supertraits it can
-/// implement, no `where Self: …`).
+/// Checks what the companion needs of the trait itself (supertraits it can implement, no
+/// `where Self: …`). An `unsafe trait` is fine: its companion impls are `unsafe impl`s, the
+/// user's own `unsafe` repeated as a hand-written forwarding impl would.
 fn check_header(item: &ItemTrait, name: &Ident, errors: &mut Errors) {
-    if let Some(unsafety) = &item.unsafety {
-        errors.push(syn::Error::new(
-            unsafety.span,
-            format!(
-                "an `unsafe trait` gets no `{name}` companion: implementing it for the \
-                     companion would need `unsafe` in generated code; write \
-                     `#[async_trait_ext(native, dyn = none)]`"
-            ),
-        ));
-    }
     for bound in &item.supertraits {
         match bound {
             TypeParamBound::Lifetime(_) => {}
@@ -196,12 +188,29 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
     }
     for input in &sig.inputs {
         if let FnArg::Typed(arg) = input {
-            if contains_impl_trait(&arg.ty) {
+            let boxed = impl_argument(&arg.ty).and_then(BoxedImpl::of);
+            let erasable = boxed.is_some();
+            let send_needed = matches!(kind, MethodKind::Async { send: true, .. });
+            let not_send = impl_argument(&arg.ty)
+                .is_some_and(|impl_trait| !impl_trait.bounds.iter().any(is_send_bound));
+            if send_needed && erasable && not_send {
                 return Err(syn::Error::new_spanned(
                     &arg.ty,
                     format!(
-                        "method `{ident}` takes an `impl Trait` argument, which makes it \
-                         generic: it cannot be called through the `{name}` companion; {FIX}"
+                        "the future of `{ident}` holds this argument, so in a `Send` trait it \
+                         must be `Send` (for the `{name}` companion as for every `async fn` \
+                         implementing it): write `impl … + Send`"
+                    ),
+                ));
+            }
+            if !erasable && contains_impl_trait(&arg.ty) {
+                return Err(syn::Error::new_spanned(
+                    &arg.ty,
+                    format!(
+                        "method `{ident}` takes an `impl Trait` argument the `{name}` companion \
+                         cannot box: it boxes an argument whose type is `impl Trait` with one \
+                         trait (and `Send`, `Sync`, lifetimes), not one nested in another type; \
+                         {FIX}"
                     ),
                 ));
             }
@@ -216,18 +225,23 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
             }
         }
     }
-    // What the method returns (an async method: its future's output).
-    let returned = match (kind, &sig.output) {
-        (MethodKind::Sync, syn::ReturnType::Type(_, ty))
-        | (MethodKind::Async { output: ty, .. }, _) => Some(ty),
-        _ => None,
+    // What the method returns, past what the companion erases: an async method's output, or
+    // a sync method's type unless it is an `impl Trait` the companion boxes.
+    let returned: Option<Type> = match Returned::of(kind, &sig.output) {
+        Returned::Future { output, .. } => Some(*output),
+        Returned::Value => match &sig.output {
+            syn::ReturnType::Type(_, ty) => Some((**ty).clone()),
+            syn::ReturnType::Default => None,
+        },
+        Returned::Boxed(_) => None,
     };
-    if returned.is_some_and(|returned| contains_impl_trait(returned)) {
+    if let Some(returned) = returned.filter(contains_impl_trait) {
         return Err(syn::Error::new_spanned(
-            returned,
+            &returned,
             format!(
-                "method `{ident}` returns an `impl Trait`, which the `{name}` companion cannot \
-                 erase; {FIX}"
+                "method `{ident}` returns an `impl Trait` the `{name}` companion cannot box: it \
+                 boxes a return type that is `impl Trait` with one trait (and `Send`, `Sync`, \
+                 lifetimes), not one nested in another type; {FIX}"
             ),
         ));
     }

@@ -5,13 +5,15 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::{
-    GenericParam, Ident, ItemTrait, Lifetime, TraitItem, TraitItemFn, TraitItemType, TypeParamBound,
+    GenericParam, Ident, ItemTrait, Lifetime, TraitItem, TraitItemFn, TraitItemType,
+    TypeParamBound, Visibility,
 };
 
 use super::super::dyn_hint::requires_sized_self;
 use super::super::method_kind::MethodKind;
 use super::super::options::TraitOptions;
 use super::check::is_auto_trait;
+use super::erasure::Returned;
 
 /// One associated type of the trait: it becomes a parameter of the companion.
 pub(super) struct AssocType<'t> {
@@ -24,13 +26,15 @@ pub(super) struct AssocType<'t> {
 /// One method the companion forwards.
 pub(super) struct Forwarded<'t> {
     pub(super) method: &'t TraitItemFn,
-    pub(super) kind: &'t MethodKind,
+    pub(super) returned: Returned,
 }
 
 /// The companion of one trait.
 pub(super) struct Model<'t> {
     pub(super) item: &'t ItemTrait,
     pub(super) name: &'t Ident,
+    /// The companion's visibility: `dyn = pub(crate) Name`'s, or the trait's.
+    pub(super) vis: &'t Visibility,
     pub(super) erased: Ident,
     pub(super) lifetime: Lifetime,
     pub(super) assoc: Vec<AssocType<'t>>,
@@ -50,6 +54,7 @@ impl<'t> Model<'t> {
         item: &'t ItemTrait,
         kinds: &'t [Option<MethodKind>],
         name: &'t Ident,
+        vis: &'t Visibility,
         options: &TraitOptions,
     ) -> Self {
         let (auto_traits, lifetime_supertraits) = supertraits(item);
@@ -63,14 +68,7 @@ impl<'t> Model<'t> {
                 GenericParam::Const(param) => param.ident.to_string(),
             })
             .collect();
-        let lifetime = ["'a", "'dyn_a", "'__dyn_a"]
-            .iter()
-            .find(|candidate| !generic_names.iter().any(|name| name == *candidate))
-            .map_or_else(
-                || Lifetime::new("'__async_ext_dyn", Span::call_site()),
-                |name| Lifetime::new(name, Span::call_site()),
-            );
-
+        let lifetime = companion_lifetime(item);
         let mut assoc = Vec::new();
         let mut methods = Vec::new();
         for (trait_item, kind) in item.items.iter().zip(kinds) {
@@ -83,7 +81,8 @@ impl<'t> Model<'t> {
                     assoc.push(AssocType { item: ty, param });
                 }
                 (TraitItem::Fn(method), Some(kind)) if !requires_sized_self(&method.sig) => {
-                    methods.push(Forwarded { method, kind });
+                    let returned = Returned::of(kind, &method.sig.output);
+                    methods.push(Forwarded { method, returned });
                 }
                 _ => {}
             }
@@ -104,6 +103,7 @@ impl<'t> Model<'t> {
         Model {
             item,
             name,
+            vis,
             erased: format_ident!("__{}Erased", name),
             lifetime,
             assoc,
@@ -133,4 +133,24 @@ fn supertraits(item: &ItemTrait) -> (Vec<Ident>, Vec<&Lifetime>) {
         }
     }
     (auto_traits, lifetimes)
+}
+
+/// The companion's lifetime: `'a` unless the trait names a lifetime `'a` anywhere (its
+/// generics, a method's own lifetimes, a type), then `'dyn_a`, and so on: the companion's
+/// impls declare it around the trait's methods, so it must not shadow one of theirs (E0496).
+/// Readable in rustdoc (`DynStore<'a>`), and clashing with nothing the user wrote.
+fn companion_lifetime(item: &ItemTrait) -> Lifetime {
+    struct Names(Vec<String>);
+    impl syn::visit::Visit<'_> for Names {
+        fn visit_lifetime(&mut self, lifetime: &Lifetime) {
+            self.0.push(lifetime.ident.to_string());
+        }
+    }
+    let mut names = Names(Vec::new());
+    syn::visit::Visit::visit_item_trait(&mut names, item);
+    let mut candidate = String::from("a");
+    while names.0.contains(&candidate) {
+        candidate.insert_str(0, "dyn_");
+    }
+    Lifetime::new(&format!("'{candidate}"), Span::call_site())
 }

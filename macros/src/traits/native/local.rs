@@ -1,0 +1,139 @@
+//! `local = LocalStore`: the same trait without `Send` on its futures, implemented for every
+//! implementor of the `Send` trait, as trait-variant's `make(Store: Send)` gives.
+//!
+//! Input:  #[async_trait_ext(native, local = LocalStore)]
+//!         pub trait Store { type Item; async fn get(&self, key: &str) -> Self::Item; }
+//! Output: pub trait LocalStore {
+//!             type Item;
+//!             fn get(&self, key: &str) -> impl Future<Output = Self::Item>;
+//!         }
+//!         impl<__AsyncExtImpl: Store + ?Sized> LocalStore for __AsyncExtImpl {
+//!             type Item = <__AsyncExtImpl as Store>::Item;
+//!             fn get(&self, __arg1: &str) -> impl Future<Output = Self::Item> {
+//!                 <__AsyncExtImpl as Store>::get(self, __arg1)
+//!             }
+//!         }
+//!
+//! Code that never spawns bounds on `LocalStore` and accepts every `Store` (the companion
+//! included). The local trait's methods have no default bodies: nothing implements it but
+//! through the blanket impl (a type that is not a `Store` still may, by hand).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::{FnArg, GenericParam, Ident, ItemTrait, TraitItem};
+
+use super::{MethodMode, rewrite_method};
+use crate::common::errors::Errors;
+use crate::traits::attributes::cfg_attrs;
+use crate::traits::companion::rename_arguments;
+use crate::traits::dyn_hint::contains_impl_trait;
+
+/// The blanket impl's type parameter: every implementor of the `Send` trait.
+const IMPLEMENTOR: &str = "__AsyncExtImpl";
+
+/// The local variant `name` of `item` (the trait as the user wrote it) and its blanket impl.
+pub(super) fn expand(
+    item: &ItemTrait,
+    name: &Ident,
+    mode: &MethodMode<'_>,
+) -> syn::Result<TokenStream> {
+    let mut local = item.clone();
+    local.ident = name.clone();
+    local.attrs.retain(|attr| !attr.path().is_ident("doc"));
+    let doc = format!(
+        "The local variant of [`{}`]: the same methods, with futures that need not be `Send`. \
+         Implemented for every implementor of [`{}`].",
+        item.ident, item.ident
+    );
+    local.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+    let mut errors = Errors::default();
+    for trait_item in &mut local.items {
+        match trait_item {
+            TraitItem::Fn(method) => {
+                if method.default.take().is_some() {
+                    method.semi_token = Some(syn::Token![;](Span::call_site()));
+                }
+                errors.push_result(rewrite_method(method, &mode.local()));
+            }
+            TraitItem::Type(ty) => ty.default = None,
+            TraitItem::Const(constant) => constant.default = None,
+            TraitItem::Macro(mac) => errors.push(syn::Error::new_spanned(
+                mac,
+                format!(
+                    "the local variant `{name}` cannot forward the items this macro expands to; \
+                     remove `local = {name}`, or write the items out"
+                ),
+            )),
+            _ => {}
+        }
+    }
+    errors.finish()?;
+    let blanket = blanket_impl(item, &local);
+    Ok(quote!(#local #blanket))
+}
+
+fn blanket_impl(item: &ItemTrait, local: &ItemTrait) -> TokenStream {
+    let implementor = Ident::new(IMPLEMENTOR, Span::mixed_site());
+    let send_trait = &item.ident;
+    let local_trait = &local.ident;
+    let (_, trait_args, _) = item.generics.split_for_impl();
+    let source = quote!(<#implementor as #send_trait #trait_args>);
+    let mut generics = item.generics.clone();
+    generics
+        .params
+        .push(syn::parse_quote!(#implementor: #send_trait #trait_args + ?::core::marker::Sized));
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let items = local
+        .items
+        .iter()
+        .filter_map(|trait_item| match trait_item {
+            TraitItem::Const(constant) => {
+                let (ident, ty) = (&constant.ident, &constant.ty);
+                let cfgs = cfg_attrs(&constant.attrs);
+                Some(quote!(#(#cfgs)* const #ident: #ty = #source::#ident;))
+            }
+            TraitItem::Type(ty) => {
+                let ident = &ty.ident;
+                let cfgs = cfg_attrs(&ty.attrs);
+                let (params, args, where_clause) = ty.generics.split_for_impl();
+                Some(quote!(#(#cfgs)* type #ident #params = #source::#ident #args #where_clause;))
+            }
+            TraitItem::Fn(method) => {
+                let mut sig = method.sig.clone();
+                let names = rename_arguments(&mut sig);
+                let ident = &sig.ident;
+                // Explicit type and const arguments where rustc allows them (no `impl Trait`
+                // argument): a const parameter may be named by nothing else.
+                let has_impl_argument = sig.inputs.iter().any(
+                    |input| matches!(input, FnArg::Typed(arg) if contains_impl_trait(&arg.ty)),
+                );
+                let explicit: Vec<TokenStream> = sig
+                    .generics
+                    .params
+                    .iter()
+                    .filter_map(|param| match param {
+                        GenericParam::Type(param) => Some(param.ident.to_token_stream()),
+                        GenericParam::Const(param) => Some(param.ident.to_token_stream()),
+                        GenericParam::Lifetime(_) => None,
+                    })
+                    .collect();
+                let turbofish = (!has_impl_argument && !explicit.is_empty())
+                    .then(|| quote!(::<#(#explicit),*>));
+                let cfgs = cfg_attrs(&method.attrs);
+                Some(quote! {
+                    #(#cfgs)*
+                    #[inline]
+                    #sig {
+                        #source::#ident #turbofish(#(#names),*)
+                    }
+                })
+            }
+            _ => None,
+        });
+    let unsafety = &item.unsafety;
+    quote! {
+        #unsafety impl #impl_generics #local_trait #trait_args for #implementor #where_clause {
+            #(#items)*
+        }
+    }
+}
