@@ -426,3 +426,104 @@ mod send_returns {
         assert_eq!(through, [0, 1, 2]);
     }
 }
+
+mod stream_methods {
+    //! `#[async_stream]` methods of a native trait: `Send` in a `Send` trait (generic code can
+    //! spawn them), with no helper bound in the signature, and through the companion like any
+    //! `impl Trait` return; `boxed` ones as they are.
+    use super::*;
+    use async_ext::{Stream, async_stream, async_try_stream};
+    use futures::StreamExt;
+
+    #[async_trait_ext(native, local = LocalCache)]
+    pub(crate) trait Cache {
+        #[async_stream(item = u64)]
+        async fn keys(&self, below: u64);
+        #[async_try_stream(ok = u64, error = String)]
+        async fn checked(&self, below: u64);
+        #[async_stream(boxed, item = u64)]
+        async fn boxed_keys(&self);
+        /// Default body: every key, doubled.
+        #[async_stream(item = u64)]
+        async fn doubled(&self) {
+            let mut keys = std::pin::pin!(self.keys(u64::MAX));
+            while let Some(key) = keys.next().await {
+                yield_!(key * 2);
+            }
+        }
+    }
+
+    struct Memory(Vec<u64>);
+
+    impl Cache for Memory {
+        #[async_stream(item = u64)]
+        async fn keys(&self, below: u64) {
+            for &key in &self.0 {
+                yield_now().await;
+                if key < below {
+                    yield_!(key);
+                }
+            }
+        }
+        #[async_try_stream(ok = u64, error = String)]
+        async fn checked(&self, below: u64) {
+            for &key in &self.0 {
+                if key >= below {
+                    Err(format!("{key} is too big"))?;
+                }
+                yield_!(key);
+            }
+        }
+        #[async_stream(boxed, item = u64)]
+        async fn boxed_keys(&self) {
+            for &key in &self.0 {
+                yield_!(key + 100);
+            }
+        }
+    }
+
+    async fn spawn_streams<C>(cache: Arc<C>) -> (Vec<u64>, Vec<u64>, Vec<Result<u64, String>>)
+    where
+        C: Cache + Send + Sync + ?Sized + 'static,
+    {
+        let task = tokio::spawn(async move {
+            let keys: Vec<u64> = cache.keys(3).collect().await;
+            let mut doubled = Box::pin(cache.doubled());
+            let first = doubled.next().await;
+            yield_now().await;
+            let rest: Vec<u64> = doubled.collect().await;
+            let checked = cache.checked(3).collect().await;
+            (keys, first.into_iter().chain(rest).collect(), checked)
+        });
+        task.await.unwrap()
+    }
+
+    fn is_stream<S: Stream<Item = u64> + Send>(stream: S) -> S {
+        stream
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn stream_methods_are_send_and_go_through_the_companion() {
+        let expected = (
+            vec![1, 2],
+            vec![2, 4, 6],
+            vec![Ok(1), Ok(2), Err("3 is too big".to_owned())],
+        );
+        assert_eq!(
+            spawn_streams(Arc::new(Memory(vec![1, 2, 3]))).await,
+            expected
+        );
+        let companion: Arc<DynCache<'static>> = Arc::new(Memory(vec![1, 2, 3]));
+        assert_eq!(spawn_streams(Arc::clone(&companion)).await, expected);
+        // Both `Cache` and `LocalCache` are in scope here, so the call names its trait.
+        let boxed: Vec<u64> = Cache::boxed_keys(&*companion).collect().await;
+        assert_eq!(boxed, [101, 102, 103]);
+        let memory = Memory(vec![5]);
+        assert_eq!(
+            is_stream(Cache::keys(&memory, 9)).collect::<Vec<_>>().await,
+            [5]
+        );
+        let local: Vec<u64> = LocalCache::keys(&memory, 9).collect().await;
+        assert_eq!(local, [5]);
+    }
+}

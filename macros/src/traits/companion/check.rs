@@ -163,15 +163,6 @@ pub(super) fn bounds_self(ty: &Type) -> bool {
 fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::Result<()> {
     let sig = &method.sig;
     let ident = &sig.ident;
-    if matches!(kind, MethodKind::Stream) {
-        return Err(syn::Error::new_spanned(
-            ident,
-            format!(
-                "method `{ident}` returns an `impl Stream`, which the `{name}` companion cannot \
-                 erase; {FIX}"
-            ),
-        ));
-    }
     if let Some(param) = sig
         .generics
         .params

@@ -20,7 +20,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
-use syn::{FnArg, GenericParam, Ident, ItemTrait, TraitItem};
+use syn::{FnArg, GenericParam, Ident, ItemTrait, TraitItem, TraitItemFn, WherePredicate};
 
 use super::{MethodMode, rewrite_method};
 use crate::common::errors::Errors;
@@ -50,10 +50,22 @@ pub(super) fn expand(
     for trait_item in &mut local.items {
         match trait_item {
             TraitItem::Fn(method) => {
-                if method.default.take().is_some() {
+                if method.default.is_some() {
+                    // The bounds a default body's `Send` future put on the trait's method
+                    // (`where Self: Sync`) hold for every call the blanket impl forwards.
+                    let send_bounds = default_body_bounds(method, mode);
+                    method.default = None;
                     method.semi_token = Some(syn::Token![;](Span::call_site()));
+                    method
+                        .sig
+                        .generics
+                        .make_where_clause()
+                        .predicates
+                        .extend(send_bounds);
                 }
-                errors.push_result(rewrite_method(method, &mode.local()));
+                // The trait's own expansion reports the generator attribute's errors.
+                let mut stream_errors = TokenStream::new();
+                errors.push_result(rewrite_method(method, &mode.local(), &mut stream_errors));
             }
             TraitItem::Type(ty) => ty.default = None,
             TraitItem::Const(constant) => constant.default = None,
@@ -136,4 +148,26 @@ fn blanket_impl(item: &ItemTrait, local: &ItemTrait) -> TokenStream {
             #(#items)*
         }
     }
+}
+
+/// The `where` predicates native mode adds to `method` (with a default body) in the trait
+/// itself: those the local variant's method repeats, so the blanket impl may forward to it.
+fn default_body_bounds(method: &TraitItemFn, mode: &MethodMode<'_>) -> Vec<WherePredicate> {
+    let written = method
+        .sig
+        .generics
+        .where_clause
+        .as_ref()
+        .map_or(0, |clause| clause.predicates.len());
+    let mut in_trait = method.clone();
+    let mut ignored = TokenStream::new();
+    if rewrite_method(&mut in_trait, mode, &mut ignored).is_err() {
+        return Vec::new();
+    }
+    in_trait
+        .sig
+        .generics
+        .where_clause
+        .map(|clause| clause.predicates.into_iter().skip(written).collect())
+        .unwrap_or_default()
 }
