@@ -527,3 +527,47 @@ mod stream_methods {
         assert_eq!(local, [5]);
     }
 }
+
+mod cfg_arguments {
+    //! An argument under `#[cfg]` in a method the companion (and the local variant) forwards:
+    //! each forwards the arguments that exist. (Integration tests build with `cfg(test)`;
+    //! `any()` is always off and `all()` always on.)
+    #![allow(clippy::non_minimal_cfg)]
+    use super::*;
+
+    #[async_trait_ext(native, local = LocalSum)]
+    trait Sum {
+        async fn sum(&self, a: u32, #[cfg(test)] b: u32, #[cfg(not(test))] c: u32) -> u32;
+        fn pick(&self, #[cfg(any())] never: u8, #[cfg(all())] always: u8) -> u8;
+    }
+
+    struct Adder(u32);
+
+    impl Sum for Adder {
+        async fn sum(&self, a: u32, #[cfg(test)] b: u32, #[cfg(not(test))] c: u32) -> u32 {
+            yield_now().await;
+            #[cfg(not(test))]
+            let b = c;
+            self.0 + a + b
+        }
+        fn pick(&self, #[cfg(any())] never: u8, #[cfg(all())] always: u8) -> u8 {
+            #[cfg(any())]
+            let _ = never;
+            always + 1
+        }
+    }
+
+    async fn local_sum<S: LocalSum + ?Sized>(sum: &S) -> u32 {
+        sum.sum(1, 2).await
+    }
+
+    #[test]
+    fn cfg_arguments_are_forwarded_when_they_exist() {
+        let object: Box<DynSum<'static>> = DynSum::boxed(Adder(100));
+        assert_eq!(block_on(Sum::sum(&*object, 1, 2)), 103);
+        assert_eq!(Sum::pick(&*object, 4), 5);
+        assert_eq!(block_on(local_sum(&Adder(10))), 13);
+        assert_eq!(block_on(local_sum(&*object)), 103);
+        assert_eq!(LocalSum::pick(&Adder(0), 8), 9);
+    }
+}

@@ -13,6 +13,7 @@ use super::super::dyn_hint::{contains_impl_trait, requires_sized_self};
 use super::super::method_kind::MethodKind;
 use super::super::native::is_send_bound;
 use super::super::receiver::ReceiverShape;
+use super::cfg_variants::MAX_CFG_ARGUMENTS;
 use super::erasure::{BoxedImpl, Returned, impl_argument};
 use crate::common::errors::Errors;
 
@@ -205,16 +206,35 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
                     ),
                 ));
             }
-            if has_cfg(&arg.attrs) {
+            if arg
+                .attrs
+                .iter()
+                .any(|attr| attr.path().is_ident("cfg_attr"))
+            {
                 return Err(syn::Error::new_spanned(
                     arg,
                     format!(
-                        "the `{name}` companion cannot forward an argument under `#[cfg]` (in \
-                         method `{ident}`); {FIX}"
+                        "the `{name}` companion cannot forward an argument under `#[cfg_attr]` \
+                         (in method `{ident}`): write its `#[cfg]` out; otherwise {FIX}"
                     ),
                 ));
             }
         }
+    }
+    let cfg_arguments = sig
+        .inputs
+        .iter()
+        .filter(|input| matches!(input, FnArg::Typed(arg) if has_cfg(&arg.attrs)))
+        .count();
+    if cfg_arguments > MAX_CFG_ARGUMENTS {
+        return Err(syn::Error::new_spanned(
+            ident,
+            format!(
+                "method `{ident}` has {cfg_arguments} arguments under `#[cfg]`; the `{name}` \
+                 companion forwards one copy of it per combination, and takes at most \
+                 {MAX_CFG_ARGUMENTS}; {FIX}"
+            ),
+        ));
     }
     // What the method returns, past what the companion erases: an async method's output, or
     // a sync method's type unless it is an `impl Trait` the companion boxes.

@@ -198,7 +198,7 @@ impl Model<'_> {
     /// `dyn Trait`s; a future or `impl Trait` return gets a `'__fut` that every input outlives.
     fn erased_signature(
         &self,
-        forwarded: &Forwarded<'_>,
+        forwarded: &Forwarded,
         in_trait: bool,
     ) -> (Signature, Vec<TokenStream>) {
         let mut sig = forwarded.method.sig.clone();

@@ -22,11 +22,13 @@
 use proc_macro2::TokenStream;
 use syn::{Ident, ItemTrait, Visibility};
 
+pub(in crate::traits) use self::cfg_variants::{MAX_CFG_ARGUMENTS, cfg_variants};
 pub(in crate::traits) use self::generate::rename_arguments;
 use self::model::Model;
 use super::method_kind::MethodKind;
 use super::options::TraitOptions;
 
+mod cfg_variants;
 mod check;
 mod erasure;
 mod generate;

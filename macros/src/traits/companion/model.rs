@@ -12,6 +12,7 @@ use syn::{
 use super::super::dyn_hint::requires_sized_self;
 use super::super::method_kind::MethodKind;
 use super::super::options::TraitOptions;
+use super::cfg_variants::cfg_variants;
 use super::check::is_auto_trait;
 use super::erasure::Returned;
 
@@ -24,8 +25,9 @@ pub(super) struct AssocType<'t> {
 }
 
 /// One method the companion forwards.
-pub(super) struct Forwarded<'t> {
-    pub(super) method: &'t TraitItemFn,
+pub(super) struct Forwarded {
+    /// The method, or one copy of it per combination of its arguments' `#[cfg]`s.
+    pub(super) method: TraitItemFn,
     pub(super) returned: Returned,
 }
 
@@ -38,7 +40,7 @@ pub(super) struct Model<'t> {
     pub(super) erased: Ident,
     pub(super) lifetime: Lifetime,
     pub(super) assoc: Vec<AssocType<'t>>,
-    pub(super) methods: Vec<Forwarded<'t>>,
+    pub(super) methods: Vec<Forwarded>,
     /// `Send + Sync` (or the auto-trait supertraits under `?Send`) on the trait object.
     pub(super) object_bounds: TokenStream,
     /// The part of `object_bounds` an implementor of the trait does not already promise
@@ -81,8 +83,10 @@ impl<'t> Model<'t> {
                     assoc.push(AssocType { item: ty, param });
                 }
                 (TraitItem::Fn(method), Some(kind)) if !requires_sized_self(&method.sig) => {
-                    let returned = Returned::of(kind, &method.sig.output);
-                    methods.push(Forwarded { method, returned });
+                    for method in cfg_variants(method) {
+                        let returned = Returned::of(kind, &method.sig.output);
+                        methods.push(Forwarded { method, returned });
+                    }
                 }
                 _ => {}
             }

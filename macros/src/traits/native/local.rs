@@ -25,7 +25,7 @@ use syn::{FnArg, GenericParam, Ident, ItemTrait, TraitItem, TraitItemFn, WherePr
 use super::{MethodMode, rewrite_method};
 use crate::common::errors::Errors;
 use crate::traits::attributes::cfg_attrs;
-use crate::traits::companion::rename_arguments;
+use crate::traits::companion::{MAX_CFG_ARGUMENTS, cfg_variants, rename_arguments};
 use crate::traits::dyn_hint::contains_impl_trait;
 
 /// The blanket impl's type parameter: every implementor of the `Send` trait.
@@ -50,6 +50,7 @@ pub(super) fn expand(
     for trait_item in &mut local.items {
         match trait_item {
             TraitItem::Fn(method) => {
+                errors.push_result(check_cfg_arguments(method, name));
                 if method.default.is_some() {
                     // The bounds a default body's `Send` future put on the trait's method
                     // (`where Self: Sync`) hold for every call the blanket impl forwards.
@@ -95,57 +96,61 @@ fn blanket_impl(item: &ItemTrait, local: &ItemTrait) -> TokenStream {
         .params
         .push(syn::parse_quote!(#implementor: #send_trait #trait_args + ?::core::marker::Sized));
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let items = local
-        .items
-        .iter()
-        .filter_map(|trait_item| match trait_item {
-            TraitItem::Const(constant) => {
-                let (ident, ty) = (&constant.ident, &constant.ty);
-                let cfgs = cfg_attrs(&constant.attrs);
-                Some(quote!(#(#cfgs)* const #ident: #ty = #source::#ident;))
-            }
-            TraitItem::Type(ty) => {
-                let ident = &ty.ident;
-                let cfgs = cfg_attrs(&ty.attrs);
-                let (params, args, where_clause) = ty.generics.split_for_impl();
-                Some(quote!(#(#cfgs)* type #ident #params = #source::#ident #args #where_clause;))
-            }
-            TraitItem::Fn(method) => {
-                let mut sig = method.sig.clone();
-                let names = rename_arguments(&mut sig);
-                let ident = &sig.ident;
-                // Explicit type and const arguments where rustc allows them (no `impl Trait`
-                // argument): a const parameter may be named by nothing else.
-                let has_impl_argument = sig.inputs.iter().any(
-                    |input| matches!(input, FnArg::Typed(arg) if contains_impl_trait(&arg.ty)),
-                );
-                let explicit: Vec<TokenStream> = sig
-                    .generics
-                    .params
-                    .iter()
-                    .filter_map(|param| match param {
-                        GenericParam::Type(param) => Some(param.ident.to_token_stream()),
-                        GenericParam::Const(param) => Some(param.ident.to_token_stream()),
-                        GenericParam::Lifetime(_) => None,
-                    })
-                    .collect();
-                let turbofish = (!has_impl_argument && !explicit.is_empty())
-                    .then(|| quote!(::<#(#explicit),*>));
-                let cfgs = cfg_attrs(&method.attrs);
-                Some(quote! {
-                    #(#cfgs)*
-                    #[inline]
-                    #sig {
-                        #source::#ident #turbofish(#(#names),*)
-                    }
-                })
-            }
-            _ => None,
-        });
+    let items = local.items.iter().map(|trait_item| match trait_item {
+        TraitItem::Const(constant) => {
+            let (ident, ty) = (&constant.ident, &constant.ty);
+            let cfgs = cfg_attrs(&constant.attrs);
+            quote!(#(#cfgs)* const #ident: #ty = #source::#ident;)
+        }
+        TraitItem::Type(ty) => {
+            let ident = &ty.ident;
+            let cfgs = cfg_attrs(&ty.attrs);
+            let (params, args, where_clause) = ty.generics.split_for_impl();
+            quote!(#(#cfgs)* type #ident #params = #source::#ident #args #where_clause;)
+        }
+        TraitItem::Fn(method) => cfg_variants(method)
+            .iter()
+            .map(|method| forwarding_method(method, &source))
+            .collect(),
+        _ => TokenStream::new(),
+    });
     let unsafety = &item.unsafety;
     quote! {
         #unsafety impl #impl_generics #local_trait #trait_args for #implementor #where_clause {
             #(#items)*
+        }
+    }
+}
+
+/// The blanket impl's `method`, forwarding to `source`.
+fn forwarding_method(method: &TraitItemFn, source: &TokenStream) -> TokenStream {
+    let mut sig = method.sig.clone();
+    let names = rename_arguments(&mut sig);
+    let ident = &sig.ident;
+    // Explicit type and const arguments where rustc allows them (no `impl Trait` argument):
+    // a const parameter may be named by nothing else.
+    let has_impl_argument = sig
+        .inputs
+        .iter()
+        .any(|input| matches!(input, FnArg::Typed(arg) if contains_impl_trait(&arg.ty)));
+    let explicit: Vec<TokenStream> = sig
+        .generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            GenericParam::Type(param) => Some(param.ident.to_token_stream()),
+            GenericParam::Const(param) => Some(param.ident.to_token_stream()),
+            GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    let turbofish =
+        (!has_impl_argument && !explicit.is_empty()).then(|| quote!(::<#(#explicit),*>));
+    let cfgs = cfg_attrs(&method.attrs);
+    quote! {
+        #(#cfgs)*
+        #[inline]
+        #sig {
+            #source::#ident #turbofish(#(#names),*)
         }
     }
 }
@@ -170,4 +175,39 @@ fn default_body_bounds(method: &TraitItemFn, mode: &MethodMode<'_>) -> Vec<Where
         .where_clause
         .map(|clause| clause.predicates.into_iter().skip(written).collect())
         .unwrap_or_default()
+}
+
+/// The blanket impl forwards a method once per combination of its arguments' `#[cfg]`s: at
+/// most [`MAX_CFG_ARGUMENTS`] of them, none under `#[cfg_attr]` (whose effect it cannot see).
+fn check_cfg_arguments(method: &TraitItemFn, name: &Ident) -> syn::Result<()> {
+    let ident = &method.sig.ident;
+    let mut cfg_arguments = 0;
+    for input in &method.sig.inputs {
+        let FnArg::Typed(arg) = input else { continue };
+        if arg
+            .attrs
+            .iter()
+            .any(|attr| attr.path().is_ident("cfg_attr"))
+        {
+            return Err(syn::Error::new_spanned(
+                arg,
+                format!(
+                    "the local variant `{name}` cannot forward an argument under `#[cfg_attr]` \
+                     (in method `{ident}`): write its `#[cfg]` out"
+                ),
+            ));
+        }
+        cfg_arguments += usize::from(arg.attrs.iter().any(|attr| attr.path().is_ident("cfg")));
+    }
+    if cfg_arguments > MAX_CFG_ARGUMENTS {
+        return Err(syn::Error::new_spanned(
+            ident,
+            format!(
+                "method `{ident}` has {cfg_arguments} arguments under `#[cfg]`; the local \
+                 variant `{name}` forwards one copy of it per combination, and takes at most \
+                 {MAX_CFG_ARGUMENTS}"
+            ),
+        ));
+    }
+    Ok(())
 }
