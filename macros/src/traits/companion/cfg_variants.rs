@@ -89,7 +89,11 @@ mod tests {
             .map(|variant| variant.to_token_stream().to_string())
             .collect();
         assert_eq!(variants.len(), 4);
-        assert!(variants[0].starts_with("# [cfg (all (not (all (x)) , not (all (y , z)))))]"));
+        assert!(
+            variants[0].starts_with("# [cfg (all (not (all (x)) , not (all (y , z))))]"),
+            "{}",
+            variants[0]
+        );
         assert!(
             variants[0].contains("fn sum (& self , b : u8)"),
             "{}",
