@@ -178,6 +178,43 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
             ),
         ));
     }
+    check_arguments(sig, kind, name)?;
+    // What the method returns, past what the companion erases: an async method's output, or
+    // a sync method's type unless it is an `impl Trait` the companion boxes.
+    let returned: Option<Type> = match Returned::of(kind, &sig.output) {
+        Returned::Future { output, .. } => Some(*output),
+        Returned::Value => match &sig.output {
+            syn::ReturnType::Type(_, ty) => Some((**ty).clone()),
+            syn::ReturnType::Default => None,
+        },
+        Returned::Boxed(_) => None,
+    };
+    if let Some(returned) = returned.filter(contains_impl_trait) {
+        return Err(syn::Error::new_spanned(
+            &returned,
+            format!(
+                "method `{ident}` returns an `impl Trait` the `{name}` companion cannot box: it \
+                 boxes a return type that is `impl Trait` with one trait (and `Send`, `Sync`, \
+                 lifetimes), not one nested in another type; {FIX}"
+            ),
+        ));
+    }
+    if let syn::Safety::Unsafe(token) = &sig.safety {
+        return Err(syn::Error::new(
+            token.span,
+            format!(
+                "the `{name}` companion cannot forward `unsafe fn {ident}` without `unsafe` in \
+                 generated code; {FIX}"
+            ),
+        ));
+    }
+    check_receiver(sig, name)
+}
+
+/// Whether the companion can forward the method's arguments: `impl Trait` ones it can box
+/// (`Send` where the future holds them), and `#[cfg]`s it can see.
+fn check_arguments(sig: &Signature, kind: &MethodKind, name: &Ident) -> syn::Result<()> {
+    let ident = &sig.ident;
     for input in &sig.inputs {
         if let FnArg::Typed(arg) = input {
             let boxed = impl_argument(&arg.ty).and_then(BoxedImpl::of);
@@ -236,36 +273,7 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
             ),
         ));
     }
-    // What the method returns, past what the companion erases: an async method's output, or
-    // a sync method's type unless it is an `impl Trait` the companion boxes.
-    let returned: Option<Type> = match Returned::of(kind, &sig.output) {
-        Returned::Future { output, .. } => Some(*output),
-        Returned::Value => match &sig.output {
-            syn::ReturnType::Type(_, ty) => Some((**ty).clone()),
-            syn::ReturnType::Default => None,
-        },
-        Returned::Boxed(_) => None,
-    };
-    if let Some(returned) = returned.filter(contains_impl_trait) {
-        return Err(syn::Error::new_spanned(
-            &returned,
-            format!(
-                "method `{ident}` returns an `impl Trait` the `{name}` companion cannot box: it \
-                 boxes a return type that is `impl Trait` with one trait (and `Send`, `Sync`, \
-                 lifetimes), not one nested in another type; {FIX}"
-            ),
-        ));
-    }
-    if let syn::Safety::Unsafe(token) = &sig.safety {
-        return Err(syn::Error::new(
-            token.span,
-            format!(
-                "the `{name}` companion cannot forward `unsafe fn {ident}` without `unsafe` in \
-                 generated code; {FIX}"
-            ),
-        ));
-    }
-    check_receiver(sig, name)
+    Ok(())
 }
 
 /// Whether the companion can call the method through its receiver.
