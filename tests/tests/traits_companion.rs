@@ -571,3 +571,71 @@ mod cfg_arguments {
         assert_eq!(LocalSum::pick(&Adder(0), 8), 9);
     }
 }
+
+mod relaxed_with_send_promises {
+    //! A `?Send` trait whose method still promises a `Send` future, and a `Send` supertrait:
+    //! the companion is then `Send + Sync` (its forwarding future holds `&self`), and the
+    //! pointers to it that are `Send` implement the trait.
+    use super::*;
+
+    #[async_trait_ext(native, ?Send, dyn = DynFoo)]
+    trait Foo: Send {
+        fn foo(&self) -> impl Future<Output = i32> + Send;
+        async fn local(&self) -> i32;
+    }
+
+    struct FooImpl(i32);
+
+    impl Foo for FooImpl {
+        async fn foo(&self) -> i32 {
+            yield_now().await;
+            self.0
+        }
+        async fn local(&self) -> i32 {
+            let rc = std::rc::Rc::new(self.0 + 1);
+            yield_now().await;
+            *rc
+        }
+    }
+
+    async fn both<F: Foo + ?Sized>(foo: &F) -> (i32, i32) {
+        (assert_send(foo.foo()).await, foo.local().await)
+    }
+
+    fn is_foo<F: Foo>(foo: F) -> F {
+        foo
+    }
+
+    /// `Sync` but not `Send`: `Arc<DynOnlySync>` is neither, so only `Box`, `&` and `&mut` of
+    /// the companion implement the trait.
+    #[async_trait_ext(native, ?Send)]
+    trait OnlySync: Sync {
+        fn value(&self) -> u8;
+    }
+
+    impl OnlySync for FooImpl {
+        fn value(&self) -> u8 {
+            u8::try_from(self.0).unwrap()
+        }
+    }
+
+    fn value_of<O: OnlySync>(only: O) -> u8 {
+        only.value()
+    }
+
+    #[test]
+    fn pointers_that_meet_the_supertraits() {
+        let object: Box<DynOnlySync<'static>> = DynOnlySync::boxed(FooImpl(3));
+        assert_eq!(value_of(&*object), 3);
+        assert_eq!(value_of(object), 3);
+    }
+
+    #[test]
+    fn send_promises_hold_under_relaxed_send() {
+        let object: Box<DynFoo<'static>> = DynFoo::boxed(FooImpl(4));
+        assert_eq!(block_on(both(&*object)), (4, 5));
+        let shared: Arc<DynFoo<'static>> = Arc::new(FooImpl(6));
+        assert_eq!(block_on(both(&is_foo(shared))), (6, 7));
+        assert_eq!(block_on(both(&is_foo(&*object))), (4, 5));
+    }
+}

@@ -13,7 +13,7 @@ use super::super::dyn_hint::requires_sized_self;
 use super::super::receiver::ReceiverShape;
 use super::check::bounds_self;
 use super::erasure::{BoxedImpl, Returned, impl_argument};
-use super::model::{Forwarded, Model};
+use super::model::{AutoTraits, Forwarded, Model};
 use super::visitors::{HigherRanked, SubstituteSelfAssoc, mentions_any};
 use crate::common::async_body::{HiddenNames, plain_binding};
 use crate::common::lifetimes::{
@@ -530,6 +530,24 @@ enum Pointer {
 }
 
 impl Pointer {
+    /// The auto traits the pointer has, given those of what it points to.
+    fn auto_traits(self, pointee: AutoTraits) -> AutoTraits {
+        match self {
+            Pointer::Box | Pointer::RefMut => pointee,
+            Pointer::Ref => AutoTraits {
+                send: pointee.sync,
+                sync: pointee.sync,
+            },
+            Pointer::Arc => {
+                let both = pointee.send && pointee.sync;
+                AutoTraits {
+                    send: both,
+                    sync: both,
+                }
+            }
+        }
+    }
+
     /// How a method with this receiver reaches the companion through the pointer, or `None`
     /// when it cannot (`&mut self` through a shared pointer, `self: Box<Self>` through a
     /// borrow, any other receiver).
@@ -585,6 +603,11 @@ impl Model<'_> {
             .collect();
         let mut impls = TokenStream::new();
         for pointer in [Pointer::Box, Pointer::Ref, Pointer::RefMut, Pointer::Arc] {
+            // `trait Store: Send + Sync`: only a pointer that is `Send + Sync` may implement it.
+            let has = pointer.auto_traits(self.object_auto);
+            if (self.required_auto.send && !has.send) || (self.required_auto.sync && !has.sync) {
+                continue;
+            }
             let methods: Option<Vec<TokenStream>> = self
                 .methods
                 .iter()

@@ -24,6 +24,13 @@ pub(super) struct AssocType<'t> {
     pub(super) param: Ident,
 }
 
+/// `Send` and `Sync`, had or required.
+#[derive(Clone, Copy)]
+pub(super) struct AutoTraits {
+    pub(super) send: bool,
+    pub(super) sync: bool,
+}
+
 /// One method the companion forwards.
 pub(super) struct Forwarded {
     /// The method, or one copy of it per combination of its arguments' `#[cfg]`s.
@@ -46,6 +53,11 @@ pub(super) struct Model<'t> {
     /// The part of `object_bounds` an implementor of the trait does not already promise
     /// through its supertraits (repeating those is a clippy warning in the user's crate).
     pub(super) implementor_bounds: TokenStream,
+    /// The auto traits of the trait object.
+    pub(super) object_auto: AutoTraits,
+    /// The auto traits the trait requires of implementors (its supertraits): a pointer to the
+    /// companion implements the trait only when it has them.
+    pub(super) required_auto: AutoTraits,
     /// Lifetime supertraits (`trait Store: 'static`): the companion's lifetime must outlive them.
     pub(super) lifetime_supertraits: Vec<&'t Lifetime>,
     pub(super) private: TokenStream,
@@ -94,16 +106,34 @@ impl<'t> Model<'t> {
 
         let mut object_bounds = TokenStream::new();
         let mut implementor_bounds = TokenStream::new();
+        // Under `?Send`, a method that still promises a `Send` future (`impl Future + Send`
+        // written out, in a `?Send` trait) makes the companion `Send + Sync`: its forwarding
+        // future holds the receiver, a reference to the companion.
+        let send_future = methods
+            .iter()
+            .any(|method| matches!(method.returned, Returned::Future { send: true, .. }));
+        let mut object_auto_traits = Vec::new();
         for auto_trait in ["Send", "Sync"] {
             let promised = auto_traits.iter().any(|ident| ident == auto_trait);
-            if options.relaxed_send.is_none() || promised {
+            if options.relaxed_send.is_none() || promised || send_future {
                 let ident = Ident::new(auto_trait, Span::call_site());
                 object_bounds.extend(quote!(+ ::core::marker::#ident));
+                object_auto_traits.push(auto_trait);
                 if !promised {
                     implementor_bounds.extend(quote!(+ ::core::marker::#ident));
                 }
             }
         }
+        let object_is = |auto_trait: &str| object_auto_traits.contains(&auto_trait);
+        let supertrait = |auto_trait: &str| auto_traits.iter().any(|ident| ident == auto_trait);
+        let object_auto = AutoTraits {
+            send: object_is("Send"),
+            sync: object_is("Sync"),
+        };
+        let required_auto = AutoTraits {
+            send: supertrait("Send"),
+            sync: supertrait("Sync"),
+        };
         Model {
             item,
             name,
@@ -114,6 +144,8 @@ impl<'t> Model<'t> {
             methods,
             object_bounds,
             implementor_bounds,
+            object_auto,
+            required_auto,
             lifetime_supertraits,
             private: options.krate.private(),
         }
