@@ -598,12 +598,12 @@ mod relaxed_with_send_promises {
         }
     }
 
-    async fn both<F: Foo + ?Sized>(foo: &F) -> (i32, i32) {
-        (assert_send(foo.foo()).await, foo.local().await)
+    async fn both<F: Foo + ?Sized>(value: &F) -> (i32, i32) {
+        (assert_send(value.foo()).await, value.local().await)
     }
 
-    fn is_foo<F: Foo>(foo: F) -> F {
-        foo
+    fn is_foo<F: Foo>(value: F) -> F {
+        value
     }
 
     /// `Sync` but not `Send`: `Arc<DynOnlySync>` is neither, so only `Box`, `&` and `&mut` of
