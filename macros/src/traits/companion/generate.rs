@@ -404,7 +404,8 @@ impl Model<'_> {
         let doc = format!(
             "Dynamic dispatch for [`{trait_ident}`]: a `dyn` value of any implementor, made with \
              `{name}::boxed(value)`, `{name}::from_ref(&value)` or `{name}::from_mut(&mut value)`. \
-             It implements [`{trait_ident}`] itself. An async call through it allocates \
+             It implements [`{trait_ident}`] itself, and so do `Box`, `&`, `&mut` and `Arc` \
+             of it where the methods' receivers allow. An async call through it allocates \
              nothing when the implementor's future fits in 128 bytes, and boxes it otherwise."
         );
         quote! {
