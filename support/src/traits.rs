@@ -14,6 +14,9 @@ pub(crate) mod private {
     // inline when it fits (no allocation per call) and boxed when it does not. The `Send` form
     // is for traits in `Send` mode; it can only be made from a `Send` future.
     pub use crate::inline_future::{InlineFuture, SendInlineFuture};
+    // The companion implements its trait for `Arc<DynStore>` too (a shared, owned handle).
+    #[cfg(target_has_atomic = "ptr")]
+    pub use ::alloc::sync::Arc;
 
     // Boxed mode: the records of which trait methods are `async` and the checks an impl's
     // probe runs against them, so a missing `async` is reported at the impl's method.

@@ -10,14 +10,14 @@ fn collect<S: Stream>(s: S) -> Vec<S::Item> {
     block_on(s.collect())
 }
 
-/// A body without `yield` takes its item type from the context, as with async-stream.
-mod no_yield_typed_by_context {
+/// A body without `yield` is a stream of `()`, as with async-stream.
+mod no_yield {
     use super::*;
 
     #[test]
-    fn a_stream_of_the_expected_type() {
-        let typed: Vec<u64> = collect(stream! {});
-        assert!(typed.is_empty());
+    fn an_empty_stream_of_unit() {
+        let items: Vec<()> = collect(stream! {});
+        assert!(items.is_empty());
     }
 
     #[test]

@@ -181,6 +181,57 @@ pub trait BoxedLookup {
 #[async_trait_ext]
 impl BoxedLookup for Echo {}
 
+/// A public native trait with a local variant, a companion of its own visibility, `impl Trait`
+/// returns and arguments, a generator method, and receivers every companion pointer forwards.
+#[async_trait_ext(native, local = LocalCatalog, dyn = pub DynCatalog)]
+pub trait Catalog {
+    /// Owned entries.
+    fn entries(&self) -> impl Iterator<Item = u8>;
+    /// Borrowed from `self`.
+    fn label(&self, prefix: &str) -> impl Display + '_;
+    /// An `impl Trait` argument.
+    async fn show(&self, value: impl Display + Send) -> String;
+    /// A generator method.
+    #[async_ext::async_stream(item = u8)]
+    async fn stream(&self);
+    /// A default body.
+    fn count(&self) -> usize {
+        self.entries().count()
+    }
+}
+
+impl Catalog for Echo {
+    fn entries(&self) -> impl Iterator<Item = u8> + Send {
+        [1, 2].into_iter()
+    }
+    fn label(&self, prefix: &str) -> impl Display + Send + '_ {
+        format!("{prefix}{}", self.calls)
+    }
+    async fn show(&self, value: impl Display + Send) -> String {
+        value.to_string()
+    }
+    #[async_ext::async_stream(item = u8)]
+    async fn stream(&self) {
+        yield_!(7);
+    }
+}
+
+#[test]
+fn native_companion_shapes_and_local_variant() {
+    use futures::StreamExt;
+    let echo = Echo::default();
+    let object: Box<DynCatalog<'_>> = DynCatalog::boxed(Echo::default());
+    // `Catalog` and `LocalCatalog` are both in scope here: calls name their trait.
+    assert_eq!(Catalog::entries(&object).sum::<u8>(), 3);
+    assert_eq!(Catalog::label(&object, "n").to_string(), "n0");
+    assert_eq!(Catalog::count(&object), 2);
+    futures::executor::block_on(async {
+        assert_eq!(Catalog::show(&object, 4).await, "4");
+        assert_eq!(Catalog::stream(&object).collect::<Vec<_>>().await, [7]);
+        assert_eq!(LocalCatalog::show(&echo, 5).await, "5");
+    });
+}
+
 #[test]
 fn futures_returned_and_generic_companions() {
     futures::executor::block_on(async {

@@ -1441,8 +1441,9 @@ mod companion_future_moves {
 }
 
 mod native_forwarding_impls {
-    //! Forwarding impls for `Box<S>` and `&S` with `S: ?Sized`: a `Box<DynStore>` is then a
-    //! `Store` by value, for generic code that takes `S: Store` (sized).
+    //! The companion implements the trait for `Box<DynStore>`, `&DynStore`, `&mut DynStore` and
+    //! `Arc<DynStore>`, so each is a `Store` by value, for generic code that takes `S: Store`
+    //! (sized).
     use super::*;
 
     #[async_trait_ext(native)]
@@ -1459,18 +1460,6 @@ mod native_forwarding_impls {
         }
     }
 
-    impl<S: Store + ?Sized + Sync> Store for Box<S> {
-        async fn get(&self, key: &str) -> usize {
-            (**self).get(key).await + 1000
-        }
-    }
-
-    impl<S: Store + ?Sized + Sync> Store for &S {
-        async fn get(&self, key: &str) -> usize {
-            (**self).get(key).await + 2000
-        }
-    }
-
     async fn sized<S: Store>(store: S) -> usize {
         store.get("ab").await
     }
@@ -1478,11 +1467,13 @@ mod native_forwarding_impls {
     #[test]
     fn boxed_companion_is_a_sized_store() {
         let boxed: Box<DynStore<'static>> = DynStore::boxed(Memory(1));
-        assert_eq!(block_on(sized(&*boxed)), 2003);
-        assert_eq!(block_on(sized(boxed)), 1003);
-        // A companion of a box of a companion: both boxes forward (+1000 each).
+        assert_eq!(block_on(sized(&*boxed)), 3);
+        let shared: Arc<DynStore<'static>> = Arc::new(Memory(5));
+        assert_eq!(block_on(sized(Arc::clone(&shared))), 7);
+        assert_eq!(block_on(sized(boxed)), 3);
+        // A companion of a box of a companion forwards twice.
         let nested = DynStore::boxed(DynStore::boxed(Memory(2)));
-        assert_eq!(block_on(nested.get("")), 2002);
+        assert_eq!(block_on(nested.get("")), 2);
     }
 }
 
@@ -1529,5 +1520,165 @@ mod companion_send_arguments {
         let long = 10;
         let out = block_on(object.visit(Box::new(|x| x * 100), Wrapper(&value), &long, &1000));
         assert_eq!(out, 1110);
+    }
+}
+
+mod local_variant {
+    //! `local = LocalName`: the trait without `Send` on its futures, implemented for every
+    //! implementor of the `Send` trait (trait-variant's `make(Name: Send)`, with the names the
+    //! other way round: the trait written is the `Send` one).
+    use super::*;
+    use std::fmt::Display;
+    use std::rc::Rc;
+
+    #[async_trait_ext(native, local = LocalStore)]
+    pub(crate) trait Store {
+        type Key;
+        async fn get(&self, key: Self::Key) -> Option<u32>;
+        async fn put(&mut self, key: Self::Key, value: u32);
+        fn keys(&self) -> impl Iterator<Item = Self::Key>;
+        fn boxed(self: Box<Self>) -> usize;
+    }
+
+    struct Memory(Vec<(u8, u32)>);
+
+    impl Store for Memory {
+        type Key = u8;
+        async fn get(&self, key: u8) -> Option<u32> {
+            yield_now().await;
+            self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        }
+        async fn put(&mut self, key: u8, value: u32) {
+            self.0.push((key, value));
+        }
+        fn keys(&self) -> impl Iterator<Item = u8> + Send {
+            self.0
+                .iter()
+                .map(|(k, _)| *k)
+                .collect::<Vec<_>>()
+                .into_iter()
+        }
+        fn boxed(self: Box<Self>) -> usize {
+            self.0.len()
+        }
+    }
+
+    /// Code that never spawns bounds on the local trait, and may hold an `Rc` across its
+    /// `.await`s.
+    async fn sum_local<S: LocalStore<Key = u8> + ?Sized>(store: &mut S) -> u32 {
+        let counter = Rc::new(std::cell::Cell::new(0));
+        store.put(9, 90).await;
+        let keys: Vec<u8> = store.keys().collect();
+        for key in keys {
+            let value = store.get(key).await.unwrap_or(0);
+            counter.set(counter.get() + value);
+        }
+        counter.get()
+    }
+
+    #[test]
+    fn every_implementor_is_a_local_implementor() {
+        let mut memory = Memory(vec![(1, 10), (2, 20)]);
+        assert_eq!(block_on(sum_local(&mut memory)), 120);
+        // The companion is a `Store`, so a `LocalStore` too.
+        let mut boxed: Box<DynStore<'static, u8>> = DynStore::boxed(Memory(vec![(3, 1)]));
+        assert_eq!(block_on(sum_local(&mut *boxed)), 91);
+        assert_eq!(block_on(sum_local(&mut boxed)), 181);
+        assert_eq!(LocalStore::boxed(Box::new(Memory(vec![(1, 1)]))), 1);
+    }
+
+    // trait-variant's own example, ported: consts, generic associated types, generic
+    // methods and `impl Trait` arguments need `dyn = none` (no companion can carry them).
+    #[async_trait_ext(native, local = LocalIntFactory, dyn = none)]
+    pub(crate) trait IntFactory {
+        const NAME: &'static str;
+        type MyFut<'a>: Future
+        where
+            Self: 'a;
+        async fn make(&self, x: u32, y: &str) -> i32;
+        fn stream(&self) -> impl Iterator<Item = i32>;
+        fn call(&self) -> u32;
+        fn another_async(&self, input: Result<(), &str>) -> Self::MyFut<'_>;
+    }
+
+    #[async_trait_ext(native, local = LocalGenericTrait, dyn = none)]
+    pub(crate) trait GenericTrait<'x, S: Sync, Y, const X: usize>
+    where
+        Y: Sync,
+    {
+        const CONST: usize = 3;
+        type F;
+        type A<const ANOTHER_CONST: u8>;
+        type B<T: Display>: FromIterator<T>;
+        async fn take(&self, s: S);
+        fn build<T: Display>(&self, items: impl Iterator<Item = T>) -> Self::B<T>;
+        fn sized<const N: usize>(&self) -> [u8; N];
+    }
+
+    struct Factory(u32);
+
+    impl IntFactory for Factory {
+        const NAME: &'static str = "factory";
+        type MyFut<'a> = std::future::Ready<usize>;
+        async fn make(&self, x: u32, y: &str) -> i32 {
+            yield_now().await;
+            i32::try_from(x + self.0).unwrap() + i32::try_from(y.len()).unwrap()
+        }
+        fn stream(&self) -> impl Iterator<Item = i32> + Send {
+            0..3
+        }
+        fn call(&self) -> u32 {
+            self.0
+        }
+        fn another_async(&self, input: Result<(), &str>) -> Self::MyFut<'_> {
+            std::future::ready(input.map_or_else(str::len, |()| 0))
+        }
+    }
+
+    impl GenericTrait<'static, u8, u16, 4> for Factory {
+        type F = ();
+        type A<const ANOTHER_CONST: u8> = [u8; 2];
+        type B<T: Display> = Vec<T>;
+        async fn take(&self, s: u8) {
+            assert_eq!(s, 8);
+        }
+        fn build<T: Display>(&self, items: impl Iterator<Item = T>) -> Vec<T> {
+            items.collect()
+        }
+        fn sized<const N: usize>(&self) -> [u8; N] {
+            [7; N]
+        }
+    }
+
+    // trait-variant's `IntFactory: Send` also makes `Send` a supertrait; here the bound says it.
+    fn spawn_task(factory: impl IntFactory + Send + 'static) -> std::thread::JoinHandle<i32> {
+        std::thread::spawn(move || block_on(factory.make(1, "foo")))
+    }
+
+    async fn local_use<F: LocalIntFactory + ?Sized>(
+        factory: &F,
+    ) -> (i32, Vec<i32>, u32, &'static str) {
+        let made = factory.make(2, "ab").await;
+        let stream = factory.stream().collect();
+        (made, stream, factory.call(), F::NAME)
+    }
+
+    fn local_generic<G: LocalGenericTrait<'static, u8, u16, 4>>(generic: &G) -> (usize, [u8; 2]) {
+        block_on(generic.take(8));
+        (G::CONST, generic.sized::<2>())
+    }
+
+    #[test]
+    fn trait_variant_example_ports_with_local() {
+        assert_eq!(spawn_task(Factory(10)).join().unwrap(), 14);
+        assert_eq!(
+            block_on(local_use(&Factory(1))),
+            (5, vec![0, 1, 2], 1, "factory")
+        );
+        let pending = LocalIntFactory::another_async(&Factory(6), Err("four"));
+        assert_eq!(block_on(pending), 4);
+        assert_eq!(local_generic(&Factory(0)), (3, [7, 7]));
+        let built = LocalGenericTrait::build(&Factory(0), [1, 2].into_iter());
+        assert_eq!(built, [1, 2]);
     }
 }

@@ -70,7 +70,7 @@ impl CratePath {
     /// user with no async-ext dependency: boxed mode then leaves out the one part that needs
     /// the runtime (an impl's asyncness probe) rather than fail.
     pub(crate) fn is_reachable(&self) -> bool {
-        self.given || manifest_facts().is_none_or(|facts| facts.mentions_runtime)
+        self.given || manifest_facts().is_none_or(|facts| facts.depends_on_runtime)
     }
 
     /// `PATH::__private`: the one module generated code calls into.
@@ -346,6 +346,10 @@ struct ManifestFacts {
     /// does not, `::async_ext` cannot resolve. Deliberately crude, so it never errs on a
     /// manifest the scanner misreads.
     mentions_runtime: bool,
+    /// Whether a dependency entry (normal or dev, inherited ones resolved) is async-ext, or the
+    /// manifest is async-ext's own: stricter than `mentions_runtime`, for leaving out what a
+    /// crate without the dependency cannot compile.
+    depends_on_runtime: bool,
     /// The workspace root's manifest when it was read (for an inherited dependency), and its
     /// modification time then: an edit there changes the answer too.
     workspace_root: Option<(PathBuf, Option<SystemTime>)>,
@@ -393,11 +397,13 @@ fn read_manifest(manifest: &Path) -> Option<ManifestFacts> {
     let workspace = OnceLock::new();
     let workspace_root = || workspace.get_or_init(|| workspace_manifest(manifest));
     let workspace_text = || workspace_root().as_ref().map(|(_, text)| text.as_str());
-    let renamed = renamed(&scanned, || {
+    let key = runtime_key(&scanned, || {
         workspace_text()
             .map(|text| Manifest::scan(text).workspace_packages)
             .unwrap_or_default()
     });
+    let depends_on_runtime = key.is_some();
+    let renamed = key.as_deref().and_then(rename_of);
     // An inherited entry (`ext.workspace = true`) may be async-ext under a name that only the
     // workspace root's manifest explains.
     let inherits = scanned
@@ -411,6 +417,7 @@ fn read_manifest(manifest: &Path) -> Option<ManifestFacts> {
         renamed,
         unusable_rename,
         mentions_runtime,
+        depends_on_runtime,
         workspace_root: workspace
             .get()
             .and_then(Option::as_ref)
@@ -422,19 +429,25 @@ fn mentions_runtime(manifest: &str) -> bool {
     manifest.contains(PACKAGE) || manifest.contains(DEFAULT_NAME)
 }
 
-/// The key under which `manifest` depends on `async-ext`, when it is not `async-ext`, in the
-/// form a path uses (`my-ext` → `my_ext`). `workspace` gives the workspace root's
+/// The name paths use for the dependency under `key`, when it is not `async-ext`
+/// (`my-ext` → `my_ext`).
+fn rename_of(key: &str) -> Option<String> {
+    (key != PACKAGE).then(|| key.replace('-', "_"))
+}
+
+/// The key under which `manifest` depends on `async-ext` (`async-ext` itself for the runtime
+/// crate's own manifest, whose tests, examples and doctests name it `async_ext`); `None` when
+/// it does not depend on it. `workspace` gives the workspace root's
 /// `[workspace.dependencies]`, read only when an entry inherits from it. An entry of
 /// `[dependencies]` (or a target's) wins over one of `[dev-dependencies]`, as the library's own
 /// code must compile with it; `[build-dependencies]` are for build.rs, which our macros never
 /// expand in.
-fn renamed(
+fn runtime_key(
     manifest: &Manifest,
     workspace: impl FnOnce() -> HashMap<String, String>,
 ) -> Option<String> {
     if manifest.package_name.as_deref() == Some(PACKAGE) {
-        // The runtime crate's own tests, examples and doctests name it `async_ext`.
-        return None;
+        return Some(PACKAGE.to_owned());
     }
     let inherits = manifest
         .dependencies
@@ -455,12 +468,11 @@ fn renamed(
         };
         package == PACKAGE
     };
-    let key = [Table::Normal, Table::Dev].into_iter().find_map(|table| {
+    [Table::Normal, Table::Dev].into_iter().find_map(|table| {
         (manifest.dependencies.iter())
             .find(|dependency| dependency.table == table && is_runtime(dependency))
-            .map(|dependency| &dependency.key)
-    })?;
-    (key != PACKAGE).then(|| key.replace('-', "_"))
+            .map(|dependency| dependency.key.clone())
+    })
 }
 
 /// The nearest manifest that has a `[workspace]` table, and its text: `manifest` itself or one
@@ -737,9 +749,11 @@ mod tests {
     use super::*;
 
     fn renamed(manifest: &str, workspace: &str) -> Option<String> {
-        super::renamed(&Manifest::scan(manifest), || {
+        super::runtime_key(&Manifest::scan(manifest), || {
             Manifest::scan(workspace).workspace_packages
         })
+        .as_deref()
+        .and_then(rename_of)
     }
 
     #[test]
@@ -1028,6 +1042,7 @@ mod tests {
             renamed: unusable.map(str::to_owned),
             unusable_rename: unusable.map(str::to_owned),
             mentions_runtime,
+            depends_on_runtime: mentions_runtime,
             workspace_root: None,
         };
         let message = |facts: &ManifestFacts, input: TokenStream, expansion: TokenStream| {

@@ -85,8 +85,6 @@ impl ItemType {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Boxing {
     Unboxed,
-    /// Unboxed, declared `impl Stream + Send` (a generator method of a `Send` native trait).
-    UnboxedSend,
     Send,
     Local,
 }
@@ -94,9 +92,6 @@ enum Boxing {
 struct StreamOptions {
     item: Option<ItemType>,
     boxing: Boxing,
-    /// The hidden `__send`, which `#[async_trait_ext(native)]` adds to the generator methods
-    /// of a `Send` trait: the unboxed stream is declared `Send` too.
-    send: bool,
     krate: CratePath,
 }
 
@@ -155,10 +150,6 @@ fn parse_options(args: TokenStream, flavor: Flavor) -> syn::Result<StreamOptions
             }
         }
     };
-    let send = errors
-        .push_result(options.take_flag("__send"))
-        .flatten()
-        .is_some();
     let boxed = errors.push_result(options.take_flag("boxed")).flatten();
     let boxed_local = errors
         .push_result(options.take_flag("boxed_local"))
@@ -194,7 +185,6 @@ fn parse_options(args: TokenStream, flavor: Flavor) -> syn::Result<StreamOptions
     Ok(StreamOptions {
         item,
         boxing,
-        send,
         krate,
     })
 }
@@ -245,7 +235,6 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
     let Some(StreamOptions {
         item: Some(item),
         boxing,
-        send,
         krate,
     }) = options
     else {
@@ -284,10 +273,6 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream, flavor: Flavor) -> T
             errors.push(error);
         }
     }
-    let boxing = match boxing {
-        Boxing::Unboxed if send => Boxing::UnboxedSend,
-        other => other,
-    };
     let expanded = build(function, flavor, &item, boxing, &krate, has_placeholders);
     match errors.finish() {
         Ok(()) => expanded,
@@ -353,7 +338,7 @@ fn build(
         )
     };
     let stream = match boxing {
-        Boxing::Unboxed | Boxing::UnboxedSend => stream,
+        Boxing::Unboxed => stream,
         Boxing::Send | Boxing::Local => quote!(#private::Box::pin(#stream)),
     };
     let result = Ident::new("__async_ext_stream", Span::mixed_site());
@@ -429,7 +414,7 @@ fn rewrite_signature(
     let item_type = item.to_type(private);
     let stream_type = quote_spanned!(async_span=> #private::Stream<Item = #item_type>);
     match boxing {
-        Boxing::Unboxed | Boxing::UnboxedSend => {
+        Boxing::Unboxed => {
             let lifetimes: Vec<Lifetime> = sig
                 .generics
                 .lifetimes()
@@ -440,9 +425,7 @@ fn rewrite_signature(
             } else {
                 quote_spanned!(async_span=> + #private::Captures<(#(&#lifetimes (),)*)>)
             };
-            let send = (boxing == Boxing::UnboxedSend)
-                .then(|| quote_spanned!(async_span=> + ::core::marker::Send));
-            sig.output = return_type(async_span, quote!(impl #stream_type #send #captures));
+            sig.output = return_type(async_span, quote!(impl #stream_type #captures));
         }
         Boxing::Send | Boxing::Local => {
             bound_everything(sig);

@@ -12,8 +12,6 @@ pub(crate) enum MethodKind {
         /// Whether the future is `Send` (not under a trait-wide or per-method `?Send`).
         send: bool,
     },
-    /// A method that was not `async`: it passes through unchanged.
+    /// A method that was not `async` (an `#[async_stream]` one included, once rewritten).
     Sync,
-    /// A method carrying `#[async_stream]`/`#[async_try_stream]`: that attribute rewrites it.
-    Stream,
 }

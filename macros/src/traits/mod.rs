@@ -23,7 +23,6 @@ mod boxed;
 mod boxing;
 mod companion;
 mod dyn_hint;
-mod local_variant;
 mod method_kind;
 mod native;
 mod options;

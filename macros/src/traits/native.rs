@@ -1,23 +1,27 @@
 //! Native mode: each `async fn` of the trait becomes `fn m(..) -> impl Future<Output = R> +
 //! Send` (a return-position `impl Trait` in the trait, stable since Rust 1.75), so impls are
-//! plain `async fn`s and static calls allocate nothing; the `Dyn` companion (`companion.rs`)
-//! gives dynamic dispatch.
+//! plain `async fn`s and static calls allocate nothing. Methods returning `impl Trait` promise
+//! `Send` too, and generator methods are rewritten here (`stream_methods`). The `Dyn`
+//! companion (`companion`) gives dynamic dispatch; `local` writes the variant without `Send`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::{ItemTrait, ReturnType, TraitItem, TraitItemFn, Type};
 
-use super::attributes::{
-    apply_async_scope, is_stream_method, strip_method_options, take_method_options,
-};
+use super::attributes::{apply_async_scope, strip_method_options, take_method_options};
 use super::method_kind::MethodKind;
 use super::options::{CompanionName, NativeOptions, TraitOptions};
 use super::receiver::{ReceiverShape, SelfNeeds};
-use super::{asyncness, companion, local_variant};
+use super::{asyncness, companion};
 use crate::common::async_body::{
     HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
 };
 use crate::common::errors::{Errors, error_with_fallback};
+
+mod local;
+mod stream_methods;
+
+use self::stream_methods::{rewrite_stream_method, take_stream_attribute};
 
 pub(crate) fn expand_trait(
     item: ItemTrait,
@@ -32,15 +36,30 @@ pub(crate) fn expand_trait(
         .items
         .iter()
         .filter_map(|trait_item| match trait_item {
-            TraitItem::Fn(method) => asyncness::native_trait_marker(&method.attrs, &method.sig),
+            TraitItem::Fn(method) => {
+                asyncness::native_trait_marker(&method.attrs, &method.sig)
+            }
             _ => None,
         })
         .collect();
     let mut errors = Errors::default();
+    let mode = MethodMode {
+        send: options.relaxed_send.is_none(),
+        native_span: native.native.span(),
+        krate: &options.krate,
+    };
+    // The local variant is made from the trait as written, before the loop below rewrites it.
+    let local = native
+        .local
+        .as_ref()
+        .map(|local| local::expand(&original, local, &mode));
     let mut kinds = Vec::with_capacity(item.items.len());
+    let mut stream_errors = TokenStream::new();
     for trait_item in &mut item.items {
         let kind = match trait_item {
-            TraitItem::Fn(method) => errors.push_result(rewrite_method(method, options, native)),
+            TraitItem::Fn(method) => {
+                errors.push_result(rewrite_method(method, &mode, &mut stream_errors))
+            }
             _ => None,
         };
         kinds.push(kind);
@@ -54,23 +73,41 @@ pub(crate) fn expand_trait(
         CompanionName::Disabled => Ok(TokenStream::new()),
         CompanionName::Default => {
             let name = format_ident!("Dyn{}", item.ident);
-            companion::expand(&item, &kinds, &name, options)
+            companion::expand(&item, &kinds, &name, None, options)
         }
-        CompanionName::Named(name) => companion::expand(&item, &kinds, name, options),
+        CompanionName::Named(vis, name) => {
+            companion::expand(&item, &kinds, name, vis.as_ref(), options)
+        }
     };
-    let local = native.local.as_ref().map_or_else(
-        || Ok(TokenStream::new()),
-        |name| local_variant::expand(&original, &item, name),
-    );
     // The records are `where Self: Sized` methods with default bodies: added after the
     // companion is built, they stay out of it and cost the companion nothing.
     item.items.extend(records);
-    match (companion, local) {
-        (Ok(companion), Ok(local)) => quote!(#item #companion #local),
-        (Err(error), Ok(_)) | (Ok(_), Err(error)) => error_with_fallback(&error, item),
-        (Err(mut error), Err(local_error)) => {
-            error.combine(local_error);
-            error_with_fallback(&error, item)
+    let local = match local {
+        Some(Ok(local)) => local,
+        Some(Err(error)) => error.to_compile_error(),
+        None => TokenStream::new(),
+    };
+    match companion {
+        Ok(companion) => quote!(#stream_errors #item #companion #local),
+        Err(error) => error_with_fallback(&error, quote!(#stream_errors #item #local)),
+    }
+}
+
+/// What every method of one trait is rewritten with.
+pub(super) struct MethodMode<'o> {
+    /// The trait is in `Send` mode (no trait-wide `?Send`).
+    send: bool,
+    /// The `native` token, where rustc's note on a missing `Send` points.
+    native_span: proc_macro2::Span,
+    krate: &'o crate::common::crate_path::CratePath,
+}
+
+impl MethodMode<'_> {
+    /// The same mode without `Send`: the local variant's.
+    fn local(&self) -> Self {
+        MethodMode {
+            send: false,
+            ..*self
         }
     }
 }
@@ -85,47 +122,23 @@ pub(crate) fn expand_trait(
 //         { async move { let (a, b) = __arg1; body } }
 fn rewrite_method(
     method: &mut TraitItemFn,
-    options: &TraitOptions,
-    native: &NativeOptions,
+    mode: &MethodMode<'_>,
+    stream_errors: &mut TokenStream,
 ) -> syn::Result<MethodKind> {
     let method_relaxed = take_method_options(&mut method.attrs)?;
-    if is_stream_method(&method.attrs) {
-        if options.relaxed_send.is_none() && method_relaxed.is_none() {
-            promise_send_stream(&mut method.attrs);
-            if method.default.is_some() {
-                let span = method.sig.fn_token.span;
-                bound_self_for_send_body(&mut method.sig, span);
-            }
-        }
-        return Ok(MethodKind::Stream);
+    let send = mode.send && method_relaxed.is_none();
+    if let Some((attr, flavor)) = take_stream_attribute(&mut method.attrs) {
+        stream_errors.extend(rewrite_stream_method(method, &attr, flavor, send, mode));
+        return Ok(MethodKind::Sync);
     }
     let Some(async_token) = method.sig.asyncness else {
-        let Some(returned) = returned_impl_trait(&mut method.sig.output) else {
-            if let Some(span) = method_relaxed {
-                return Err(syn::Error::new(
-                    span,
-                    "`?Send` here means nothing: this method is not `async`; remove \
-                     `#[async_trait_ext(?Send)]` or make the method an `async fn`",
-                ));
-            }
-            return Ok(MethodKind::Sync);
-        };
-        // `-> impl Trait` in a `Send` trait promises `Send` too, as trait-variant's `Send`
-        // variant does: generic code may send what it gets (the impl's type must be `Send`).
-        if options.relaxed_send.is_none() && method_relaxed.is_none() && !bounds_send(returned) {
-            let span = returned.impl_token.span;
-            returned
-                .bounds
-                .push(syn::parse_quote_spanned!(span=> ::core::marker::Send));
-        }
-        return Ok(MethodKind::Sync);
+        return rewrite_sync_method(method, send, method_relaxed);
     };
     let span = async_token.span;
-    let send = options.relaxed_send.is_none() && method_relaxed.is_none();
 
     if let Some(block) = &mut method.default {
         // Applied here, while the method is still an `async fn`.
-        apply_async_scope(&mut method.attrs, &mut method.sig, block, &options.krate)?;
+        apply_async_scope(&mut method.attrs, &mut method.sig, block, mode.krate)?;
     }
 
     let sig = &mut method.sig;
@@ -140,7 +153,7 @@ fn rewrite_method(
     // with a default body: rustc reports that body's non-`Send` future at the whole return
     // type, whose span would then stretch from the attribute to the method.
     let send_span = match &method.default {
-        None => native.native.span(),
+        None => mode.native_span,
         Some(_) => span,
     };
     let send_bound = send.then(|| quote_spanned!(send_span=> + ::core::marker::Send));
@@ -150,7 +163,7 @@ fn rewrite_method(
 
     if let Some(block) = method.default.take() {
         if send {
-            bound_self_for_send_body(sig, span);
+            bound_self_for_send(sig, span);
         }
         let moved = move_arguments(sig, SelfBinding::Captured, HiddenNames::Short);
         let body = async_move(span, future_block(Some(&declared), moved, block, None));
@@ -160,55 +173,9 @@ fn rewrite_method(
     Ok(MethodKind::Async { output, send })
 }
 
-/// The `impl Trait` a method returns, if its return type is one.
-fn returned_impl_trait(output: &mut ReturnType) -> Option<&mut syn::TypeImplTrait> {
-    match output {
-        ReturnType::Type(_, ty) => match &mut **ty {
-            Type::ImplTrait(impl_trait) => Some(impl_trait),
-            _ => None,
-        },
-        ReturnType::Default => None,
-    }
-}
-
-/// Whether an `impl Trait`'s bounds already include `Send`.
-fn bounds_send(impl_trait: &syn::TypeImplTrait) -> bool {
-    impl_trait.bounds.iter().any(|bound| {
-        matches!(bound, syn::TypeParamBound::Trait(bound)
-            if bound.path.segments.last().is_some_and(|segment| segment.ident == "Send"))
-    })
-}
-
-// Input:  `#[async_stream(item = u64)]` on a method of a `Send` native trait
-// Output: `#[async_stream(item = u64, __send)]`: the stream is declared `impl Stream + Send`,
-//         as the trait's futures are (`boxed` streams are `Send` already, `boxed_local` ones
-//         are not on purpose).
-fn promise_send_stream(attrs: &mut [syn::Attribute]) {
-    for attr in attrs
-        .iter_mut()
-        .filter(|attr| is_stream_method(std::slice::from_ref(*attr)))
-    {
-        let syn::Meta::List(list) = &mut attr.meta else {
-            continue;
-        };
-        let boxed = list.tokens.clone().into_iter().any(|tree| {
-            matches!(&tree, proc_macro2::TokenTree::Ident(ident)
-                if ident == "boxed" || ident == "boxed_local")
-        });
-        if !boxed {
-            let span = list.delimiter.span().close();
-            let ends_in_comma = list.tokens.clone().into_iter().last().is_some_and(
-                |tree| matches!(tree, proc_macro2::TokenTree::Punct(punct) if punct.as_char() == ','),
-            );
-            let comma = (!ends_in_comma).then(|| quote_spanned!(span=> ,));
-            list.tokens.extend(quote_spanned!(span=> #comma __send));
-        }
-    }
-}
-
-/// `where Self: Sync` (by the receiver: `Send`, or both) on a default body whose future or
-/// stream must be `Send`: the body is written once for every `Self`, and holds its receiver.
-fn bound_self_for_send_body(sig: &mut syn::Signature, span: proc_macro2::Span) {
+/// A default body's future (or stream) holds the receiver: `where Self: Sync` for `&self`,
+/// `Self: Send` for an owned or `&mut` receiver, so that it is `Send` (async-trait's bounds).
+fn bound_self_for_send(sig: &mut syn::Signature, span: proc_macro2::Span) {
     let Some(needs) = SelfNeeds::of_shape(ReceiverShape::of(sig)) else {
         return;
     };
@@ -219,4 +186,61 @@ fn bound_self_for_send_body(sig: &mut syn::Signature, span: proc_macro2::Span) {
         .make_where_clause()
         .predicates
         .push(syn::parse_quote_spanned!(span=> Self: #(#bounds)+*));
+}
+
+// Input:  fn iter(&self) -> impl Iterator<Item = u32>;
+// Output: fn iter(&self) -> impl Iterator<Item = u32> + ::core::marker::Send;
+//
+// A sync method returning `impl Trait` promises `Send` in a `Send` trait, as trait-variant's
+// `Send` variant does (unless it carries `#[async_trait_ext(?Send)]`); any other sync method
+// passes through.
+fn rewrite_sync_method(
+    method: &mut TraitItemFn,
+    send: bool,
+    method_relaxed: Option<proc_macro2::Span>,
+) -> syn::Result<MethodKind> {
+    let Some(impl_trait) = returned_impl_trait(&mut method.sig) else {
+        return relaxed_means_nothing(method_relaxed);
+    };
+    if send && !impl_trait.bounds.iter().any(is_send_bound) {
+        // Spanned at the last bound, so that an error at the whole type still covers it.
+        let span = impl_trait
+            .bounds
+            .to_token_stream()
+            .into_iter()
+            .last()
+            .map_or(impl_trait.impl_token.span, |token| token.span());
+        impl_trait
+            .bounds
+            .push(syn::parse_quote_spanned!(span=> ::core::marker::Send));
+    }
+    Ok(MethodKind::Sync)
+}
+
+fn relaxed_means_nothing(method_relaxed: Option<proc_macro2::Span>) -> syn::Result<MethodKind> {
+    match method_relaxed {
+        Some(span) => Err(syn::Error::new(
+            span,
+            "`?Send` here means nothing: this method is not `async` and does not return \
+             `impl Trait`; remove `#[async_trait_ext(?Send)]` or make the method an `async fn`",
+        )),
+        None => Ok(MethodKind::Sync),
+    }
+}
+
+/// `Send`, however its path is spelled.
+pub(super) fn is_send_bound(bound: &syn::TypeParamBound) -> bool {
+    matches!(bound, syn::TypeParamBound::Trait(bound)
+        if bound.path.segments.last().is_some_and(|last| last.ident == "Send"))
+}
+
+/// The `impl Trait` a signature returns, if it returns one.
+fn returned_impl_trait(sig: &mut syn::Signature) -> Option<&mut syn::TypeImplTrait> {
+    match &mut sig.output {
+        ReturnType::Type(_, returned) => match &mut **returned {
+            Type::ImplTrait(impl_trait) => Some(impl_trait),
+            _ => None,
+        },
+        ReturnType::Default => None,
+    }
 }

@@ -1,8 +1,9 @@
 //! The options of `#[async_trait_ext(…)]` on a trait or impl: `?Send`, the mode (`native`,
-//! with its companion's name), `crate = path`.
+//! with its companion's name and its local variant's), `crate = path`.
 
 use proc_macro2::{Span, TokenStream};
-use syn::Ident;
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, Visibility};
 
 use crate::common::crate_path::CratePath;
 use crate::common::errors::Errors;
@@ -30,7 +31,8 @@ pub(crate) struct NativeOptions {
     pub(crate) native: Ident,
     /// `dyn = Name` / `dyn = none`.
     pub(crate) companion: CompanionName,
-    /// `local = Name`: the variant without `Send`, implemented for every implementor.
+    /// `local = LocalName`: the same trait without `Send` on its futures, implemented for
+    /// every implementor of this one.
     pub(crate) local: Option<Ident>,
 }
 
@@ -38,10 +40,25 @@ pub(crate) struct NativeOptions {
 pub(crate) enum CompanionName {
     /// `Dyn` + the trait's name.
     Default,
-    /// `dyn = Name`.
-    Named(Ident),
+    /// `dyn = Name` or `dyn = pub(crate) Name`: without a visibility, the trait's.
+    Named(Option<Visibility>, Ident),
     /// `dyn = none`: no companion.
     Disabled,
+}
+
+/// The value of `dyn = …`: an optional visibility, then a name.
+struct CompanionDecl {
+    vis: Visibility,
+    name: Ident,
+}
+
+impl Parse for CompanionDecl {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        Ok(CompanionDecl {
+            vis: input.parse()?,
+            name: input.parse()?,
+        })
+    }
 }
 
 /// What [`TraitOptions::parse`] found.
@@ -59,7 +76,8 @@ const ACCEPTED: &[&str] = &[
     "native",
     "dyn = Name",
     "dyn = none",
-    "local = Name",
+    "dyn = pub(crate) Name",
+    "local = LocalName",
     "crate = path",
 ];
 
@@ -96,17 +114,15 @@ impl TraitOptions {
             .take_flag("native")
             .unwrap_or_else(|error| Some(Ident::new("native", given_twice(error))));
         let companion = errors
-            .push_result(options.take_parsed::<Ident>("dyn"))
+            .push_result(options.take_parsed::<CompanionDecl>("dyn"))
             .flatten();
         let local = errors
             .push_result(options.take_parsed::<Ident>("local"))
             .flatten();
-        let companion_name = |name: Ident| {
-            if name == "none" {
-                CompanionName::Disabled
-            } else {
-                CompanionName::Named(name)
-            }
+        let companion_name = |decl: CompanionDecl| match decl.vis {
+            Visibility::Inherited if decl.name == "none" => CompanionName::Disabled,
+            Visibility::Inherited => CompanionName::Named(None, decl.name),
+            vis => CompanionName::Named(Some(vis), decl.name),
         };
         if let Some(native) = native {
             parsed.options.mode = Mode::Native(NativeOptions {
@@ -115,13 +131,12 @@ impl TraitOptions {
                 local,
             });
         } else {
-            parsed.stray_companion = companion.as_ref().map(Ident::span);
+            parsed.stray_companion = companion.as_ref().map(|decl| decl.name.span());
             if let Some(local) = local {
                 errors.push(syn::Error::new(
                     local.span(),
-                    "`local = …` names native mode's variant without `Send`; write \
-                     `#[async_trait_ext(native, local = …)]` (a boxed trait takes `?Send` \
-                     instead)",
+                    "`local = …` names the local variant of a native trait; write \
+                     `#[async_trait_ext(native, local = …)]`, or remove `local = …`",
                 ));
             }
         }
@@ -153,7 +168,7 @@ mod tests {
         assert!(parsed.options.relaxed_send.is_some());
         assert!(matches!(
             companion(&parsed.options.mode),
-            Some(CompanionName::Named(name)) if name == "Other"
+            Some(CompanionName::Named(None, name)) if name == "Other"
         ));
         let error = parsed
             .error
@@ -192,6 +207,26 @@ mod tests {
         let parsed = TraitOptions::parse(quote!(native, dyn =));
         assert!(matches!(parsed.options.mode, Mode::Boxed));
         assert!(parsed.error.is_some());
+    }
+
+    #[test]
+    fn a_companion_takes_a_visibility_and_a_local_variant_a_name() {
+        let parsed = TraitOptions::parse(quote!(native, dyn = pub(crate) DynShape, local = Local));
+        assert!(parsed.error.is_none());
+        let Mode::Native(native) = parsed.options.mode else {
+            panic!("native mode expected");
+        };
+        assert!(matches!(
+            native.companion,
+            CompanionName::Named(Some(syn::Visibility::Restricted(_)), name) if name == "DynShape"
+        ));
+        assert!(native.local.is_some_and(|local| local == "Local"));
+        let stray = TraitOptions::parse(quote!(local = Local));
+        assert!(
+            stray
+                .error
+                .is_some_and(|error| error.to_string().contains("native, local"))
+        );
     }
 
     #[test]

@@ -11,7 +11,10 @@ use syn::{
 use super::super::attributes::has_cfg;
 use super::super::dyn_hint::{contains_impl_trait, requires_sized_self};
 use super::super::method_kind::MethodKind;
+use super::super::native::is_send_bound;
 use super::super::receiver::ReceiverShape;
+use super::cfg_variants::MAX_CFG_ARGUMENTS;
+use super::erasure::{BoxedImpl, Returned, impl_argument};
 use crate::common::errors::Errors;
 
 const FIX: &str = "add `where Self: Sized` to leave it out of the companion, or write \
@@ -67,7 +70,8 @@ pub(super) fn check_trait(
 }
 
 /// Checks what the companion needs of the trait itself (supertraits it can implement, no
-/// `where Self: …`).
+/// `where Self: …`). An `unsafe trait` is fine: its companion impls are `unsafe impl`s, the
+/// user's own `unsafe` repeated as a hand-written forwarding impl would.
 fn check_header(item: &ItemTrait, name: &Ident, errors: &mut Errors) {
     for bound in &item.supertraits {
         match bound {
@@ -160,15 +164,6 @@ pub(super) fn bounds_self(ty: &Type) -> bool {
 fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::Result<()> {
     let sig = &method.sig;
     let ident = &sig.ident;
-    if matches!(kind, MethodKind::Stream) {
-        return Err(syn::Error::new_spanned(
-            ident,
-            format!(
-                "method `{ident}` returns an `impl Stream`, which the `{name}` companion cannot \
-                 erase; {FIX}"
-            ),
-        ));
-    }
     if let Some(param) = sig
         .generics
         .params
@@ -183,40 +178,24 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
             ),
         ));
     }
-    for input in &sig.inputs {
-        if let FnArg::Typed(arg) = input {
-            if contains_impl_trait(&arg.ty) {
-                return Err(syn::Error::new_spanned(
-                    &arg.ty,
-                    format!(
-                        "method `{ident}` takes an `impl Trait` argument, which makes it \
-                         generic: it cannot be called through the `{name}` companion; {FIX}"
-                    ),
-                ));
-            }
-            if has_cfg(&arg.attrs) {
-                return Err(syn::Error::new_spanned(
-                    arg,
-                    format!(
-                        "the `{name}` companion cannot forward an argument under `#[cfg]` (in \
-                         method `{ident}`); {FIX}"
-                    ),
-                ));
-            }
-        }
-    }
-    // What the method returns (an async method: its future's output).
-    let returned = match (kind, &sig.output) {
-        (MethodKind::Sync, syn::ReturnType::Type(_, ty))
-        | (MethodKind::Async { output: ty, .. }, _) => Some(ty),
-        _ => None,
+    check_arguments(sig, kind, name)?;
+    // What the method returns, past what the companion erases: an async method's output, or
+    // a sync method's type unless it is an `impl Trait` the companion boxes.
+    let returned: Option<Type> = match Returned::of(kind, &sig.output) {
+        Returned::Future { output, .. } => Some(*output),
+        Returned::Value => match &sig.output {
+            syn::ReturnType::Type(_, ty) => Some((**ty).clone()),
+            syn::ReturnType::Default => None,
+        },
+        Returned::Boxed(_) => None,
     };
-    if returned.is_some_and(|returned| contains_impl_trait(returned)) {
+    if let Some(returned) = returned.filter(contains_impl_trait) {
         return Err(syn::Error::new_spanned(
-            returned,
+            &returned,
             format!(
-                "method `{ident}` returns an `impl Trait`, which the `{name}` companion cannot \
-                 erase; {FIX}"
+                "method `{ident}` returns an `impl Trait` the `{name}` companion cannot box: it \
+                 boxes a return type that is `impl Trait` with one trait (and `Send`, `Sync`, \
+                 lifetimes), not one nested in another type; {FIX}"
             ),
         ));
     }
@@ -230,6 +209,71 @@ fn check_method(method: &TraitItemFn, kind: &MethodKind, name: &Ident) -> syn::R
         ));
     }
     check_receiver(sig, name)
+}
+
+/// Whether the companion can forward the method's arguments: `impl Trait` ones it can box
+/// (`Send` where the future holds them), and `#[cfg]`s it can see.
+fn check_arguments(sig: &Signature, kind: &MethodKind, name: &Ident) -> syn::Result<()> {
+    let ident = &sig.ident;
+    for input in &sig.inputs {
+        if let FnArg::Typed(arg) = input {
+            let boxed = impl_argument(&arg.ty).and_then(BoxedImpl::of);
+            let erasable = boxed.is_some();
+            let send_needed = matches!(kind, MethodKind::Async { send: true, .. });
+            let not_send = impl_argument(&arg.ty)
+                .is_some_and(|impl_trait| !impl_trait.bounds.iter().any(is_send_bound));
+            if send_needed && erasable && not_send {
+                return Err(syn::Error::new_spanned(
+                    &arg.ty,
+                    format!(
+                        "the future of `{ident}` holds this argument, so in a `Send` trait it \
+                         must be `Send` (for the `{name}` companion as for every `async fn` \
+                         implementing it): write `impl … + Send`"
+                    ),
+                ));
+            }
+            if !erasable && contains_impl_trait(&arg.ty) {
+                return Err(syn::Error::new_spanned(
+                    &arg.ty,
+                    format!(
+                        "method `{ident}` takes an `impl Trait` argument the `{name}` companion \
+                         cannot box: it boxes an argument whose type is `impl Trait` with one \
+                         trait (and `Send`, `Sync`, lifetimes), not one nested in another type; \
+                         {FIX}"
+                    ),
+                ));
+            }
+            if arg
+                .attrs
+                .iter()
+                .any(|attr| attr.path().is_ident("cfg_attr"))
+            {
+                return Err(syn::Error::new_spanned(
+                    arg,
+                    format!(
+                        "the `{name}` companion cannot forward an argument under `#[cfg_attr]` \
+                         (in method `{ident}`): write its `#[cfg]` out; otherwise {FIX}"
+                    ),
+                ));
+            }
+        }
+    }
+    let cfg_arguments = sig
+        .inputs
+        .iter()
+        .filter(|input| matches!(input, FnArg::Typed(arg) if has_cfg(&arg.attrs)))
+        .count();
+    if cfg_arguments > MAX_CFG_ARGUMENTS {
+        return Err(syn::Error::new_spanned(
+            ident,
+            format!(
+                "method `{ident}` has {cfg_arguments} arguments under `#[cfg]`; the `{name}` \
+                 companion forwards one copy of it per combination, and takes at most \
+                 {MAX_CFG_ARGUMENTS}; {FIX}"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether the companion can call the method through its receiver.

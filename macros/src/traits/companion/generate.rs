@@ -4,13 +4,16 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, GenericParam, Ident, Lifetime, Signature, Type, WherePredicate};
+use syn::{
+    FnArg, GenericParam, Ident, Lifetime, ReturnType, Signature, TraitItem, Type, WherePredicate,
+};
 
 use super::super::attributes::cfg_attrs;
-use super::super::dyn_hint::contains_impl_trait;
-use super::super::method_kind::MethodKind;
+use super::super::dyn_hint::requires_sized_self;
+use super::super::receiver::ReceiverShape;
 use super::check::bounds_self;
-use super::model::{Forwarded, Model};
+use super::erasure::{BoxedImpl, Returned, impl_argument};
+use super::model::{AutoTraits, Forwarded, Model};
 use super::visitors::{HigherRanked, SubstituteSelfAssoc, mentions_any};
 use crate::common::async_body::{HiddenNames, plain_binding};
 use crate::common::lifetimes::{
@@ -27,12 +30,14 @@ impl Model<'_> {
         let alias = self.alias();
         let constructors = self.constructors();
         let trait_impl = self.trait_impl();
+        let pointer_impls = self.pointer_impls();
         quote! {
             #erased_trait
             #blanket
             #alias
             #constructors
             #trait_impl
+            #pointer_impls
         }
     }
 
@@ -162,7 +167,7 @@ impl Model<'_> {
     //             where '__life0: '__fut, '__life1: '__fut, Self: '__fut, K: '__fut;
     //         }
     fn erased_trait(&self) -> TokenStream {
-        let vis = &self.item.vis;
+        let vis = self.vis;
         let erased = &self.erased;
         let params = self.assoc_generics();
         let generics = (!params.is_empty()).then(|| quote!(<#(#params),*>));
@@ -189,10 +194,11 @@ impl Model<'_> {
     /// The erased form of one method's signature, and the names of its arguments.
     ///
     /// In the erased trait (`in_trait`), `Self::Item` becomes the parameter `Item`; in the
-    /// blanket impl, `<__AsyncExtImpl as Store>::Item`.
+    /// blanket impl, `<__AsyncExtImpl as Store>::Item`. `impl Trait` arguments become boxed
+    /// `dyn Trait`s; a future or `impl Trait` return gets a `'__fut` that every input outlives.
     fn erased_signature(
         &self,
-        forwarded: &Forwarded<'_>,
+        forwarded: &Forwarded,
         in_trait: bool,
     ) -> (Signature, Vec<TokenStream>) {
         let mut sig = forwarded.method.sig.clone();
@@ -213,74 +219,113 @@ impl Model<'_> {
                 .collect()
         };
         SubstituteSelfAssoc(&substitutions).visit_signature_mut(&mut sig);
-        if let MethodKind::Async { output, send } = forwarded.kind {
-            let mut output: Type = (**output).clone();
-            SubstituteSelfAssoc(&substitutions).visit_type_mut(&mut output);
-            let span = sig.ident.span();
-            let inputs = name_elided_input_lifetimes(&mut sig, Naming::Companion);
-            elide_output_lifetimes(&mut output, &inputs, OutputElision::ReceiverFirst);
-            let fresh_lifetimes = inputs.elided;
-            let fut = Lifetime::new("'__fut", Span::mixed_site());
-            let mut outlives: Vec<TokenStream> = Vec::new();
-            for lifetime in &fresh_lifetimes {
-                outlives.push(quote!(#lifetime: #fut));
-            }
-            for param in sig.generics.lifetimes() {
-                let lifetime = &param.lifetime;
-                outlives.push(quote!(#lifetime: #fut));
-            }
-            for param in &self.item.generics.params {
-                match param {
-                    GenericParam::Lifetime(param) => {
-                        let lifetime = &param.lifetime;
-                        outlives.push(quote!(#lifetime: #fut));
-                    }
-                    GenericParam::Type(param) => {
-                        let ident = &param.ident;
-                        outlives.push(quote!(#ident: #fut));
-                    }
-                    GenericParam::Const(_) => {}
-                }
-            }
-            outlives.push(quote!(Self: #fut));
-            let mut params: Vec<GenericParam> = fresh_lifetimes
-                .into_iter()
-                .map(|lifetime| GenericParam::Lifetime(syn::LifetimeParam::new(lifetime)))
-                .collect();
-            params.push(GenericParam::Lifetime(syn::LifetimeParam::new(fut.clone())));
-            let user_params = std::mem::take(&mut sig.generics.params);
-            sig.generics.params.extend(params);
-            sig.generics.params.extend(user_params);
-            if sig.generics.lt_token.is_none() {
-                sig.generics.lt_token = Some(syn::Token![<](span));
-                sig.generics.gt_token = Some(syn::Token![>](span));
-            }
-            // The `Self: Sync`/`Self: Send` bounds native mode put on default bodies are met by
-            // the blanket impl's own bounds; a `dyn`-callable method cannot carry them.
-            let user_predicates: Vec<WherePredicate> = sig
-                .generics
-                .where_clause
-                .take()
-                .into_iter()
-                .flat_map(|clause| clause.predicates)
-                .filter(|predicate| {
-                    !matches!(predicate, WherePredicate::Type(p) if bounds_self(&p.bounded_ty))
-                })
-                .collect();
-            let private = &self.private;
-            let future = if *send {
-                quote!(SendInlineFuture)
-            } else {
-                quote!(InlineFuture)
-            };
-            sig.output = syn::parse_quote_spanned! {span=>
-                -> #private::#future<#fut, #output>
-            };
-            sig.generics.where_clause = Some(syn::parse_quote! {
-                where #(#outlives,)* #(#user_predicates,)*
-            });
+        let private = &self.private;
+        if !forwarded.returned.needs_lifetime() {
+            self.box_impl_arguments(&mut sig, &quote!('_));
+            return (sig, names);
         }
+        let span = sig.ident.span();
+        let inputs = name_elided_input_lifetimes(&mut sig, Naming::Companion);
+        let fut = Lifetime::new("'__fut", Span::mixed_site());
+        self.box_impl_arguments(&mut sig, &fut.to_token_stream());
+        let mut output: Type = match (&forwarded.returned, &sig.output) {
+            (Returned::Future { output, send }, _) => {
+                let mut output: Type = (**output).clone();
+                SubstituteSelfAssoc(&substitutions).visit_type_mut(&mut output);
+                let future = if *send {
+                    quote!(SendInlineFuture)
+                } else {
+                    quote!(InlineFuture)
+                };
+                syn::parse_quote_spanned!(span=> #private::#future<#fut, #output>)
+            }
+            (Returned::Boxed(_), ReturnType::Type(_, returned)) => {
+                impl_argument(returned).and_then(BoxedImpl::of).map_or_else(
+                    || (**returned).clone(),
+                    |boxed| boxed.boxed_type(private, &fut.to_token_stream()),
+                )
+            }
+            _ => syn::parse_quote!(()),
+        };
+        elide_output_lifetimes(&mut output, &inputs, OutputElision::ReceiverFirst);
+        let fresh_lifetimes = inputs.elided;
+        let mut outlives: Vec<TokenStream> = Vec::new();
+        for lifetime in &fresh_lifetimes {
+            outlives.push(quote!(#lifetime: #fut));
+        }
+        for param in sig.generics.lifetimes() {
+            let lifetime = &param.lifetime;
+            outlives.push(quote!(#lifetime: #fut));
+        }
+        for param in &self.item.generics.params {
+            match param {
+                GenericParam::Lifetime(param) => {
+                    let lifetime = &param.lifetime;
+                    outlives.push(quote!(#lifetime: #fut));
+                }
+                GenericParam::Type(param) => {
+                    let ident = &param.ident;
+                    outlives.push(quote!(#ident: #fut));
+                }
+                GenericParam::Const(_) => {}
+            }
+        }
+        outlives.push(quote!(Self: #fut));
+        let mut params: Vec<GenericParam> = fresh_lifetimes
+            .into_iter()
+            .map(|lifetime| GenericParam::Lifetime(syn::LifetimeParam::new(lifetime)))
+            .collect();
+        params.push(GenericParam::Lifetime(syn::LifetimeParam::new(fut.clone())));
+        let user_params = std::mem::take(&mut sig.generics.params);
+        sig.generics.params.extend(params);
+        sig.generics.params.extend(user_params);
+        if sig.generics.lt_token.is_none() {
+            sig.generics.lt_token = Some(syn::Token![<](span));
+            sig.generics.gt_token = Some(syn::Token![>](span));
+        }
+        // The `Self: Sync`/`Self: Send` bounds native mode put on default bodies are met by
+        // the blanket impl's own bounds; a `dyn`-callable method cannot carry them.
+        let user_predicates: Vec<WherePredicate> = sig
+            .generics
+            .where_clause
+            .take()
+            .into_iter()
+            .flat_map(|clause| clause.predicates)
+            .filter(|predicate| {
+                !matches!(predicate, WherePredicate::Type(p) if bounds_self(&p.bounded_ty))
+            })
+            .collect();
+        sig.output = syn::parse_quote_spanned! {span=> -> #output };
+        sig.generics.where_clause = Some(syn::parse_quote! {
+            where #(#outlives,)* #(#user_predicates,)*
+        });
         (sig, names)
+    }
+
+    /// Replaces each `impl Trait` argument's type with its boxed `dyn Trait` living for
+    /// `lifetime`.
+    fn box_impl_arguments(&self, sig: &mut Signature, lifetime: &TokenStream) {
+        for input in &mut sig.inputs {
+            let FnArg::Typed(arg) = input else { continue };
+            if let Some(boxed) = impl_argument(&arg.ty).and_then(BoxedImpl::of) {
+                *arg.ty = boxed.boxed_type(&self.private, lifetime);
+            }
+        }
+    }
+
+    /// The arguments the companion passes to the erased method: its own, with each
+    /// `impl Trait` argument boxed.
+    fn boxed_arguments(&self, sig: &Signature, names: &[TokenStream]) -> Vec<TokenStream> {
+        sig.inputs
+            .iter()
+            .zip(names)
+            .map(|(input, name)| match input {
+                FnArg::Typed(arg) => impl_argument(&arg.ty)
+                    .and_then(BoxedImpl::of)
+                    .map_or_else(|| name.clone(), |boxed| boxed.boxing(&self.private, name)),
+                FnArg::Receiver(_) => name.clone(),
+            })
+            .collect()
     }
 
     // Output: impl<K, __AsyncExtImpl> __DynStoreErased<K, <__AsyncExtImpl as Store<K>>::Item>
@@ -315,12 +360,13 @@ impl Model<'_> {
             let allows = allow_attrs(&forwarded.method.attrs);
             let ident = &forwarded.method.sig.ident;
             let call = quote!(<#implementor as #trait_path>::#ident(#(#names),*));
-            let body = match forwarded.kind {
-                MethodKind::Async { send: true, .. } => {
+            let body = match &forwarded.returned {
+                Returned::Future { send: true, .. } => {
                     quote!(#private::SendInlineFuture::new(#call))
                 }
-                MethodKind::Async { send: false, .. } => quote!(#private::InlineFuture::new(#call)),
-                _ => call,
+                Returned::Future { send: false, .. } => quote!(#private::InlineFuture::new(#call)),
+                Returned::Boxed(boxed) => boxed.boxing(private, &call),
+                Returned::Value => call,
             };
             quote!(#(#cfgs)* #(#allows)* #[inline] #sig { #body })
         });
@@ -337,7 +383,7 @@ impl Model<'_> {
 
     // Output: pub type DynStore<'a, K, Item> = dyn __DynStoreErased<K, Item> + Send + Sync + 'a;
     fn alias(&self) -> TokenStream {
-        let vis = &self.item.vis;
+        let vis = self.vis;
         let name = self.name;
         let lifetime = &self.lifetime;
         let mut params = vec![quote!(#lifetime)];
@@ -358,7 +404,8 @@ impl Model<'_> {
         let doc = format!(
             "Dynamic dispatch for [`{trait_ident}`]: a `dyn` value of any implementor, made with \
              `{name}::boxed(value)`, `{name}::from_ref(&value)` or `{name}::from_mut(&mut value)`. \
-             It implements [`{trait_ident}`] itself. An async call through it allocates \
+             It implements [`{trait_ident}`] itself, and so do `Box`, `&`, `&mut` and `Arc` \
+             of it where the methods' receivers allow. An async call through it allocates \
              nothing when the implementor's future fits in 128 bytes, and boxes it otherwise."
         );
         quote! {
@@ -368,7 +415,7 @@ impl Model<'_> {
     }
 
     fn constructors(&self) -> TokenStream {
-        let vis = &self.item.vis;
+        let vis = self.vis;
         let impl_generics = self.companion_impl_generics();
         let object = self.object();
         let bound = self.trait_bound();
@@ -445,13 +492,14 @@ impl Model<'_> {
             let ident = &sig.ident;
             let span = ident.span();
             let erased_ident = erased_method_name(ident);
-            let call = quote!(<Self as #erased #erased_args>::#erased_ident(#(#names),*));
-            let body = match forwarded.kind {
+            let arguments = self.boxed_arguments(&sig, &names);
+            let call = quote!(<Self as #erased #erased_args>::#erased_ident(#(#arguments),*));
+            let body = match &forwarded.returned {
                 // The erased future's lifetime is an intersection rustc cannot name in the
                 // `impl Future` this returns; an `async move` around it captures the
                 // arguments instead (no allocation: it only holds the erased future).
                 // The allow: `async_yields_async` when the output is itself a future.
-                MethodKind::Async { .. } => {
+                Returned::Future { .. } => {
                     let future = Ident::new("__async_ext_future", Span::mixed_site());
                     quote_spanned! {span=>
                         #[allow(clippy::async_yields_async)]
@@ -463,53 +511,140 @@ impl Model<'_> {
             };
             quote!(#(#cfgs)* #[inline] #sig { #body })
         });
-        // An `unsafe trait`'s companion impl is `unsafe impl`, as a hand-written forwarding
-        // impl would be: each call goes to an implementor, whose own `unsafe impl` upholds the
-        // trait's contract. The `unsafe` is the user's token.
         let unsafety = &self.item.unsafety;
-        let stubs: Vec<TokenStream> = self.sized_only.iter().filter_map(sized_only_stub).collect();
-        // Rust 1.87 and later lint the stubs as uncallable; nothing else here can be dead.
-        let allow = (!stubs.is_empty()).then(|| quote!(#[allow(dead_code)]));
         quote! {
-            #allow
             #unsafety impl #impl_generics #trait_path for #object where #(#predicates,)* {
                 #(#assoc)*
                 #(#methods)*
-                #(#stubs)*
             }
         }
     }
 }
 
-/// Rust before 1.87 wants an impl for an unsized type (the companion) to implement even the
-/// methods it can never call: the required ones bounded `where Self: Sized`. Their stub
-/// needs a body of the declared type, so a method returning `impl Trait` (other than an
-/// `async fn`'s future) gets none: its trait needs Rust 1.87 for a companion.
-///
-/// Input:  `fn clear(&mut self, all: bool) -> impl Future<Output = ()> + Send where Self: Sized;`
-/// Output: `fn clear(&self, _: bool) -> impl Future<Output = ()> + Send where Self: Sized
-///          { async { ::core::unreachable!() } }`
-fn sized_only_stub(forwarded: &Forwarded<'_>) -> Option<TokenStream> {
-    let mut sig = forwarded.method.sig.clone();
-    let body = match (forwarded.kind, &sig.output) {
-        (MethodKind::Async { output, .. }, _) if !contains_impl_trait(output) => {
-            quote!(async { ::core::unreachable!() })
-        }
-        (MethodKind::Sync, syn::ReturnType::Type(_, ty)) if contains_impl_trait(ty) => return None,
-        (MethodKind::Sync, _) => quote!(::core::unreachable!()),
-        _ => return None,
-    };
-    for input in &mut sig.inputs {
-        match input {
-            FnArg::Receiver(receiver) => receiver.mutability = None,
-            FnArg::Typed(arg) => {
-                arg.attrs.clear();
-                *arg.pat = syn::parse_quote!(_);
+/// A pointer to the companion that implements the trait by forwarding to it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pointer {
+    Box,
+    Ref,
+    RefMut,
+    Arc,
+}
+
+impl Pointer {
+    /// The auto traits the pointer has, given those of what it points to.
+    fn auto_traits(self, pointee: AutoTraits) -> AutoTraits {
+        match self {
+            Pointer::Box | Pointer::RefMut => pointee,
+            Pointer::Ref => AutoTraits {
+                send: pointee.sync,
+                sync: pointee.sync,
+            },
+            Pointer::Arc => {
+                let both = pointee.send && pointee.sync;
+                AutoTraits {
+                    send: both,
+                    sync: both,
+                }
             }
         }
     }
-    let cfgs = cfg_attrs(&forwarded.method.attrs);
-    Some(quote!(#(#cfgs)* #sig { #body }))
+
+    /// How a method with this receiver reaches the companion through the pointer, or `None`
+    /// when it cannot (`&mut self` through a shared pointer, `self: Box<Self>` through a
+    /// borrow, any other receiver).
+    fn receiver(self, shape: ReceiverShape) -> Option<TokenStream> {
+        match (self, shape) {
+            (_, ReceiverShape::Ref) => Some(quote!(&**self)),
+            (Pointer::Box | Pointer::RefMut, ReceiverShape::RefMut) => Some(quote!(&mut **self)),
+            (Pointer::Box, ReceiverShape::Boxed) => Some(quote!(*self)),
+            _ => None,
+        }
+    }
+}
+
+impl Model<'_> {
+    // Output: impl<'a> Store for Box<DynStore<'a>> {
+    //             fn get(&self, __arg1: &str) -> impl Future<Output = …> + Send {
+    //                 <DynStore<'a> as Store>::get(&**self, __arg1)
+    //             }
+    //         }
+    //         (and for `&DynStore`, `&mut DynStore`, `Arc<DynStore>`)
+    //
+    // So that `Box<DynStore>` goes where an `S: Store` is expected (and `&mut boxed` where a
+    // `&mut S` is). Each pointer gets its impl when every method can be forwarded through it
+    // (`&mut self` needs `Box` or `&mut`, `self: Box<Self>` needs `Box`), and none when the
+    // trait has a `where Self: Sized` method without a default body (the companion has none
+    // to forward to).
+    fn pointer_impls(&self) -> TokenStream {
+        let sized_only = self.item.items.iter().any(|item| {
+            matches!(item, TraitItem::Fn(method)
+                if method.default.is_none() && requires_sized_self(&method.sig))
+        });
+        if sized_only {
+            return TokenStream::new();
+        }
+        let impl_generics = self.companion_impl_generics();
+        let object = self.object();
+        let trait_path = self.trait_path();
+        let private = &self.private;
+        let lifetime = &self.lifetime;
+        let mut predicates = self.trait_where();
+        for outlived in &self.lifetime_supertraits {
+            predicates.push(quote!(#lifetime: #outlived));
+        }
+        predicates.extend(self.send_argument_predicates());
+        let assoc: Vec<TokenStream> = self
+            .assoc
+            .iter()
+            .map(|assoc| {
+                let ident = &assoc.item.ident;
+                let param = &assoc.param;
+                quote!(type #ident = #param;)
+            })
+            .collect();
+        let mut impls = TokenStream::new();
+        for pointer in [Pointer::Box, Pointer::Ref, Pointer::RefMut, Pointer::Arc] {
+            // `trait Store: Send + Sync`: only a pointer that is `Send + Sync` may implement it.
+            let has = pointer.auto_traits(self.object_auto);
+            if (self.required_auto.send && !has.send) || (self.required_auto.sync && !has.sync) {
+                continue;
+            }
+            let methods: Option<Vec<TokenStream>> = self
+                .methods
+                .iter()
+                .map(|forwarded| {
+                    let mut sig = forwarded.method.sig.clone();
+                    let receiver = pointer.receiver(ReceiverShape::of(&sig))?;
+                    let names = rename_arguments(&mut sig);
+                    let cfgs = cfg_attrs(&forwarded.method.attrs);
+                    let ident = &sig.ident;
+                    let arguments = names.iter().skip(1);
+                    Some(quote! {
+                        #(#cfgs)*
+                        #[inline]
+                        #sig {
+                            <#object as #trait_path>::#ident(#receiver #(, #arguments)*)
+                        }
+                    })
+                })
+                .collect();
+            let Some(methods) = methods else { continue };
+            let pointer_type = match pointer {
+                Pointer::Box => quote!(#private::Box<#object>),
+                Pointer::Ref => quote!(&(#object)),
+                Pointer::RefMut => quote!(&mut (#object)),
+                Pointer::Arc => quote!(#private::Arc<#object>),
+            };
+            let unsafety = &self.item.unsafety;
+            impls.extend(quote! {
+                #unsafety impl #impl_generics #trait_path for #pointer_type where #(#predicates,)* {
+                    #(#assoc)*
+                    #(#methods)*
+                }
+            });
+        }
+        impls
+    }
 }
 
 impl Model<'_> {
@@ -531,7 +666,7 @@ impl Model<'_> {
         let substitutions = self.self_assoc_substitutions();
         let mut predicates = Vec::new();
         for forwarded in &self.methods {
-            if !matches!(forwarded.kind, MethodKind::Async { send: true, .. }) {
+            if !matches!(forwarded.returned, Returned::Future { send: true, .. }) {
                 continue;
             }
             for input in &forwarded.method.sig.inputs {
@@ -566,7 +701,7 @@ fn erased_method_name(ident: &Ident) -> Ident {
 
 /// Gives every argument a plain name (`__argN`, keeping the receiver) and returns the
 /// arguments to forward, `self` first.
-fn rename_arguments(sig: &mut Signature) -> Vec<TokenStream> {
+pub(in crate::traits) fn rename_arguments(sig: &mut Signature) -> Vec<TokenStream> {
     let mut names = Vec::new();
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {

@@ -20,13 +20,17 @@
 //! [`generate`] writes the five items above from the model only.
 
 use proc_macro2::TokenStream;
-use syn::{Ident, ItemTrait};
+use syn::{Ident, ItemTrait, Visibility};
 
+pub(in crate::traits) use self::cfg_variants::{MAX_CFG_ARGUMENTS, cfg_variants};
+pub(in crate::traits) use self::generate::rename_arguments;
 use self::model::Model;
 use super::method_kind::MethodKind;
 use super::options::TraitOptions;
 
+mod cfg_variants;
 mod check;
+mod erasure;
 mod generate;
 mod model;
 mod visitors;
@@ -37,9 +41,10 @@ pub(crate) fn expand(
     item: &ItemTrait,
     kinds: &[Option<MethodKind>],
     name: &Ident,
+    vis: Option<&Visibility>,
     options: &TraitOptions,
 ) -> syn::Result<TokenStream> {
     check::check_trait(item, kinds, name)?;
-    let model = Model::build(item, kinds, name, options);
+    let model = Model::build(item, kinds, name, vis.unwrap_or(&item.vis), options);
     Ok(model.generate())
 }

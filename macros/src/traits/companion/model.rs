@@ -5,13 +5,16 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::{
-    GenericParam, Ident, ItemTrait, Lifetime, TraitItem, TraitItemFn, TraitItemType, TypeParamBound,
+    GenericParam, Ident, ItemTrait, Lifetime, TraitItem, TraitItemFn, TraitItemType,
+    TypeParamBound, Visibility,
 };
 
 use super::super::dyn_hint::requires_sized_self;
 use super::super::method_kind::MethodKind;
 use super::super::options::TraitOptions;
+use super::cfg_variants::cfg_variants;
 use super::check::is_auto_trait;
+use super::erasure::Returned;
 
 /// One associated type of the trait: it becomes a parameter of the companion.
 pub(super) struct AssocType<'t> {
@@ -21,27 +24,40 @@ pub(super) struct AssocType<'t> {
     pub(super) param: Ident,
 }
 
+/// `Send` and `Sync`, had or required.
+#[derive(Clone, Copy)]
+pub(super) struct AutoTraits {
+    pub(super) send: bool,
+    pub(super) sync: bool,
+}
+
 /// One method the companion forwards.
-pub(super) struct Forwarded<'t> {
-    pub(super) method: &'t TraitItemFn,
-    pub(super) kind: &'t MethodKind,
+pub(super) struct Forwarded {
+    /// The method, or one copy of it per combination of its arguments' `#[cfg]`s.
+    pub(super) method: TraitItemFn,
+    pub(super) returned: Returned,
 }
 
 /// The companion of one trait.
 pub(super) struct Model<'t> {
     pub(super) item: &'t ItemTrait,
     pub(super) name: &'t Ident,
+    /// The companion's visibility: `dyn = pub(crate) Name`'s, or the trait's.
+    pub(super) vis: &'t Visibility,
     pub(super) erased: Ident,
     pub(super) lifetime: Lifetime,
     pub(super) assoc: Vec<AssocType<'t>>,
-    pub(super) methods: Vec<Forwarded<'t>>,
-    /// Required `where Self: Sized` methods: not forwarded, but stubbed for Rust before 1.87.
-    pub(super) sized_only: Vec<Forwarded<'t>>,
+    pub(super) methods: Vec<Forwarded>,
     /// `Send + Sync` (or the auto-trait supertraits under `?Send`) on the trait object.
     pub(super) object_bounds: TokenStream,
     /// The part of `object_bounds` an implementor of the trait does not already promise
     /// through its supertraits (repeating those is a clippy warning in the user's crate).
     pub(super) implementor_bounds: TokenStream,
+    /// The auto traits of the trait object.
+    pub(super) object_auto: AutoTraits,
+    /// The auto traits the trait requires of implementors (its supertraits): a pointer to the
+    /// companion implements the trait only when it has them.
+    pub(super) required_auto: AutoTraits,
     /// Lifetime supertraits (`trait Store: 'static`): the companion's lifetime must outlive them.
     pub(super) lifetime_supertraits: Vec<&'t Lifetime>,
     pub(super) private: TokenStream,
@@ -52,6 +68,7 @@ impl<'t> Model<'t> {
         item: &'t ItemTrait,
         kinds: &'t [Option<MethodKind>],
         name: &'t Ident,
+        vis: &'t Visibility,
         options: &TraitOptions,
     ) -> Self {
         let (auto_traits, lifetime_supertraits) = supertraits(item);
@@ -65,35 +82,9 @@ impl<'t> Model<'t> {
                 GenericParam::Const(param) => param.ident.to_string(),
             })
             .collect();
-        // Not a name the trait or one of its methods declares: a method's own `'a` would be
-        // shadowed by the companion impl's (E0496).
-        let method_lifetimes: Vec<String> = item
-            .items
-            .iter()
-            .filter_map(|trait_item| match trait_item {
-                TraitItem::Fn(method) => Some(method.sig.generics.lifetimes()),
-                _ => None,
-            })
-            .flatten()
-            .map(|param| param.lifetime.to_string())
-            .collect();
-        let taken = |candidate: &str| {
-            generic_names
-                .iter()
-                .chain(&method_lifetimes)
-                .any(|name| name == candidate)
-        };
-        let lifetime = ["'a", "'dyn_a", "'__dyn_a"]
-            .iter()
-            .find(|candidate| !taken(candidate))
-            .map_or_else(
-                || Lifetime::new("'__async_ext_dyn", Span::call_site()),
-                |name| Lifetime::new(name, Span::call_site()),
-            );
-
+        let lifetime = companion_lifetime(item);
         let mut assoc = Vec::new();
         let mut methods = Vec::new();
-        let mut sized_only = Vec::new();
         for (trait_item, kind) in item.items.iter().zip(kinds) {
             match (trait_item, kind) {
                 (TraitItem::Type(ty), _) => {
@@ -104,10 +95,10 @@ impl<'t> Model<'t> {
                     assoc.push(AssocType { item: ty, param });
                 }
                 (TraitItem::Fn(method), Some(kind)) if !requires_sized_self(&method.sig) => {
-                    methods.push(Forwarded { method, kind });
-                }
-                (TraitItem::Fn(method), Some(kind)) if method.default.is_none() => {
-                    sized_only.push(Forwarded { method, kind });
+                    for method in cfg_variants(method) {
+                        let returned = Returned::of(kind, &method.sig.output);
+                        methods.push(Forwarded { method, returned });
+                    }
                 }
                 _ => {}
             }
@@ -115,26 +106,46 @@ impl<'t> Model<'t> {
 
         let mut object_bounds = TokenStream::new();
         let mut implementor_bounds = TokenStream::new();
+        // Under `?Send`, a method that still promises a `Send` future (`impl Future + Send`
+        // written out, in a `?Send` trait) makes the companion `Send + Sync`: its forwarding
+        // future holds the receiver, a reference to the companion.
+        let send_future = methods
+            .iter()
+            .any(|method| matches!(method.returned, Returned::Future { send: true, .. }));
+        let mut object_auto_traits = Vec::new();
         for auto_trait in ["Send", "Sync"] {
             let promised = auto_traits.iter().any(|ident| ident == auto_trait);
-            if options.relaxed_send.is_none() || promised {
+            if options.relaxed_send.is_none() || promised || send_future {
                 let ident = Ident::new(auto_trait, Span::call_site());
                 object_bounds.extend(quote!(+ ::core::marker::#ident));
+                object_auto_traits.push(auto_trait);
                 if !promised {
                     implementor_bounds.extend(quote!(+ ::core::marker::#ident));
                 }
             }
         }
+        let object_is = |auto_trait: &str| object_auto_traits.contains(&auto_trait);
+        let supertrait = |auto_trait: &str| auto_traits.iter().any(|ident| ident == auto_trait);
+        let object_auto = AutoTraits {
+            send: object_is("Send"),
+            sync: object_is("Sync"),
+        };
+        let required_auto = AutoTraits {
+            send: supertrait("Send"),
+            sync: supertrait("Sync"),
+        };
         Model {
             item,
             name,
+            vis,
             erased: format_ident!("__{}Erased", name),
             lifetime,
             assoc,
             methods,
-            sized_only,
             object_bounds,
             implementor_bounds,
+            object_auto,
+            required_auto,
             lifetime_supertraits,
             private: options.krate.private(),
         }
@@ -158,4 +169,24 @@ fn supertraits(item: &ItemTrait) -> (Vec<Ident>, Vec<&Lifetime>) {
         }
     }
     (auto_traits, lifetimes)
+}
+
+/// The companion's lifetime: `'a` unless the trait names a lifetime `'a` anywhere (its
+/// generics, a method's own lifetimes, a type), then `'dyn_a`, and so on: the companion's
+/// impls declare it around the trait's methods, so it must not shadow one of theirs (E0496).
+/// Readable in rustdoc (`DynStore<'a>`), and clashing with nothing the user wrote.
+fn companion_lifetime(item: &ItemTrait) -> Lifetime {
+    struct Names(Vec<String>);
+    impl syn::visit::Visit<'_> for Names {
+        fn visit_lifetime(&mut self, lifetime: &Lifetime) {
+            self.0.push(lifetime.ident.to_string());
+        }
+    }
+    let mut names = Names(Vec::new());
+    syn::visit::Visit::visit_item_trait(&mut names, item);
+    let mut candidate = String::from("a");
+    while names.0.contains(&candidate) {
+        candidate.insert_str(0, "dyn_");
+    }
+    Lifetime::new(&format!("'{candidate}"), Span::call_site())
 }
