@@ -36,6 +36,14 @@ mod common;
     feature = "streams",
     feature = "async-drop"
 ))]
+mod expansion_snapshots;
+#[cfg(all(
+    test,
+    feature = "traits",
+    feature = "closures",
+    feature = "streams",
+    feature = "async-drop"
+))]
 mod never_panic;
 #[cfg(feature = "streams")]
 mod streams;

@@ -1,0 +1,5 @@
+stream! {
+    for i in 0..n {
+        yield i;
+    }
+}

@@ -1,0 +1,54 @@
+#[doc(hidden)]
+#[allow(dead_code, unreachable_pub, unused_extern_crates)]
+mod __async_ext_boxed_0fa1860e7d093d4d {
+    extern crate alloc;
+    pub(super) use alloc::boxed::Box;
+    pub(super) struct SendBox;
+    impl SendBox {
+        #[inline]
+        pub(super) fn pin<'a, F>(
+            future: F,
+        ) -> ::core::pin::Pin<
+            Box<
+                dyn ::core::future::Future<
+                    Output = F::Output,
+                > + ::core::marker::Send + 'a,
+            >,
+        >
+        where
+            F: ::core::future::Future + ::core::marker::Send + 'a,
+        {
+            Box::pin(future)
+        }
+    }
+}
+pub trait Store {
+    #[allow(
+        mismatched_lifetime_syntaxes,
+        clippy::type_complexity,
+        clippy::type_repetition_in_bounds,
+        clippy::needless_arbitrary_self_type,
+    )]
+    fn get<'life0, 'life1, 'async_trait>(
+        &'life0 self,
+        key: &'life1 str,
+    ) -> ::core::pin::Pin<
+        __async_ext_boxed_0fa1860e7d093d4d::Box<
+            dyn ::core::future::Future<
+                Output = Option<u32>,
+            > + ::core::marker::Send + 'async_trait,
+        >,
+    >
+    where
+        'life0: 'async_trait,
+        'life1: 'async_trait,
+        Self: 'async_trait;
+    #[doc(hidden)]
+    #[allow(clippy::unused_self)]
+    fn __async_ext_asyncness_of_get(&self) -> [(); 1]
+    where
+        Self: ::core::marker::Sized,
+    {
+        [(); 1]
+    }
+}
