@@ -57,7 +57,7 @@ where
         <__AsyncExtImpl as Store>::name(self)
     }
 }
-///Dynamic dispatch for [`Store`]: a `dyn` value of any implementor, made with `DynStore::boxed(value)`, `DynStore::from_ref(&value)` or `DynStore::from_mut(&mut value)`. It implements [`Store`] itself. An async call through it allocates nothing when the implementor's future fits in 128 bytes, and boxes it otherwise.
+///Dynamic dispatch for [`Store`]: a `dyn` value of any implementor, made with `DynStore::boxed(value)`, `DynStore::from_ref(&value)` or `DynStore::from_mut(&mut value)`. It implements [`Store`] itself, and so do `Box`, `&`, `&mut` and `Arc` of it where the methods' receivers allow. An async call through it allocates nothing when the implementor's future fits in 128 bytes, and boxes it otherwise.
 pub type DynStore<'a> = dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a;
 impl<'a> dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a {
     ///Moves `value` into an owning, boxed `DynStore`.
@@ -107,5 +107,85 @@ for dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a {
     #[inline]
     fn name(&self) -> &str {
         <Self as __DynStoreErased>::__dyn_name(self)
+    }
+}
+impl<'a> Store
+for ::async_ext::__private::Box<
+    dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a,
+> {
+    #[inline]
+    fn get(
+        &self,
+        __arg1: &str,
+    ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
+        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::get(
+            &**self,
+            __arg1,
+        )
+    }
+    #[inline]
+    fn name(&self) -> &str {
+        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::name(
+            &**self,
+        )
+    }
+}
+impl<'a> Store
+for &(dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a) {
+    #[inline]
+    fn get(
+        &self,
+        __arg1: &str,
+    ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
+        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::get(
+            &**self,
+            __arg1,
+        )
+    }
+    #[inline]
+    fn name(&self) -> &str {
+        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::name(
+            &**self,
+        )
+    }
+}
+impl<'a> Store
+for &mut (dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a) {
+    #[inline]
+    fn get(
+        &self,
+        __arg1: &str,
+    ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
+        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::get(
+            &**self,
+            __arg1,
+        )
+    }
+    #[inline]
+    fn name(&self) -> &str {
+        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::name(
+            &**self,
+        )
+    }
+}
+impl<'a> Store
+for ::async_ext::__private::Arc<
+    dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a,
+> {
+    #[inline]
+    fn get(
+        &self,
+        __arg1: &str,
+    ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
+        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::get(
+            &**self,
+            __arg1,
+        )
+    }
+    #[inline]
+    fn name(&self) -> &str {
+        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::name(
+            &**self,
+        )
     }
 }
