@@ -102,21 +102,21 @@ pub use streams::*;
 // chapter) on their definitions in `async-ext-macros`: rustdoc inlines those pages here, and
 // editors show only a definition's docs on hover, never a re-export's. So the re-exports
 // below add no doc comment of their own.
-#[cfg(feature = "traits")]
-#[cfg_attr(docsrs, doc(cfg(feature = "traits")))]
-pub use async_ext_macros::async_trait_ext;
-#[cfg(feature = "for-await")]
-#[cfg_attr(docsrs, doc(cfg(feature = "for-await")))]
-pub use async_ext_macros::for_await;
-#[cfg(feature = "streams")]
-#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
-pub use async_ext_macros::async_stream;
-#[cfg(feature = "streams")]
-#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
-pub use async_ext_macros::async_try_stream;
-#[cfg(feature = "async-drop")]
-#[cfg_attr(docsrs, doc(cfg(feature = "async-drop")))]
-pub use async_ext_macros::async_scope;
 #[cfg(feature = "async-drop")]
 #[cfg_attr(docsrs, doc(cfg(feature = "async-drop")))]
 pub use async_ext_macros::AsyncDrop;
+#[cfg(feature = "async-drop")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async-drop")))]
+pub use async_ext_macros::async_scope;
+#[cfg(feature = "streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
+pub use async_ext_macros::async_stream;
+#[cfg(feature = "traits")]
+#[cfg_attr(docsrs, doc(cfg(feature = "traits")))]
+pub use async_ext_macros::async_trait_ext;
+#[cfg(feature = "streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "streams")))]
+pub use async_ext_macros::async_try_stream;
+#[cfg(feature = "for-await")]
+#[cfg_attr(docsrs, doc(cfg(feature = "for-await")))]
+pub use async_ext_macros::for_await;

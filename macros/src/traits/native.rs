@@ -36,9 +36,7 @@ pub(crate) fn expand_trait(
         .items
         .iter()
         .filter_map(|trait_item| match trait_item {
-            TraitItem::Fn(method) => {
-                asyncness::native_trait_marker(&method.attrs, &method.sig)
-            }
+            TraitItem::Fn(method) => asyncness::native_trait_marker(&method.attrs, &method.sig),
             _ => None,
         })
         .collect();
