@@ -832,10 +832,9 @@ fn campaign(
                 // fallback item echoes it).
                 let lexable =
                     |stream: &TokenStream| TokenStream::from_str(&stream.to_string()).is_ok();
-                if lexable(&args)
-                    && lexable(&input)
-                    && let Err(error) = TokenStream::from_str(&output.to_string())
-                {
+                let relexed = (lexable(&args) && lexable(&input))
+                    .then(|| TokenStream::from_str(&output.to_string()));
+                if let Some(Err(error)) = relexed {
                     outcome.failures.push(report(
                         name,
                         case,
