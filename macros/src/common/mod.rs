@@ -7,6 +7,12 @@
 //! expression holds nothing it looks for, overrides `visit_expr(_mut)` to stop there and
 //! compiles about 50.
 
+#[cfg(any(
+    feature = "traits",
+    feature = "closures",
+    feature = "streams",
+    feature = "async-drop"
+))]
 pub(crate) mod async_body;
 pub(crate) mod crate_path;
 pub(crate) mod errors;

@@ -19,8 +19,12 @@ use crate::common::async_body::{
 use crate::common::errors::{Errors, error_with_fallback};
 
 mod local;
+// Generator methods need the generator expanders: with the `streams` feature off there is no
+// `#[async_stream]` to write.
+#[cfg(feature = "streams")]
 mod stream_methods;
 
+#[cfg(feature = "streams")]
 use self::stream_methods::{rewrite_stream_method, take_stream_attribute};
 
 pub(crate) fn expand_trait(
@@ -125,10 +129,13 @@ fn rewrite_method(
 ) -> syn::Result<MethodKind> {
     let method_relaxed = take_method_options(&mut method.attrs)?;
     let send = mode.send && method_relaxed.is_none();
+    #[cfg(feature = "streams")]
     if let Some((attr, flavor)) = take_stream_attribute(&mut method.attrs) {
         stream_errors.extend(rewrite_stream_method(method, &attr, flavor, send, mode));
         return Ok(MethodKind::Sync);
     }
+    #[cfg(not(feature = "streams"))]
+    let _ = &stream_errors;
     let Some(async_token) = method.sig.asyncness else {
         return rewrite_sync_method(method, send, method_relaxed);
     };

@@ -80,6 +80,8 @@ impl Drop for Panic {
 
 #[cold]
 #[inline(never)]
+// Without `std` the payload is uninhabited, so there is nothing to drop.
+#[cfg_attr(not(feature = "std"), allow(clippy::drop_non_drop))]
 fn drop_payload(payload: Payload) {
     drop(payload);
 }
