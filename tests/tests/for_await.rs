@@ -429,6 +429,7 @@ mod inside_other_macros {
 /// Every macro of the crate rewrites the `#[for_await]` loops of the code it is given, the
 /// function-like ones included: no attribute on the enclosing fn is needed for them, and an
 /// attributed fn's async blocks and closures are rewritten with the rest of its body.
+#[cfg(all(feature = "closures", feature = "streams", feature = "async-drop"))]
 mod everywhere {
     use std::sync::Mutex;
 
@@ -555,6 +556,7 @@ mod everywhere {
 
 /// One-line loop bodies expand without a warning: the body's statements are spliced into the
 /// rewritten loop, not nested as its tail block (rustc's `unused_braces` would fire).
+#[cfg(all(feature = "closures", feature = "streams"))]
 #[deny(warnings, clippy::all, clippy::pedantic)]
 mod one_line_bodies {
     use async_ext::{AsyncFn, async_closure, for_await, stream};
