@@ -30,3 +30,56 @@ mod destructuring_arguments {
         assert_eq!(collect(between((0, 10), 1)), [0, 1, 3, 6]);
     }
 }
+
+/// A trait that spells its boxed stream methods out by hand, `'_` and all, implemented with
+/// `#[async_stream(boxed)]`: the generated signatures are the ones elision gives, so they match.
+mod boxed_methods_of_a_hand_written_trait {
+    use super::*;
+    use std::pin::Pin;
+
+    trait Numbers {
+        fn starting_at(first: i32) -> Pin<Box<dyn Stream<Item = i32> + Send>>;
+        fn scaled(&self, count: i32) -> Pin<Box<dyn Stream<Item = i32> + Send + '_>>;
+        fn labels(&mut self) -> Pin<Box<dyn Stream<Item = &str> + Send + '_>>;
+    }
+
+    struct Scale {
+        factor: i32,
+        names: Vec<String>,
+    }
+
+    impl Numbers for Scale {
+        #[async_stream(boxed, item = i32)]
+        async fn starting_at(first: i32) {
+            yield_!(first);
+            yield_!(first + 1);
+        }
+
+        #[async_stream(boxed, item = i32)]
+        async fn scaled(&self, count: i32) {
+            for i in 1..=count {
+                yield_!(i * self.factor);
+            }
+        }
+
+        #[async_stream(boxed, item = &str)]
+        async fn labels(&mut self) {
+            self.names.push(String::from("last"));
+            for name in &self.names {
+                yield_!(name.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn each_method_streams_through_the_trait() {
+        let mut scale = Scale {
+            factor: 3,
+            names: vec![String::from("first")],
+        };
+        assert_eq!(collect(Scale::starting_at(7)), [7, 8]);
+        assert_eq!(collect(scale.scaled(3)), [3, 6, 9]);
+        assert_eq!(collect(scale.labels()), ["first", "last"]);
+        assert_eq!(scale.names.len(), 2);
+    }
+}
