@@ -429,10 +429,10 @@ fn rewrite_signature(
             sig.output = return_type(async_span, quote!(impl #stream_type #captures));
         }
         Boxing::Send | Boxing::Local => {
-            let outlives = match elided_stream_lifetime(sig) {
-                Some(Some(receiver)) => quote!(+ #receiver),
-                Some(None) => TokenStream::new(),
-                None => {
+            let outlives = match stream_lifetime(sig) {
+                StreamLifetime::Receiver(receiver) => quote!(+ #receiver),
+                StreamLifetime::Static => TokenStream::new(),
+                StreamLifetime::Added => {
                     bound_everything(sig);
                     quote!(+ '__stream)
                 }
@@ -448,15 +448,23 @@ fn rewrite_signature(
     item
 }
 
-/// `boxed` on a signature a hand-written one would spell with elision: `fn s(&self, n: u32)`
-/// (the receiver's lifetime the only one, so `-> Pin<Box<dyn Stream<…> + Send + '_>>`) or
-/// `fn s(n: u32)` (no lifetime, no receiver, so `-> Pin<Box<dyn Stream<…> + Send>>`). The
-/// boxed stream outlives the receiver's lifetime (`Some(Some(…))`) or is `'static`
-/// (`Some(None)`), and the signature gains no lifetime parameter, so it matches a trait that
-/// declares the method by hand (a named lifetime bounded in a `where` clause is early-bound,
-/// and rustc rejects it against an elided one: E0195). `None` for every other shape: type
-/// parameters, `impl Trait` arguments or other lifetimes need [`bound_everything`].
-fn elided_stream_lifetime(sig: &Signature) -> Option<Option<Lifetime>> {
+/// How long a `boxed` stream lives, in the signature.
+enum StreamLifetime {
+    /// As long as the receiver's borrow, the signature's only lifetime: `fn s(&self, n: u32)
+    /// -> Pin<Box<dyn Stream<…> + Send + '_>>`, as written by hand.
+    Receiver(Lifetime),
+    /// No lifetime and no receiver: `fn s(n: u32) -> Pin<Box<dyn Stream<…> + Send>>`.
+    Static,
+    /// Any other shape (type parameters, `impl Trait` arguments, several lifetimes): an added
+    /// `'__stream` that all of them outlive ([`bound_everything`]).
+    Added,
+}
+
+/// Where a hand-written signature would use elision, the boxed one is that signature: it
+/// gains no lifetime parameter, so it matches a trait declaring the method by hand (an added
+/// lifetime bounded in a `where` clause is early-bound, and rustc rejects it against the
+/// trait's elided one: E0195).
+fn stream_lifetime(sig: &Signature) -> StreamLifetime {
     let reference_receiver = match sig.receiver().map(|receiver| &receiver.kind) {
         Some(syn::ReceiverKind::Reference(_, lifetime, _)) => lifetime.as_ref(),
         _ => None,
@@ -477,12 +485,12 @@ fn elided_stream_lifetime(sig: &Signature) -> Option<Option<Lifetime>> {
         || has_where
         || has_impl_trait
     {
-        return None;
+        return StreamLifetime::Added;
     }
     match (only_lifetime, reference_receiver) {
-        (None, None) if sig.receiver().is_none() => Some(None),
-        (Some(only), Some(receiver)) if only == receiver => Some(Some(only.clone())),
-        _ => None,
+        (None, None) if sig.receiver().is_none() => StreamLifetime::Static,
+        (Some(only), Some(receiver)) if only == receiver => StreamLifetime::Receiver(only.clone()),
+        _ => StreamLifetime::Added,
     }
 }
 
