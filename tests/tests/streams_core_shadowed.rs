@@ -4,7 +4,7 @@
 
 extern crate futures as core;
 
-use async_ext::{async_stream, async_try_stream, stream, try_stream};
+use async_ext::{async_stream, async_try_stream, for_await, stream, try_stream};
 use futures::StreamExt;
 use futures::executor::block_on;
 
@@ -33,12 +33,24 @@ async fn doubled() {
     }
 }
 
+/// `#[for_await]` on a plain `async fn`, not a generator.
+#[for_await]
+async fn total(limit: u8) -> u32 {
+    let mut sum = 0;
+    #[for_await]
+    for i in counted(limit) {
+        sum += u32::from(i);
+    }
+    sum
+}
+
 #[test]
 fn attribute_forms_expand_without_the_real_core_at_the_root() {
     assert_eq!(block_on(counted(3).collect::<Vec<_>>()), [0, 1, 2]);
     let got = block_on(checked(5).collect::<Vec<_>>());
     assert_eq!(got, [Ok(0), Ok(1), Err(String::from("two"))]);
     assert_eq!(block_on(doubled().collect::<Vec<_>>()), [0, 2, 4]);
+    assert_eq!(block_on(total(5)), 10);
 }
 
 #[test]

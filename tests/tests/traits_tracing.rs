@@ -265,6 +265,21 @@ mod streams {
 
     impl NativeNumbers for Counter {}
 
+    /// No trait around it: the standalone attribute on an inherent method.
+    pub(super) struct Plain;
+
+    impl Plain {
+        #[async_stream(item = u32)]
+        #[tracing::instrument(skip(self))]
+        async fn numbers(&self, from: u32) {
+            tracing::info!("before the await");
+            yield_!(from);
+            yield_now().await;
+            tracing::info!("after the await");
+            yield_!(from + 1);
+        }
+    }
+
     /// Makes the stream inside `outer`, then drains it outside any span: each event must still
     /// be inside the method's span, itself inside `outer` where it was made.
     fn drain_outside<S: Stream<Item = u32>>(make: impl FnOnce() -> S) -> (Vec<u32>, Vec<Seen>) {
@@ -301,5 +316,12 @@ mod streams {
         let (items, seen) = drain_outside(|| NativeNumbers::numbers(&Counter, 7));
         assert_eq!(items, [7, 8]);
         expect_inside_made(&seen, "7");
+    }
+
+    #[test]
+    fn inherent_stream_method() {
+        let (items, seen) = drain_outside(|| Plain.numbers(11));
+        assert_eq!(items, [11, 12]);
+        expect_inside_made(&seen, "11");
     }
 }

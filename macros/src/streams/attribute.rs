@@ -10,8 +10,9 @@
 //!         (try: `async move { ARGS…; STMTS…; Ok(()) }`, `yield_ok`)
 //!
 //! `boxed` returns `Pin<Box<dyn Stream<Item = u32> + Send + '__stream>>` with every lifetime,
-//! type parameter and `Self` outliving `'__stream` (async-trait's scheme); `boxed_local` the
-//! same without `Send`. The try flavour's body returns `Result<(), E>`, so `?` is native, and
+//! type parameter and `Self` outliving `'__stream` (async-trait's scheme), except where a
+//! hand-written signature would use elision (`&self` the only lifetime: `+ '_`; none and no
+//! receiver: `'static`), which it then matches; `boxed_local` the same without `Send`. The try flavour's body returns `Result<(), E>`, so `?` is native, and
 //! its item is `Result<T, E>`. Without a body (a trait declaration), only the signature is
 //! rewritten, the same way, so the trait and its impls agree.
 
@@ -428,16 +429,82 @@ fn rewrite_signature(
             sig.output = return_type(async_span, quote!(impl #stream_type #captures));
         }
         Boxing::Send | Boxing::Local => {
-            bound_everything(sig);
+            let outlives = match stream_lifetime(sig) {
+                StreamLifetime::Receiver(receiver) => quote!(+ #receiver),
+                StreamLifetime::Static => TokenStream::new(),
+                StreamLifetime::Added => {
+                    bound_everything(sig);
+                    quote!(+ '__stream)
+                }
+            };
             let send = (boxing == Boxing::Send).then(|| quote!(+ #private::core::marker::Send));
             sig.output = return_type(
                 async_span,
-                quote!(#private::Pin<#private::Box<dyn #stream_type #send + '__stream>>),
+                quote!(#private::Pin<#private::Box<dyn #stream_type #send #outlives>>),
             );
         }
     }
     generics_brackets(sig);
     item
+}
+
+/// How long a `boxed` stream lives, in the signature.
+enum StreamLifetime {
+    /// As long as the receiver's borrow, the signature's only lifetime: `fn s(&self, n: u32)
+    /// -> Pin<Box<dyn Stream<…> + Send + '_>>`, as written by hand.
+    Receiver(Lifetime),
+    /// No lifetime and no receiver: `fn s(n: u32) -> Pin<Box<dyn Stream<…> + Send>>`.
+    Static,
+    /// Any other shape (type parameters, `impl Trait` arguments, several lifetimes): an added
+    /// `'__stream` that all of them outlive ([`bound_everything`]).
+    Added,
+}
+
+/// Where a hand-written signature would use elision, the boxed one is that signature: it
+/// gains no lifetime parameter, so it matches a trait declaring the method by hand (an added
+/// lifetime bounded in a `where` clause is early-bound, and rustc rejects it against the
+/// trait's elided one: E0195).
+fn stream_lifetime(sig: &Signature) -> StreamLifetime {
+    let reference_receiver = match sig.receiver().map(|receiver| &receiver.kind) {
+        Some(syn::ReceiverKind::Reference(_, lifetime, _)) => lifetime.as_ref(),
+        _ => None,
+    };
+    let mut lifetimes = sig.generics.lifetimes();
+    let only_lifetime = lifetimes.next().map(|param| &param.lifetime);
+    let has_where = sig
+        .generics
+        .where_clause
+        .as_ref()
+        .is_some_and(|clause| !clause.predicates.is_empty());
+    let has_impl_trait = sig
+        .inputs
+        .iter()
+        .any(|arg| matches!(arg, FnArg::Typed(pat_type) if contains_impl_trait(&pat_type.ty)));
+    if lifetimes.next().is_some()
+        || sig.generics.type_params().next().is_some()
+        || has_where
+        || has_impl_trait
+    {
+        return StreamLifetime::Added;
+    }
+    match (only_lifetime, reference_receiver) {
+        (None, None) if sig.receiver().is_none() => StreamLifetime::Static,
+        (Some(only), Some(receiver)) if only == receiver => StreamLifetime::Receiver(only.clone()),
+        _ => StreamLifetime::Added,
+    }
+}
+
+fn contains_impl_trait(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
 }
 
 /// `boxed`: adds `'__stream` and makes every lifetime, type parameter, `impl Trait` argument

@@ -3,7 +3,9 @@
 //! assert that `#[tracing::instrument]` put the body of an async method inside its span.
 //!
 //! It keeps one stack of entered spans for the whole process, so the futures under test must
-//! be polled on one thread at a time (`block_on`).
+//! be polled on one thread at a time (`block_on`). Like every subscriber that tracks spans
+//! (tracing-subscriber's `Registry`), it reports the innermost entered one as the current span:
+//! `tracing::Span::current()` is how a generator method carries its span into the stream.
 
 use std::collections::HashMap;
 use std::fmt::{self, Debug, Write as _};
@@ -11,6 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
+use tracing_core::span::Current;
 
 /// What one event saw: its message and the spans entered around it, as `name{field=value}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +27,7 @@ struct State {
     next_id: u64,
     /// Each span's rendering, `name{field=value,…}`.
     spans: HashMap<u64, String>,
+    metadata: HashMap<u64, &'static Metadata<'static>>,
     entered: Vec<u64>,
     seen: Vec<Seen>,
 }
@@ -76,6 +80,7 @@ impl Subscriber for Recorder {
         let id = state.next_id;
         let rendering = format!("{}{{{}}}", span.metadata().name(), fields.pairs.join(","));
         state.spans.insert(id, rendering);
+        state.metadata.insert(id, span.metadata());
         Id::from_u64(id)
     }
 
@@ -100,6 +105,14 @@ impl Subscriber for Recorder {
 
     fn enter(&self, span: &Id) {
         self.state().entered.push(span.into_u64());
+    }
+
+    fn current_span(&self) -> Current {
+        let state = self.state();
+        match state.entered.last() {
+            Some(id) => Current::new(Id::from_u64(*id), state.metadata[id]),
+            None => Current::none(),
+        }
     }
 
     fn exit(&self, span: &Id) {

@@ -253,10 +253,7 @@ impl Model<'_> {
         for lifetime in &fresh_lifetimes {
             outlives.push(quote!(#lifetime: #fut));
         }
-        for param in sig.generics.lifetimes() {
-            let lifetime = &param.lifetime;
-            outlives.push(quote!(#lifetime: #fut));
-        }
+        outlives.extend(method_lifetimes_outlive(&mut sig, &fut));
         for param in &self.item.generics.params {
             match param {
                 GenericParam::Lifetime(param) => {
@@ -718,4 +715,26 @@ pub(in crate::traits) fn rename_arguments(sig: &mut Signature) -> Vec<TokenStrea
         }
     }
     names
+}
+
+// Input:  `fn pick<'a, 'b: 'a>(…)` and `'__fut`
+// Output: `fn pick<'a, 'b>(…)` and the predicates `'a: '__fut`, `'b: '__fut + 'a`
+/// Every lifetime the method declares outlives the erased future; its own bounds move next to
+/// `'__fut`, so no bound is split over two places (clippy's `multiple_bound_locations`).
+fn method_lifetimes_outlive(sig: &mut Signature, fut: &Lifetime) -> Vec<TokenStream> {
+    let mut outlives = Vec::new();
+    for param in sig.generics.lifetimes_mut() {
+        // A parameter under `#[cfg]` keeps its bounds, `'__fut` added: a `where` predicate
+        // would name a parameter that may not exist.
+        if !param.attrs.is_empty() {
+            param.bounds.push(fut.clone());
+            param.colon_token.get_or_insert_with(Default::default);
+            continue;
+        }
+        let lifetime = &param.lifetime;
+        let bounds: Vec<Lifetime> = std::mem::take(&mut param.bounds).into_iter().collect();
+        param.colon_token = None;
+        outlives.push(quote!(#lifetime: #fut #(+ #bounds)*));
+    }
+    outlives
 }
