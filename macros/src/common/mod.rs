@@ -25,3 +25,5 @@ pub(crate) mod lifetimes;
 pub(crate) mod macro_input;
 #[cfg(feature = "for-await")] // and so with every extension that parses options
 pub(crate) mod options;
+#[cfg(any(feature = "traits", feature = "streams"))]
+pub(crate) mod types;

@@ -38,6 +38,7 @@ use crate::common::lifetimes::{
     Naming, OutputElision, elide_output_lifetimes, name_elided_input_lifetimes,
 };
 use crate::common::options::Options;
+use crate::common::types::contains_impl_trait;
 
 /// The fn the attribute sits on; `body` is `None` in a trait declaration.
 struct StreamFn {
@@ -492,19 +493,6 @@ fn stream_lifetime(sig: &Signature) -> StreamLifetime {
         (Some(only), Some(receiver)) if only == receiver => StreamLifetime::Receiver(only.clone()),
         _ => StreamLifetime::Added,
     }
-}
-
-fn contains_impl_trait(ty: &Type) -> bool {
-    struct Finder(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Finder {
-        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
-        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
-            self.0 = true;
-        }
-    }
-    let mut finder = Finder(false);
-    syn::visit::Visit::visit_type(&mut finder, ty);
-    finder.0
 }
 
 /// `boxed`: adds `'__stream` and makes every lifetime, type parameter, `impl Trait` argument

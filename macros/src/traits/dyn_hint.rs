@@ -9,6 +9,7 @@
 //! The two tests this needs, whether a method is generic through an `impl Trait` argument and
 //! whether it has `where Self: Sized`, also decide which methods the native companion forwards.
 
+pub(crate) use crate::common::types::contains_impl_trait;
 use proc_macro2::Span;
 use quote::format_ident;
 use syn::ext::IdentExt;
@@ -38,21 +39,6 @@ pub(crate) fn dyn_hint(sig: &Signature) -> Option<TraitItem> {
         #[allow(non_upper_case_globals, dead_code)]
         const #name: () = ();
     })
-}
-
-/// Whether `ty` contains an `impl Trait`.
-pub(crate) fn contains_impl_trait(ty: &Type) -> bool {
-    struct Finder(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Finder {
-        // See `common`: a visitor of types stops at expressions.
-        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
-        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
-            self.0 = true;
-        }
-    }
-    let mut finder = Finder(false);
-    syn::visit::Visit::visit_type(&mut finder, ty);
-    finder.0
 }
 
 /// `where Self: Sized` (possibly among other bounds): such a method is left out of `dyn Trait`

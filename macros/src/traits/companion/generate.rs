@@ -9,7 +9,8 @@ use syn::{
 };
 
 use super::super::attributes::cfg_attrs;
-use super::super::dyn_hint::requires_sized_self;
+use super::super::dyn_hint::{contains_impl_trait, requires_sized_self};
+use super::super::method_kind::MethodKind;
 use super::super::receiver::ReceiverShape;
 use super::check::bounds_self;
 use super::erasure::{BoxedImpl, Returned, impl_argument};
@@ -509,13 +510,51 @@ impl Model<'_> {
             quote!(#(#cfgs)* #[inline] #sig { #body })
         });
         let unsafety = &self.item.unsafety;
+        let stubs: Vec<TokenStream> = (self.sized_only.iter())
+            .filter_map(|(method, kind)| sized_only_stub(method, kind))
+            .collect();
+        // Rust 1.87 and later lint the stubs as uncallable; nothing else here can be dead.
+        let allow = (!stubs.is_empty()).then(|| quote!(#[allow(dead_code)]));
         quote! {
+            #allow
             #unsafety impl #impl_generics #trait_path for #object where #(#predicates,)* {
                 #(#assoc)*
                 #(#methods)*
+                #(#stubs)*
             }
         }
     }
+}
+
+/// Rust before 1.87 wants an impl for an unsized type (the companion) to implement even the
+/// methods it can never call: the required ones bounded `where Self: Sized`. Their stub
+/// needs a body of the declared type, so a method returning `impl Trait` (other than an
+/// `async fn`'s future) gets none: its trait needs Rust 1.87 for a companion.
+///
+/// Input:  `fn clear(&mut self, all: bool) -> impl Future<Output = ()> + Send where Self: Sized;`
+/// Output: `fn clear(&self, _: bool) -> impl Future<Output = ()> + Send where Self: Sized
+///          { async { ::core::unreachable!() } }`
+fn sized_only_stub(method: &syn::TraitItemFn, kind: &MethodKind) -> Option<TokenStream> {
+    let mut sig = method.sig.clone();
+    let body = match (kind, &sig.output) {
+        (MethodKind::Async { output, .. }, _) if !contains_impl_trait(output) => {
+            quote!(async { ::core::unreachable!() })
+        }
+        (MethodKind::Sync, ReturnType::Type(_, ty)) if contains_impl_trait(ty) => return None,
+        (MethodKind::Sync, _) => quote!(::core::unreachable!()),
+        (MethodKind::Async { .. }, _) => return None,
+    };
+    for input in &mut sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => receiver.mutability = None,
+            FnArg::Typed(arg) => {
+                arg.attrs.clear();
+                *arg.pat = syn::parse_quote!(_);
+            }
+        }
+    }
+    let cfgs = cfg_attrs(&method.attrs);
+    Some(quote!(#(#cfgs)* #sig { #body }))
 }
 
 /// A pointer to the companion that implements the trait by forwarding to it.

@@ -48,6 +48,9 @@ pub(super) struct Model<'t> {
     pub(super) lifetime: Lifetime,
     pub(super) assoc: Vec<AssocType<'t>>,
     pub(super) methods: Vec<Forwarded>,
+    /// Required `where Self: Sized` methods (with what native mode made of each): not
+    /// forwarded, but stubbed for Rust before 1.87.
+    pub(super) sized_only: Vec<(&'t TraitItemFn, &'t MethodKind)>,
     /// `Send + Sync` (or the auto-trait supertraits under `?Send`) on the trait object.
     pub(super) object_bounds: TokenStream,
     /// The part of `object_bounds` an implementor of the trait does not already promise
@@ -85,6 +88,7 @@ impl<'t> Model<'t> {
         let lifetime = companion_lifetime(item);
         let mut assoc = Vec::new();
         let mut methods = Vec::new();
+        let mut sized_only = Vec::new();
         for (trait_item, kind) in item.items.iter().zip(kinds) {
             match (trait_item, kind) {
                 (TraitItem::Type(ty), _) => {
@@ -99,6 +103,9 @@ impl<'t> Model<'t> {
                         let returned = Returned::of(kind, &method.sig.output);
                         methods.push(Forwarded { method, returned });
                     }
+                }
+                (TraitItem::Fn(method), Some(kind)) if method.default.is_none() => {
+                    sized_only.push((method, kind));
                 }
                 _ => {}
             }
@@ -142,6 +149,7 @@ impl<'t> Model<'t> {
             lifetime,
             assoc,
             methods,
+            sized_only,
             object_bounds,
             implementor_bounds,
             object_auto,
