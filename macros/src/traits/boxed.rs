@@ -20,10 +20,10 @@
 //! and an impl's body `{ BODY }` becomes `__async_ext_boxed_…::SendBox::pin(async move {
 //! GUARD; let __async_ext_self = self; BODY's statements })` (`…::Box::pin` under `?Send`).
 //!
-//! Besides, the trait gets hidden items that only serve diagnostics: per method a
-//! `where Self: Sized` record of its asyncness (see `asyncness`), and per generic method without
-//! `where Self: Sized` a const naming that fix (see `dyn_hint`). The impl gets a probe checking
-//! its methods against the records.
+//! Besides, the trait gets hidden items that only serve diagnostics: one record of every
+//! method's asyncness, a struct beside the trait and a `where Self: Sized` method returning it
+//! (see `asyncness`), and per generic method without `where Self: Sized` a const naming that fix
+//! (see `dyn_hint`). The impl gets a probe checking its methods against the records.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
@@ -118,12 +118,13 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
         supertraits: &supertraits,
     };
     let mut markers = Vec::new();
+    let mut records = Vec::new();
     for trait_item in &mut item.items {
         let TraitItem::Fn(method) = trait_item else {
             continue;
         };
         let send = take_method_send(&mut method.attrs, &method.sig, options, &mut errors);
-        markers.push(asyncness::trait_marker(&method.attrs, &method.sig, send));
+        records.extend(asyncness::trait_record(&method.attrs, &method.sig, send));
         if !context.supertraits_include("Sized") {
             markers.push(dyn_hint(&method.sig));
         }
@@ -165,12 +166,16 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
         method.attrs.push(signature_lint_allows());
     }
     item.items.extend(markers.into_iter().flatten());
+    let records_struct = asyncness::trait_records(&item, &records).map(|(beside, method)| {
+        item.items.push(method);
+        beside
+    });
     let module = boxing.module(&cfg_attrs(&item.attrs).collect::<Vec<_>>());
     match errors.finish() {
-        Ok(()) => quote!(#module #item),
+        Ok(()) => quote!(#module #records_struct #item),
         Err(error) => {
             let item = strip_method_options(syn::Item::Trait(item));
-            error_with_fallback(&error, quote!(#module #item))
+            error_with_fallback(&error, quote!(#module #records_struct #item))
         }
     }
 }

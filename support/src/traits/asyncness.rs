@@ -1,28 +1,33 @@
-//! Boxed mode's asyncness checks: a trait records for each method whether it is `async`, in
-//! a hidden `where Self: Sized` method returning [`AsyncInTrait`] or [`SyncInTrait`]; the
-//! impl's probe passes that record to [`sync_in_impl`]/[`async_in_impl`], so an `async`
-//! missing on one side is reported as such, at the impl's method. [`UnknownAsyncness`] is the
-//! fallback when the trait has no record (async-trait, hand-written): it passes every check.
+//! Boxed mode's asyncness checks: a trait records whether each method is `async`, in one
+//! hidden struct with a field per method of type [`AsyncInTrait`], [`LocalAsyncInTrait`] or
+//! [`SyncInTrait`] (returned by one hidden `where Self: Sized` method); the impl's probe
+//! passes each of its methods' fields to [`sync_in_impl`]/[`async_in_impl`]/
+//! [`local_async_in_impl`], so an `async` missing on one side is reported as such, at the
+//! impl's method. [`UnknownAsyncness`] is the fallback when the trait has no record
+//! (async-trait, hand-written): it passes every check. A native trait records its methods one by
+//! one ([`NativeAsyncInTrait`]), and a boxed impl checks its first `async fn` against that.
 //!
-//! The records are arrays of `()` of a length per kind, named here: core types, so that a
+//! The records are tuples of `()` of a length per kind, named here (not arrays: every array
+//! length would be one more constant for rustc to evaluate per method; never `()`, which
+//! makes rustc suggest a unary tuple): core types, so that a
 //! trait's expansion names no crate (the attribute works through another crate's re-export),
 //! while the checks, whose messages need `#[diagnostic::on_unimplemented]`, live here.
 
 /// The trait declares this method `async fn`, with a `Send` future.
-pub type AsyncInTrait = [(); 1];
+pub type AsyncInTrait = ((), ());
 
 /// The trait declares this method `async fn` under `?Send` (on the trait or the method).
-pub type LocalAsyncInTrait = [(); 2];
+pub type LocalAsyncInTrait = ((), (), ());
 
 /// The trait declares this method as a plain `fn`.
-pub type SyncInTrait = [(); 0];
+pub type SyncInTrait = ((),);
 
 /// The trait was not expanded by `#[async_trait_ext]` boxed mode: nothing to check.
-pub type UnknownAsyncness = [(); 4];
+pub type UnknownAsyncness = ((), (), (), (), ());
 
 /// The trait is in native mode and declares this method `async fn` (returning
 /// `impl Future`), which a boxed impl method cannot implement.
-pub type NativeAsyncInTrait = [(); 3];
+pub type NativeAsyncInTrait = ((), (), (), ());
 
 /// A method written without `async` in an impl matches the trait's method.
 #[diagnostic::on_unimplemented(

@@ -8,11 +8,11 @@ trait Store {
     fn get(&self, key: &str) -> impl Future<Output = usize> + Send;
 
     #[doc(hidden)]
-    fn __async_ext_asyncness_of_get(&self) -> [(); 3]
+    fn __async_ext_asyncness_of_get(&self) -> ((), (), (), ())
     where
         Self: Sized,
     {
-        [(); 3]
+        ((), (), (), ())
     }
 }
 
