@@ -567,7 +567,7 @@ mod cfg_arguments {
         assert_eq!(block_on(Sum::sum(&*object, 1, 2)), 103);
         assert_eq!(Sum::pick(&*object, 4), 5);
         assert_eq!(block_on(local_sum(&Adder(10))), 13);
-        assert_eq!(block_on(local_sum(&*object)), 103);
+        assert_eq!(block_on(local_sum(&object)), 103);
         assert_eq!(LocalSum::pick(&Adder(0), 8), 9);
     }
 }

@@ -7,15 +7,17 @@
 //!             type Item;
 //!             fn get(&self, key: &str) -> impl Future<Output = Self::Item>;
 //!         }
-//!         impl<__AsyncExtImpl: Store + ?Sized> LocalStore for __AsyncExtImpl {
+//!         impl<__AsyncExtImpl: Store> LocalStore for __AsyncExtImpl {
 //!             type Item = <__AsyncExtImpl as Store>::Item;
 //!             fn get(&self, __arg1: &str) -> impl Future<Output = Self::Item> {
 //!                 <__AsyncExtImpl as Store>::get(self, __arg1)
 //!             }
 //!         }
 //!
-//! Code that never spawns bounds on `LocalStore` and accepts every `Store` (the companion
-//! included). The local trait's methods have no default bodies: nothing implements it but
+//! Code that never spawns bounds on `LocalStore` and accepts every sized `Store` (the
+//! companion through its pointers: `Box<DynStore>`, `&DynStore`, `&mut DynStore`). Sized only,
+//! as trait-variant's blanket impl: were the unsized companion a `LocalStore` too, a method
+//! call on it with both traits in scope would be ambiguous (E0034). The local trait's methods have no default bodies: nothing implements it but
 //! through the blanket impl (a type that is not a `Store` still may, by hand).
 
 use proc_macro2::{Span, TokenStream};
@@ -112,7 +114,7 @@ fn blanket_impl(item: &ItemTrait, local: &ItemTrait) -> TokenStream {
     let mut generics = item.generics.clone();
     generics
         .params
-        .push(syn::parse_quote!(#implementor: #send_trait #trait_args + ?::core::marker::Sized));
+        .push(syn::parse_quote!(#implementor: #send_trait #trait_args));
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let items = local.items.iter().map(|trait_item| match trait_item {
         TraitItem::Const(constant) => {
