@@ -5,6 +5,9 @@
 // `Box` comes from here so that `no_std` users need no `extern crate alloc` and a user type
 // named `Box` cannot capture generated code.
 pub use ::alloc::boxed::Box;
+// `Pin`, for boxed futures and streams: the boxed generator forms' return type and the
+// companion's erased `impl Future`/`impl Stream` returns.
+pub use ::core::pin::Pin;
 
 // `core`, for generated code to name `core::pin::pin!`, `Option`, `Result`…: a crate may shadow
 // `::core` (`extern crate other as core;` at its root), but not a path through this crate.

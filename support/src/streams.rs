@@ -170,6 +170,4 @@ pub(crate) mod private {
 
     impl<T: ?Sized, U: ?Sized> Captures<U> for T {}
 
-    /// `Pin`, for the return type of `boxed` attribute forms.
-    pub use core::pin::Pin;
 }

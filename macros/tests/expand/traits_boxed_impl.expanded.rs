@@ -58,20 +58,37 @@ impl Store for Memory {
     }
 }
 const _: () = {
-    trait __AsyncExtUnknownAsyncness {
-        fn __async_ext_asyncness_of_get(&self) -> [(); 4] {
-            [(); 4]
+    #[allow(dead_code)]
+    struct __AsyncExtUnknownRecords {
+        get: ((), (), (), (), ()),
+    }
+    trait __AsyncExtNoRecords {
+        #[allow(non_snake_case)]
+        fn __async_ext_records_of_Store<__AsyncExtUnrecorded>(
+            &self,
+            unrecorded: __AsyncExtUnrecorded,
+        ) -> __AsyncExtUnrecorded {
+            unrecorded
+        }
+        fn __async_ext_asyncness_of_get(&self) -> ((), (), (), (), ()) {
+            ((), (), (), (), ())
         }
     }
-    impl<T: ?::core::marker::Sized> __AsyncExtUnknownAsyncness for &T {}
+    impl<T: ?::core::marker::Sized> __AsyncExtNoRecords for &T {}
     #[allow(
         dead_code,
+        unused_variables,
         single_use_lifetimes,
         unused_lifetimes,
         clippy::extra_unused_lifetimes,
         clippy::extra_unused_type_parameters,
     )]
     fn probe<__AsyncExtImplementor: Store>(__async_ext_this: &__AsyncExtImplementor) {
+        let __async_ext_records = __async_ext_this
+            .__async_ext_records_of_Store(__AsyncExtUnknownRecords {
+                get: ((), (), (), (), ()),
+            });
+        ::async_ext::__private::async_in_impl(__async_ext_records.get);
         ::async_ext::__private::async_in_impl(
             __async_ext_this.__async_ext_asyncness_of_get(),
         );

@@ -22,6 +22,25 @@ mod __async_ext_boxed_0fa1860e7d093d4d {
         }
     }
 }
+#[doc(hidden)]
+#[allow(
+    dead_code,
+    non_camel_case_types,
+    non_snake_case,
+    clippy::pub_underscore_fields,
+    clippy::struct_field_names,
+)]
+pub struct __AsyncExtRecordsOfStore<__AsyncExtUnrecorded> {
+    pub get: ((), ()),
+    pub __async_ext_unrecorded: __AsyncExtUnrecorded,
+}
+impl<__AsyncExtUnrecorded> ::core::ops::Deref
+for __AsyncExtRecordsOfStore<__AsyncExtUnrecorded> {
+    type Target = __AsyncExtUnrecorded;
+    fn deref(&self) -> &__AsyncExtUnrecorded {
+        &self.__async_ext_unrecorded
+    }
+}
 pub trait Store {
     #[allow(
         mismatched_lifetime_syntaxes,
@@ -44,11 +63,17 @@ pub trait Store {
         'life1: 'async_trait,
         Self: 'async_trait;
     #[doc(hidden)]
-    #[allow(clippy::unused_self)]
-    fn __async_ext_asyncness_of_get(&self) -> [(); 1]
+    #[allow(non_snake_case, clippy::unused_self)]
+    fn __async_ext_records_of_Store<__AsyncExtUnrecorded>(
+        &self,
+        unrecorded: __AsyncExtUnrecorded,
+    ) -> __AsyncExtRecordsOfStore<__AsyncExtUnrecorded>
     where
         Self: ::core::marker::Sized,
     {
-        [(); 1]
+        __AsyncExtRecordsOfStore {
+            get: ((), ()),
+            __async_ext_unrecorded: unrecorded,
+        }
     }
 }

@@ -6,19 +6,19 @@ pub trait Store {
     fn name(&self) -> &str;
     #[doc(hidden)]
     #[allow(clippy::unused_self)]
-    fn __async_ext_asyncness_of_get(&self) -> [(); 3]
+    fn __async_ext_asyncness_of_get(&self) -> ((), (), (), ())
     where
         Self: ::core::marker::Sized,
     {
-        [(); 3]
+        ((), (), (), ())
     }
     #[doc(hidden)]
     #[allow(clippy::unused_self)]
-    fn __async_ext_asyncness_of_name(&self) -> [(); 0]
+    fn __async_ext_asyncness_of_name(&self) -> ((),)
     where
         Self: ::core::marker::Sized,
     {
-        [(); 0]
+        ((),)
     }
 }
 ///The object-safe form of [`Store`] behind [`DynStore`]; implemented for every implementor.
