@@ -169,5 +169,4 @@ pub(crate) mod private {
     pub trait Captures<T: ?Sized> {}
 
     impl<T: ?Sized, U: ?Sized> Captures<U> for T {}
-
 }
