@@ -34,7 +34,6 @@ use syn::{
     Signature, Stmt, Token, TraitItem, TypeParamBound, WherePredicate,
 };
 
-use super::asyncness;
 use super::attributes::{apply_async_scope, cfg_attrs, is_stream_method, take_async_scope};
 use super::attributes::{strip_method_options, take_method_options};
 use super::boxing::Boxing;
@@ -42,6 +41,7 @@ use super::dyn_hint::dyn_hint;
 use super::options::TraitOptions;
 use super::receiver::{SelfNeeds, mentions_self_in_block, mentions_self_in_sig};
 use super::spans::located_at;
+use super::{asyncness, contract_docs};
 use crate::common::async_body::{
     HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
     plain_binding,
@@ -171,6 +171,7 @@ pub(crate) fn expand_trait(mut item: syn::ItemTrait, options: &TraitOptions) -> 
         beside
     });
     let module = boxing.module(&cfg_attrs(&item.attrs).collect::<Vec<_>>());
+    contract_docs::boxed(&mut item, options.relaxed_send.is_none());
     match errors.finish() {
         Ok(()) => quote!(#module #records_struct #item),
         Err(error) => {

@@ -22,6 +22,7 @@ mod attributes;
 mod boxed;
 mod boxing;
 mod companion;
+mod contract_docs;
 mod dyn_hint;
 mod method_kind;
 mod native;

@@ -12,7 +12,7 @@ use super::attributes::{apply_async_scope, strip_method_options, take_method_opt
 use super::method_kind::MethodKind;
 use super::options::{CompanionName, NativeOptions, TraitOptions};
 use super::receiver::{ReceiverShape, SelfNeeds};
-use super::{asyncness, companion};
+use super::{asyncness, companion, contract_docs};
 use crate::common::async_body::{
     HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
 };
@@ -71,16 +71,20 @@ pub(crate) fn expand_trait(
         // type-check against it and the user sees only this error.
         return error_with_fallback(&error, strip_method_options(syn::Item::Trait(original)));
     }
+    let default_name = format_ident!("Dyn{}", item.ident);
+    let companion_name = match &native.companion {
+        CompanionName::Disabled => None,
+        CompanionName::Default => Some(&default_name),
+        CompanionName::Named(_, name) => Some(name),
+    };
     let companion = match &native.companion {
         CompanionName::Disabled => Ok(TokenStream::new()),
-        CompanionName::Default => {
-            let name = format_ident!("Dyn{}", item.ident);
-            companion::expand(&item, &kinds, &name, None, options)
-        }
+        CompanionName::Default => companion::expand(&item, &kinds, &default_name, None, options),
         CompanionName::Named(vis, name) => {
             companion::expand(&item, &kinds, name, vis.as_ref(), options)
         }
     };
+    contract_docs::native(&mut item, mode.send, companion_name, native.local.as_ref());
     // The records are `where Self: Sized` methods with default bodies: added after the
     // companion is built, they stay out of it and cost the companion nothing.
     item.items.extend(records);

@@ -21,9 +21,16 @@ pub trait Store {
         ((),)
     }
 }
-///The object-safe form of [`Store`] behind [`DynStore`]; implemented for every implementor.
-#[doc(hidden)]
-pub trait __DynStoreErased {
+/**The dyn-compatible form of [`Store`], which [`DynStore`] is the `dyn` of: `DynStore<'a> = dyn DynStoreObject + Send + Sync + 'a`.
+
+Implemented for every implementor of [`Store`]; never implemented or named by hand (write `DynStore`). Its methods are hidden: call the methods of [`Store`] on a `DynStore`. This page lists `DynStore`'s constructors and its implementations of [`Store`].*/
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot become a `DynStore`: it is not a `Send + Sync` implementor of `Store`",
+    label = "not a `Send + Sync` implementor of `Store`",
+    note = "a `Box` of an implementor becomes a `Box<DynStore>` with `DynStore::from_box(boxed)`, a reference to one a `&DynStore` with `DynStore::from_ref(&value)` or `DynStore::from_mut(&mut value)`"
+)]
+pub trait DynStoreObject {
+    #[doc(hidden)]
     fn __dyn_get<'__life0, '__life1, '__fut>(
         &'__life0 self,
         __arg1: &'__life1 str,
@@ -32,9 +39,11 @@ pub trait __DynStoreErased {
         '__life0: '__fut,
         '__life1: '__fut,
         Self: '__fut;
+    #[doc(hidden)]
     fn __dyn_name(&self) -> &str;
 }
-impl<__AsyncExtImpl> __DynStoreErased for __AsyncExtImpl
+#[diagnostic::do_not_recommend]
+impl<__AsyncExtImpl> DynStoreObject for __AsyncExtImpl
 where
     __AsyncExtImpl: Store + ::core::marker::Send + ::core::marker::Sync,
 {
@@ -57,13 +66,21 @@ where
         <__AsyncExtImpl as Store>::name(self)
     }
 }
-///Dynamic dispatch for [`Store`]: a `dyn` value of any implementor, made with `DynStore::boxed(value)`, `DynStore::from_ref(&value)` or `DynStore::from_mut(&mut value)`. It implements [`Store`] itself, and so do `Box`, `&`, `&mut` and `Arc` of it where the methods' receivers allow. An async call through it allocates nothing when the implementor's future fits in 128 bytes, and boxes it otherwise.
-pub type DynStore<'a> = dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a;
-impl<'a> dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a {
+/**Dynamic dispatch for [`Store`]: `DynStore<'a>` holds any implementor behind a pointer, borrowing for `'a`.
+
+* `DynStore::boxed(value)` moves a value into a `Box<DynStore<'a>>`;
+* `DynStore::from_box(boxed)` turns a `Box` of an implementor into one, without allocating;
+* `DynStore::from_ref(&value)` and `DynStore::from_mut(&mut value)` view a value as `&DynStore` / `&mut DynStore`, without allocating.
+
+It implements [`Store`] itself. So does every pointer to it (`Box`, `&`, `&mut`, `Arc`, `Rc`, `Pin<Box<_>>`, any `Deref<Target = DynStore>`), so each goes where an `impl Store` is expected. An async call through it allocates nothing when the implementor's future fits in 128 bytes, and boxes it otherwise.
+
+`DynStore` is `dyn DynStoreObject`: the constructors and impls are listed on [`DynStoreObject`].*/
+pub type DynStore<'a> = dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a;
+impl<'a> dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a {
     ///Moves `value` into an owning, boxed `DynStore`.
     #[must_use]
     pub fn boxed(
-        value: impl Store + ::core::marker::Send + ::core::marker::Sync + 'a,
+        value: impl DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a,
     ) -> ::async_ext::__private::Box<Self> {
         ::async_ext::__private::Box::new(value)
     }
@@ -71,7 +88,7 @@ impl<'a> dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a
     #[must_use]
     pub fn from_box(
         value: ::async_ext::__private::Box<
-            impl Store + ::core::marker::Send + ::core::marker::Sync + 'a,
+            impl DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a,
         >,
     ) -> ::async_ext::__private::Box<Self> {
         value
@@ -79,20 +96,20 @@ impl<'a> dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a
     ///Views `&value` as a `&DynStore`, without allocating.
     #[must_use]
     pub fn from_ref(
-        value: &'a (impl Store + ::core::marker::Send + ::core::marker::Sync + 'a),
+        value: &'a (impl DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a),
     ) -> &'a Self {
         value
     }
     ///Views `&mut value` as a `&mut DynStore`, without allocating.
     #[must_use]
     pub fn from_mut(
-        value: &'a mut (impl Store + ::core::marker::Send + ::core::marker::Sync + 'a),
+        value: &'a mut (impl DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a),
     ) -> &'a mut Self {
         value
     }
 }
 impl<'a> Store
-for dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a {
+for dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a {
     #[inline]
     fn get(
         &self,
@@ -100,92 +117,48 @@ for dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a {
     ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
         #[allow(clippy::async_yields_async)]
         let __async_ext_future = async move {
-            <Self as __DynStoreErased>::__dyn_get(self, __arg1).await
+            <Self as DynStoreObject>::__dyn_get(self, __arg1).await
         };
         __async_ext_future
     }
     #[inline]
     fn name(&self) -> &str {
-        <Self as __DynStoreErased>::__dyn_name(self)
+        <Self as DynStoreObject>::__dyn_name(self)
     }
 }
-impl<'a> Store
+#[doc(hidden)]
+pub trait __DynStorePointer {}
+impl<'a> __DynStorePointer
 for ::async_ext::__private::Box<
-    dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a,
-> {
-    #[inline]
-    fn get(
-        &self,
-        __arg1: &str,
-    ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
-        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::get(
-            &**self,
-            __arg1,
-        )
-    }
-    #[inline]
-    fn name(&self) -> &str {
-        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::name(
-            &**self,
-        )
-    }
-}
-impl<'a> Store
-for &(dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a) {
-    #[inline]
-    fn get(
-        &self,
-        __arg1: &str,
-    ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
-        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::get(
-            &**self,
-            __arg1,
-        )
-    }
-    #[inline]
-    fn name(&self) -> &str {
-        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::name(
-            &**self,
-        )
-    }
-}
-impl<'a> Store
-for &mut (dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a) {
-    #[inline]
-    fn get(
-        &self,
-        __arg1: &str,
-    ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
-        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::get(
-            &**self,
-            __arg1,
-        )
-    }
-    #[inline]
-    fn name(&self) -> &str {
-        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::name(
-            &**self,
-        )
-    }
-}
-impl<'a> Store
+    dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a,
+> {}
+impl<'a> __DynStorePointer
+for &mut (dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a) {}
+impl<'a> __DynStorePointer
+for &(dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a) {}
+impl<'a> __DynStorePointer
 for ::async_ext::__private::Arc<
-    dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a,
-> {
+    dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a,
+> {}
+#[diagnostic::do_not_recommend]
+impl<__AsyncExtPointer> Store for __AsyncExtPointer
+where
+    __AsyncExtPointer: __DynStorePointer + ::core::ops::Deref,
+    <__AsyncExtPointer as ::core::ops::Deref>::Target: Store + ::core::marker::Send
+        + ::core::marker::Sync,
+{
     #[inline]
     fn get(
         &self,
         __arg1: &str,
     ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
-        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::get(
+        <<__AsyncExtPointer as ::core::ops::Deref>::Target as Store>::get(
             &**self,
             __arg1,
         )
     }
     #[inline]
     fn name(&self) -> &str {
-        <dyn __DynStoreErased + ::core::marker::Send + ::core::marker::Sync + 'a as Store>::name(
-            &**self,
-        )
+        <<__AsyncExtPointer as ::core::ops::Deref>::Target as Store>::name(&**self)
     }
 }

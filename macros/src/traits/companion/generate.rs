@@ -4,17 +4,14 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::visit_mut::VisitMut;
-use syn::{
-    FnArg, GenericParam, Ident, Lifetime, ReturnType, Signature, TraitItem, Type, WherePredicate,
-};
+use syn::{FnArg, GenericParam, Ident, Lifetime, ReturnType, Signature, Type, WherePredicate};
 
 use super::super::attributes::cfg_attrs;
-use super::super::dyn_hint::{contains_impl_trait, requires_sized_self};
+use super::super::dyn_hint::contains_impl_trait;
 use super::super::method_kind::MethodKind;
-use super::super::receiver::ReceiverShape;
 use super::check::bounds_self;
 use super::erasure::{BoxedImpl, Returned, impl_argument};
-use super::model::{AutoTraits, Forwarded, Model};
+use super::model::{Forwarded, Model};
 use super::visitors::{HigherRanked, SubstituteSelfAssoc, mentions_any};
 use crate::common::async_body::{HiddenNames, plain_binding};
 use crate::common::lifetimes::{
@@ -42,8 +39,8 @@ impl Model<'_> {
         }
     }
 
-    /// `__DynStoreErased<'x, K, Item = Item> + Send + Sync + 'a`, the trait object.
-    fn object(&self) -> TokenStream {
+    /// `DynStoreObject<'x, K, Item = Item> + Send + Sync + 'a`, the trait object.
+    pub(super) fn object(&self) -> TokenStream {
         let erased = &self.erased;
         let lifetime = &self.lifetime;
         let bounds = &self.object_bounds;
@@ -80,14 +77,15 @@ impl Model<'_> {
     }
 
     /// `Store<'x, K>`: the user's trait with its own parameters.
-    fn trait_path(&self) -> TokenStream {
+    pub(super) fn trait_path(&self) -> TokenStream {
         let ident = &self.item.ident;
         let (_, args, _) = self.item.generics.split_for_impl();
         quote!(#ident #args)
     }
 
-    /// `Store<'x, K, Item = Item>`: what a value must implement to become the companion.
-    fn trait_bound(&self) -> TokenStream {
+    /// `Store<'x, K, Item = Item>`: the trait with the companion's parameters for its
+    /// associated types.
+    pub(super) fn trait_with_assoc(&self) -> TokenStream {
         let ident = &self.item.ident;
         let mut args = self.trait_args_list();
         for assoc in &self.assoc {
@@ -95,18 +93,27 @@ impl Model<'_> {
             let param = &assoc.param;
             args.push(quote!(#ident = #param));
         }
-        let bounds = &self.implementor_bounds;
-        let lifetime = &self.lifetime;
         if args.is_empty() {
-            quote!(#ident #bounds + #lifetime)
+            quote!(#ident)
         } else {
-            quote!(#ident <#(#args),*> #bounds + #lifetime)
+            quote!(#ident <#(#args),*>)
         }
+    }
+
+    /// `DynStoreObject<'x, K, Item> + Send + Sync + 'a`: what a value must implement to
+    /// become the companion (every implementor of the trait with the companion's auto
+    /// traits does); a value that does not gets the object trait's message.
+    fn source_bound(&self) -> TokenStream {
+        let erased = &self.erased;
+        let args = self.erased_args();
+        let bounds = &self.object_bounds;
+        let lifetime = &self.lifetime;
+        quote!(#erased #args #bounds + #lifetime)
     }
 
     /// The impl generics for the constructors and the trait impl: `'a`, the trait's
     /// parameters, then one parameter per associated type with its bounds.
-    fn companion_impl_generics(&self) -> TokenStream {
+    pub(super) fn companion_impl_generics(&self) -> TokenStream {
         let lifetime = &self.lifetime;
         let mut params: Vec<TokenStream> = vec![quote!(#lifetime)];
         params.extend(self.assoc_generics());
@@ -116,7 +123,7 @@ impl Model<'_> {
     /// The trait's parameters, without defaults (impls take none, and in the erased trait a
     /// default would precede the parameters below), followed by one parameter per associated
     /// type, bounded as the associated type.
-    fn assoc_generics(&self) -> Vec<TokenStream> {
+    pub(super) fn assoc_generics(&self) -> Vec<TokenStream> {
         let mut params: Vec<TokenStream> = Vec::new();
         for param in &self.item.generics.params {
             let mut param = param.clone();
@@ -153,7 +160,7 @@ impl Model<'_> {
             .collect()
     }
 
-    fn trait_where(&self) -> Vec<TokenStream> {
+    pub(super) fn trait_where(&self) -> Vec<TokenStream> {
         self.item
             .generics
             .where_clause
@@ -162,7 +169,7 @@ impl Model<'_> {
             .collect()
     }
 
-    // Output: #[doc(hidden)] pub trait __DynStoreErased<K, Item: Clone> {
+    // Output: pub trait DynStoreObject<K, Item: Clone> {
     //             fn __dyn_get<'__life0, '__life1, '__fut>(&'__life0 self, __arg1: &'__life1 str)
     //                 -> __private::SendInlineFuture<'__fut, Option<Item>>
     //             where '__life0: '__fut, '__life1: '__fut, Self: '__fut, K: '__fut;
@@ -177,15 +184,13 @@ impl Model<'_> {
             let (sig, _) = self.erased_signature(forwarded, true);
             let cfgs = cfg_attrs(&forwarded.method.attrs);
             let allows = allow_attrs(&forwarded.method.attrs);
-            quote!(#(#cfgs)* #(#allows)* #sig;)
+            quote!(#(#cfgs)* #(#allows)* #[doc(hidden)] #sig;)
         });
-        let doc = format!(
-            "The object-safe form of [`{}`] behind [`{}`]; implemented for every implementor.",
-            self.item.ident, self.name
-        );
+        let doc = self.object_trait_doc();
+        let (message, label, note) = self.not_a_source_diagnostic();
         quote! {
             #[doc = #doc]
-            #[doc(hidden)]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
             #vis trait #erased #generics #where_clause {
                 #(#methods)*
             }
@@ -326,7 +331,7 @@ impl Model<'_> {
             .collect()
     }
 
-    // Output: impl<K, __AsyncExtImpl> __DynStoreErased<K, <__AsyncExtImpl as Store<K>>::Item>
+    // Output: impl<K, __AsyncExtImpl> DynStoreObject<K, <__AsyncExtImpl as Store<K>>::Item>
     //         for __AsyncExtImpl where __AsyncExtImpl: Store<K> + Send + Sync {
     //             fn __dyn_get<…>(…) -> SendInlineFuture<…> {
     //                 SendInlineFuture::new(<__AsyncExtImpl as Store<K>>::get(self, __arg1))
@@ -368,7 +373,11 @@ impl Model<'_> {
             };
             quote!(#(#cfgs)* #(#allows)* #[inline] #sig { #body })
         });
+        // `do_not_recommend`: a value that cannot become the companion is reported as not
+        // implementing the object trait, whose message names the constructors, rather than
+        // as a bare `Box<Memory>: Store` deep inside this impl.
         quote! {
+            #[diagnostic::do_not_recommend]
             impl #impl_generics #erased #erased_args for #implementor
             where
                 #implementor: #trait_path #bounds,
@@ -379,7 +388,7 @@ impl Model<'_> {
         }
     }
 
-    // Output: pub type DynStore<'a, K, Item> = dyn __DynStoreErased<K, Item> + Send + Sync + 'a;
+    // Output: pub type DynStore<'a, K, Item> = dyn DynStoreObject<K, Item> + Send + Sync + 'a;
     fn alias(&self) -> TokenStream {
         let vis = self.vis;
         let name = self.name;
@@ -398,14 +407,7 @@ impl Model<'_> {
         }
         params.extend(self.assoc.iter().map(|assoc| assoc.param.to_token_stream()));
         let object = self.object();
-        let trait_ident = &self.item.ident;
-        let doc = format!(
-            "Dynamic dispatch for [`{trait_ident}`]: a `dyn` value of any implementor, made with \
-             `{name}::boxed(value)`, `{name}::from_ref(&value)` or `{name}::from_mut(&mut value)`. \
-             It implements [`{trait_ident}`] itself, and so do `Box`, `&`, `&mut` and `Arc` \
-             of it where the methods' receivers allow. An async call through it allocates \
-             nothing when the implementor's future fits in 128 bytes, and boxes it otherwise."
-        );
+        let doc = self.alias_doc();
         quote! {
             #[doc = #doc]
             #vis type #name <#(#params),*> = #object;
@@ -416,12 +418,16 @@ impl Model<'_> {
         let vis = self.vis;
         let impl_generics = self.companion_impl_generics();
         let object = self.object();
-        let bound = self.trait_bound();
+        let bound = self.source_bound();
         let lifetime = &self.lifetime;
         let private = &self.private;
         let trait_where = self.trait_where();
         let trait_ident = &self.item.ident;
-        let doc_boxed = format!("Moves `value` into an owning, boxed `{}`.", self.name);
+        let doc_boxed = format!(
+            "Moves `value`, any implementor of [`{trait_ident}`]{}, into an owning, boxed `{}`.",
+            self.auto_traits_phrase(),
+            self.name
+        );
         let doc_from_box = format!(
             "Turns a boxed implementor of [`{trait_ident}`] into a boxed `{}`, without allocating.",
             self.name
@@ -463,7 +469,7 @@ impl Model<'_> {
     // Output: impl<'a, K, Item: Clone> Store<K> for DynStore<'a, K, Item> {
     //             type Item = Item;
     //             fn get(&self, __arg1: &str) -> impl Future<Output = Option<Self::Item>> + Send {
-    //                 async move { <Self as __DynStoreErased<K, Item>>::__dyn_get(self, __arg1).await }
+    //                 async move { <Self as DynStoreObject<K, Item>>::__dyn_get(self, __arg1).await }
     //             }
     //         }
     fn trait_impl(&self) -> TokenStream {
@@ -557,132 +563,6 @@ fn sized_only_stub(method: &syn::TraitItemFn, kind: &MethodKind) -> Option<Token
     Some(quote!(#(#cfgs)* #sig { #body }))
 }
 
-/// A pointer to the companion that implements the trait by forwarding to it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Pointer {
-    Box,
-    Ref,
-    RefMut,
-    Arc,
-}
-
-impl Pointer {
-    /// The auto traits the pointer has, given those of what it points to.
-    fn auto_traits(self, pointee: AutoTraits) -> AutoTraits {
-        match self {
-            Pointer::Box | Pointer::RefMut => pointee,
-            Pointer::Ref => AutoTraits {
-                send: pointee.sync,
-                sync: pointee.sync,
-            },
-            Pointer::Arc => {
-                let both = pointee.send && pointee.sync;
-                AutoTraits {
-                    send: both,
-                    sync: both,
-                }
-            }
-        }
-    }
-
-    /// How a method with this receiver reaches the companion through the pointer, or `None`
-    /// when it cannot (`&mut self` through a shared pointer, `self: Box<Self>` through a
-    /// borrow, any other receiver).
-    fn receiver(self, shape: ReceiverShape) -> Option<TokenStream> {
-        match (self, shape) {
-            (_, ReceiverShape::Ref) => Some(quote!(&**self)),
-            (Pointer::Box | Pointer::RefMut, ReceiverShape::RefMut) => Some(quote!(&mut **self)),
-            (Pointer::Box, ReceiverShape::Boxed) => Some(quote!(*self)),
-            _ => None,
-        }
-    }
-}
-
-impl Model<'_> {
-    // Output: impl<'a> Store for Box<DynStore<'a>> {
-    //             fn get(&self, __arg1: &str) -> impl Future<Output = …> + Send {
-    //                 <DynStore<'a> as Store>::get(&**self, __arg1)
-    //             }
-    //         }
-    //         (and for `&DynStore`, `&mut DynStore`, `Arc<DynStore>`)
-    //
-    // So that `Box<DynStore>` goes where an `S: Store` is expected (and `&mut boxed` where a
-    // `&mut S` is). Each pointer gets its impl when every method can be forwarded through it
-    // (`&mut self` needs `Box` or `&mut`, `self: Box<Self>` needs `Box`), and none when the
-    // trait has a `where Self: Sized` method without a default body (the companion has none
-    // to forward to).
-    fn pointer_impls(&self) -> TokenStream {
-        let sized_only = self.item.items.iter().any(|item| {
-            matches!(item, TraitItem::Fn(method)
-                if method.default.is_none() && requires_sized_self(&method.sig))
-        });
-        if sized_only {
-            return TokenStream::new();
-        }
-        let impl_generics = self.companion_impl_generics();
-        let object = self.object();
-        let trait_path = self.trait_path();
-        let private = &self.private;
-        let lifetime = &self.lifetime;
-        let mut predicates = self.trait_where();
-        for outlived in &self.lifetime_supertraits {
-            predicates.push(quote!(#lifetime: #outlived));
-        }
-        predicates.extend(self.send_argument_predicates());
-        let assoc: Vec<TokenStream> = self
-            .assoc
-            .iter()
-            .map(|assoc| {
-                let ident = &assoc.item.ident;
-                let param = &assoc.param;
-                quote!(type #ident = #param;)
-            })
-            .collect();
-        let mut impls = TokenStream::new();
-        for pointer in [Pointer::Box, Pointer::Ref, Pointer::RefMut, Pointer::Arc] {
-            // `trait Store: Send + Sync`: only a pointer that is `Send + Sync` may implement it.
-            let has = pointer.auto_traits(self.object_auto);
-            if (self.required_auto.send && !has.send) || (self.required_auto.sync && !has.sync) {
-                continue;
-            }
-            let methods: Option<Vec<TokenStream>> = self
-                .methods
-                .iter()
-                .map(|forwarded| {
-                    let mut sig = forwarded.method.sig.clone();
-                    let receiver = pointer.receiver(ReceiverShape::of(&sig))?;
-                    let names = rename_arguments(&mut sig);
-                    let cfgs = cfg_attrs(&forwarded.method.attrs);
-                    let ident = &sig.ident;
-                    let arguments = names.iter().skip(1);
-                    Some(quote! {
-                        #(#cfgs)*
-                        #[inline]
-                        #sig {
-                            <#object as #trait_path>::#ident(#receiver #(, #arguments)*)
-                        }
-                    })
-                })
-                .collect();
-            let Some(methods) = methods else { continue };
-            let pointer_type = match pointer {
-                Pointer::Box => quote!(#private::Box<#object>),
-                Pointer::Ref => quote!(&(#object)),
-                Pointer::RefMut => quote!(&mut (#object)),
-                Pointer::Arc => quote!(#private::Arc<#object>),
-            };
-            let unsafety = &self.item.unsafety;
-            impls.extend(quote! {
-                #unsafety impl #impl_generics #trait_path for #pointer_type where #(#predicates,)* {
-                    #(#assoc)*
-                    #(#methods)*
-                }
-            });
-        }
-        impls
-    }
-}
-
 impl Model<'_> {
     /// `for<'__s0> &'__s0 T: Send`, one per argument type of a `Send` method that names a
     /// type parameter of the companion: the forwarding `async move` holds the arguments, so
@@ -691,7 +571,7 @@ impl Model<'_> {
     ///
     /// Input:  `trait Generic<T> { async fn take(&self, thing: &T); }`
     /// Output: `impl<'a, T> Generic<T> for DynGeneric<'a, T> where for<'__s0> &'__s0 T: Send`
-    fn send_argument_predicates(&self) -> Vec<TokenStream> {
+    pub(super) fn send_argument_predicates(&self) -> Vec<TokenStream> {
         let params: Vec<Ident> = self
             .item
             .generics

@@ -24,7 +24,7 @@ pub(super) struct AssocType<'t> {
     pub(super) param: Ident,
 }
 
-/// `Send` and `Sync`, had or required.
+/// `Send` and `Sync`, as required of implementors.
 #[derive(Clone, Copy)]
 pub(super) struct AutoTraits {
     pub(super) send: bool,
@@ -56,8 +56,6 @@ pub(super) struct Model<'t> {
     /// The part of `object_bounds` an implementor of the trait does not already promise
     /// through its supertraits (repeating those is a clippy warning in the user's crate).
     pub(super) implementor_bounds: TokenStream,
-    /// The auto traits of the trait object.
-    pub(super) object_auto: AutoTraits,
     /// The auto traits the trait requires of implementors (its supertraits): a pointer to the
     /// companion implements the trait only when it has them.
     pub(super) required_auto: AutoTraits,
@@ -119,24 +117,17 @@ impl<'t> Model<'t> {
         let send_future = methods
             .iter()
             .any(|method| matches!(method.returned, Returned::Future { send: true, .. }));
-        let mut object_auto_traits = Vec::new();
         for auto_trait in ["Send", "Sync"] {
             let promised = auto_traits.iter().any(|ident| ident == auto_trait);
             if options.relaxed_send.is_none() || promised || send_future {
                 let ident = Ident::new(auto_trait, Span::call_site());
                 object_bounds.extend(quote!(+ ::core::marker::#ident));
-                object_auto_traits.push(auto_trait);
                 if !promised {
                     implementor_bounds.extend(quote!(+ ::core::marker::#ident));
                 }
             }
         }
-        let object_is = |auto_trait: &str| object_auto_traits.contains(&auto_trait);
         let supertrait = |auto_trait: &str| auto_traits.iter().any(|ident| ident == auto_trait);
-        let object_auto = AutoTraits {
-            send: object_is("Send"),
-            sync: object_is("Sync"),
-        };
         let required_auto = AutoTraits {
             send: supertrait("Send"),
             sync: supertrait("Sync"),
@@ -145,14 +136,13 @@ impl<'t> Model<'t> {
             item,
             name,
             vis,
-            erased: format_ident!("__{}Erased", name),
+            erased: format_ident!("{}Object", name),
             lifetime,
             assoc,
             methods,
             sized_only,
             object_bounds,
             implementor_bounds,
-            object_auto,
             required_auto,
             lifetime_supertraits,
             private: options.krate.private(),
