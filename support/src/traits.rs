@@ -1,12 +1,14 @@
-//! Runtime of the traits extension: boxed mode's asyncness records (`asyncness`). Boxed mode's
-//! boxing needs no runtime: each boxed trait or impl reaches `Box` itself, so the attribute
-//! works through another crate's re-export.
+//! Runtime of the traits extension: boxed mode's asyncness records (`asyncness`), native
+//! mode's bounds on default bodies (`default_body`). Boxed mode's boxing needs no runtime:
+//! each boxed trait or impl reaches `Box` itself, so the attribute works through another
+//! crate's re-export.
 //!
 //! Native mode's `Dyn` companion is a type alias to a trait object, so it needs no runtime
 //! type; its calls return an [`InlineFuture`](crate::InlineFuture), which keeps a small
 //! future inline instead of boxing it.
 
 mod asyncness;
+mod default_body;
 
 /// Items that generated code reaches through `async_ext::__private`.
 pub(crate) mod private {
@@ -25,4 +27,6 @@ pub(crate) mod private {
         NotNativeTrait, NotSendInTrait, NotSyncInTrait, SyncInTrait, UnknownAsyncness,
         async_in_impl, local_async_in_impl, sync_in_impl,
     };
+    // Native mode: the bounds a default body of a `Send` trait puts on `Self`.
+    pub use super::default_body::{DefaultBodySend, DefaultBodySync};
 }

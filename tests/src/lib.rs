@@ -1,5 +1,6 @@
 //! Shared helpers of the behaviour tests: a counting allocator, a future that really
-//! suspends, an event log for asserting orders, and the message of a caught panic.
+//! suspends, an event log for asserting orders, the message of a caught panic, and a
+//! recording tracing subscriber (`tracing_recorder`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::any::Any;
@@ -8,6 +9,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
+
+pub mod tracing_recorder;
 
 /// A global allocator that counts allocations made by the current thread, so tests running
 /// in parallel do not see each other's allocations. Install it in a test binary with

@@ -5,13 +5,11 @@ use async_ext::async_trait_ext;
 use async_ext_tests::yield_now;
 use futures::executor::block_on;
 
-mod dropin_tracing;
-
 /// `#[tracing::instrument]` on a native-mode impl method (a plain `async fn`): its span is
 /// entered while the future runs, called directly and through the companion.
 mod tracing_instrument_native {
-    use super::dropin_tracing::{Recorder, seen};
     use super::*;
+    use async_ext_tests::tracing_recorder::{Recorder, seen};
 
     #[async_trait_ext(native, dyn = DynGreeter)]
     trait Greeter {
@@ -142,8 +140,8 @@ mod ref_bindings_in_pattern_argument {
 /// events in the body (before and after an await) are inside it, nested calls nest, and the
 /// arguments are recorded as fields (with `skip(self)` honoured).
 mod tracing_instrument_boxed {
-    use super::dropin_tracing::{Recorder, seen};
     use super::*;
+    use async_ext_tests::tracing_recorder::{Recorder, seen};
 
     #[async_trait_ext]
     trait Account {

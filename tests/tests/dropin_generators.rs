@@ -8,8 +8,6 @@ use async_ext_tests::yield_now;
 use futures::executor::block_on;
 use futures::stream::{Stream, StreamExt};
 
-mod dropin_tracing;
-
 fn collect<S: Stream>(s: S) -> Vec<S::Item> {
     block_on(s.collect())
 }
@@ -225,8 +223,8 @@ mod ref_mut_argument {
 /// `#[tracing::instrument]` on a generator method: the span is entered while the stream runs,
 /// so every event of the body, between any two items, is inside it.
 mod tracing_instrument_generator {
-    use super::dropin_tracing::{Recorder, seen};
     use super::*;
+    use async_ext_tests::tracing_recorder::{Recorder, seen};
 
     struct Source;
 

@@ -778,6 +778,15 @@ mod runtime {
         stream! { yield *captured; }
     }
 
+    // `Cell` is `Send` but not `Sync`: the yield future borrows the yielder, and must do so
+    // without asking the items to be `Sync`.
+    fn yields_cells() -> impl Stream<Item = Cell<u8>> {
+        stream! {
+            yield Cell::new(1);
+            yield Cell::new(2);
+        }
+    }
+
     async fn native_holds_rc() -> u32 {
         let shared = Rc::new(5u32);
         yield_now().await;
@@ -792,6 +801,9 @@ mod runtime {
         assert!(!is_send!(holds_rc_across_yield()));
         assert!(!is_send!(yields_rc()));
         assert!(!is_send!(captures_rc(Rc::new(1))));
+        assert!(is_send!(yields_cells()));
+        let cells: Vec<u8> = collect(yields_cells()).iter().map(Cell::get).collect();
+        assert_eq!(cells, [1, 2]);
         // Native async blocks treat the same body the same way.
         assert!(!is_send!(native_holds_rc()));
         assert!(is_send!(attribute_form_evens()));
@@ -940,11 +952,12 @@ mod runtime {
         let bytes = sizes(size_of_val(&ours_u8(3)), size_of_val(&theirs_u8(3)));
         println!("u64 {u64_counter:?} String {strings:?} [u64; 4] {arrays:?} u8 {bytes:?}");
         // Both keep the item in the body's yield future until it is polled. async-ext also
-        // keeps the stream's id three times: in the stream (its niche is the state tag), in
-        // the yielder (7 bytes, sharing a word with the body's tag) and in the yield future
-        // (its niche is the `Option` tag around the item): guide::streams, "Size". A `String`
-        // item has a niche of its own, so the yield future's id costs a word there; small items
-        // leave padding async-stream's layout fills. Asserted exactly so a change is seen.
+        // keeps the stream's id twice: in the stream (its niche is the state tag) and in the
+        // yielder (7 bytes, sharing a word with the body's tag); the yield future borrows the
+        // yielder (the borrow's niche is the `Option` tag around the item): guide::streams,
+        // "Size". A `String` item has a niche of its own, so the borrow costs a word there;
+        // small items leave padding async-stream's layout fills. Asserted exactly so a change
+        // is seen.
         assert_eq!(u64_counter, (56, 56));
         assert_eq!(collect(attribute_u64(3)), collect(theirs_u64(3)));
         assert_eq!(size_of_val(&attribute_u64(3)), u64_counter.1);
@@ -1630,6 +1643,30 @@ mod private_api_attacks {
         drop(second);
         drop(stream);
         assert_eq!(counter.dropped(), 3);
+    }
+
+    #[test]
+    fn a_refused_yield_keeps_its_item_panics_again_and_drops_it_once() {
+        let counter = DropCounter::new();
+        let stash: Stash<DropToken> = Stash::default();
+        let inner = Rc::clone(&stash);
+        let mut stream = Box::pin(stream_new(move |y: Yielder<DropToken>| {
+            *inner.borrow_mut() = Some(y);
+            yield_now()
+        }));
+        assert!(poll_next(stream.as_mut()).is_pending());
+        let mut escaped = stash.borrow_mut().take().unwrap();
+        // Its own stream is alive but not polling: the yield is refused every time, and the
+        // item stays in the future, neither delivered nor dropped.
+        let mut refused = Box::pin(escaped.yield_item(counter.token()));
+        for _ in 0..2 {
+            assert_misuse(|| poll_once(refused.as_mut()));
+            assert_eq!(counter.dropped(), 0);
+        }
+        drop(refused);
+        assert_eq!(counter.dropped(), 1);
+        assert!(matches!(poll_next(stream.as_mut()), Poll::Ready(None)));
+        assert_eq!(counter.dropped(), 1);
     }
 
     struct YieldOnDrop(Yielder<u32>);

@@ -2871,3 +2871,66 @@ mod more_signatures {
         assert_eq!(block_on(object.item()), 8);
     }
 }
+
+/// The fixes for a default `&self` body's `Self: Sync` (async-trait's rule), each compiling
+/// and running: a `Sync` bound on the caller or the trait object, or a `Sync` supertrait (then
+/// a bare `dyn` works). The third, `?Send`, is `not_send::runs_on_a_single_threaded_executor`: in
+/// boxed mode a type that is not `Sync` has no `Send` future for any `&self` method, so only a
+/// `?Send` trait serves it.
+mod default_body_sync_fixes {
+    use super::*;
+
+    #[async_trait_ext]
+    trait Counter {
+        async fn step(&self) -> u32;
+        async fn twice(&self) -> u32 {
+            let first = self.step().await;
+            first + self.step().await
+        }
+    }
+
+    /// `Send` and `Sync`.
+    struct Steps(std::sync::atomic::AtomicU32);
+
+    #[async_trait_ext]
+    impl Counter for Steps {
+        async fn step(&self) -> u32 {
+            yield_now().await;
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+        }
+    }
+
+    async fn bounded<C: Counter + Sync + ?Sized>(counter: &C) -> u32 {
+        counter.twice().await
+    }
+
+    #[test]
+    fn a_sync_bound_on_the_caller_or_the_object() {
+        let steps = Steps(std::sync::atomic::AtomicU32::new(0));
+        assert_eq!(block_on(bounded(&steps)), 1 + 2);
+        let object: &(dyn Counter + Sync) = &steps;
+        assert_eq!(block_on(bounded(object)), 3 + 4);
+    }
+
+    #[async_trait_ext]
+    trait SyncCounter: Sync {
+        async fn step(&self) -> u32;
+        async fn twice(&self) -> u32 {
+            self.step().await + self.step().await
+        }
+    }
+
+    #[async_trait_ext]
+    impl SyncCounter for Steps {
+        async fn step(&self) -> u32 {
+            Counter::step(self).await
+        }
+    }
+
+    #[test]
+    fn a_sync_supertrait_makes_a_bare_dyn_work() {
+        let steps = Steps(std::sync::atomic::AtomicU32::new(10));
+        let object: &dyn SyncCounter = &steps;
+        assert_eq!(block_on(object.twice()), 11 + 12);
+    }
+}

@@ -1683,3 +1683,101 @@ mod local_variant {
         assert_eq!(built, [1, 2]);
     }
 }
+
+/// The fixes the "default body needs `Self: Sync`" error names, each compiling and running:
+/// bound the caller by `Sync`, give the trait a `Sync` supertrait, or mark the method `?Send`
+/// (then a type that is not `Sync` calls the default body). A `where Self: Sync` the user
+/// writes on the method is kept beside the macro's own bound.
+mod default_body_sync_fixes {
+    use super::*;
+    use std::cell::Cell;
+
+    #[async_trait_ext(native)]
+    trait Counter {
+        async fn step(&self) -> u32;
+        async fn twice(&self) -> u32 {
+            let first = self.step().await;
+            first + self.step().await
+        }
+        async fn written(&self) -> u32
+        where
+            Self: Sync,
+        {
+            self.step().await * 10
+        }
+        #[async_trait_ext(?Send)]
+        async fn local_twice(&self) -> u32 {
+            let first = self.step().await;
+            first + self.step().await
+        }
+    }
+
+    /// A counter that is `Send` and `Sync`.
+    struct Steps(std::sync::atomic::AtomicU32);
+
+    impl Counter for Steps {
+        async fn step(&self) -> u32 {
+            yield_now().await;
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+        }
+    }
+
+    /// A counter that is `Send` but not `Sync`.
+    struct CellSteps(Cell<u32>);
+
+    impl Counter for CellSteps {
+        #[allow(clippy::manual_async_fn)]
+        fn step(&self) -> impl Future<Output = u32> + Send {
+            self.0.set(self.0.get() + 1);
+            let value = self.0.get();
+            async move { value }
+        }
+    }
+
+    async fn bounded_caller<C: Counter + Sync>(counter: &C) -> (u32, u32) {
+        (counter.twice().await, counter.written().await)
+    }
+
+    #[test]
+    fn a_sync_bound_on_the_caller() {
+        let steps = Steps(std::sync::atomic::AtomicU32::new(0));
+        // 1 + 2, then 3 * 10.
+        assert_eq!(block_on(bounded_caller(&steps)), (3, 30));
+        let spawned = std::thread::spawn(move || block_on(Counter::twice(&steps)));
+        assert_eq!(spawned.join().unwrap(), 4 + 5);
+    }
+
+    #[test]
+    fn a_relaxed_method_serves_a_type_that_is_not_sync() {
+        let steps = CellSteps(Cell::new(0));
+        assert_eq!(block_on(steps.local_twice()), 1 + 2);
+        assert_eq!(steps.0.get(), 2);
+    }
+
+    #[async_trait_ext(native)]
+    trait SyncCounter: Sync {
+        async fn step(&self) -> u32;
+        async fn twice(&self) -> u32 {
+            self.step().await + self.step().await
+        }
+    }
+
+    impl SyncCounter for Steps {
+        async fn step(&self) -> u32 {
+            Counter::step(self).await
+        }
+    }
+
+    /// No `Sync` on the caller: the supertrait carries it.
+    async fn unbounded_caller<C: SyncCounter>(counter: &C) -> u32 {
+        counter.twice().await
+    }
+
+    #[test]
+    fn a_sync_supertrait() {
+        let steps = Steps(std::sync::atomic::AtomicU32::new(10));
+        assert_eq!(block_on(unbounded_caller(&steps)), 11 + 12);
+        let object = DynSyncCounter::boxed(steps);
+        assert_eq!(block_on(unbounded_caller(&object)), 13 + 14);
+    }
+}

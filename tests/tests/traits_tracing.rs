@@ -3,95 +3,25 @@
 //! the right depth, with the arguments as fields), not only while the future is made. tracing
 //! recognises that shape for async-trait's expansions; these tests use a real subscriber.
 
-use std::collections::BTreeMap;
-use std::fmt::Debug;
-use std::sync::{Arc, Mutex, PoisonError};
-
 use async_ext::async_trait_ext;
+use async_ext_tests::tracing_recorder::{Recorder, Seen};
 use async_ext_tests::yield_now;
 use futures::executor::block_on;
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id};
-use tracing::{Event, Instrument, Subscriber};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-use tracing_subscriber::registry::{LookupSpan, Registry};
+use tracing::Instrument;
 
-/// The fields of a span or an event, by name, as their `Debug` text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Fields(BTreeMap<String, String>);
-
-impl Visit for Fields {
-    fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
-        let _ = self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-}
-
-/// One event: its message, and the spans it happened in, outermost first, with their fields.
-#[derive(Debug, PartialEq, Eq)]
-struct Seen {
-    message: String,
-    spans: Vec<(String, Fields)>,
-}
-
-#[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Vec<Seen>>>);
-
-impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorder {
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        let mut fields = Fields::default();
-        attrs.record(&mut fields);
-        if let Some(span) = ctx.span(id) {
-            span.extensions_mut().insert(fields);
-        }
-    }
-
-    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        let spans = ctx
-            .event_scope(event)
-            .map(|scope| {
-                scope
-                    .from_root()
-                    .map(|span| {
-                        let fields = span.extensions().get::<Fields>().cloned();
-                        (span.name().to_owned(), fields.unwrap_or_default())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let message = fields.0.remove("message").unwrap_or_default();
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(Seen { message, spans });
-    }
-}
-
-/// Runs `body` under a recording subscriber and returns what it saw.
-fn record(body: impl FnOnce()) -> Vec<Seen> {
-    let recorder = Recorder::default();
-    let subscriber = Registry::default().with(recorder.clone());
-    tracing::subscriber::with_default(subscriber, body);
-    std::mem::take(&mut *recorder.0.lock().unwrap_or_else(PoisonError::into_inner))
-}
-
-fn fields(pairs: &[(&str, &str)]) -> Fields {
-    Fields(
-        pairs
-            .iter()
-            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
-            .collect(),
-    )
+/// A span as the recorder renders it: `name{field=value,…}`, fields in declaration order.
+fn span(name: &str, fields: &[(&str, &str)]) -> String {
+    let pairs: Vec<String> = fields
+        .iter()
+        .map(|(field, value)| format!("{field}={value}"))
+        .collect();
+    format!("{name}{{{}}}", pairs.join(","))
 }
 
 /// The events of one call made inside an `outer` span: the method's span must sit under
 /// `outer` for the event after the suspension point too.
 fn expect_inside(seen: &[Seen], method: &str, args: &[(&str, &str)]) {
-    let expected_spans = vec![
-        ("outer".to_owned(), Fields::default()),
-        (method.to_owned(), fields(args)),
-    ];
+    let expected_spans = vec![span("outer", &[]), span(method, args)];
     assert_eq!(seen.len(), 2, "{seen:#?}");
     assert_eq!(seen[0].message, "before the await");
     assert_eq!(seen[1].message, "after the await");
@@ -167,7 +97,7 @@ impl NativeService for Server {
 /// only while the future is made would not be under `outer`, and would miss both events.
 fn call_inside_outer<F: std::future::Future>(make: impl FnOnce() -> F) -> (F::Output, Vec<Seen>) {
     let mut output = None;
-    let seen = record(|| {
+    let seen = Recorder::record(|| {
         let future = make();
         output = Some(block_on(future.instrument(tracing::info_span!("outer"))));
     });
@@ -225,7 +155,7 @@ fn native_through_the_companion() {
 /// Generator methods: `#[tracing::instrument]` goes after `#[async_stream]`, whose expansion
 /// carries the span into every poll of the stream.
 mod streams {
-    use super::{Seen, async_trait_ext, block_on, fields, record, yield_now};
+    use super::{Recorder, Seen, async_trait_ext, block_on, span, yield_now};
     use async_ext::{Stream, async_stream};
     use futures::StreamExt;
 
@@ -284,7 +214,7 @@ mod streams {
     /// be inside the method's span, itself inside `outer` where it was made.
     fn drain_outside<S: Stream<Item = u32>>(make: impl FnOnce() -> S) -> (Vec<u32>, Vec<Seen>) {
         let mut items = Vec::new();
-        let seen = record(|| {
+        let seen = Recorder::record(|| {
             let stream = tracing::info_span!("outer").in_scope(make);
             items = block_on(stream.collect());
         });
@@ -292,10 +222,7 @@ mod streams {
     }
 
     fn expect_inside_made(seen: &[Seen], from: &str) {
-        let expected = vec![
-            ("outer".to_owned(), super::Fields::default()),
-            ("numbers".to_owned(), fields(&[("from", from)])),
-        ];
+        let expected = vec![span("outer", &[]), span("numbers", &[("from", from)])];
         assert_eq!(seen.len(), 2, "{seen:#?}");
         assert_eq!(seen[0].message, "before the await");
         assert_eq!(seen[1].message, "after the await");

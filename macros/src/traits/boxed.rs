@@ -429,20 +429,24 @@ fn bound_method_generics(sig: &mut Signature) -> Vec<WherePredicate> {
 
 /// `Self: 'async_trait`, plus `Sync`/`Send` for a default body of a `Send` trait: the body is
 /// written once for every `Self`, so its future is `Send` only if what it holds of `Self` is
-/// (an impl's body knows its `Self`). Located at the receiver, so "required by this bound"
-/// points at the receiver that needs it.
+/// (an impl's body knows its `Self`). Located at the receiver, the `Sync`/`Send` bounds at its
+/// `self`, so "required by this bound" points at the receiver that needs them (a receiver's
+/// own span is its first token, the `&` of `&self`).
 fn self_predicate(sig: &Signature, plan: &MethodPlan<'_>, has_default: bool) -> WherePredicate {
     let needs = SelfNeeds::inferred_like_async_trait(sig.receiver());
     let span = sig
         .receiver()
         .map_or_else(|| sig.ident.span(), Spanned::span);
+    let self_span = sig
+        .receiver()
+        .map_or(span, |receiver| receiver.self_token.span);
     let mut bounds = TokenStream::new();
     if has_default && plan.send {
         if needs.needs_sync() && !plan.context.supertraits_include("Sync") {
-            bounds.extend(quote_spanned!(span=> ::core::marker::Sync +));
+            bounds.extend(quote_spanned!(self_span=> ::core::marker::Sync +));
         }
         if needs.needs_send() && !plan.context.supertraits_include("Send") {
-            bounds.extend(quote_spanned!(span=> ::core::marker::Send +));
+            bounds.extend(quote_spanned!(self_span=> ::core::marker::Send +));
         }
     }
     let async_trait = async_trait_at(span);

@@ -12,10 +12,12 @@ use super::attributes::{apply_async_scope, strip_method_options, take_method_opt
 use super::method_kind::MethodKind;
 use super::options::{CompanionName, NativeOptions, TraitOptions};
 use super::receiver::{ReceiverShape, SelfNeeds};
+use super::spans::located_at;
 use super::{asyncness, companion, contract_docs};
 use crate::common::async_body::{
     HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
 };
+use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
 
 mod local;
@@ -105,7 +107,7 @@ pub(super) struct MethodMode<'o> {
     send: bool,
     /// The `native` token, where rustc's note on a missing `Send` points.
     native_span: proc_macro2::Span,
-    krate: &'o crate::common::crate_path::CratePath,
+    krate: &'o CratePath,
 }
 
 impl MethodMode<'_> {
@@ -124,7 +126,7 @@ impl MethodMode<'_> {
 //
 // Input:  async fn len(&self, (a, b): (u8, u8)) -> usize { body }
 // Output: fn len(&self, __arg1: (u8, u8)) -> impl Future<Output = usize> + Send
-//         where Self: ::core::marker::Sync
+//         where Self: ::async_ext::__private::DefaultBodySync
 //         { async move { let (a, b) = __arg1; body } }
 fn rewrite_method(
     method: &mut TraitItemFn,
@@ -172,7 +174,7 @@ fn rewrite_method(
 
     if let Some(block) = method.default.take() {
         if send {
-            bound_self_for_send(sig, span);
+            bound_self_for_send(sig, mode.krate);
         }
         let moved = move_arguments(sig, SelfBinding::Captured, HiddenNames::Short);
         let body = async_move(span, future_block(Some(&declared), moved, block, None));
@@ -182,19 +184,28 @@ fn rewrite_method(
     Ok(MethodKind::Async { output, send })
 }
 
-/// A default body's future (or stream) holds the receiver: `where Self: Sync` for `&self`,
-/// `Self: Send` for an owned or `&mut` receiver, so that it is `Send` (async-trait's bounds).
-fn bound_self_for_send(sig: &mut syn::Signature, span: proc_macro2::Span) {
+/// A default body's future (or stream) holds the receiver: `where Self: DefaultBodySync` for
+/// `&self`, `DefaultBodySend` for an owned or `&mut` receiver, so that it is `Send`
+/// (async-trait's bounds). The support crate's names for `Sync` and `Send` carry a message
+/// naming the default body and the fixes, and the bound sits at the method's name, where
+/// rustc's "required by this bound" note then points.
+fn bound_self_for_send(sig: &mut syn::Signature, krate: &CratePath) {
     let Some(needs) = SelfNeeds::of_shape(ReceiverShape::of(sig)) else {
         return;
     };
-    let send = needs.needs_send().then(|| quote!(::core::marker::Send));
-    let sync = needs.needs_sync().then(|| quote!(::core::marker::Sync));
+    let private = krate.private();
+    let send = needs
+        .needs_send()
+        .then(|| quote!(#private::DefaultBodySend));
+    let sync = needs
+        .needs_sync()
+        .then(|| quote!(#private::DefaultBodySync));
     let bounds = send.into_iter().chain(sync);
+    let predicate = located_at(quote!(Self: #(#bounds)+*), sig.ident.span());
     sig.generics
         .make_where_clause()
         .predicates
-        .push(syn::parse_quote_spanned!(span=> Self: #(#bounds)+*));
+        .push(syn::parse_quote!(#predicate));
 }
 
 // Input:  fn iter(&self) -> impl Iterator<Item = u32>;

@@ -12,7 +12,7 @@ pub trait Store {
     #[allow(clippy::async_yields_async)]
     fn len(&self) -> impl ::core::future::Future<Output = usize> + ::core::marker::Send
     where
-        Self: ::core::marker::Sync,
+        Self: ::async_ext::__private::DefaultBodySync,
     {
         async move {
             if let ::core::option::Option::Some(__async_ext_ret) = ::core::option::Option::None::<

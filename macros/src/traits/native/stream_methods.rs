@@ -107,7 +107,7 @@ pub(super) fn rewrite_stream_method(
             .bounds
             .push(syn::parse_quote_spanned!(span=> ::core::marker::Send));
         if has_body {
-            bound_self_for_send(&mut method.sig, span);
+            bound_self_for_send(&mut method.sig, mode.krate);
         }
     }
     elide_named_lifetimes(&mut method.sig);
