@@ -25,7 +25,7 @@ pub(crate) mod private {
     pub use super::asyncness::{
         AsyncInTrait, LocalAsyncInTrait, NativeAsyncInTrait, NotAsyncInTrait, NotLocalInTrait,
         NotNativeTrait, NotSendInTrait, NotSyncInTrait, SyncInTrait, UnknownAsyncness,
-        async_in_impl, local_async_in_impl, sync_in_impl,
+        async_in_impl, boxed_impl_of, local_async_in_impl, sync_in_impl,
     };
     // Native mode: the bounds a default body of a `Send` trait puts on `Self`.
     pub use super::default_body::{DefaultBodySend, DefaultBodySync};

@@ -639,3 +639,79 @@ mod relaxed_with_send_promises {
         assert_eq!(block_on(both(&is_foo(&*object))), (4, 5));
     }
 }
+
+mod pointer_impl_coherence {
+    //! The companion's pointer impl is one generic impl bounded by a marker trait of the
+    //! trait's crate: the user's own impls for foreign types (`()`, `u32`, `String`), for a
+    //! `Box` or a reference of their own type, and for `Box<u32>` stay legal beside it, and
+    //! each keeps its own behaviour.
+    use super::*;
+
+    #[async_trait_ext(native)]
+    trait Label {
+        async fn label(&self) -> String;
+    }
+
+    struct Named(&'static str);
+
+    impl Label for Named {
+        async fn label(&self) -> String {
+            self.0.to_owned()
+        }
+    }
+
+    impl Label for () {
+        async fn label(&self) -> String {
+            "unit".to_owned()
+        }
+    }
+
+    impl Label for u32 {
+        async fn label(&self) -> String {
+            format!("u32 {self}")
+        }
+    }
+
+    impl Label for String {
+        async fn label(&self) -> String {
+            format!("string {self}")
+        }
+    }
+
+    impl Label for Box<Named> {
+        async fn label(&self) -> String {
+            format!("boxed {}", self.0)
+        }
+    }
+
+    impl Label for &Named {
+        async fn label(&self) -> String {
+            format!("borrowed {}", self.0)
+        }
+    }
+
+    impl Label for Box<u32> {
+        async fn label(&self) -> String {
+            format!("boxed u32 {self}")
+        }
+    }
+
+    async fn label_of(value: impl Label) -> String {
+        value.label().await
+    }
+
+    #[test]
+    fn own_impls_for_foreign_and_pointer_types_live_beside_the_companion() {
+        assert_eq!(block_on(label_of(())), "unit");
+        assert_eq!(block_on(label_of(7_u32)), "u32 7");
+        assert_eq!(block_on(label_of(String::from("s"))), "string s");
+        assert_eq!(block_on(label_of(Box::new(Named("n")))), "boxed n");
+        assert_eq!(block_on(label_of(&Named("r"))), "borrowed r");
+        assert_eq!(block_on(label_of(Box::new(3_u32))), "boxed u32 3");
+        // The companion's pointers still forward to the value inside.
+        assert_eq!(block_on(label_of(DynLabel::boxed(Named("d")))), "d");
+        assert_eq!(block_on(label_of(DynLabel::from_ref(&Named("e")))), "e");
+        let shared: Arc<DynLabel<'static>> = Arc::new(Named("a"));
+        assert_eq!(block_on(label_of(shared)), "a");
+    }
+}

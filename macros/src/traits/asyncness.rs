@@ -58,15 +58,6 @@ use super::attributes::{cfg_attrs, is_stream_method};
 use super::spans::located_at;
 use crate::common::crate_path::CratePath;
 
-/// The per-method record of native mode.
-fn marker_name(method: &Ident) -> Ident {
-    format_ident!(
-        "__async_ext_asyncness_of_{}",
-        method.unraw(),
-        span = Span::call_site()
-    )
-}
-
 /// The trait's method returning its records; the trait's name keeps a trait's records apart
 /// from its supertraits' (a method call on `P: Sub` sees both).
 fn records_method(trait_name: &Ident) -> Ident {
@@ -132,7 +123,7 @@ pub(crate) fn trait_record(
     })
 }
 
-/// A boxed trait's records: the struct (and its `Deref` to the unknown records), to put next
+/// A trait's records: the struct (and its `Deref` to the unknown records), to put next
 /// to the trait, and the method returning them, to add to the trait. Nothing when the trait
 /// has no method to record.
 pub(crate) fn trait_records(
@@ -198,9 +189,9 @@ pub(crate) fn trait_records(
 
 /// For native mode: the record of a native trait's method, so that a boxed impl of it (which
 /// cannot compile: its signature has the lifetimes of a boxed method) is told to drop
-/// `#[async_trait_ext]`, rather than only getting rustc's lifetime mismatch. Native mode's
-/// expansion appends these to the trait.
-pub(crate) fn native_trait_marker(attrs: &[Attribute], sig: &Signature) -> Option<TraitItem> {
+/// `#[async_trait_ext]`, rather than only getting rustc's lifetime mismatch. Native mode
+/// gathers these into the trait's records, as boxed mode does.
+pub(crate) fn native_trait_record(attrs: &[Attribute], sig: &Signature) -> Option<TraitRecord> {
     if is_stream_method(attrs) {
         return None;
     }
@@ -209,19 +200,10 @@ pub(crate) fn native_trait_marker(attrs: &[Attribute], sig: &Signature) -> Optio
     } else {
         Record::Sync
     };
-    let name = marker_name(&sig.ident);
-    let cfgs = cfg_attrs(attrs);
-    let ty = record.ty();
-    Some(syn::parse_quote! {
-        #(#cfgs)*
-        #[doc(hidden)]
-        #[allow(clippy::unused_self)]
-        fn #name(&self) -> #ty
-        where
-            Self: ::core::marker::Sized,
-        {
-            #ty
-        }
+    Some(TraitRecord {
+        cfgs: cfg_attrs(attrs).cloned().collect(),
+        name: field_name(&sig.ident),
+        record,
     })
 }
 
@@ -292,8 +274,9 @@ pub(crate) fn impl_probes(
     let method = records_method(trait_name);
     let mut fields = Vec::new();
     let mut checks = Vec::new();
-    // The first `async fn`, checked against a native trait's per-method record too.
-    let mut native = None;
+    // The first `async fn` is also checked against a native trait's record: enough to say
+    // once that the trait is native (every method's own check lets a native record pass).
+    let mut native_check = None;
     for WrittenMethod { attrs, sig, send } in methods {
         let name = field_name(&sig.ident);
         let cfgs: Vec<_> = cfg_attrs(attrs).collect();
@@ -309,24 +292,14 @@ pub(crate) fn impl_probes(
             #(#cfgs)*
             #call;
         });
-        if native.is_none() && sig.asyncness.is_some() {
-            let marker = marker_name(&sig.ident);
-            let call = located_at(quote!(#private::#check(#this.#marker())), span);
-            native = Some((
-                quote! {
-                    #(#cfgs)*
-                    fn #marker(&self) -> #unknown {
-                        #unknown
-                    }
-                },
-                quote_spanned! {span=>
-                    #(#cfgs)*
-                    #call;
-                },
-            ));
+        if native_check.is_none() && sig.asyncness.is_some() {
+            let call = located_at(quote!(#private::boxed_impl_of(#records.#name)), span);
+            native_check = Some(quote_spanned! {span=>
+                #(#cfgs)*
+                #call;
+            });
         }
     }
-    let (native_fallback, native_check) = native.unzip();
     let params = item.generics.params.iter();
     let where_clause = &item.generics.where_clause;
     quote! {
@@ -340,7 +313,6 @@ pub(crate) fn impl_probes(
                 fn #method<#param>(&self, #unrecorded: #param) -> #param {
                     #unrecorded
                 }
-                #native_fallback
             }
             impl<T: ?::core::marker::Sized> #fallback for &T {}
 

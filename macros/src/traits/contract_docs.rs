@@ -3,6 +3,8 @@
 //! signatures say (a native trait's page otherwise only reads "This trait is not dyn
 //! compatible").
 
+use std::fmt::Write;
+
 use proc_macro2::Span;
 use syn::{Attribute, Ident, ItemTrait};
 
@@ -56,20 +58,24 @@ pub(super) fn native(
          methods ({futures}); calls through a generic `T: {trait_ident}` allocate nothing."
     );
     match companion {
-        Some(name) => text.push_str(&format!(
-            " This trait is not dyn compatible: for dynamic dispatch use [`{name}`] \
-             (`{name}::boxed(value)`, `{name}::from_ref(&value)`), which implements \
-             `{trait_ident}` itself."
-        )),
+        Some(name) => {
+            let _ = write!(
+                text,
+                " This trait is not dyn compatible: for dynamic dispatch use [`{name}`] \
+                 (`{name}::boxed(value)`, `{name}::from_ref(&value)`), which implements \
+                 `{trait_ident}` itself."
+            );
+        }
         None => text.push_str(
             " This trait is not dyn compatible, and it has no `dyn` companion (`dyn = none`).",
         ),
     }
     if let Some(local) = local {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             " [`{local}`] is the same trait without `Send` on its futures, implemented for \
              every implementor of `{trait_ident}`."
-        ));
+        );
     }
     append(item, &text);
 }

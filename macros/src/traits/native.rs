@@ -38,11 +38,11 @@ pub(crate) fn expand_trait(
     let mut item = item;
     // Records of which methods are native `async fn`s, so a boxed `#[async_trait_ext]` impl of
     // this trait is told to drop the attribute (see `asyncness`).
-    let records: Vec<TraitItem> = item
+    let records: Vec<_> = item
         .items
         .iter()
         .filter_map(|trait_item| match trait_item {
-            TraitItem::Fn(method) => asyncness::native_trait_marker(&method.attrs, &method.sig),
+            TraitItem::Fn(method) => asyncness::native_trait_record(&method.attrs, &method.sig),
             _ => None,
         })
         .collect();
@@ -89,15 +89,20 @@ pub(crate) fn expand_trait(
     contract_docs::native(&mut item, mode.send, companion_name, native.local.as_ref());
     // The records are `where Self: Sized` methods with default bodies: added after the
     // companion is built, they stay out of it and cost the companion nothing.
-    item.items.extend(records);
+    let records_struct = asyncness::trait_records(&item, &records).map(|(beside, method)| {
+        item.items.push(method);
+        beside
+    });
     let local = match local {
         Some(Ok(local)) => local,
         Some(Err(error)) => error.to_compile_error(),
         None => TokenStream::new(),
     };
     match companion {
-        Ok(companion) => quote!(#stream_errors #item #companion #local),
-        Err(error) => error_with_fallback(&error, quote!(#stream_errors #item #local)),
+        Ok(companion) => quote!(#stream_errors #records_struct #item #companion #local),
+        Err(error) => {
+            error_with_fallback(&error, quote!(#stream_errors #records_struct #item #local))
+        }
     }
 }
 

@@ -70,9 +70,6 @@ const _: () = {
         ) -> __AsyncExtUnrecorded {
             unrecorded
         }
-        fn __async_ext_asyncness_of_get(&self) -> ((), (), (), (), ()) {
-            ((), (), (), (), ())
-        }
     }
     impl<T: ?::core::marker::Sized> __AsyncExtNoRecords for &T {}
     #[allow(
@@ -89,8 +86,6 @@ const _: () = {
                 get: ((), (), (), (), ()),
             });
         ::async_ext::__private::async_in_impl(__async_ext_records.get);
-        ::async_ext::__private::async_in_impl(
-            __async_ext_this.__async_ext_asyncness_of_get(),
-        );
+        ::async_ext::__private::boxed_impl_of(__async_ext_records.get);
     }
 };

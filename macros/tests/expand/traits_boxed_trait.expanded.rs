@@ -1,6 +1,6 @@
 #[doc(hidden)]
 #[allow(dead_code, unreachable_pub, unused_extern_crates)]
-mod __async_ext_boxed_0fa1860e7d093d4d {
+mod __async_ext_boxed_3f4f05811e6daa5f {
     extern crate alloc;
     pub(super) use alloc::boxed::Box;
     pub(super) struct SendBox;
@@ -41,6 +41,10 @@ for __AsyncExtRecordsOfStore<__AsyncExtUnrecorded> {
         &self.__async_ext_unrecorded
     }
 }
+/// A key-value store.
+/**
+
+*Implementing `Store`:* put `#[async_trait_ext]` on the impl too and write its methods as `async fn`. Its async methods return `Send` boxed futures, so `dyn Store` works.*/
 pub trait Store {
     #[allow(
         mismatched_lifetime_syntaxes,
@@ -52,7 +56,7 @@ pub trait Store {
         &'life0 self,
         key: &'life1 str,
     ) -> ::core::pin::Pin<
-        __async_ext_boxed_0fa1860e7d093d4d::Box<
+        __async_ext_boxed_3f4f05811e6daa5f::Box<
             dyn ::core::future::Future<
                 Output = Option<u32>,
             > + ::core::marker::Send + 'async_trait,

@@ -1,3 +1,25 @@
+#[doc(hidden)]
+#[allow(
+    dead_code,
+    non_camel_case_types,
+    non_snake_case,
+    clippy::pub_underscore_fields,
+    clippy::struct_field_names,
+)]
+pub struct __AsyncExtRecordsOfStore<__AsyncExtUnrecorded> {
+    pub get: ((), (), (), ()),
+    pub put: ((), (), (), ()),
+    pub len: ((), (), (), ()),
+    pub name: ((),),
+    pub __async_ext_unrecorded: __AsyncExtUnrecorded,
+}
+impl<__AsyncExtUnrecorded> ::core::ops::Deref
+for __AsyncExtRecordsOfStore<__AsyncExtUnrecorded> {
+    type Target = __AsyncExtUnrecorded;
+    fn deref(&self) -> &__AsyncExtUnrecorded {
+        &self.__async_ext_unrecorded
+    }
+}
 pub trait Store {
     /// Looks a key up.
     fn get(
@@ -26,35 +48,20 @@ pub trait Store {
     }
     fn name(&self) -> &str;
     #[doc(hidden)]
-    #[allow(clippy::unused_self)]
-    fn __async_ext_asyncness_of_get(&self) -> ((), (), (), ())
+    #[allow(non_snake_case, clippy::unused_self)]
+    fn __async_ext_records_of_Store<__AsyncExtUnrecorded>(
+        &self,
+        unrecorded: __AsyncExtUnrecorded,
+    ) -> __AsyncExtRecordsOfStore<__AsyncExtUnrecorded>
     where
         Self: ::core::marker::Sized,
     {
-        ((), (), (), ())
-    }
-    #[doc(hidden)]
-    #[allow(clippy::unused_self)]
-    fn __async_ext_asyncness_of_put(&self) -> ((), (), (), ())
-    where
-        Self: ::core::marker::Sized,
-    {
-        ((), (), (), ())
-    }
-    #[doc(hidden)]
-    #[allow(clippy::unused_self)]
-    fn __async_ext_asyncness_of_len(&self) -> ((), (), (), ())
-    where
-        Self: ::core::marker::Sized,
-    {
-        ((), (), (), ())
-    }
-    #[doc(hidden)]
-    #[allow(clippy::unused_self)]
-    fn __async_ext_asyncness_of_name(&self) -> ((),)
-    where
-        Self: ::core::marker::Sized,
-    {
-        ((),)
+        __AsyncExtRecordsOfStore {
+            get: ((), (), (), ()),
+            put: ((), (), (), ()),
+            len: ((), (), (), ()),
+            name: ((),),
+            __async_ext_unrecorded: unrecorded,
+        }
     }
 }

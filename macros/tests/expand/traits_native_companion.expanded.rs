@@ -1,3 +1,27 @@
+#[doc(hidden)]
+#[allow(
+    dead_code,
+    non_camel_case_types,
+    non_snake_case,
+    clippy::pub_underscore_fields,
+    clippy::struct_field_names,
+)]
+pub struct __AsyncExtRecordsOfStore<__AsyncExtUnrecorded> {
+    pub get: ((), (), (), ()),
+    pub name: ((),),
+    pub __async_ext_unrecorded: __AsyncExtUnrecorded,
+}
+impl<__AsyncExtUnrecorded> ::core::ops::Deref
+for __AsyncExtRecordsOfStore<__AsyncExtUnrecorded> {
+    type Target = __AsyncExtUnrecorded;
+    fn deref(&self) -> &__AsyncExtUnrecorded {
+        &self.__async_ext_unrecorded
+    }
+}
+/// A key-value store.
+/**
+
+*Implementing `Store`:* a plain impl, no attribute, with `async fn` methods (their futures are `Send`); calls through a generic `T: Store` allocate nothing. This trait is not dyn compatible: for dynamic dispatch use [`DynStore`] (`DynStore::boxed(value)`, `DynStore::from_ref(&value)`), which implements `Store` itself.*/
 pub trait Store {
     fn get(
         &self,
@@ -5,28 +29,27 @@ pub trait Store {
     ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send;
     fn name(&self) -> &str;
     #[doc(hidden)]
-    #[allow(clippy::unused_self)]
-    fn __async_ext_asyncness_of_get(&self) -> ((), (), (), ())
+    #[allow(non_snake_case, clippy::unused_self)]
+    fn __async_ext_records_of_Store<__AsyncExtUnrecorded>(
+        &self,
+        unrecorded: __AsyncExtUnrecorded,
+    ) -> __AsyncExtRecordsOfStore<__AsyncExtUnrecorded>
     where
         Self: ::core::marker::Sized,
     {
-        ((), (), (), ())
-    }
-    #[doc(hidden)]
-    #[allow(clippy::unused_self)]
-    fn __async_ext_asyncness_of_name(&self) -> ((),)
-    where
-        Self: ::core::marker::Sized,
-    {
-        ((),)
+        __AsyncExtRecordsOfStore {
+            get: ((), (), (), ()),
+            name: ((),),
+            __async_ext_unrecorded: unrecorded,
+        }
     }
 }
 /**The dyn-compatible form of [`Store`], which [`DynStore`] is the `dyn` of: `DynStore<'a> = dyn DynStoreObject + Send + Sync + 'a`.
 
 Implemented for every implementor of [`Store`]; never implemented or named by hand (write `DynStore`). Its methods are hidden: call the methods of [`Store`] on a `DynStore`. This page lists `DynStore`'s constructors and its implementations of [`Store`].*/
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot become a `DynStore`: it is not a `Send + Sync` implementor of `Store`",
-    label = "not a `Send + Sync` implementor of `Store`",
+    message = "`{Self}` cannot become a `DynStore`: it is not an implementor of `Store` that is `Send + Sync`",
+    label = "not an implementor of `Store` that is `Send + Sync`",
     note = "a `Box` of an implementor becomes a `Box<DynStore>` with `DynStore::from_box(boxed)`, a reference to one a `&DynStore` with `DynStore::from_ref(&value)` or `DynStore::from_mut(&mut value)`"
 )]
 pub trait DynStoreObject {
@@ -72,12 +95,12 @@ where
 * `DynStore::from_box(boxed)` turns a `Box` of an implementor into one, without allocating;
 * `DynStore::from_ref(&value)` and `DynStore::from_mut(&mut value)` view a value as `&DynStore` / `&mut DynStore`, without allocating.
 
-It implements [`Store`] itself. So does every pointer to it (`Box`, `&`, `&mut`, `Arc`, `Rc`, `Pin<Box<_>>`, any `Deref<Target = DynStore>`), so each goes where an `impl Store` is expected. An async call through it allocates nothing when the implementor's future fits in 128 bytes, and boxes it otherwise.
+It implements [`Store`] itself. So do `Box<DynStore>`, `&DynStore`, `&mut DynStore` and `Arc<DynStore>`, so each goes where an `impl Store` is expected. An async call through it allocates nothing when the implementor's future fits in 128 bytes, and boxes it otherwise.
 
 `DynStore` is `dyn DynStoreObject`: the constructors and impls are listed on [`DynStoreObject`].*/
 pub type DynStore<'a> = dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a;
 impl<'a> dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a {
-    ///Moves `value` into an owning, boxed `DynStore`.
+    ///Moves `value`, any implementor of [`Store`] that is `Send + Sync`, into an owning, boxed `DynStore`.
     #[must_use]
     pub fn boxed(
         value: impl DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a,

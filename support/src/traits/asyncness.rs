@@ -114,13 +114,17 @@ pub fn sync_in_impl<Record: NotAsyncInTrait>(record: Record) {
 }
 
 /// Checks a `Send` `async fn` of an impl against the trait's record.
-pub fn async_in_impl<Record: NotSyncInTrait + NotNativeTrait + NotLocalInTrait>(record: Record) {
+pub fn async_in_impl<Record: NotSyncInTrait + NotLocalInTrait>(record: Record) {
     let _ = record;
 }
 
 /// Checks a `?Send` `async fn` of an impl against the trait's record.
-pub fn local_async_in_impl<Record: NotSyncInTrait + NotNativeTrait + NotSendInTrait>(
-    record: Record,
-) {
+pub fn local_async_in_impl<Record: NotSyncInTrait + NotSendInTrait>(record: Record) {
+    let _ = record;
+}
+
+/// Checks that the trait of a boxed impl is not native, on the impl's first `async fn` only:
+/// a native trait is one mistake however many methods the impl has.
+pub fn boxed_impl_of<Record: NotNativeTrait>(record: Record) {
     let _ = record;
 }

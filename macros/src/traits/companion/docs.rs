@@ -100,7 +100,7 @@ impl Model<'_> {
         let bounds: String = self
             .object_auto_traits()
             .iter()
-            .map(|name| format!(" + {name}"))
+            .flat_map(|name| [" + ", name])
             .collect();
         let args = self.object_args();
         let object = if args.is_empty() {
