@@ -44,9 +44,9 @@
 //! `sync_in_impl` requires `NotAsyncInTrait`, which the record `((), ())` (async in the trait)
 //! lacks: the error, spanned at the impl's method, says "add `async`".
 //!
-//! Native mode keeps a record per method (`__async_ext_asyncness_of_m`, see
-//! [`native_trait_marker`]); a boxed impl checks its first `async fn` against it, which is
-//! enough to say once that the trait is native.
+//! Native mode keeps the same records (`NativeAsync` for its `async fn`s, see
+//! [`native_trait_record`]); a boxed impl checks its first `async fn` against them with
+//! `boxed_impl_of`, which is enough to say once that the trait is native.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
