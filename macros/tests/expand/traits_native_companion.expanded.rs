@@ -56,7 +56,7 @@ pub trait DynStoreObject {
     #[doc(hidden)]
     fn __dyn_get<'__life0, '__life1, '__fut>(
         &'__life0 self,
-        __arg1: &'__life1 str,
+        key: &'__life1 str,
     ) -> ::async_ext::__private::SendInlineFuture<'__fut, Option<u32>>
     where
         '__life0: '__fut,
@@ -73,7 +73,7 @@ where
     #[inline]
     fn __dyn_get<'__life0, '__life1, '__fut>(
         &'__life0 self,
-        __arg1: &'__life1 str,
+        key: &'__life1 str,
     ) -> ::async_ext::__private::SendInlineFuture<'__fut, Option<u32>>
     where
         '__life0: '__fut,
@@ -81,7 +81,7 @@ where
         Self: '__fut,
     {
         ::async_ext::__private::SendInlineFuture::new(
-            <__AsyncExtImpl as Store>::get(self, __arg1),
+            <__AsyncExtImpl as Store>::get(self, key),
         )
     }
     #[inline]
@@ -136,11 +136,11 @@ for dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a {
     #[inline]
     fn get(
         &self,
-        __arg1: &str,
+        key: &str,
     ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
         #[allow(clippy::async_yields_async)]
         let __async_ext_future = async move {
-            <Self as DynStoreObject>::__dyn_get(self, __arg1).await
+            <Self as DynStoreObject>::__dyn_get(self, key).await
         };
         __async_ext_future
     }
@@ -164,24 +164,21 @@ for ::async_ext::__private::Arc<
     dyn DynStoreObject + ::core::marker::Send + ::core::marker::Sync + 'a,
 > {}
 #[diagnostic::do_not_recommend]
-impl<__AsyncExtPointer> Store for __AsyncExtPointer
+impl<P> Store for P
 where
-    __AsyncExtPointer: __DynStorePointer + ::core::ops::Deref,
-    <__AsyncExtPointer as ::core::ops::Deref>::Target: Store + ::core::marker::Send
+    P: __DynStorePointer + ::core::ops::Deref,
+    <P as ::core::ops::Deref>::Target: Store + ::core::marker::Send
         + ::core::marker::Sync,
 {
     #[inline]
     fn get(
         &self,
-        __arg1: &str,
+        key: &str,
     ) -> impl ::core::future::Future<Output = Option<u32>> + ::core::marker::Send {
-        <<__AsyncExtPointer as ::core::ops::Deref>::Target as Store>::get(
-            &**self,
-            __arg1,
-        )
+        <<P as ::core::ops::Deref>::Target as Store>::get(&**self, key)
     }
     #[inline]
     fn name(&self) -> &str {
-        <<__AsyncExtPointer as ::core::ops::Deref>::Target as Store>::name(&**self)
+        <<P as ::core::ops::Deref>::Target as Store>::name(&**self)
     }
 }

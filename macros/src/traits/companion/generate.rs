@@ -4,7 +4,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, GenericParam, Ident, Lifetime, ReturnType, Signature, Type, WherePredicate};
+use syn::{FnArg, GenericParam, Ident, Lifetime, Pat, ReturnType, Signature, Type, WherePredicate};
 
 use super::super::attributes::cfg_attrs;
 use super::super::dyn_hint::contains_impl_trait;
@@ -626,7 +626,22 @@ pub(in crate::traits) fn rename_arguments(sig: &mut Signature) -> Vec<TokenStrea
                 names.push(receiver.self_token.to_token_stream());
             }
             FnArg::Typed(arg) => {
-                let name = HiddenNames::Short.name(index, &arg.pat);
+                // A plain snake-case name stays (rustdoc shows the forwarding impls'
+                // signatures), at the mixed site like a hidden one; a pattern, `_`, or a name
+                // with capitals (a `const` of that name in scope would make it a pattern)
+                // gets a hidden name.
+                let name = match &*arg.pat {
+                    Pat::Ident(pat)
+                        if pat.by_ref.is_none()
+                            && pat.subpat.is_none()
+                            && !pat.ident.to_string().chars().any(char::is_uppercase) =>
+                    {
+                        let mut name = pat.ident.clone();
+                        name.set_span(Span::mixed_site());
+                        name
+                    }
+                    pat => HiddenNames::Short.name(index, pat),
+                };
                 arg.attrs.clear();
                 *arg.pat = plain_binding(name.clone());
                 names.push(name.into_token_stream());

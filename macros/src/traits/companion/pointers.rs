@@ -6,8 +6,8 @@
 //! an opaque future type, so four impls cost four times as much as one (and `Rc`, `Pin<Box<_>>`
 //! and the user's own smart pointers come for free).
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote};
 use syn::TraitItem;
 
 use super::super::attributes::cfg_attrs;
@@ -28,8 +28,10 @@ pub(super) enum Forwarding {
     None,
 }
 
-/// The generic impl's pointer parameter.
-const POINTER: &str = "__AsyncExtPointer";
+/// The generic impl's pointer parameter: `P` as rustdoc shows it among the implementors,
+/// unless the trait already has a parameter or associated type of that name.
+const POINTER: &str = "P";
+const POINTER_FALLBACK: &str = "__AsyncExtPointer";
 
 impl Model<'_> {
     pub(super) fn forwarding(&self) -> Forwarding {
@@ -54,6 +56,24 @@ impl Model<'_> {
             };
         }
         forwarding
+    }
+
+    fn pointer_param(&self) -> Ident {
+        // Anywhere in the trait: a `P` in its where clauses, copied onto the impl, would
+        // otherwise name the parameter instead of the user's type.
+        fn mentions(tokens: TokenStream) -> bool {
+            tokens.into_iter().any(|token| match token {
+                TokenTree::Ident(ident) => ident == POINTER,
+                TokenTree::Group(group) => mentions(group.stream()),
+                _ => false,
+            })
+        }
+        let taken = mentions(self.item.to_token_stream())
+            || self.assoc.iter().any(|assoc| assoc.param == POINTER);
+        Ident::new(
+            if taken { POINTER_FALLBACK } else { POINTER },
+            Span::call_site(),
+        )
     }
 
     // Output: #[doc(hidden)] pub trait __DynStorePointer {}
@@ -89,7 +109,7 @@ impl Model<'_> {
         let target;
         let self_type = match forwarding {
             Forwarding::Deref { mutable } => {
-                let pointer = Ident::new(POINTER, Span::mixed_site());
+                let pointer = self.pointer_param();
                 let marker = format_ident!("__{}Pointer", self.name);
                 let vis = self.vis;
                 let impl_generics = self.companion_impl_generics();
