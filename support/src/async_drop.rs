@@ -9,6 +9,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::future::Future;
 
+mod body;
 #[cfg(feature = "std")]
 mod cancel;
 mod ecosystem;
@@ -348,7 +349,6 @@ pub(crate) mod private {
     };
     // Polling the body and each clean-up so that a panic is caught, the clean-up runs, and
     // the panic resumes afterwards.
-    pub use super::unwind::{
-        Cleanup, Panic, Payload, cleanup, finish, rebind_cleanup, scope_body, split,
-    };
+    pub use super::body::{ScopeBody, scope_body};
+    pub use super::unwind::{Cleanup, Outcome, Payload, cleanup, rebind_cleanup};
 }

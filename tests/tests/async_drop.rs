@@ -2337,3 +2337,99 @@ fn a_panicking_deferred_future_is_not_an_orphan() {
     assert_eq!(log.events(), ["body with a", "a closing", "a closed"]);
     assert!(events_with("panicking_defer_fn").is_empty());
 }
+
+/// The fn's return value, logging its drop.
+#[derive(Debug)]
+struct Returned(Log);
+
+impl Drop for Returned {
+    fn drop(&mut self) {
+        self.0.push("returned value dropped".to_owned());
+    }
+}
+
+#[async_scope]
+async fn value_then_panicking_cleanup_fn(log: &Log) -> Returned {
+    #[async_drop]
+    let a = Res::new("a", log);
+    #[async_drop]
+    let b = Res::panicking("b", log);
+    log.push(format!("body with {} {}", a.name, b.name));
+    Returned(log.clone())
+}
+
+#[test]
+fn a_returned_value_is_dropped_after_every_clean_up_when_one_panics() {
+    // The body returned a value, then `b`'s clean-up panicked: `a` is still cleaned, and the
+    // value is dropped while the panic resumes, after both clean-ups.
+    let log = Log::default();
+    let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        futures::executor::block_on(value_then_panicking_cleanup_fn(&log))
+    }));
+    assert_eq!(panic_message(&*caught.unwrap_err()), "b clean-up panicked");
+    assert_eq!(
+        log.events(),
+        [
+            "body with a b",
+            "b closing",
+            "b dropped without clean-up",
+            "a closing",
+            "a closed",
+            "returned value dropped",
+        ]
+    );
+}
+
+/// Cleaned up normally, then panics in its `Drop`.
+struct PanicsInDrop(Log, &'static str);
+
+impl AsyncDrop for PanicsInDrop {
+    async fn async_drop(&mut self) {
+        yield_now().await;
+        self.0.push(format!("{} closed", self.1));
+    }
+}
+
+impl Drop for PanicsInDrop {
+    fn drop(&mut self) {
+        self.0.push(format!("{} dropped", self.1));
+        panic!("{} panicked in Drop", self.1);
+    }
+}
+
+#[async_scope]
+async fn panicking_drop_fn(log: &Log) -> u32 {
+    #[async_drop]
+    let a = Res::new("a", log);
+    #[async_drop]
+    let b = PanicsInDrop(log.clone(), "b");
+    #[async_drop]
+    let c = PanicsInDrop(log.clone(), "c");
+    log.push(format!("body with {} {} {}", a.name, b.1, c.1));
+    7
+}
+
+#[test]
+fn a_drop_that_panics_after_the_clean_up_is_caught_and_the_first_resumes() {
+    // `c`'s and `b`'s `Drop` panic after their clean-ups: each value is dropped once, `a` is
+    // still cleaned, and the first panic (`c`'s) resumes at the end.
+    install_hook();
+    let log = Log::default();
+    let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        futures::executor::block_on(panicking_drop_fn(&log))
+    }));
+    assert_eq!(panic_message(&*caught.unwrap_err()), "c panicked in Drop");
+    assert_eq!(
+        log.events(),
+        [
+            "body with a b c",
+            "c closed",
+            "c dropped",
+            "b closed",
+            "b dropped",
+            "a closing",
+            "a closed",
+        ]
+    );
+    assert!(events_with("panicking_drop_fn").is_empty());
+}

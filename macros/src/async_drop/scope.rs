@@ -181,19 +181,21 @@ fn take_param_markers(
 
 // Input:  `{ BODY }` with slots S0 (value, parameter `conn`), S1 (defer)
 // Output, `Order::Text` (no marker in a loop: slots filled in the order of the text):
-//         `{ let mut S0 = Slot::new(&Site { binding: Some("conn"), … line!() … });
+//         `{ let mut S0 = Slot::new(|| &Site { binding: Some("conn"), … line!() … });
 //            let mut S1 = DeferSlot::new(&Site { binding: None, … });
-//            let outcome = { let body = pin!(async { let conn = fill(&mut S0, P0);
-//                                                    if let Some(r) = None::<R> { return r; }
-//                                                    BODY });
-//                            scope_body(body).await };
-//            let (value, mut panic) = split(outcome);
-//            if S1.is_filled() { cleanup(pin!((&mut S1).run_deferred()), &mut panic).await; }
-//            if S0.is_filled() {
-//                cleanup(pin!((&mut slot_of(&mut S0)).async_drop_slot()), &mut panic).await;
-//                end_cleanup(&mut S0, &mut panic);
+//            let mut outcome = scope_body(async { let conn = fill(&mut S0, P0);
+//                                                 if let Some(r) = None::<R> { return r; }
+//                                                 BODY }).await;
+//            if S1.is_filled() {
+//                let cleaned = cleanup(pin!((&mut S1).run_deferred())).await;
+//                outcome.record(cleaned);
 //            }
-//            finish(value, panic) }`
+//            if S0.is_filled() {
+//                let cleaned = cleanup(pin!((&mut slot_of(&mut S0)).async_drop_slot())).await;
+//                outcome.record(cleaned);
+//                end_cleanup(&mut S0, &mut outcome);
+//            }
+//            outcome.finish() }`
 // Output, `Order::Counted`: `let mut SEQ = 0;` first, `OrderedSlot`s, and the epilogue cleans
 //         the latest filled slot until none is left:
 //         `loop { match latest([S0.latest_seq(), S1.latest_seq()]) {
@@ -212,41 +214,38 @@ fn wrap_body(
     // The fn's own awaits are spanned at its `async`, so "not `Send` because … is held
     // across an await" points at the fn, not at the attribute.
     let await_ = quote_spanned!(async_span=> .await);
-    let body_ident = markers::hidden("__async_ext_body");
-    let outcome = markers::hidden("__async_ext_outcome");
-    // Located at the return type: "`R` is held across an await" points there.
-    let mut value = markers::hidden("__async_ext_value");
-    value.set_span(Span::mixed_site().located_at(output_span));
-    let panic = markers::hidden("__async_ext_panic");
+    // Holds the body's value across the clean-up's awaits; located at the return type, so
+    // "`R` is held across an await" points there.
+    let mut outcome = markers::hidden("__async_ext_outcome");
+    outcome.set_span(Span::mixed_site().located_at(output_span));
+    // The binding's `mut` too: the note points at the whole pattern.
+    let mut_ = quote_spanned!(output_span=> mut);
     let declarations = slots.iter().map(|decl| {
         let SlotDecl {
             ident, kind, site, ..
         } = decl;
-        let slot = match (kind, order) {
-            (SlotKind::Value, Order::Text) => quote!(Slot),
-            (SlotKind::Value, Order::Counted) => quote!(OrderedSlot),
-            (SlotKind::Defer, _) => quote!(DeferSlot),
+        // A value slot takes its site as a closure, which it stores in no space (see `Slot`).
+        let (slot, site) = match (kind, order) {
+            (SlotKind::Value, Order::Text) => (quote!(Slot), quote!(|| #site)),
+            (SlotKind::Value, Order::Counted) => (quote!(OrderedSlot), quote!(|| #site)),
+            (SlotKind::Defer, _) => (quote!(DeferSlot), quote!(#site)),
         };
         quote!(let mut #ident = #private::#slot::new(#site);)
     });
     let counter =
         (order == Order::Counted).then(|| quote!(let mut #seq: ::core::primitive::u64 = 0;));
-    let epilogue = epilogue(slots, order, &private, &panic, &await_);
+    let epilogue = epilogue(slots, order, &private, &outcome, &await_);
     let stmts = &block.stmts;
     let wrapped = quote! {
         {
             #counter
             #(#declarations)*
-            let #outcome = {
-                let #body_ident = ::core::pin::pin!(async {
-                    #(#param_fills)*
-                    // The block's output type is the fn's, before its first `?`.
-                    #guard
-                    #(#stmts)*
-                });
-                #private::scope_body(#body_ident)#await_
-            };
-            let (#value, mut #panic) = #private::split(#outcome);
+            let #mut_ #outcome = #private::scope_body(async {
+                #(#param_fills)*
+                // The block's output type is the fn's, before its first `?`.
+                #guard
+                #(#stmts)*
+            })#await_;
             {
                 #[allow(unused_imports)]
                 use #private::{
@@ -255,7 +254,7 @@ fn wrap_body(
                 };
                 #epilogue
             }
-            #private::finish(#value, #panic)
+            #outcome.finish()
         }
     };
     syn::parse2(wrapped).unwrap_or_else(|error| syn::Block {
@@ -272,9 +271,12 @@ fn epilogue(
     slots: &[markers::SlotDecl],
     order: Order,
     private: &TokenStream,
-    panic: &Ident,
+    outcome: &Ident,
     await_: &TokenStream,
 ) -> TokenStream {
+    // Awaited before `record` borrows the outcome: a borrow taken first would be held across
+    // the await, one more pointer stored in the fn's future.
+    let cleaned = markers::hidden("__async_ext_cleaned");
     let cleanups = slots.iter().map(|decl| {
         let ident = &decl.ident;
         // The pinned clean-up is what the fn's future holds across the await: "has type
@@ -286,14 +288,16 @@ fn epilogue(
                     ::core::pin::pin!((&mut #private::slot_of(&mut #ident)).async_drop_slot())
                 };
                 quote! {
-                    #private::cleanup(#pinned, &mut #panic)#await_;
-                    #private::end_cleanup(&mut #ident, &mut #panic);
+                    let #cleaned = #private::cleanup(#pinned)#await_;
+                    #outcome.record(#cleaned);
+                    #private::end_cleanup(&mut #ident, &mut #outcome);
                 }
             }
             SlotKind::Defer => {
                 let pinned = quote_spanned!(span=> ::core::pin::pin!((&mut #ident).run_deferred()));
                 quote! {
-                    #private::cleanup(#pinned, &mut #panic)#await_;
+                    let #cleaned = #private::cleanup(#pinned)#await_;
+                    #outcome.record(#cleaned);
                 }
             }
         }

@@ -10,7 +10,10 @@
 //! cleans the slot holding the highest number ([`latest`]).
 //!
 //! A slot still holding a value when it is dropped (the fn's future was cancelled) drops it
-//! and reports an orphan.
+//! and reports an orphan. A value slot keeps where its binding was written as a closure
+//! returning the promoted `&'static Site` (`Slot::new(|| &Site { … })`): a closure that
+//! captures nothing has no size, so the slot stores nothing for it, and only that cold path
+//! calls it.
 
 use alloc::vec::Vec;
 use core::future::{Future, poll_fn};
@@ -18,21 +21,21 @@ use core::pin::pin;
 
 use super::orphan::{Orphan, OrphanReport, Site};
 use super::send_hint::NeedsAsyncDropSend;
-use super::unwind::{self, Panic, Payload};
+use super::unwind::{self, Outcome, Payload};
 use super::{AsyncDrop, AsyncDropSend};
 
 /// The slot of one `#[async_drop]` binding (a `let` or a parameter).
 #[derive(Debug)]
-pub struct Slot<T> {
+pub struct Slot<T, S: Fn() -> &'static Site> {
     value: Option<T>,
-    /// Where the binding was written, for the orphan report.
-    site: &'static Site,
+    /// Where the binding was written, for the orphan report (see the module's comment).
+    site: S,
 }
 
-impl<T> Slot<T> {
-    /// An empty slot for the binding written at `site`.
+impl<T, S: Fn() -> &'static Site> Slot<T, S> {
+    /// An empty slot for the binding written at `site()`.
     #[must_use]
-    pub const fn new(site: &'static Site) -> Self {
+    pub const fn new(site: S) -> Self {
         Slot { value: None, site }
     }
 
@@ -44,37 +47,39 @@ impl<T> Slot<T> {
     }
 }
 
-impl<T> Drop for Slot<T> {
+impl<T, S: Fn() -> &'static Site> Drop for Slot<T, S> {
     #[inline]
     fn drop(&mut self) {
-        if let Some(value) = self.value.take() {
-            orphaned(value, self.site);
+        // Taken only when filled, so that the slot's drop (run on every exit) stays a test
+        // and a branch, and the compiler sees the field empty after it.
+        if self.is_filled() {
+            orphaned(self.value.take(), &self.site);
         }
     }
 }
 
 /// The cancellation fallback of a value: its `Drop`, then the orphan report. Out of line and
-/// cold, so that the slot's drop (run on every exit) stays a test and a branch.
+/// cold (see `Slot`'s drop).
 #[cold]
 #[inline(never)]
-fn orphaned<T>(value: T, site: &'static Site) {
+fn orphaned<T, S: Fn() -> &'static Site>(value: Option<T>, site: &S) {
     // Declared first, dropped last: the value's `Drop`, then the hook.
-    let _report = OrphanReport::new(Orphan::value::<T>(site));
+    let _report = OrphanReport::new(Orphan::value::<T>(site()));
     drop(value);
 }
 
 /// The slot of a binding in a fn whose fill order is only known at run time (a marker sits in
 /// a loop): a [`Slot`] and the counter's value when it was filled.
 #[derive(Debug)]
-pub struct OrderedSlot<T> {
-    slot: Slot<T>,
+pub struct OrderedSlot<T, S: Fn() -> &'static Site> {
+    slot: Slot<T, S>,
     seq: u64,
 }
 
-impl<T> OrderedSlot<T> {
-    /// An empty slot for the binding written at `site`.
+impl<T, S: Fn() -> &'static Site> OrderedSlot<T, S> {
+    /// An empty slot for the binding written at `site()`.
     #[must_use]
-    pub const fn new(site: &'static Site) -> Self {
+    pub const fn new(site: S) -> Self {
         OrderedSlot {
             slot: Slot::new(site),
             seq: 0,
@@ -92,22 +97,26 @@ impl<T> OrderedSlot<T> {
 pub trait ValueSlot {
     /// The type of the value held.
     type Value;
+    /// Where the binding was written.
+    type Site: Fn() -> &'static Site;
     /// The underlying [`Slot`].
-    fn slot(&mut self) -> &mut Slot<Self::Value>;
+    fn slot(&mut self) -> &mut Slot<Self::Value, Self::Site>;
 }
 
-impl<T> ValueSlot for Slot<T> {
+impl<T, S: Fn() -> &'static Site> ValueSlot for Slot<T, S> {
     type Value = T;
+    type Site = S;
     #[inline]
-    fn slot(&mut self) -> &mut Slot<T> {
+    fn slot(&mut self) -> &mut Slot<T, S> {
         self
     }
 }
 
-impl<T> ValueSlot for OrderedSlot<T> {
+impl<T, S: Fn() -> &'static Site> ValueSlot for OrderedSlot<T, S> {
     type Value = T;
+    type Site = S;
     #[inline]
-    fn slot(&mut self) -> &mut Slot<T> {
+    fn slot(&mut self) -> &mut Slot<T, S> {
         &mut self.slot
     }
 }
@@ -115,7 +124,7 @@ impl<T> ValueSlot for OrderedSlot<T> {
 /// The [`Slot`] of either kind of slot, for the clean-up call
 /// (`(&mut slot_of(&mut SLOT)).async_drop_slot()`).
 #[inline]
-pub fn slot_of<S: ValueSlot>(slot: &mut S) -> &mut Slot<S::Value> {
+pub fn slot_of<V: ValueSlot>(slot: &mut V) -> &mut Slot<V::Value, V::Site> {
     slot.slot()
 }
 
@@ -123,19 +132,19 @@ pub fn slot_of<S: ValueSlot>(slot: &mut S) -> &mut Slot<S::Value> {
 /// most once: stores the value and hands out the `&mut T` the body names. The bound is where
 /// a type without `AsyncDrop` is reported, at the user's binding.
 #[inline]
-pub fn fill<T: AsyncDrop>(slot: &mut Slot<T>, value: T) -> &mut T {
+pub fn fill<T: AsyncDrop, S: Fn() -> &'static Site>(slot: &mut Slot<T, S>, value: T) -> &mut T {
     // The generated code fills such a slot once; were it not empty, the old value would
     // still get the orphan treatment.
-    if let Some(previous) = slot.value.take() {
-        orphaned(previous, slot.site);
+    if slot.is_filled() {
+        orphaned(slot.value.take(), &slot.site);
     }
     slot.value.insert(value)
 }
 
 /// [`fill`] for an [`OrderedSlot`]: the value takes the next number of the scope's counter.
 /// The generated code empties the slot first ([`rebind`]).
-pub fn fill_ordered<'a, T: AsyncDrop>(
-    slot: &'a mut OrderedSlot<T>,
+pub fn fill_ordered<'a, T: AsyncDrop, S: Fn() -> &'static Site>(
+    slot: &'a mut OrderedSlot<T, S>,
     seq: &mut u64,
     value: T,
 ) -> &'a mut T {
@@ -155,14 +164,18 @@ pub fn fill_ordered<'a, T: AsyncDrop>(
 ///   value stays in the slot, whose own drop gives it the fallback and the orphan report; the
 ///   new one gets them at once.
 #[derive(Debug)]
-pub struct Rebind<'a, T> {
-    slot: &'a mut OrderedSlot<T>,
+pub struct Rebind<'a, T, S: Fn() -> &'static Site> {
+    slot: &'a mut OrderedSlot<T, S>,
     seq: &'a mut u64,
     new: Option<T>,
 }
 
 /// Starts [`Rebind`] for `slot`, holding `new` until the previous value is cleaned.
-pub fn rebind<'a, T>(slot: &'a mut OrderedSlot<T>, seq: &'a mut u64, new: T) -> Rebind<'a, T> {
+pub fn rebind<'a, T, S: Fn() -> &'static Site>(
+    slot: &'a mut OrderedSlot<T, S>,
+    seq: &'a mut u64,
+    new: T,
+) -> Rebind<'a, T, S> {
     Rebind {
         slot,
         seq,
@@ -170,7 +183,7 @@ pub fn rebind<'a, T>(slot: &'a mut OrderedSlot<T>, seq: &'a mut u64, new: T) -> 
     }
 }
 
-impl<T> Rebind<'_, T> {
+impl<T, S: Fn() -> &'static Site> Rebind<'_, T, S> {
     /// Whether there is a previous value to clean first (the `let` ran before).
     #[must_use]
     pub fn has_previous(&self) -> bool {
@@ -178,7 +191,7 @@ impl<T> Rebind<'_, T> {
     }
 
     /// The slot, for the clean-up call (`(&mut guard.slot()).async_drop_slot()`).
-    pub fn slot(&mut self) -> &mut Slot<T> {
+    pub fn slot(&mut self) -> &mut Slot<T, S> {
         &mut self.slot.slot
     }
 
@@ -203,12 +216,12 @@ impl<T> Rebind<'_, T> {
     }
 }
 
-impl<T> Drop for Rebind<'_, T> {
+impl<T, S: Fn() -> &'static Site> Drop for Rebind<'_, T, S> {
     fn drop(&mut self) {
         if let Some(new) = self.new.take() {
             // Cancelled while the previous value was cleaned: nothing can be awaited any
             // more. Declared first, dropped last: the value's `Drop`, then the hook.
-            let _report = OrphanReport::new(Orphan::value::<T>(self.slot.slot.site));
+            let _report = OrphanReport::new(Orphan::value::<T>((self.slot.slot.site)()));
             drop(new);
         }
     }
@@ -219,7 +232,7 @@ impl<T> Drop for Rebind<'_, T> {
 /// # Panics
 ///
 /// When the value was already taken out by an earlier `disarm!`.
-pub fn disarm<S: ValueSlot>(slot: &mut S) -> S::Value {
+pub fn disarm<V: ValueSlot>(slot: &mut V) -> V::Value {
     match slot.slot().value.take() {
         Some(value) => value,
         None => panic!(
@@ -236,16 +249,18 @@ pub fn disarm<S: ValueSlot>(slot: &mut S) -> S::Value {
 /// # Panics
 ///
 /// If called, as the value was disarmed.
-pub fn used_after_disarm<S: ValueSlot>(slot: &mut S) -> &mut S::Value {
+pub fn used_after_disarm<V: ValueSlot>(slot: &mut V) -> &mut V::Value {
     filled(slot.slot())
 }
 
 /// After the value's `async_drop` ended (or panicked): drops it synchronously, as an ordinary
-/// value, catching a panicking `Drop` like a panicking clean-up.
+/// value, catching a panicking `Drop` like a panicking clean-up. Dropped in place (the
+/// assignment drops the old value and empties the slot even if that `Drop` panics), so a
+/// large value is not copied out first.
 #[inline]
-pub fn end_cleanup<S: ValueSlot>(slot: &mut S, panic: &mut Panic) {
-    let value = slot.slot().value.take();
-    panic.record(unwind::catch_sync(move || drop(value)));
+pub fn end_cleanup<V: ValueSlot, R>(slot: &mut V, outcome: &mut Outcome<R>) {
+    let slot = slot.slot();
+    outcome.record(unwind::catch_sync(|| slot.value = None));
 }
 
 // Choosing the clean-up by the value's traits ("autoref specialization"). The epilogue calls
@@ -260,7 +275,7 @@ pub fn end_cleanup<S: ValueSlot>(slot: &mut S, panic: &mut Panic) {
 
 /// The value of a slot the epilogue found filled.
 #[inline]
-fn filled<T>(slot: &mut Slot<T>) -> &mut T {
+fn filled<T, S: Fn() -> &'static Site>(slot: &mut Slot<T, S>) -> &mut T {
     match &mut slot.value {
         Some(value) => value,
         None => unreachable!("`#[async_scope]` cleaned an empty slot"),
@@ -275,7 +290,7 @@ pub trait AsyncDropSlotSend {
 
 // The double reference is the point: it ranks this impl first (see the comment above).
 #[allow(clippy::mut_mut)]
-impl<T: AsyncDropSend + Send> AsyncDropSlotSend for &mut &mut Slot<T> {
+impl<T: AsyncDropSend + Send, S: Fn() -> &'static Site> AsyncDropSlotSend for &mut &mut Slot<T, S> {
     #[inline]
     fn async_drop_slot(self) -> impl Future<Output = ()> + Send {
         filled(self).async_drop_send()
@@ -289,7 +304,7 @@ pub trait AsyncDropSlot {
     fn async_drop_slot(self) -> NeedsAsyncDropSend<impl Future<Output = ()>>;
 }
 
-impl<T: AsyncDrop> AsyncDropSlot for &mut Slot<T> {
+impl<T: AsyncDrop, S: Fn() -> &'static Site> AsyncDropSlot for &mut Slot<T, S> {
     #[inline]
     fn async_drop_slot(self) -> NeedsAsyncDropSend<impl Future<Output = ()>> {
         NeedsAsyncDropSend::new(filled(self).async_drop())
@@ -302,7 +317,7 @@ pub trait AsyncDropSlotFallback {
     fn async_drop_slot(&self) -> core::future::Ready<()>;
 }
 
-impl<T> AsyncDropSlotFallback for &mut Slot<T> {
+impl<T, S: Fn() -> &'static Site> AsyncDropSlotFallback for &mut Slot<T, S> {
     fn async_drop_slot(&self) -> core::future::Ready<()> {
         core::future::ready(())
     }
@@ -445,7 +460,7 @@ pub fn latest<const N: usize>(seqs: [u64; N]) -> Option<usize> {
 /// Unifies the slot's type with the new value's before the clean-up method is looked up (the
 /// lookup by the value's traits needs the type known). Does nothing at run time.
 #[inline(always)]
-pub fn same_type<T>(_: &OrderedSlot<T>, _: &T) {}
+pub fn same_type<T, S: Fn() -> &'static Site>(_: &OrderedSlot<T, S>, _: &T) {}
 
 #[cfg(test)]
 mod tests {
@@ -490,7 +505,7 @@ mod tests {
             async fn async_drop(&mut self) {}
         }
         let mut seq = 0;
-        let mut slot = OrderedSlot::new(&SITE);
+        let mut slot = OrderedSlot::new(|| &SITE);
         fill_ordered(&mut slot, &mut seq, Value);
         assert_eq!(slot.latest_seq(), 1);
         let Value = disarm(&mut slot);

@@ -50,29 +50,90 @@ pub(super) fn record(first: &mut Option<Payload>, result: Result<(), Payload>) {
     }
 }
 
-/// The panic a scope resumes once its clean-up is done: the body's, else the first clean-up's
-/// (a real panic wins over a graceful cancellation).
+/// How an `#[async_scope]` body ended, and then its clean-up: the body's value, or the panic
+/// the scope resumes at the end (the body's, else the first clean-up's; a real panic wins
+/// over a graceful cancellation).
+///
+/// One enum, so that the end of the scope tests one discriminant (two `Option`s, one for the
+/// value and one for the panic, cost a second test on every call), and with the panic in one
+/// variant only, so that the drop glue of the fn's future stays small enough to inline.
 #[derive(Debug)]
-pub struct Panic {
-    first: Option<Payload>,
+pub enum Outcome<R> {
+    /// The body returned this value, and no clean-up panicked so far.
+    Returned(R),
+    /// The body panicked (or was cancelled gracefully): no value; or the body returned a value
+    /// and then a clean-up panicked: the value is dropped while the panic resumes, after every
+    /// clean-up.
+    Panicked(Option<R>, Panic),
 }
 
-impl Panic {
+impl<R> Outcome<R> {
+    /// The body panicked with `payload`.
+    #[cfg(feature = "std")]
+    pub(super) fn panicked(payload: Payload) -> Self {
+        Outcome::Panicked(None, Panic(Some(payload)))
+    }
+
     /// Keeps `result`'s panic if it is the one to resume.
     #[inline]
-    pub(super) fn record(&mut self, result: Result<(), Payload>) {
-        if result.is_err() {
-            record(&mut self.first, result);
+    pub fn record(&mut self, result: Result<(), Payload>) {
+        if let Err(payload) = result {
+            self.record_panic(payload);
+        }
+    }
+
+    // Out of line and cold: on the normal path the scope only tests the result. (Without
+    // `std` no panic is caught, so this is never reached.)
+    #[cold]
+    #[inline(never)]
+    #[cfg_attr(not(feature = "std"), allow(unreachable_code))]
+    fn record_panic(&mut self, payload: Payload) {
+        match self {
+            Outcome::Returned(_) => {
+                let Outcome::Returned(value) =
+                    core::mem::replace(self, Outcome::Panicked(None, Panic(None)))
+                else {
+                    unreachable!("the outcome changed in between")
+                };
+                *self = Outcome::Panicked(Some(value), Panic(Some(payload)));
+            }
+            Outcome::Panicked(_, kept) => record(&mut kept.0, Err(payload)),
+        }
+    }
+
+    /// The end of a scope: returns the body's value, or resumes the panic.
+    #[inline]
+    pub fn finish(self) -> R {
+        match self {
+            Outcome::Returned(value) => value,
+            Outcome::Panicked(value, panic) => panic.resume(value),
+        }
+    }
+}
+
+/// A caught panic, kept until its scope resumes it. Its drop (only reached when the scope's
+/// future is dropped during its clean-up) is out of line, so that the drop glue of the fn's
+/// future stays small enough to inline, where the compiler sees that it does nothing.
+#[derive(Debug)]
+pub struct Panic(Option<Payload>);
+
+impl Panic {
+    /// Resumes the panic; `value`, the body's, is dropped during the unwind.
+    #[cold]
+    #[inline(never)]
+    fn resume<R>(mut self, value: Option<R>) -> ! {
+        let _value = value;
+        match self.0.take() {
+            Some(payload) => resume(payload),
+            None => unreachable!("an `#[async_scope]` ended without a value or a panic"),
         }
     }
 }
 
 impl Drop for Panic {
-    // Only reached with a payload when the scope's future is dropped during its clean-up;
-    // out of line, so that the future's drop glue stays small enough to inline.
     #[inline]
     fn drop(&mut self) {
-        if let Some(payload) = self.first.take() {
+        if let Some(payload) = self.0.take() {
             drop_payload(payload);
         }
     }
@@ -115,106 +176,35 @@ pub async fn rebind_cleanup<F: Future<Output = ()>>(cleanup: F) -> Result<(), Pa
     .await
 }
 
-/// The scope's body, polled with panics caught. Graceful cancellation
-/// ([`cancel_gracefully`](crate::cancel_gracefully)) also acts here: when it is cancelling and
-/// the body is suspended without a nested scope below it, the body is abandoned (dropped) and
-/// the scope cleans up as if it had panicked with [`Cancelled`](crate::Cancelled).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless awaited"]
-pub struct ScopeBody<'a, F: ?Sized> {
-    body: Pin<&'a mut F>,
-}
-
-/// Polls the pinned body of a scope, catching a panic.
-pub fn scope_body<F: Future + ?Sized>(body: Pin<&mut F>) -> ScopeBody<'_, F> {
-    ScopeBody { body }
-}
-
-impl<F: Future + ?Sized> Future for ScopeBody<'_, F> {
-    type Output = Result<F::Output, Payload>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let body = &mut self.get_mut().body;
-        #[cfg(feature = "std")]
-        {
-            super::cancel::enter_scope();
-            let polled = catch_sync(|| body.as_mut().poll(cx));
-            let nested = super::cancel::leave_scope();
-            match polled {
-                Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
-                Err(payload) => Poll::Ready(Err(payload)),
-                Ok(Poll::Pending) if !nested && super::cancel::is_cancelling() => {
-                    Poll::Ready(Err(super::cancel::cancelled_payload()))
-                }
-                Ok(Poll::Pending) => Poll::Pending,
-            }
-        }
-        #[cfg(not(feature = "std"))]
-        body.as_mut().poll(cx).map(Ok)
-    }
-}
-
-/// Splits the body's outcome into its value and the panic to resume after the clean-up.
-#[inline]
-pub fn split<R>(outcome: Result<R, Payload>) -> (Option<R>, Panic) {
-    match outcome {
-        Ok(value) => (Some(value), Panic { first: None }),
-        Err(payload) => (
-            None,
-            Panic {
-                first: Some(payload),
-            },
-        ),
-    }
-}
-
 /// One clean-up of the epilogue (a value's `async_drop` or a deferred future), polled with
-/// panics caught; the first panic of the scope is kept in `panic`. The future is pinned by the
-/// caller (`cleanup(pin!(future), &mut panic).await`), so this is a plain struct, not one
-/// more state machine around it.
+/// panics caught; the scope records its outcome (`outcome.record(cleanup(pin!(future)).await)`).
+/// The future is pinned by the caller, so this is a plain struct, not one more state machine
+/// around it.
 #[derive(Debug)]
 #[must_use = "futures do nothing unless awaited"]
 pub struct Cleanup<'a, F: ?Sized> {
     cleanup: Pin<&'a mut F>,
-    panic: &'a mut Panic,
 }
 
 /// Awaits one clean-up with panics caught (see [`Cleanup`]).
 #[inline]
-pub fn cleanup<'a, F: Future<Output = ()> + ?Sized>(
-    cleanup: Pin<&'a mut F>,
-    panic: &'a mut Panic,
-) -> Cleanup<'a, F> {
-    Cleanup { cleanup, panic }
+pub fn cleanup<F: Future<Output = ()> + ?Sized>(cleanup: Pin<&mut F>) -> Cleanup<'_, F> {
+    Cleanup { cleanup }
 }
 
 impl<F: Future<Output = ()> + ?Sized> Future for Cleanup<'_, F> {
-    type Output = ();
+    type Output = Result<(), Payload>;
 
     #[inline]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Payload>> {
+        let cleanup = &mut self.get_mut().cleanup;
         #[cfg(feature = "std")]
         super::cancel::mark_scope_active();
-        match catch_sync(|| this.cleanup.as_mut().poll(cx)) {
+        match catch_sync(|| cleanup.as_mut().poll(cx)) {
             Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(())) => Poll::Ready(()),
-            Err(payload) => {
-                this.panic.record(Err(payload));
-                Poll::Ready(())
-            }
+            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
+            Err(payload) => Poll::Ready(Err(payload)),
         }
-    }
-}
-
-/// The end of a scope: resumes the first panic (the body's, else a clean-up's), or returns
-/// the body's value.
-#[inline]
-pub fn finish<R>(value: Option<R>, mut panic: Panic) -> R {
-    match (value, panic.first.take()) {
-        (_, Some(payload)) => resume(payload),
-        (Some(value), None) => value,
-        (None, None) => unreachable!("an `#[async_scope]` body ended without a value or a panic"),
     }
 }
 
