@@ -25,7 +25,6 @@
 //! `#[async_trait_ext(crate = P)]`, the nested attributes on its methods get `crate = P` too
 //! ([`pass_on`]).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::SystemTime;
@@ -365,22 +364,32 @@ fn manifest_facts() -> Option<ManifestFacts> {
 /// macro server sees edits: of the manifest (the key), and of the workspace root's manifest
 /// when the answer came from it (checked on each hit, one more `stat`).
 fn cached_facts(manifest: PathBuf) -> Option<ManifestFacts> {
-    type Cache = Mutex<HashMap<(PathBuf, Option<SystemTime>), Option<ManifestFacts>>>;
+    // A list, not a map: one entry per crate the process expands in, and a `HashMap` would
+    // compile hashing and table code into the macro crate for it.
+    type Cache = Mutex<Vec<(PathBuf, Option<SystemTime>, Option<ManifestFacts>)>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
 
-    let key = (manifest.clone(), modified(&manifest));
+    let mtime = modified(&manifest);
     let cache = CACHE.get_or_init(Cache::default);
-    if let Some(facts) = cache.lock().ok()?.get(&key) {
+    let hit = cache
+        .lock()
+        .ok()?
+        .iter()
+        .find(|(path, then, _)| *path == manifest && *then == mtime)
+        .map(|(_, _, facts)| facts.clone());
+    if let Some(facts) = hit {
         let root_unchanged = facts
             .as_ref()
             .and_then(|facts| facts.workspace_root.as_ref())
             .is_none_or(|(root, then)| modified(root) == *then);
         if root_unchanged {
-            return facts.clone();
+            return facts;
         }
     }
     let facts = read_manifest(&manifest);
-    cache.lock().ok()?.insert(key, facts.clone());
+    let mut cache = cache.lock().ok()?;
+    cache.retain(|(path, _, _)| *path != manifest);
+    cache.push((manifest, mtime, facts.clone()));
     facts
 }
 
@@ -444,7 +453,7 @@ fn rename_of(key: &str) -> Option<String> {
 /// expand in.
 fn runtime_key(
     manifest: &Manifest,
-    workspace: impl FnOnce() -> HashMap<String, String>,
+    workspace: impl FnOnce() -> Vec<(String, String)>,
 ) -> Option<String> {
     if manifest.package_name.as_deref() == Some(PACKAGE) {
         return Some(PACKAGE.to_owned());
@@ -456,13 +465,15 @@ fn runtime_key(
     let workspace = if inherits {
         workspace()
     } else {
-        HashMap::new()
+        Vec::new()
     };
     let is_runtime = |dependency: &Dependency| {
         let package = match &dependency.package {
             Some(package) => package,
             None if dependency.inherited => {
-                workspace.get(&dependency.key).unwrap_or(&dependency.key)
+                (workspace.iter().rev())
+                    .find(|(key, _)| *key == dependency.key)
+                    .map_or(&dependency.key, |(_, package)| package)
             }
             None => &dependency.key,
         };
@@ -515,8 +526,9 @@ struct Manifest {
     /// Every entry of every dependency table (`[dependencies]`, `[dev-dependencies]`,
     /// `[build-dependencies]`, their `[target.….…]` forms), in order.
     dependencies: Vec<Dependency>,
-    /// `[workspace.dependencies]`: key → package name.
-    workspace_packages: HashMap<String, String>,
+    /// `[workspace.dependencies]`: key and package name, in order (a later entry of a key
+    /// wins).
+    workspace_packages: Vec<(String, String)>,
 }
 
 /// The table a line of the manifest is in.
@@ -634,12 +646,12 @@ impl Manifest {
                     _ => return,
                 };
                 if let Some(name) = key_parts.first() {
-                    self.workspace_packages.insert(name.clone(), package);
+                    self.workspace_packages.push((name.clone(), package));
                 }
             }
             Section::WorkspaceDependency(name) if key == "package" => {
                 self.workspace_packages
-                    .insert(name.clone(), unquote(value).to_owned());
+                    .push((name.clone(), unquote(value).to_owned()));
             }
             _ => {}
         }
