@@ -147,37 +147,46 @@ pub(crate) fn pass_on(item: &mut Item, krate: &CratePath) {
     if !krate.given {
         return;
     }
-    let methods: Vec<&mut Vec<Attribute>> = match item {
-        Item::Trait(item_trait) => (item_trait.items.iter_mut())
-            .filter_map(|item| match item {
-                syn::TraitItem::Fn(method) => Some(&mut method.attrs),
-                _ => None,
-            })
-            .collect(),
-        Item::Impl(item_impl) => (item_impl.items.iter_mut())
-            .filter_map(|item| match item {
-                syn::ImplItem::Fn(method) => Some(&mut method.attrs),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let path = &krate.path;
-    let nested = methods.into_iter().flatten().filter(|attr| is_ours(attr));
-    for attr in nested.filter(|attr| !is_own_method_option(attr)) {
-        let name = attr.path().clone();
-        let options = match &attr.meta {
-            Meta::Path(_) => quote!(crate = #path),
-            Meta::List(list) if names_crate_option(list.tokens.clone()) => continue,
-            Meta::List(list) if list.tokens.is_empty() => quote!(crate = #path),
-            Meta::List(list) => {
-                let options = &list.tokens;
-                quote!(#options, crate = #path)
+    // Loops, not iterator chains: this runs once per item, and each closure of a chain would
+    // compile its own copy of the iterator code.
+    let mut methods: Vec<&mut Vec<Attribute>> = Vec::new();
+    match item {
+        Item::Trait(item_trait) => {
+            for item in &mut item_trait.items {
+                if let syn::TraitItem::Fn(method) = item {
+                    methods.push(&mut method.attrs);
+                }
             }
-            // `#[async_stream = …]` is wrong anyway: left for that attribute's own error.
-            Meta::NameValue(_) => continue,
-        };
-        attr.meta = syn::parse_quote!(#name(#options));
+        }
+        Item::Impl(item_impl) => {
+            for item in &mut item_impl.items {
+                if let syn::ImplItem::Fn(method) = item {
+                    methods.push(&mut method.attrs);
+                }
+            }
+        }
+        _ => {}
+    }
+    let path = &krate.path;
+    for attrs in methods {
+        for attr in attrs {
+            if !is_ours(attr) || is_own_method_option(attr) {
+                continue;
+            }
+            let name = attr.path().clone();
+            let options = match &attr.meta {
+                Meta::Path(_) => quote!(crate = #path),
+                Meta::List(list) if names_crate_option(list.tokens.clone()) => continue,
+                Meta::List(list) if list.tokens.is_empty() => quote!(crate = #path),
+                Meta::List(list) => {
+                    let options = &list.tokens;
+                    quote!(#options, crate = #path)
+                }
+                // `#[async_stream = …]` is wrong anyway: left for that attribute's own error.
+                Meta::NameValue(_) => continue,
+            };
+            attr.meta = syn::parse_quote!(#name(#options));
+        }
     }
 }
 
@@ -462,19 +471,13 @@ fn runtime_key(
         .dependencies
         .iter()
         .any(|dependency| dependency.inherited && dependency.package.is_none());
-    let workspace = if inherits {
-        workspace()
-    } else {
-        Vec::new()
-    };
+    let workspace = if inherits { workspace() } else { Vec::new() };
     let is_runtime = |dependency: &Dependency| {
         let package = match &dependency.package {
             Some(package) => package,
-            None if dependency.inherited => {
-                (workspace.iter().rev())
-                    .find(|(key, _)| *key == dependency.key)
-                    .map_or(&dependency.key, |(_, package)| package)
-            }
+            None if dependency.inherited => (workspace.iter().rev())
+                .find(|(key, _)| *key == dependency.key)
+                .map_or(&dependency.key, |(_, package)| package),
             None => &dependency.key,
         };
         package == PACKAGE

@@ -24,6 +24,7 @@ use super::crate_path::CratePath;
 use super::errors::{Errors, error_with_fallback};
 use super::macro_input::{self, MacroInputVisitor};
 use super::options::Options;
+use super::spans::located_at;
 use super::walk::{self, Node, Pass};
 
 /// `#[for_await]` on a fn (free, method, async or not): rewrites the marked loops inside.
@@ -182,24 +183,6 @@ impl ForAwaitRewriter {
             ));
         }
     }
-}
-
-/// `tokens` located at `span`, each keeping its hygiene (a `$crate` must still resolve).
-fn located_at(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tree| {
-            if let TokenTree::Group(group) = &tree {
-                let mut new =
-                    proc_macro2::Group::new(group.delimiter(), located_at(group.stream(), span));
-                new.set_span(group.span().located_at(span));
-                tree = TokenTree::Group(new);
-            } else {
-                tree.set_span(tree.span().located_at(span));
-            }
-            tree
-        })
-        .collect()
 }
 
 /// `&mut EXPR` (in parentheses or not).

@@ -20,6 +20,8 @@ pub(crate) mod lifetimes;
 pub(crate) mod macro_input;
 #[cfg(feature = "for-await")] // and so with every extension that parses options
 pub(crate) mod options;
+#[cfg(feature = "for-await")] // and so with every extension
+pub(crate) mod spans;
 #[cfg(any(feature = "traits", feature = "streams"))]
 pub(crate) mod types;
 #[cfg(feature = "for-await")] // and so with every extension

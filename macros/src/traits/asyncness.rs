@@ -54,8 +54,8 @@ use syn::ext::IdentExt;
 use syn::{Attribute, Ident, ItemImpl, ItemTrait, Signature, TraitItem};
 
 use super::attributes::{cfg_attrs, is_stream_method};
-use super::spans::located_at;
 use crate::common::crate_path::CratePath;
+use crate::common::spans::located_at;
 use crate::common::walk::{self, Pass};
 
 /// The per-method record of native mode.
