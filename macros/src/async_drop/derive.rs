@@ -10,6 +10,7 @@ use super::markers::{is_marker, respan};
 use crate::common::crate_path::CratePath;
 use crate::common::errors::Errors;
 use crate::common::options::Options;
+use crate::common::walk::{self, Pass};
 
 /// The container's `#[async_drop(…)]` options.
 #[derive(Default)]
@@ -293,11 +294,11 @@ fn mentions_any(ty: &Type, params: &[&Ident]) -> bool {
         params: &'a [&'a Ident],
         found: bool,
     }
-    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
-        // See `common`: a visitor of types stops at expressions.
-        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
-        fn visit_ident(&mut self, ident: &'ast Ident) {
-            if self.params.contains(&ident) {
+    impl Pass for Finder<'_> {
+        // `[T; { const N: usize = 1; N }]`: not the type's.
+        fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+        fn visit_ident_mut(&mut self, ident: &mut Ident) {
+            if self.params.contains(&&*ident) {
                 self.found = true;
             }
         }
@@ -306,6 +307,6 @@ fn mentions_any(ty: &Type, params: &[&Ident]) -> bool {
         params,
         found: false,
     };
-    syn::visit::Visit::visit_type(&mut finder, ty);
+    walk::node(&mut finder, &mut ty.clone());
     finder.found
 }

@@ -7,10 +7,10 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, Ident, Local, Macro, Pat, Stmt, Type};
 
 use crate::common::errors::Errors;
+use crate::common::walk::{self, Pass};
 
 /// What a slot holds.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -53,36 +53,36 @@ pub(super) enum Order {
 impl Order {
     /// `Counted` when an `#[async_drop] let` or a `defer_async!` sits in a loop of `block`
     /// (anywhere in it: a marker in a closure inside a loop is an error anyway).
-    pub(super) fn of(block: &syn::Block) -> Order {
+    pub(super) fn of(block: &mut syn::Block) -> Order {
         struct Finder {
             loops: usize,
             found: bool,
         }
-        impl<'ast> syn::visit::Visit<'ast> for Finder {
-            fn visit_expr(&mut self, expr: &'ast Expr) {
+        impl Pass for Finder {
+            fn visit_expr_mut(&mut self, expr: &mut Expr) {
                 if matches!(expr, Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_)) {
                     self.loops += 1;
-                    syn::visit::visit_expr(self, expr);
+                    walk::children(self, expr);
                     self.loops -= 1;
                 } else {
-                    syn::visit::visit_expr(self, expr);
+                    walk::children(self, expr);
                 }
             }
-            fn visit_local(&mut self, local: &'ast Local) {
+            fn visit_local_mut(&mut self, local: &mut Local) {
                 self.found |= self.loops > 0 && local.attrs.iter().any(is_marker);
-                syn::visit::visit_local(self, local);
+                walk::children(self, local);
             }
-            fn visit_macro(&mut self, mac: &'ast Macro) {
+            fn visit_macro_mut(&mut self, mac: &mut Macro) {
                 self.found |=
                     self.loops > 0 && matches!(MacroKind::of(mac), Some(MacroKind::Defer));
             }
-            fn visit_item(&mut self, _: &'ast syn::Item) {}
+            fn visit_item_mut(&mut self, _: &mut syn::Item) {}
         }
         let mut finder = Finder {
             loops: 0,
             found: false,
         };
-        syn::visit::Visit::visit_block(&mut finder, block);
+        finder.visit_block_mut(block);
         if finder.found {
             Order::Counted
         } else {
@@ -483,7 +483,7 @@ impl MarkerRewriter {
     }
 }
 
-impl VisitMut for MarkerRewriter {
+impl Pass for MarkerRewriter {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         self.scopes.push(Vec::new());
         // The disarms of this block that no later statement of it uses: the enclosing block
@@ -505,7 +505,7 @@ impl VisitMut for MarkerRewriter {
             Stmt::Local(local) => {
                 if let Some(marker) = take_marker(&mut local.attrs) {
                     if let Some(init) = &mut local.init {
-                        self.visit_local_init_mut(init);
+                        walk::node(self, init);
                     }
                     if self.nested == 0 {
                         self.rewrite_local(&marker, local);
@@ -513,7 +513,7 @@ impl VisitMut for MarkerRewriter {
                         self.reject_nested("`#[async_drop]`", &marker);
                     }
                 } else {
-                    visit_mut::visit_local_mut(self, local);
+                    walk::children(self, local);
                     for name in pattern_names(&local.pat) {
                         self.unbind_name(&name);
                     }
@@ -525,7 +525,7 @@ impl VisitMut for MarkerRewriter {
                     *stmt = Stmt::Expr(expr, semi);
                 }
             }
-            Stmt::Expr(..) => visit_mut::visit_stmt_mut(self, stmt),
+            Stmt::Expr(..) => walk::children(self, stmt),
         }
     }
 
@@ -533,23 +533,23 @@ impl VisitMut for MarkerRewriter {
         match expr {
             Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
                 self.loops += 1;
-                visit_mut::visit_expr_mut(self, expr);
+                walk::children(self, expr);
                 self.loops -= 1;
             }
             Expr::Closure(closure) => {
                 self.with_nested(|this| {
-                    visit_mut::visit_expr_closure_mut(this, closure);
+                    walk::children(this, closure);
                 });
             }
             Expr::Async(block) => {
-                self.with_nested(|this| visit_mut::visit_expr_async_mut(this, block));
+                self.with_nested(|this| walk::children(this, block));
             }
             Expr::Macro(expr_macro) => {
                 if let Some(rewritten) = self.rewrite_macro(&expr_macro.mac) {
                     *expr = rewritten;
                 }
             }
-            _ => visit_mut::visit_expr_mut(self, expr),
+            _ => walk::children(self, expr),
         }
     }
 
@@ -635,7 +635,7 @@ struct RedirectUses<'a> {
     first: Option<Ident>,
 }
 
-impl VisitMut for RedirectUses<'_> {
+impl Pass for RedirectUses<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         let used = match expr {
             Expr::Path(path) if path.qself.is_none() => path
@@ -646,7 +646,7 @@ impl VisitMut for RedirectUses<'_> {
             _ => None,
         };
         let Some(used) = used else {
-            visit_mut::visit_expr_mut(self, expr);
+            walk::children(self, expr);
             return;
         };
         let span = used.span();
@@ -664,16 +664,16 @@ impl VisitMut for RedirectUses<'_> {
 /// The names a plain `let` pattern binds (they shadow marked names for `disarm!`).
 fn pattern_names(pat: &Pat) -> Vec<Ident> {
     struct Names(Vec<Ident>);
-    impl<'ast> syn::visit::Visit<'ast> for Names {
-        // See `common`: a visitor of patterns stops at expressions.
-        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
-        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+    impl Pass for Names {
+        // A pattern's expressions (`1..=9`) bind nothing.
+        fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+        fn visit_pat_ident_mut(&mut self, pat: &mut syn::PatIdent) {
             self.0.push(pat.ident.clone());
-            syn::visit::visit_pat_ident(self, pat);
+            walk::children(self, pat);
         }
     }
     let mut names = Names(Vec::new());
-    syn::visit::Visit::visit_pat(&mut names, pat);
+    walk::node(&mut names, &mut pat.clone());
     names.0
 }
 

@@ -6,7 +6,6 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
-use syn::visit_mut::VisitMut;
 use syn::{FnArg, Ident, ReturnType};
 
 use super::markers::{self, MarkerRewriter, Mode, Order, SlotDecl, SlotKind};
@@ -15,6 +14,7 @@ use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
 use crate::common::for_await;
 use crate::common::options::Options;
+use crate::common::walk::Pass;
 
 /// `#[async_scope]` on an `async fn` (free fn or method).
 pub(super) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {

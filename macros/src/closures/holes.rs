@@ -3,8 +3,9 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::visit_mut::{self, VisitMut};
 use syn::{Lifetime, Type};
+
+use crate::common::walk::{self, Pass};
 
 /// How many elided lifetimes one argument type may have (the holes of `ArgType`).
 const HOLES: usize = 4;
@@ -60,15 +61,15 @@ impl HoleFiller {
     }
 }
 
-impl VisitMut for HoleFiller {
-    // See `common`: a visitor of types stops at expressions.
+impl Pass for HoleFiller {
+    // An expression in a type (`[u8; N]`) holds nothing this looks for.
     fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
 
     fn visit_type_reference_mut(&mut self, node: &mut syn::TypeReference) {
         if node.lifetime.is_none() {
             node.lifetime = self.fill(node.and_token.span);
         }
-        visit_mut::visit_type_reference_mut(self, node);
+        walk::children(self, node);
     }
 
     fn visit_lifetime_mut(&mut self, node: &mut Lifetime) {
@@ -113,15 +114,15 @@ struct ElidedFinder {
     found: Option<Span>,
 }
 
-impl VisitMut for ElidedFinder {
-    // See `common`: a visitor of types stops at expressions.
+impl Pass for ElidedFinder {
+    // An expression in a type (`[u8; N]`) holds nothing this looks for.
     fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
 
     fn visit_type_reference_mut(&mut self, node: &mut syn::TypeReference) {
         if node.lifetime.is_none() && self.found.is_none() {
             self.found = Some(node.and_token.span);
         }
-        visit_mut::visit_type_reference_mut(self, node);
+        walk::children(self, node);
     }
 
     fn visit_lifetime_mut(&mut self, node: &mut Lifetime) {

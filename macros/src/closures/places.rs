@@ -7,11 +7,11 @@ use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, TokenStream, TokenTre
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Pat, Stmt, Token};
 
 use super::parse::ClosureInput;
 use crate::common::errors::Errors;
+use crate::common::walk::{self, Pass};
 
 // Input: the body, with the captures `n` and `prefix` bound as `&mut u32` and `&String`:
 //        `{ n += step; let n = 1; format!("{prefix}{}", n + x) }`
@@ -269,7 +269,7 @@ fn reads_as_value(trees: &[TokenTree], index: usize) -> bool {
     }
 }
 
-impl VisitMut for PlaceRewriter {
+impl Pass for PlaceRewriter {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         if self.is_capture(expr) {
             let inner = expr.clone();
@@ -358,7 +358,7 @@ impl VisitMut for PlaceRewriter {
                 let pat = (*node.pat).clone();
                 self.shadowed([&pat], |this| this.visit_block_mut(&mut node.body));
             }
-            _ => visit_mut::visit_expr_mut(self, expr),
+            _ => walk::children(self, expr),
         }
     }
 

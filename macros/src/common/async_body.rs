@@ -30,11 +30,12 @@
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::visit_mut::{self, VisitMut};
 use syn::{
     Attribute, Block, ExprPath, FnArg, Ident, Item, Macro, Pat, PatIdent, ReceiverKind, ReturnType,
     Signature, Token, Type,
 };
+
+use super::walk::{self, Pass};
 
 /// How `self` enters the future.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -204,14 +205,14 @@ fn is_reference(ty: &Type) -> bool {
 /// Whether `pat` binds something by `ref mut`, borrowing the value it destructures mutably.
 fn borrows_mutably(pat: &Pat) -> bool {
     struct Finder(bool);
-    impl syn::visit::Visit<'_> for Finder {
-        fn visit_pat_ident(&mut self, pat: &PatIdent) {
+    impl Pass for Finder {
+        fn visit_pat_ident_mut(&mut self, pat: &mut PatIdent) {
             self.0 |= pat.by_ref.is_some() && pat.mutability.is_some();
-            syn::visit::visit_pat_ident(self, pat);
+            walk::children(self, pat);
         }
     }
     let mut finder = Finder(false);
-    syn::visit::Visit::visit_pat(&mut finder, pat);
+    walk::node(&mut finder, &mut pat.clone());
     finder.0
 }
 
@@ -233,7 +234,7 @@ pub(crate) fn declared_output(output: &ReturnType) -> Type {
         ReturnType::Default => syn::parse_quote!(()),
         ReturnType::Type(_, ty) => {
             let mut ty = (**ty).clone();
-            ImplTraitToInfer.visit_type_mut(&mut ty);
+            walk::node(&mut ImplTraitToInfer, &mut ty);
             ty
         }
     }
@@ -242,7 +243,7 @@ pub(crate) fn declared_output(output: &ReturnType) -> Type {
 /// `impl Trait` as `_`, for a type written inside a body.
 pub(crate) struct ImplTraitToInfer;
 
-impl VisitMut for ImplTraitToInfer {
+impl Pass for ImplTraitToInfer {
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Type::ImplTrait(impl_trait) = ty {
             *ty = Type::Infer(syn::TypeInfer {
@@ -251,7 +252,7 @@ impl VisitMut for ImplTraitToInfer {
             });
             return;
         }
-        visit_mut::visit_type_mut(self, ty);
+        walk::children(self, ty);
     }
 }
 
@@ -287,7 +288,7 @@ pub(crate) fn future_block(
     tail: Option<TokenStream>,
 ) -> Group {
     if moved.renames_self {
-        RenameSelf.visit_block_mut(&mut block);
+        walk::node(&mut RenameSelf, &mut block);
     }
     let guard = guard.map(return_guard);
     let bindings = &moved.bindings;
@@ -378,13 +379,13 @@ impl RenameSelf {
     }
 }
 
-impl VisitMut for RenameSelf {
+impl Pass for RenameSelf {
     fn visit_expr_path_mut(&mut self, expr: &mut ExprPath) {
         let single = expr.qself.is_none() && expr.path.segments.len() == 1;
         if let Some(segment) = expr.path.segments.first_mut().filter(|_| single) {
             Self::rename(&mut segment.ident);
         }
-        visit_mut::visit_expr_path_mut(self, expr);
+        walk::children(self, expr);
     }
 
     fn visit_item_mut(&mut self, item: &mut Item) {

@@ -25,7 +25,6 @@
 //! `#[async_trait_ext(crate = P)]`, the nested attributes on its methods get `crate = P` too
 //! ([`pass_on`]).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::SystemTime;
@@ -148,37 +147,46 @@ pub(crate) fn pass_on(item: &mut Item, krate: &CratePath) {
     if !krate.given {
         return;
     }
-    let methods: Vec<&mut Vec<Attribute>> = match item {
-        Item::Trait(item_trait) => (item_trait.items.iter_mut())
-            .filter_map(|item| match item {
-                syn::TraitItem::Fn(method) => Some(&mut method.attrs),
-                _ => None,
-            })
-            .collect(),
-        Item::Impl(item_impl) => (item_impl.items.iter_mut())
-            .filter_map(|item| match item {
-                syn::ImplItem::Fn(method) => Some(&mut method.attrs),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let path = &krate.path;
-    let nested = methods.into_iter().flatten().filter(|attr| is_ours(attr));
-    for attr in nested.filter(|attr| !is_own_method_option(attr)) {
-        let name = attr.path().clone();
-        let options = match &attr.meta {
-            Meta::Path(_) => quote!(crate = #path),
-            Meta::List(list) if names_crate_option(list.tokens.clone()) => continue,
-            Meta::List(list) if list.tokens.is_empty() => quote!(crate = #path),
-            Meta::List(list) => {
-                let options = &list.tokens;
-                quote!(#options, crate = #path)
+    // Loops, not iterator chains: this runs once per item, and each closure of a chain would
+    // compile its own copy of the iterator code.
+    let mut methods: Vec<&mut Vec<Attribute>> = Vec::new();
+    match item {
+        Item::Trait(item_trait) => {
+            for item in &mut item_trait.items {
+                if let syn::TraitItem::Fn(method) = item {
+                    methods.push(&mut method.attrs);
+                }
             }
-            // `#[async_stream = …]` is wrong anyway: left for that attribute's own error.
-            Meta::NameValue(_) => continue,
-        };
-        attr.meta = syn::parse_quote!(#name(#options));
+        }
+        Item::Impl(item_impl) => {
+            for item in &mut item_impl.items {
+                if let syn::ImplItem::Fn(method) = item {
+                    methods.push(&mut method.attrs);
+                }
+            }
+        }
+        _ => {}
+    }
+    let path = &krate.path;
+    for attrs in methods {
+        for attr in attrs {
+            if !is_ours(attr) || is_own_method_option(attr) {
+                continue;
+            }
+            let name = attr.path().clone();
+            let options = match &attr.meta {
+                Meta::Path(_) => quote!(crate = #path),
+                Meta::List(list) if names_crate_option(list.tokens.clone()) => continue,
+                Meta::List(list) if list.tokens.is_empty() => quote!(crate = #path),
+                Meta::List(list) => {
+                    let options = &list.tokens;
+                    quote!(#options, crate = #path)
+                }
+                // `#[async_stream = …]` is wrong anyway: left for that attribute's own error.
+                Meta::NameValue(_) => continue,
+            };
+            attr.meta = syn::parse_quote!(#name(#options));
+        }
     }
 }
 
@@ -365,22 +373,32 @@ fn manifest_facts() -> Option<ManifestFacts> {
 /// macro server sees edits: of the manifest (the key), and of the workspace root's manifest
 /// when the answer came from it (checked on each hit, one more `stat`).
 fn cached_facts(manifest: PathBuf) -> Option<ManifestFacts> {
-    type Cache = Mutex<HashMap<(PathBuf, Option<SystemTime>), Option<ManifestFacts>>>;
+    // A list, not a map: one entry per crate the process expands in, and a `HashMap` would
+    // compile hashing and table code into the macro crate for it.
+    type Cache = Mutex<Vec<(PathBuf, Option<SystemTime>, Option<ManifestFacts>)>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
 
-    let key = (manifest.clone(), modified(&manifest));
+    let mtime = modified(&manifest);
     let cache = CACHE.get_or_init(Cache::default);
-    if let Some(facts) = cache.lock().ok()?.get(&key) {
+    let hit = cache
+        .lock()
+        .ok()?
+        .iter()
+        .find(|(path, then, _)| *path == manifest && *then == mtime)
+        .map(|(_, _, facts)| facts.clone());
+    if let Some(facts) = hit {
         let root_unchanged = facts
             .as_ref()
             .and_then(|facts| facts.workspace_root.as_ref())
             .is_none_or(|(root, then)| modified(root) == *then);
         if root_unchanged {
-            return facts.clone();
+            return facts;
         }
     }
     let facts = read_manifest(&manifest);
-    cache.lock().ok()?.insert(key, facts.clone());
+    let mut cache = cache.lock().ok()?;
+    cache.retain(|(path, _, _)| *path != manifest);
+    cache.push((manifest, mtime, facts.clone()));
     facts
 }
 
@@ -444,7 +462,7 @@ fn rename_of(key: &str) -> Option<String> {
 /// expand in.
 fn runtime_key(
     manifest: &Manifest,
-    workspace: impl FnOnce() -> HashMap<String, String>,
+    workspace: impl FnOnce() -> Vec<(String, String)>,
 ) -> Option<String> {
     if manifest.package_name.as_deref() == Some(PACKAGE) {
         return Some(PACKAGE.to_owned());
@@ -453,17 +471,13 @@ fn runtime_key(
         .dependencies
         .iter()
         .any(|dependency| dependency.inherited && dependency.package.is_none());
-    let workspace = if inherits {
-        workspace()
-    } else {
-        HashMap::new()
-    };
+    let workspace = if inherits { workspace() } else { Vec::new() };
     let is_runtime = |dependency: &Dependency| {
         let package = match &dependency.package {
             Some(package) => package,
-            None if dependency.inherited => {
-                workspace.get(&dependency.key).unwrap_or(&dependency.key)
-            }
+            None if dependency.inherited => (workspace.iter().rev())
+                .find(|(key, _)| *key == dependency.key)
+                .map_or(&dependency.key, |(_, package)| package),
             None => &dependency.key,
         };
         package == PACKAGE
@@ -515,8 +529,9 @@ struct Manifest {
     /// Every entry of every dependency table (`[dependencies]`, `[dev-dependencies]`,
     /// `[build-dependencies]`, their `[target.….…]` forms), in order.
     dependencies: Vec<Dependency>,
-    /// `[workspace.dependencies]`: key → package name.
-    workspace_packages: HashMap<String, String>,
+    /// `[workspace.dependencies]`: key and package name, in order (a later entry of a key
+    /// wins).
+    workspace_packages: Vec<(String, String)>,
 }
 
 /// The table a line of the manifest is in.
@@ -634,12 +649,12 @@ impl Manifest {
                     _ => return,
                 };
                 if let Some(name) = key_parts.first() {
-                    self.workspace_packages.insert(name.clone(), package);
+                    self.workspace_packages.push((name.clone(), package));
                 }
             }
             Section::WorkspaceDependency(name) if key == "package" => {
                 self.workspace_packages
-                    .insert(name.clone(), unquote(value).to_owned());
+                    .push((name.clone(), unquote(value).to_owned()));
             }
             _ => {}
         }

@@ -18,13 +18,14 @@
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, ExprForLoop, Ident, Stmt};
 
 use super::crate_path::CratePath;
 use super::errors::{Errors, error_with_fallback};
 use super::macro_input::{self, MacroInputVisitor};
 use super::options::Options;
+use super::spans::located_at;
+use super::walk::{self, Node, Pass};
 
 /// `#[for_await]` on a fn (free, method, async or not): rewrites the marked loops inside.
 pub(crate) fn expand_attribute(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -71,38 +72,13 @@ fn parse_options(args: TokenStream) -> syn::Result<CratePath> {
 
 /// Rewrites every `#[for_await]` loop inside `node` (a block, a fn, a whole trait or impl).
 /// Misplaced markers are reported together; the loops that could be rewritten still are.
-pub(crate) fn rewrite<T: VisitTarget + ?Sized>(node: &mut T, krate: &CratePath) -> syn::Result<()> {
+pub(crate) fn rewrite<N: Node + ?Sized>(node: &mut N, krate: &CratePath) -> syn::Result<()> {
     let mut rewriter = ForAwaitRewriter {
         private: krate.private(),
         errors: Errors::default(),
     };
-    node.visit_with(&mut rewriter);
+    walk::node(&mut rewriter, node);
     rewriter.errors.finish()
-}
-
-/// The syntax nodes [`rewrite`] walks.
-pub(crate) trait VisitTarget {
-    fn visit_with(&mut self, visitor: &mut ForAwaitRewriter);
-}
-
-macro_rules! visit_targets {
-    ($($ty:ty => $method:ident,)*) => {$(
-        impl VisitTarget for $ty {
-            fn visit_with(&mut self, visitor: &mut ForAwaitRewriter) {
-                visitor.$method(self);
-            }
-        }
-    )*};
-}
-
-visit_targets! {
-    syn::Block => visit_block_mut,
-    syn::Expr => visit_expr_mut,
-    syn::ItemFn => visit_item_fn_mut,
-    syn::ItemTrait => visit_item_trait_mut,
-    syn::ItemImpl => visit_item_impl_mut,
-    syn::ImplItemFn => visit_impl_item_fn_mut,
-    syn::TraitItemFn => visit_trait_item_fn_mut,
 }
 
 pub(crate) struct ForAwaitRewriter {
@@ -110,10 +86,10 @@ pub(crate) struct ForAwaitRewriter {
     errors: Errors,
 }
 
-impl VisitMut for ForAwaitRewriter {
+impl Pass for ForAwaitRewriter {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         // Inner loops first, so a marked loop nested in a marked loop is rewritten too.
-        visit_mut::visit_expr_mut(self, expr);
+        walk::children(self, expr);
         if let Expr::ForLoop(for_loop) = expr {
             if take_marker(&mut for_loop.attrs, &mut self.errors) {
                 *expr = self.rewrite_loop(for_loop);
@@ -124,7 +100,7 @@ impl VisitMut for ForAwaitRewriter {
     }
 
     fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
-        visit_mut::visit_stmt_mut(self, stmt);
+        walk::children(self, stmt);
         match stmt {
             Stmt::Local(local) => self.reject_marker(&mut local.attrs, "on a `let` statement"),
             Stmt::Macro(mac) => self.reject_marker(&mut mac.attrs, "on a macro call"),
@@ -207,24 +183,6 @@ impl ForAwaitRewriter {
             ));
         }
     }
-}
-
-/// `tokens` located at `span`, each keeping its hygiene (a `$crate` must still resolve).
-fn located_at(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tree| {
-            if let TokenTree::Group(group) = &tree {
-                let mut new =
-                    proc_macro2::Group::new(group.delimiter(), located_at(group.stream(), span));
-                new.set_span(group.span().located_at(span));
-                tree = TokenTree::Group(new);
-            } else {
-                tree.set_span(tree.span().located_at(span));
-            }
-            tree
-        })
-        .collect()
 }
 
 /// `&mut EXPR` (in parentheses or not).

@@ -7,12 +7,13 @@
 //! [`OutputElision`] setting where the extensions' outputs differ.
 
 use proc_macro2::Span;
-use syn::visit_mut::{self, VisitMut};
 use syn::{
     Expr, FnArg, GenericArgument, Lifetime, ParenthesizedGenericArguments, ReceiverKind,
     ReturnType, Signature, Token, Type, TypeFnPtr, TypeImplTrait, TypeParamBound, TypeParen,
     TypeReference, token,
 };
+
+use super::walk::{self, Pass};
 
 /// Which signature the elided lifetimes are named for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -152,8 +153,8 @@ impl NameElided {
     }
 }
 
-impl VisitMut for NameElided {
-    // See `common`: a visitor of types stops at expressions.
+impl Pass for NameElided {
+    // An expression in a type (`[u8; N]`) holds nothing this looks for.
     fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
 
     fn visit_receiver_kind_mut(&mut self, kind: &mut ReceiverKind) {
@@ -175,7 +176,7 @@ impl VisitMut for NameElided {
         if let GenericArgument::Lifetime(lifetime) = argument {
             self.visit_named_or_underscore(lifetime);
         } else {
-            visit_mut::visit_generic_argument_mut(self, argument);
+            walk::children(self, argument);
         }
     }
 
@@ -198,15 +199,15 @@ impl VisitMut for NameElided {
 /// Fills the elided lifetimes of an output type with the one elision picks.
 struct FillElided(Lifetime);
 
-impl VisitMut for FillElided {
-    // See `common`: a visitor of types stops at expressions.
+impl Pass for FillElided {
+    // An expression in a type (`[u8; N]`) holds nothing this looks for.
     fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
 
     fn visit_type_reference_mut(&mut self, reference: &mut TypeReference) {
         if reference.lifetime.is_none() {
             reference.lifetime = Some(self.0.clone());
         }
-        visit_mut::visit_type_reference_mut(self, reference);
+        walk::children(self, reference);
     }
 
     fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
@@ -232,29 +233,29 @@ struct BoundImplTrait<'a> {
     bound: &'a Lifetime,
 }
 
-impl VisitMut for BoundImplTrait<'_> {
+impl Pass for BoundImplTrait<'_> {
     fn visit_type_impl_trait_mut(&mut self, ty: &mut TypeImplTrait) {
         let mut bound = self.bound.clone();
         bound.apostrophe = ty.impl_token.span;
         ty.bounds.insert(0, TypeParamBound::Lifetime(bound));
-        visit_mut::visit_type_impl_trait_mut(self, ty);
+        walk::children(self, ty);
     }
 
     fn visit_type_reference_mut(&mut self, ty: &mut TypeReference) {
         parenthesize_impl_trait(&mut ty.elem, ty.and_token.span);
-        visit_mut::visit_type_reference_mut(self, ty);
+        walk::children(self, ty);
     }
 
     fn visit_type_ptr_mut(&mut self, ty: &mut syn::TypePtr) {
         parenthesize_impl_trait(&mut ty.elem, ty.star_token.span);
-        visit_mut::visit_type_ptr_mut(self, ty);
+        walk::children(self, ty);
     }
 
     fn visit_type_fn_ptr_mut(&mut self, ty: &mut TypeFnPtr) {
         if let ReturnType::Type(arrow, output) = &mut ty.output {
             parenthesize_impl_trait(output, arrow.spans[0]);
         }
-        visit_mut::visit_type_fn_ptr_mut(self, ty);
+        walk::children(self, ty);
     }
 
     fn visit_expr_mut(&mut self, _: &mut Expr) {

@@ -13,10 +13,11 @@
 use proc_macro2::{Group, Ident, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream, Parser};
-use syn::visit_mut::VisitMut;
+
+use super::walk::Pass;
 
 /// A visitor that also rewrites what it finds inside other macros' input.
-pub(crate) trait MacroInputVisitor: VisitMut {
+pub(crate) trait MacroInputVisitor: Pass {
     /// Whether an expression the visitor rewrites starts at `token` (followed by `next`).
     fn starts_expr(&self, token: &TokenTree, next: Option<&TokenTree>) -> bool;
 
@@ -25,7 +26,7 @@ pub(crate) trait MacroInputVisitor: VisitMut {
 }
 
 /// Visits the input of `mac` (if the visitor enters that macro).
-pub(crate) fn visit_macro<V: MacroInputVisitor>(visitor: &mut V, mac: &mut syn::Macro) {
+pub(crate) fn visit_macro(visitor: &mut dyn MacroInputVisitor, mac: &mut syn::Macro) {
     let Some(name) = mac.path.segments.last().map(|segment| &segment.ident) else {
         return;
     };
@@ -35,17 +36,14 @@ pub(crate) fn visit_macro<V: MacroInputVisitor>(visitor: &mut V, mac: &mut syn::
 }
 
 /// Visits `tokens` in place; leaves them as they are when nothing starts in them.
-pub(crate) fn visit_tokens<V: MacroInputVisitor>(visitor: &mut V, tokens: &mut TokenStream) {
+pub(crate) fn visit_tokens(visitor: &mut dyn MacroInputVisitor, tokens: &mut TokenStream) {
     if let Some(rewritten) = rewrite_tokens(visitor, tokens.clone()) {
         *tokens = rewritten;
     }
 }
 
 /// The rewritten tokens, or `None` if nothing in them was visited.
-fn rewrite_tokens<V: MacroInputVisitor>(
-    visitor: &mut V,
-    tokens: TokenStream,
-) -> Option<TokenStream> {
+fn rewrite_tokens(visitor: &mut dyn MacroInputVisitor, tokens: TokenStream) -> Option<TokenStream> {
     let mut rest: Vec<TokenTree> = tokens.into_iter().collect();
     let mut out = TokenStream::new();
     let mut modified = false;
@@ -88,11 +86,7 @@ fn rewrite_tokens<V: MacroInputVisitor>(
 }
 
 /// `name` followed by `!` and a group, where the visitor does not enter `name`'s input.
-fn is_call_of_skipped<V: MacroInputVisitor>(
-    visitor: &V,
-    name: &Ident,
-    after: &[TokenTree],
-) -> bool {
+fn is_call_of_skipped(visitor: &dyn MacroInputVisitor, name: &Ident, after: &[TokenTree]) -> bool {
     matches!(
         after,
         [TokenTree::Punct(bang), TokenTree::Group(_), ..] if bang.as_char() == '!'

@@ -1,11 +1,6 @@
 //! What several extensions share: option parsing, the path to the runtime, error output,
-//! the one `for await` rewriter and the naming of a signature's elided lifetimes.
-//!
-//! Compile time: every `VisitMut`/`Visit` impl compiles its own copy of syn's walk over all it
-//! can reach, and from a type or a pattern that is every expression (`[u8; N]`, `1..=9`),
-//! statement and item: about 180 functions. A visitor of types or patterns, where an
-//! expression holds nothing it looks for, overrides `visit_expr(_mut)` to stop there and
-//! compiles about 50.
+//! the one `for await` rewriter, the naming of a signature's elided lifetimes, and the one
+//! syntax-tree walk every pass shares (`walk`: no other `VisitMut` impl, see there why).
 
 #[cfg(any(
     feature = "traits",
@@ -25,5 +20,9 @@ pub(crate) mod lifetimes;
 pub(crate) mod macro_input;
 #[cfg(feature = "for-await")] // and so with every extension that parses options
 pub(crate) mod options;
+#[cfg(feature = "for-await")] // and so with every extension
+pub(crate) mod spans;
 #[cfg(any(feature = "traits", feature = "streams"))]
 pub(crate) mod types;
+#[cfg(feature = "for-await")] // and so with every extension
+pub(crate) mod walk;

@@ -2,17 +2,19 @@
 
 use syn::Type;
 
+use super::walk::{self, Pass};
+
 /// Whether `ty` contains an `impl Trait`.
 pub(crate) fn contains_impl_trait(ty: &Type) -> bool {
     struct Finder(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Finder {
-        // See `common`: a visitor of types stops at expressions.
-        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
-        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+    impl Pass for Finder {
+        // `[u8; { fn f(_: impl Tr) {} 0 }]`: not the type's.
+        fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
+        fn visit_type_impl_trait_mut(&mut self, _: &mut syn::TypeImplTrait) {
             self.0 = true;
         }
     }
     let mut finder = Finder(false);
-    syn::visit::Visit::visit_type(&mut finder, ty);
+    walk::node(&mut finder, &mut ty.clone());
     finder.0
 }

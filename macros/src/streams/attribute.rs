@@ -20,7 +20,6 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
-use syn::visit_mut::VisitMut;
 use syn::{
     Attribute, Block, FnArg, GenericParam, Ident, Lifetime, LifetimeParam, ReturnType, Signature,
     Token, Type, Visibility, WherePredicate, parse_quote,
@@ -39,6 +38,7 @@ use crate::common::lifetimes::{
 };
 use crate::common::options::Options;
 use crate::common::types::contains_impl_trait;
+use crate::common::walk::Pass;
 
 /// The fn the attribute sits on; `body` is `None` in a trait declaration.
 struct StreamFn {
@@ -539,12 +539,12 @@ fn bound_everything(sig: &mut Signature) {
 /// Adds `+ 'lifetime` to every `impl Trait` argument type.
 struct AddBound<'a>(&'a Lifetime);
 
-impl VisitMut for AddBound<'_> {
-    // See `common`: a visitor of types stops at expressions.
+impl Pass for AddBound<'_> {
+    // An expression in a type (`[u8; N]`) holds nothing this looks for.
     fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
 
     fn visit_type_impl_trait_mut(&mut self, impl_trait: &mut syn::TypeImplTrait) {
-        syn::visit_mut::visit_type_impl_trait_mut(self, impl_trait);
+        crate::common::walk::children(self, impl_trait);
         let lifetime = self.0;
         impl_trait.bounds.push(parse_quote!(#lifetime));
     }

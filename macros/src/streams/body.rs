@@ -11,12 +11,12 @@
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Ident, Stmt};
 
 use super::Flavor;
 use crate::common::errors::Errors;
 use crate::common::macro_input::{self, MacroInputVisitor};
+use crate::common::walk::{self, Pass};
 
 /// Which syntax of yield the body is written in.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -178,7 +178,7 @@ fn is_yield_macro(mac: &syn::Macro) -> bool {
         .is_some_and(|segment| segment.ident == "yield_")
 }
 
-impl VisitMut for BodyRewriter {
+impl Pass for BodyRewriter {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
             Expr::Yield(yield_expr) => {
@@ -206,12 +206,12 @@ impl VisitMut for BodyRewriter {
             }
             Expr::Closure(_) => {
                 self.nested(Nesting::Closure, |this| {
-                    visit_mut::visit_expr_mut(this, expr);
+                    walk::children(this, expr);
                 });
             }
             Expr::Async(_) => {
                 self.nested(Nesting::AsyncBlock, |this| {
-                    visit_mut::visit_expr_mut(this, expr);
+                    walk::children(this, expr);
                 });
             }
             Expr::Try(try_expr) if self.nesting == Nesting::Body => {
@@ -239,7 +239,7 @@ impl VisitMut for BodyRewriter {
                     quote_spanned!(span=> #private::core::result::Result::Ok(())),
                 )));
             }
-            _ => visit_mut::visit_expr_mut(self, expr),
+            _ => walk::children(self, expr),
         }
     }
 
@@ -254,7 +254,7 @@ impl VisitMut for BodyRewriter {
                 return;
             }
         }
-        visit_mut::visit_stmt_mut(self, stmt);
+        walk::children(self, stmt);
     }
 
     fn visit_item_mut(&mut self, item: &mut syn::Item) {
@@ -263,7 +263,7 @@ impl VisitMut for BodyRewriter {
             // scope; so is a local `macro_rules!`, whose yields expand where it is invoked (as
             // with async-stream).
             syn::Item::Macro(call) => self.visit_macro_mut(&mut call.mac),
-            _ => self.nested(Nesting::Item, |this| visit_mut::visit_item_mut(this, item)),
+            _ => self.nested(Nesting::Item, |this| walk::children(this, item)),
         }
     }
 

@@ -13,7 +13,6 @@
 use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::parse::{ParseStream, Parser};
-use syn::visit_mut::VisitMut;
 use syn::{Token, Type};
 
 use super::Flavor;
@@ -21,6 +20,7 @@ use super::body::{BodyRewriter, Form, allow_placeholders, yielder_ident};
 use crate::common::crate_path::{CratePath, split_dollar_crate};
 use crate::common::errors::Errors;
 use crate::common::for_await;
+use crate::common::walk::Pass;
 
 /// The optional `<ITEM>` / `<OK, ERROR>` in front of the body.
 struct TypeHeader {

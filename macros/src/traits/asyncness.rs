@@ -51,12 +51,12 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
-use syn::visit::Visit;
 use syn::{Attribute, Ident, ItemImpl, ItemTrait, Signature, TraitItem};
 
 use super::attributes::{cfg_attrs, is_stream_method};
-use super::spans::located_at;
 use crate::common::crate_path::CratePath;
+use crate::common::spans::located_at;
+use crate::common::walk::{self, Pass};
 
 /// The trait's method returning its records; the trait's name keeps a trait's records apart
 /// from its supertraits' (a method call on `P: Sub` sees both).
@@ -338,31 +338,30 @@ pub(crate) fn impl_probes(
 /// error on a mismatch).
 fn restatable(item: &ItemImpl) -> bool {
     struct Finder(bool);
-    impl Visit<'_> for Finder {
-        fn visit_ident(&mut self, ident: &Ident) {
+    impl Pass for Finder {
+        fn visit_ident_mut(&mut self, ident: &mut Ident) {
             self.0 |= ident == "Self";
         }
-        fn visit_lifetime(&mut self, lifetime: &syn::Lifetime) {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
             self.0 |= lifetime.ident == "_";
         }
-        fn visit_macro(&mut self, _: &syn::Macro) {
+        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {
             self.0 = true;
         }
-        // A const argument is a literal or a path; walking any other expression would compile
-        // syn's whole expression walk for this visitor (see `common`): such an impl gets no
-        // probe.
-        fn visit_expr(&mut self, expr: &syn::Expr) {
+        // A const argument is a literal or a path; an impl with any other expression gets
+        // no probe.
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             match expr {
                 syn::Expr::Lit(_) => {}
-                syn::Expr::Path(path) if path.qself.is_none() => self.visit_path(&path.path),
+                syn::Expr::Path(path) if path.qself.is_none() => walk::node(self, &mut path.path),
                 _ => self.0 = true,
             }
         }
     }
     let mut finder = Finder(false);
-    finder.visit_generics(&item.generics);
+    walk::node(&mut finder, &mut item.generics.clone());
     if let Some((path, _)) = &item.trait_ {
-        finder.visit_path(path);
+        walk::node(&mut finder, &mut path.clone());
     }
     !finder.0
 }

@@ -40,7 +40,6 @@ use super::boxing::Boxing;
 use super::dyn_hint::dyn_hint;
 use super::options::TraitOptions;
 use super::receiver::{SelfNeeds, mentions_self_in_block, mentions_self_in_sig};
-use super::spans::located_at;
 use super::{asyncness, contract_docs};
 use crate::common::async_body::{
     HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
@@ -52,6 +51,7 @@ use crate::common::lifetimes::{
     Naming, OutputElision, bound_impl_trait_arguments, elide_output_lifetimes,
     name_elided_input_lifetimes,
 };
+use crate::common::spans::located_at;
 
 /// Where a method sits: what its signature may borrow from, and what `Self` already promises.
 enum Context<'a> {

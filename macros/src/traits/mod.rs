@@ -28,7 +28,6 @@ mod method_kind;
 mod native;
 mod options;
 pub(crate) mod receiver;
-pub(crate) mod spans;
 
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let item = match syn::parse2::<Item>(input.clone()) {

@@ -12,13 +12,13 @@ use super::attributes::{apply_async_scope, strip_method_options, take_method_opt
 use super::method_kind::MethodKind;
 use super::options::{CompanionName, NativeOptions, TraitOptions};
 use super::receiver::{ReceiverShape, SelfNeeds};
-use super::spans::located_at;
 use super::{asyncness, companion, contract_docs};
 use crate::common::async_body::{
     HiddenNames, SelfBinding, async_move, future_block, future_fn_allows, move_arguments,
 };
 use crate::common::crate_path::CratePath;
 use crate::common::errors::{Errors, error_with_fallback};
+use crate::common::spans::located_at;
 
 mod local;
 // Generator methods need the generator expanders: with the `streams` feature off there is no

@@ -7,7 +7,7 @@
 use proc_macro2::{TokenStream, TokenTree};
 
 use crate::common::async_body::contains_fn;
-use syn::visit_mut::{self, VisitMut};
+use crate::common::walk::{self, Pass};
 use syn::{
     Block, ExprPath, FnArg, GenericArgument, Item, Macro, PathArguments, Receiver, ReceiverKind,
     Signature, Type, TypePath,
@@ -185,27 +185,27 @@ fn single_type_argument(arguments: &PathArguments) -> Option<&Type> {
 /// Whether the signature has a receiver or names `Self`.
 pub(crate) fn mentions_self_in_sig(sig: &mut Signature) -> bool {
     let mut finder = FindSelf(false);
-    finder.visit_signature_mut(sig);
+    walk::node(&mut finder, sig);
     finder.0
 }
 
 /// Whether the body names `self` or `Self` (outside nested items).
 pub(crate) fn mentions_self_in_block(block: &mut Block) -> bool {
     let mut finder = FindSelf(false);
-    finder.visit_block_mut(block);
+    walk::node(&mut finder, block);
     finder.0
 }
 
 struct FindSelf(bool);
 
-impl VisitMut for FindSelf {
+impl Pass for FindSelf {
     fn visit_expr_path_mut(&mut self, expr: &mut ExprPath) {
         self.0 |= expr
             .path
             .segments
             .first()
             .is_some_and(|segment| segment.ident == "Self" || segment.ident == "self");
-        visit_mut::visit_expr_path_mut(self, expr);
+        walk::children(self, expr);
     }
 
     fn visit_type_path_mut(&mut self, ty: &mut TypePath) {
@@ -214,7 +214,7 @@ impl VisitMut for FindSelf {
             .segments
             .first()
             .is_some_and(|segment| segment.ident == "Self");
-        visit_mut::visit_type_path_mut(self, ty);
+        walk::children(self, ty);
     }
 
     fn visit_receiver_mut(&mut self, _: &mut Receiver) {

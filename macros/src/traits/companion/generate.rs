@@ -3,7 +3,6 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::visit_mut::VisitMut;
 use syn::{FnArg, GenericParam, Ident, Lifetime, Pat, ReturnType, Signature, Type, WherePredicate};
 
 use super::super::attributes::cfg_attrs;
@@ -17,6 +16,7 @@ use crate::common::async_body::{HiddenNames, plain_binding};
 use crate::common::lifetimes::{
     Naming, OutputElision, elide_output_lifetimes, name_elided_input_lifetimes,
 };
+use crate::common::walk::{self, Pass};
 
 /// The blanket impl's type parameter: every implementor of the trait.
 const IMPLEMENTOR: &str = "__AsyncExtImpl";
@@ -139,7 +139,7 @@ impl Model<'_> {
             let param = &assoc.param;
             let mut bounds = assoc.item.bounds.clone();
             for bound in &mut bounds {
-                SubstituteSelfAssoc(&substitutions).visit_type_param_bound_mut(bound);
+                walk::node(&mut SubstituteSelfAssoc(&substitutions), bound);
             }
             if bounds.is_empty() {
                 params.push(quote!(#param));
@@ -224,7 +224,7 @@ impl Model<'_> {
                 })
                 .collect()
         };
-        SubstituteSelfAssoc(&substitutions).visit_signature_mut(&mut sig);
+        walk::node(&mut SubstituteSelfAssoc(&substitutions), &mut sig);
         let private = &self.private;
         if !forwarded.returned.needs_lifetime() {
             self.box_impl_arguments(&mut sig, &quote!('_));

@@ -175,13 +175,13 @@ fn supertraits(item: &ItemTrait) -> (Vec<Ident>, Vec<&Lifetime>) {
 /// Readable in rustdoc (`DynStore<'a>`), and clashing with nothing the user wrote.
 fn companion_lifetime(item: &ItemTrait) -> Lifetime {
     struct Names(Vec<String>);
-    impl syn::visit::Visit<'_> for Names {
-        fn visit_lifetime(&mut self, lifetime: &Lifetime) {
+    impl crate::common::walk::Pass for Names {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
             self.0.push(lifetime.ident.to_string());
         }
     }
     let mut names = Names(Vec::new());
-    syn::visit::Visit::visit_item_trait(&mut names, item);
+    crate::common::walk::node(&mut names, &mut item.clone());
     let mut candidate = String::from("a");
     while names.0.contains(&candidate) {
         candidate.insert_str(0, "dyn_");

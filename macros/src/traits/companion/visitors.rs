@@ -2,19 +2,20 @@
 //! higher-ranked ones, and the test whether a type names a parameter.
 
 use proc_macro2::Span;
-use syn::visit_mut::{self, VisitMut};
 use syn::{Ident, Lifetime, Type};
+
+use crate::common::walk::{self, Pass};
 
 /// Whether `ty` names one of `params`.
 pub(super) fn mentions_any(ty: &Type, params: &[Ident]) -> bool {
     struct Finder<'p>(&'p [Ident], bool);
-    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
-        fn visit_ident(&mut self, ident: &'ast Ident) {
+    impl Pass for Finder<'_> {
+        fn visit_ident_mut(&mut self, ident: &mut Ident) {
             self.1 |= self.0.contains(ident);
         }
     }
     let mut finder = Finder(params, false);
-    syn::visit::Visit::visit_type(&mut finder, ty);
+    walk::node(&mut finder, &mut ty.clone());
     finder.1
 }
 
@@ -36,12 +37,12 @@ impl HigherRanked {
     }
 }
 
-impl VisitMut for HigherRanked {
+impl Pass for HigherRanked {
     fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
         if reference.lifetime.is_none() {
             reference.lifetime = Some(self.fresh());
         }
-        visit_mut::visit_type_reference_mut(self, reference);
+        walk::children(self, reference);
     }
 
     fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
@@ -91,12 +92,12 @@ impl SubstituteSelfAssoc<'_> {
     }
 }
 
-impl VisitMut for SubstituteSelfAssoc<'_> {
+impl Pass for SubstituteSelfAssoc<'_> {
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Some(replacement) = self.replacement(ty) {
             *ty = replacement.clone();
             return;
         }
-        visit_mut::visit_type_mut(self, ty);
+        walk::children(self, ty);
     }
 }

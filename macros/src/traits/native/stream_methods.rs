@@ -118,7 +118,7 @@ pub(super) fn rewrite_stream_method(
 /// bound): the trait shows `&self` as written, and no lifetime is declared to be used once.
 fn elide_named_lifetimes(sig: &mut syn::Signature) {
     struct Elide(Vec<syn::Lifetime>);
-    impl syn::visit_mut::VisitMut for Elide {
+    impl crate::common::walk::Pass for Elide {
         fn visit_receiver_mut(&mut self, receiver: &mut syn::Receiver) {
             match &mut receiver.kind {
                 syn::ReceiverKind::Reference(_, lifetime, _)
@@ -130,7 +130,7 @@ fn elide_named_lifetimes(sig: &mut syn::Signature) {
                 }
                 _ => {}
             }
-            syn::visit_mut::visit_receiver_mut(self, receiver);
+            crate::common::walk::children(self, receiver);
         }
         fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
             if reference
@@ -140,7 +140,7 @@ fn elide_named_lifetimes(sig: &mut syn::Signature) {
             {
                 reference.lifetime = None;
             }
-            syn::visit_mut::visit_type_reference_mut(self, reference);
+            crate::common::walk::children(self, reference);
         }
         fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
             if self.0.contains(lifetime) {
@@ -165,7 +165,7 @@ fn elide_named_lifetimes(sig: &mut syn::Signature) {
         sig.generics.lt_token = None;
         sig.generics.gt_token = None;
     }
-    syn::visit_mut::VisitMut::visit_signature_mut(&mut Elide(named), sig);
+    crate::common::walk::node(&mut Elide(named), sig);
 }
 
 #[cfg(test)]
