@@ -111,6 +111,19 @@ impl Model<'_> {
         quote!(#erased #args #bounds + #lifetime)
     }
 
+    /// `type Item = Item;`: the associated types of an impl of the trait for the companion,
+    /// each its companion parameter.
+    pub(super) fn assoc_items(&self) -> Vec<TokenStream> {
+        self.assoc
+            .iter()
+            .map(|assoc| {
+                let ident = &assoc.item.ident;
+                let param = &assoc.param;
+                quote!(type #ident = #param;)
+            })
+            .collect()
+    }
+
     /// The impl generics for the constructors and the trait impl: `'a`, the trait's
     /// parameters, then one parameter per associated type with its bounds.
     pub(super) fn companion_impl_generics(&self) -> TokenStream {
@@ -484,11 +497,7 @@ impl Model<'_> {
             predicates.push(quote!(#lifetime: #outlived));
         }
         predicates.extend(self.send_argument_predicates());
-        let assoc = self.assoc.iter().map(|assoc| {
-            let ident = &assoc.item.ident;
-            let param = &assoc.param;
-            quote!(type #ident = #param;)
-        });
+        let assoc = self.assoc_items();
         let methods = self.methods.iter().map(|forwarded| {
             let mut sig = forwarded.method.sig.clone();
             let names = rename_arguments(&mut sig);

@@ -156,11 +156,7 @@ impl Model<'_> {
                 quote!(#private::Box<#object>)
             }
         };
-        let assoc = self.assoc.iter().map(|assoc| {
-            let ident = &assoc.item.ident;
-            let param = &assoc.param;
-            quote!(type #ident = #param;)
-        });
+        let assoc = self.assoc_items();
         let methods = self.methods.iter().map(|forwarded| {
             let mut sig = forwarded.method.sig.clone();
             let receiver = match ReceiverShape::of(&sig) {
