@@ -29,7 +29,7 @@ pub(super) fn boxed(item: &mut ItemTrait, send: bool) {
         "#[async_trait_ext(?Send)]"
     };
     let futures = if send {
-        "`Send` boxed futures"
+        "boxed futures (`Send`, unless a method says `?Send`)"
     } else {
         "boxed futures"
     };

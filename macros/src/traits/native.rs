@@ -76,19 +76,20 @@ pub(crate) fn expand_trait(
     let default_name = format_ident!("Dyn{}", item.ident);
     let companion_name = match &native.companion {
         CompanionName::Disabled => None,
-        CompanionName::Default => Some(&default_name),
-        CompanionName::Named(_, name) => Some(name),
+        CompanionName::Default => Some((&default_name, None)),
+        CompanionName::Named(vis, name) => Some((name, vis.as_ref())),
     };
-    let companion = match &native.companion {
-        CompanionName::Disabled => Ok(TokenStream::new()),
-        CompanionName::Default => companion::expand(&item, &kinds, &default_name, None, options),
-        CompanionName::Named(vis, name) => {
-            companion::expand(&item, &kinds, name, vis.as_ref(), options)
-        }
-    };
-    contract_docs::native(&mut item, mode.send, companion_name, native.local.as_ref());
-    // The records are `where Self: Sized` methods with default bodies: added after the
-    // companion is built, they stay out of it and cost the companion nothing.
+    let companion = companion_name.map_or(Ok(TokenStream::new()), |(name, vis)| {
+        companion::expand(&item, &kinds, name, vis, options)
+    });
+    contract_docs::native(
+        &mut item,
+        mode.send,
+        companion_name.map(|(name, _)| name),
+        native.local.as_ref(),
+    );
+    // The records are a `where Self: Sized` method with a default body (and a struct beside
+    // the trait): added after the companion is built, they stay out of it.
     let records_struct = asyncness::trait_records(&item, &records).map(|(beside, method)| {
         item.items.push(method);
         beside

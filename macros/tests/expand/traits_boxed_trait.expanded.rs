@@ -44,7 +44,7 @@ for __AsyncExtRecordsOfStore<__AsyncExtUnrecorded> {
 /// A key-value store.
 /**
 
-*Implementing `Store`:* put `#[async_trait_ext]` on the impl too and write its methods as `async fn`. Its async methods return `Send` boxed futures, so `dyn Store` works.*/
+*Implementing `Store`:* put `#[async_trait_ext]` on the impl too and write its methods as `async fn`. Its async methods return boxed futures (`Send`, unless a method says `?Send`), so `dyn Store` works.*/
 pub trait Store {
     #[allow(
         mismatched_lifetime_syntaxes,

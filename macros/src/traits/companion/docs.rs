@@ -2,7 +2,6 @@
 //! (`DynStore`) and the object trait behind it (`DynStoreObject`), whose page is where rustdoc
 //! lists the constructors and the trait impls.
 
-use quote::ToTokens;
 use syn::GenericParam;
 
 use super::model::Model;
@@ -30,18 +29,9 @@ impl Model<'_> {
         params
     }
 
-    /// `["Send", "Sync"]`: the auto traits of the companion's trait object.
-    fn object_auto_traits(&self) -> Vec<&'static str> {
-        let bounds = self.object_bounds.to_token_stream().to_string();
-        ["Send", "Sync"]
-            .into_iter()
-            .filter(|name| bounds.contains(name))
-            .collect()
-    }
-
     /// ` that is `Send + Sync``, or nothing under `?Send`.
     pub(super) fn auto_traits_phrase(&self) -> String {
-        let auto = self.object_auto_traits();
+        let auto = &self.object_auto_traits;
         if auto.is_empty() {
             String::new()
         } else {
@@ -98,9 +88,9 @@ impl Model<'_> {
         let trait_ident = &self.item.ident;
         let name = self.name;
         let bounds: String = self
-            .object_auto_traits()
+            .object_auto_traits
             .iter()
-            .flat_map(|name| [" + ", name])
+            .flat_map(|auto| [" + ", auto])
             .collect();
         let args = self.object_args();
         let object = if args.is_empty() {

@@ -53,6 +53,8 @@ pub(super) struct Model<'t> {
     pub(super) sized_only: Vec<(&'t TraitItemFn, &'t MethodKind)>,
     /// `Send + Sync` (or the auto-trait supertraits under `?Send`) on the trait object.
     pub(super) object_bounds: TokenStream,
+    /// The same auto traits by name (`["Send", "Sync"]`), for the docs and messages.
+    pub(super) object_auto_traits: Vec<&'static str>,
     /// The part of `object_bounds` an implementor of the trait does not already promise
     /// through its supertraits (repeating those is a clippy warning in the user's crate).
     pub(super) implementor_bounds: TokenStream,
@@ -110,6 +112,7 @@ impl<'t> Model<'t> {
         }
 
         let mut object_bounds = TokenStream::new();
+        let mut object_auto_traits = Vec::new();
         let mut implementor_bounds = TokenStream::new();
         // Under `?Send`, a method that still promises a `Send` future (`impl Future + Send`
         // written out, in a `?Send` trait) makes the companion `Send + Sync`: its forwarding
@@ -122,6 +125,7 @@ impl<'t> Model<'t> {
             if options.relaxed_send.is_none() || promised || send_future {
                 let ident = Ident::new(auto_trait, Span::call_site());
                 object_bounds.extend(quote!(+ ::core::marker::#ident));
+                object_auto_traits.push(auto_trait);
                 if !promised {
                     implementor_bounds.extend(quote!(+ ::core::marker::#ident));
                 }
@@ -142,6 +146,7 @@ impl<'t> Model<'t> {
             methods,
             sized_only,
             object_bounds,
+            object_auto_traits,
             implementor_bounds,
             required_auto,
             lifetime_supertraits,

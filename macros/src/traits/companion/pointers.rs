@@ -1,10 +1,10 @@
 //! Pointers to the companion implement the trait: `Box<DynStore>`, `&DynStore`,
 //! `Arc<DynStore>`… go where an `S: Store` is expected.
 //!
-//! One generic impl covers every pointer (`impl<P: Deref<Target = DynStore>> Store for P`)
-//! rather than one impl per pointer type: each forwarding method costs the user's `cargo check`
-//! an opaque future type, so four impls cost four times as much as one (and `Rc`, `Pin<Box<_>>`
-//! and the user's own smart pointers come for free).
+//! One generic impl covers the four pointers (`impl<P: __DynStorePointer + Deref> Store for P`,
+//! the hidden marker implemented for `Box`, `&`, `&mut` and `Arc` of the companion) rather than
+//! one impl per pointer type: each forwarding method costs the user's `cargo check` an opaque
+//! future type, so four impls cost four times as much as one.
 
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
@@ -145,6 +145,7 @@ impl Model<'_> {
                 target = quote!(<#pointer as ::core::ops::Deref>::Target);
                 quote!(#pointer)
             }
+            // (`None` returned above.)
             Forwarding::Box | Forwarding::None => {
                 marker_items = TokenStream::new();
                 let lifetime = &self.lifetime;
