@@ -1163,6 +1163,18 @@ async fn outer_scope(log: &Log) -> u32 {
     value
 }
 
+/// What the nested scopes of `outer_scope` log when cancelled gracefully while the inner one
+/// waits: every clean-up runs, innermost first.
+const NESTED_SCOPES_CANCELLED: [&str; 7] = [
+    "outer calls inner",
+    "inner waits",
+    "inner deferred",
+    "inner closing",
+    "inner closed",
+    "outer closing",
+    "outer closed",
+];
+
 async fn graceful_cancellation_cleans_nested_scopes_inside_out() {
     let log = Log::default();
     let signal = async {
@@ -1172,18 +1184,7 @@ async fn graceful_cancellation_cleans_nested_scopes_inside_out() {
     };
     let result = cancel_gracefully(outer_scope(&log), signal).await;
     assert_eq!(result, Err(Cancelled));
-    assert_eq!(
-        log.events(),
-        [
-            "outer calls inner",
-            "inner waits",
-            "inner deferred",
-            "inner closing",
-            "inner closed",
-            "outer closing",
-            "outer closed",
-        ]
-    );
+    assert_eq!(log.events(), NESTED_SCOPES_CANCELLED);
 
     // A future that ends before the signal gives its value.
     let log = Log::default();
@@ -1243,18 +1244,7 @@ fn a_select_loser_cancelled_now_keeps_its_clean_up() {
         (winner, async_ext::cancel_now(work).await)
     });
     assert_eq!((winner, loser), (0, Err(Cancelled)));
-    assert_eq!(
-        log.events(),
-        [
-            "outer calls inner",
-            "inner waits",
-            "inner deferred",
-            "inner closing",
-            "inner closed",
-            "outer closing",
-            "outer closed",
-        ]
-    );
+    assert_eq!(log.events(), NESTED_SCOPES_CANCELLED);
 
     // A future that ends on its own while it is cancelled gives its value.
     let log = Log::default();

@@ -392,18 +392,10 @@ fn clean_build_rows(scratch: &Scratch) -> Result<(String, Vec<Headline>), String
             row.target,
             row.verdict.as_ref().map(Verdict::mark).unwrap_or_default(),
         );
-        if let (Some(verdict), Some(spread)) = (row.verdict, row.spread) {
-            headlines.push(Headline {
-                what: "clean build of a crate using the library (CPU time)".to_owned(),
-                row: labels[index].to_owned(),
-                against: "async-trait".to_owned(),
-                instructions_ratio: None,
-                time_ratio: Some(spread.median),
-                allocations: None,
-                target: row.target,
-                verdict,
-            });
-        }
+        headlines.extend(row.time_headline(
+            "clean build of a crate using the library (CPU time)",
+            labels[index],
+        ));
     }
 
     eprintln!("bench-all: the macro crates alone");
@@ -434,18 +426,10 @@ fn clean_build_rows(scratch: &Scratch) -> Result<(String, Vec<Headline>), String
             row.target,
             row.verdict.as_ref().map(Verdict::mark).unwrap_or_default(),
         );
-        if let (Some(verdict), Some(spread)) = (row.verdict, row.spread) {
-            headlines.push(Headline {
-                what: "the macro crate alone, deps built (CPU time)".to_owned(),
-                row: labels[index].to_owned(),
-                against: "async-trait".to_owned(),
-                instructions_ratio: None,
-                time_ratio: Some(spread.median),
-                allocations: None,
-                target: row.target,
-                verdict,
-            });
-        }
+        headlines.extend(row.time_headline(
+            "the macro crate alone, deps built (CPU time)",
+            labels[index],
+        ));
     }
     Ok((out, headlines))
 }
@@ -456,6 +440,24 @@ struct SpreadRow {
     ratio_text: String,
     target: String,
     verdict: Option<Verdict>,
+}
+
+impl SpreadRow {
+    /// The headline of a judged CPU-time row against async-trait; `None` for a row without a
+    /// target (or without runs).
+    fn time_headline(self, what: &str, row: &str) -> Option<Headline> {
+        let (verdict, spread) = self.verdict.zip(self.spread)?;
+        Some(Headline {
+            what: what.to_owned(),
+            row: row.to_owned(),
+            against: "async-trait".to_owned(),
+            instructions_ratio: None,
+            time_ratio: Some(spread.median),
+            allocations: None,
+            target: self.target,
+            verdict,
+        })
+    }
 }
 
 fn spread_row(runs: &[f64], reference: &[f64], target: Option<(f64, &str)>) -> SpreadRow {
